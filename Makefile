@@ -1,0 +1,116 @@
+# photobooth - plain Makefile. `make run` and `make check` install what they need first.
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/photobooth
+LOCALEDIR ?= $(PREFIX)/share/locale
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+include config.mk
+
+PKGS = sdl2 SDL2_ttf libturbojpeg pixman-1 inih
+VERSION = $(shell cat VERSION)
+
+# Evaluated when used, so the sub-make after scripts/deps.sh sees freshly installed packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-Wall -Wextra -Wshadow -Werror -Iinclude $(PKG_CFLAGS) \
+	-DPB_VERSION='"$(VERSION)"' -DPB_DATADIR='"$(DATADIR)"' -DPB_LOCALEDIR='"$(LOCALEDIR)"' \
+	$(SAN_FLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lpthread -lm
+
+# The core: no SDL, linked into both binaries and the unit tests.
+CORE = status log mem json file conf kiosk image jpeg overlay compose session \
+	camera camera_sim worker control
+# The screen: SDL and SDL_ttf.
+UI = i18n text layout render display_sdl booth screens
+
+CORE_OBJ = $(CORE:%=build/obj/%.o)
+UI_OBJ = $(UI:%=build/obj/%.o)
+UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_overlay test_compose \
+	test_session test_camera test_control test_layout
+UNIT_BIN = $(UNIT_TESTS:%=build/tests/%)
+LANGS = ko
+MO = $(LANGS:%=build/locale/%/LC_MESSAGES/photobooth.mo)
+
+all: build/photobooth build/photoboothctl $(MO)
+
+# Quiet by default; make V=1 shows the commands.
+Q = $(if $(V),,@)
+
+build/obj/%.o: src/%.c
+	@mkdir -p build/obj
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/libpb.a: $(CORE_OBJ)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(CORE_OBJ)
+
+build/photobooth: build/obj/main.o $(UI_OBJ) build/libpb.a
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ build/obj/main.o $(UI_OBJ) build/libpb.a $(LIBS)
+
+build/photoboothctl: build/obj/photoboothctl.o build/libpb.a
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ build/obj/photoboothctl.o build/libpb.a $(LIBS)
+
+build/locale/%/LC_MESSAGES/photobooth.mo: po/%.po
+	@mkdir -p $(@D)
+	$(Q)msgfmt --check -o $@ $<
+
+build/tests/%: tests/unit/%.c build/libpb.a build/obj/layout.o
+	@mkdir -p build/tests
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags cmocka) -o $@ $< build/obj/layout.o \
+		build/libpb.a $(ALL_LDFLAGS) $(LIBS) $$(pkg-config --libs cmocka)
+
+# po/photobooth.pot is refreshed from the sources; translators update po/*.po from it.
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -o po/photobooth.pot src/*.c
+	for l in $(LANGS); do msgmerge -U --backup=none po/$$l.po po/photobooth.pot; done
+
+# Regenerates config/photobooth.conf from the config table (CI checks they agree).
+config: build/photobooth
+	build/photobooth --print-default-config > config/photobooth.conf
+
+units: $(UNIT_BIN)
+
+run:
+	scripts/deps.sh run
+	$(MAKE) all
+	scripts/run-dev.sh
+
+check:
+	scripts/deps.sh check
+	$(MAKE) all units
+	tests/run.sh
+
+bench:
+	scripts/deps.sh bench
+	$(MAKE) all
+	tests/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/overlays $(DESTDIR)$(SYSCONFDIR)/photobooth
+	install -m 755 build/photobooth build/photoboothctl $(DESTDIR)$(BINDIR)/
+	cp -R overlays/. $(DESTDIR)$(DATADIR)/overlays/
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+		install -m 644 build/locale/$$l/LC_MESSAGES/photobooth.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
+	done
+	# Never overwrite a venue's edited config.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/photobooth/photobooth.conf ] || \
+		install -m 644 config/photobooth.conf $(DESTDIR)$(SYSCONFDIR)/photobooth/
+
+clean:
+	rm -rf build tests/artifacts
+
+.PHONY: all run check bench install clean units pot config
+
+-include build/obj/*.d

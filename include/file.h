@@ -1,0 +1,23 @@
+/* file.h - durable file operations. Every write is atomic: a temporary file in the same
+ * directory, fsync, rename over the target, fsync of the directory. A reader sees the old
+ * file or the new one, never a torn one. Blocking; any thread. */
+#ifndef PB_FILE_H
+#define PB_FILE_H
+
+#include <stddef.h>
+#include "status.h"
+
+/* Writes len bytes to path atomically with the given mode (e.g. 0644). Logs errno text. */
+enum pb_status pb_file_write_atomic(const char *path, const void *data, size_t len, int mode);
+
+/* Reads a whole file into a new buffer (NUL-terminated, not counted in *len); caller frees.
+ * Refuses files larger than max bytes with PB_ERR_INPUT. */
+enum pb_status pb_file_read(const char *path, size_t max, unsigned char **data, size_t *len);
+
+/* mkdir -p with mode for each created directory. */
+enum pb_status pb_file_mkdirs(const char *path, int mode);
+
+/* Removes a directory and the regular files directly inside it (session folders are flat). */
+enum pb_status pb_file_remove_dir(const char *path);
+
+#endif
