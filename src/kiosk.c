@@ -1,0 +1,302 @@
+#include <stddef.h>
+#include <string.h>
+
+#include "kiosk.h"
+
+struct out {
+	struct pb_action *a;
+	int n;
+};
+
+typedef int (*guard_fn)(const struct pb_kiosk *k);
+typedef void (*action_fn)(struct pb_kiosk *k, struct out *o);
+
+struct transition {
+	enum pb_state from;
+	enum pb_event_type event;
+	guard_fn guard;
+	action_fn action;
+	enum pb_state to;
+};
+
+static void
+emit(struct out *o, enum pb_action_type type, const struct pb_kiosk *k)
+{
+	if (o->n >= PB_MAX_ACTIONS)
+		return; /* cannot happen: no transition emits more than PB_MAX_ACTIONS */
+	o->a[o->n++] = (struct pb_action){
+		.type = type, .session = k->session, .job = k->job, .slot = k->slot,
+		.keep = k->composed,
+	};
+}
+
+static uint32_t
+new_id(struct pb_kiosk *k)
+{
+	if (++k->next_id == 0)
+		k->next_id = 1; /* 0 means "none" */
+	return k->next_id;
+}
+
+/* Guards */
+
+static int
+more_slots(const struct pb_kiosk *k)
+{
+	return k->slot + 1 < k->cfg.slots;
+}
+
+static int
+retakes_left(const struct pb_kiosk *k)
+{
+	return pb_kiosk_retakes_left(k) > 0;
+}
+
+static int
+failed_in_capture(const struct pb_kiosk *k)
+{
+	return k->failed_in == PB_CAPTURE;
+}
+
+/* Actions */
+
+static void
+session_begin(struct pb_kiosk *k, struct out *o)
+{
+	k->session = new_id(k);
+	k->slot = 0;
+	k->retakes_used = 0;
+	k->composed = 0;
+	k->counters.sessions++;
+	emit(o, PB_ACT_BEGIN, k);
+}
+
+static void
+capture_start(struct pb_kiosk *k, struct out *o)
+{
+	k->job = new_id(k);
+	emit(o, PB_ACT_CAPTURE, k);
+}
+
+static void
+slot_next(struct pb_kiosk *k, struct out *o)
+{
+	k->counters.photos++;
+	emit(o, PB_ACT_STORE, k);
+	k->slot++;
+}
+
+static void
+compose_start(struct pb_kiosk *k, struct out *o)
+{
+	k->counters.photos++;
+	emit(o, PB_ACT_STORE, k);
+	k->job = new_id(k);
+	emit(o, PB_ACT_COMPOSE, k);
+}
+
+static void
+composed(struct pb_kiosk *k, struct out *o)
+{
+	(void)o;
+	k->composed = 1;
+}
+
+static void
+fail(struct pb_kiosk *k, struct out *o)
+{
+	(void)o;
+	k->failed_in = k->state;
+	k->job = 0; /* whatever was outstanding is stale now */
+	k->counters.failures++;
+}
+
+static void
+retry_slot(struct pb_kiosk *k, struct out *o)
+{
+	(void)k;
+	(void)o; /* the countdown for the same slot starts again */
+}
+
+static void
+retake(struct pb_kiosk *k, struct out *o)
+{
+	(void)o;
+	k->retakes_used++;
+	k->counters.retakes++;
+	k->slot = 0;
+	k->composed = 0;
+}
+
+static void
+retake_free(struct pb_kiosk *k, struct out *o)
+{
+	/* After a failed compose the photos themselves are suspect: shoot them all again,
+	 * without spending the guest's retake. */
+	(void)o;
+	k->slot = 0;
+	k->composed = 0;
+}
+
+static void
+deliver(struct pb_kiosk *k, struct out *o)
+{
+	k->counters.accepted++;
+	emit(o, PB_ACT_DELIVER, k);
+}
+
+static void
+session_end(struct pb_kiosk *k, struct out *o)
+{
+	emit(o, PB_ACT_END, k);
+	k->session = 0;
+	k->job = 0;
+	k->slot = 0;
+	k->composed = 0;
+}
+
+static const struct transition transitions[] = {
+/*	from             event                 guard              action          to            */
+	{ PB_ATTRACT,    PB_EV_TRIGGER,        NULL,              session_begin,  PB_COUNTDOWN  },
+	{ PB_COUNTDOWN,  PB_EV_TIMEOUT,        NULL,              capture_start,  PB_CAPTURE    },
+	{ PB_CAPTURE,    PB_EV_CAPTURED,       more_slots,        slot_next,      PB_COUNTDOWN  },
+	{ PB_CAPTURE,    PB_EV_CAPTURED,       NULL,              compose_start,  PB_PROCESSING },
+	{ PB_CAPTURE,    PB_EV_CAPTURE_FAILED, NULL,              fail,           PB_ERROR      },
+	{ PB_CAPTURE,    PB_EV_TIMEOUT,        NULL,              fail,           PB_ERROR      },
+	{ PB_PROCESSING, PB_EV_COMPOSED,       NULL,              composed,       PB_REVIEW     },
+	{ PB_PROCESSING, PB_EV_COMPOSE_FAILED, NULL,              fail,           PB_ERROR      },
+	{ PB_PROCESSING, PB_EV_TIMEOUT,        NULL,              fail,           PB_ERROR      },
+	{ PB_REVIEW,     PB_EV_RETAKE,         retakes_left,      retake,         PB_COUNTDOWN  },
+	{ PB_REVIEW,     PB_EV_ACCEPT,         NULL,              deliver,        PB_DELIVER    },
+	{ PB_REVIEW,     PB_EV_TRIGGER,        NULL,              deliver,        PB_DELIVER    },
+	{ PB_REVIEW,     PB_EV_TIMEOUT,        NULL,              deliver,        PB_DELIVER    },
+	{ PB_DELIVER,    PB_EV_TRIGGER,        NULL,              NULL,           PB_THANKS     },
+	{ PB_DELIVER,    PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     },
+	{ PB_THANKS,     PB_EV_TRIGGER,        NULL,              session_end,    PB_ATTRACT    },
+	{ PB_THANKS,     PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    },
+	{ PB_ERROR,      PB_EV_TRIGGER,        failed_in_capture, retry_slot,     PB_COUNTDOWN  },
+	{ PB_ERROR,      PB_EV_TRIGGER,        NULL,              retake_free,    PB_COUNTDOWN  },
+	{ PB_ERROR,      PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    },
+};
+
+static void
+enter(struct pb_kiosk *k, enum pb_state s, uint64_t now_ms)
+{
+	uint32_t t = k->cfg.timeout_ms[s];
+
+	k->state = s;
+	k->entered_ms = now_ms;
+	k->deadline_ms = (s == PB_ATTRACT || t == 0) ? UINT64_MAX : now_ms + t;
+}
+
+void
+pb_kiosk_init(struct pb_kiosk *k, const struct pb_kiosk_config *cfg, uint64_t now_ms)
+{
+	memset(k, 0, sizeof(*k));
+	k->cfg = *cfg;
+	if (k->cfg.slots < 1)
+		k->cfg.slots = 1;
+	if (k->cfg.slots > PB_MAX_SLOTS)
+		k->cfg.slots = PB_MAX_SLOTS;
+	enter(k, PB_ATTRACT, now_ms);
+}
+
+static int
+is_result(enum pb_event_type t)
+{
+	return t == PB_EV_CAPTURED || t == PB_EV_CAPTURE_FAILED || t == PB_EV_COMPOSED ||
+	       t == PB_EV_COMPOSE_FAILED;
+}
+
+int
+pb_kiosk_handle(struct pb_kiosk *k, const struct pb_event *ev, uint64_t now_ms,
+		struct pb_action out[PB_MAX_ACTIONS])
+{
+	struct out o = { out, 0 };
+	enum pb_event_type type = ev->type;
+
+	if (type == PB_EV_TICK) {
+		if (now_ms < k->deadline_ms)
+			return 0;
+		type = PB_EV_TIMEOUT;
+		if (k->state != PB_COUNTDOWN)
+			k->counters.timeouts++;
+	}
+	if (is_result(type) && (k->session == 0 || ev->session != k->session || ev->job != k->job)) {
+		k->counters.stale++;
+		return 0;
+	}
+	if (type == PB_EV_RESET) {
+		/* Every state, by definition; a finished photo is kept, an unfinished one is not. */
+		if (k->session)
+			session_end(k, &o);
+		enter(k, PB_ATTRACT, now_ms);
+		return o.n;
+	}
+	for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++) {
+		const struct transition *t = &transitions[i];
+		if (t->from != k->state || t->event != type)
+			continue;
+		if (t->guard && !t->guard(k))
+			continue;
+		if (t->action)
+			t->action(k, &o);
+		enter(k, t->to, now_ms);
+		return o.n;
+	}
+	return 0;
+}
+
+int
+pb_kiosk_set_slots(struct pb_kiosk *k, int slots)
+{
+	if (k->state != PB_ATTRACT || slots < 1 || slots > PB_MAX_SLOTS)
+		return -1;
+	k->cfg.slots = slots;
+	return 0;
+}
+
+int64_t
+pb_kiosk_remaining_ms(const struct pb_kiosk *k, uint64_t now_ms)
+{
+	if (k->deadline_ms == UINT64_MAX)
+		return -1;
+	return now_ms >= k->deadline_ms ? 0 : (int64_t)(k->deadline_ms - now_ms);
+}
+
+int
+pb_kiosk_retakes_left(const struct pb_kiosk *k)
+{
+	int left = k->cfg.retakes - k->retakes_used;
+	return left > 0 ? left : 0;
+}
+
+const char *
+pb_state_name(enum pb_state s)
+{
+	static const char *const names[PB_STATE_COUNT] = {
+		[PB_ATTRACT] = "attract",       [PB_COUNTDOWN] = "countdown",
+		[PB_CAPTURE] = "capture",       [PB_PROCESSING] = "processing",
+		[PB_REVIEW] = "review",         [PB_DELIVER] = "deliver",
+		[PB_THANKS] = "thanks",         [PB_ERROR] = "error",
+	};
+	return (unsigned)s < PB_STATE_COUNT ? names[s] : "unknown";
+}
+
+const char *
+pb_event_name(enum pb_event_type e)
+{
+	static const char *const names[PB_EV_COUNT] = {
+		[PB_EV_TICK] = "tick",
+		[PB_EV_TRIGGER] = "trigger",
+		[PB_EV_RETAKE] = "retake",
+		[PB_EV_ACCEPT] = "accept",
+		[PB_EV_RESET] = "reset",
+		[PB_EV_CAPTURED] = "captured",
+		[PB_EV_CAPTURE_FAILED] = "capture-failed",
+		[PB_EV_COMPOSED] = "composed",
+		[PB_EV_COMPOSE_FAILED] = "compose-failed",
+		[PB_EV_TIMEOUT] = "timeout",
+	};
+	return (unsigned)e < PB_EV_COUNT ? names[e] : "unknown";
+}

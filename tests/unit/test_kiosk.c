@@ -1,0 +1,420 @@
+/* State-machine tests: a fake clock, no sleeps, no SDL. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kiosk.h"
+
+struct rig {
+	struct pb_kiosk k;
+	uint64_t now;
+	struct pb_action act[PB_MAX_ACTIONS];
+	int n;
+};
+
+static const struct pb_kiosk_config base_cfg = {
+	.slots = 1,
+	.retakes = 1,
+	.timeout_ms = {
+		[PB_COUNTDOWN] = 3000, [PB_CAPTURE] = 15000, [PB_PROCESSING] = 30000,
+		[PB_REVIEW] = 15000,   [PB_DELIVER] = 30000, [PB_THANKS] = 5000,
+		[PB_ERROR] = 10000,
+	},
+};
+
+static void
+rig_init(struct rig *r, int slots, int retakes)
+{
+	struct pb_kiosk_config cfg = base_cfg;
+	cfg.slots = slots;
+	cfg.retakes = retakes;
+	r->now = 1000;
+	pb_kiosk_init(&r->k, &cfg, r->now);
+}
+
+static int
+send(struct rig *r, enum pb_event_type t)
+{
+	struct pb_event ev = { .type = t, .session = r->k.session, .job = r->k.job };
+	r->n = pb_kiosk_handle(&r->k, &ev, r->now, r->act);
+	return r->n;
+}
+
+static int
+send_result(struct rig *r, enum pb_event_type t, uint32_t session, uint32_t job)
+{
+	struct pb_event ev = { .type = t, .session = session, .job = job };
+	r->n = pb_kiosk_handle(&r->k, &ev, r->now, r->act);
+	return r->n;
+}
+
+/* Advances the fake clock to the current state's deadline and ticks. */
+static void
+expire(struct rig *r)
+{
+	int64_t left = pb_kiosk_remaining_ms(&r->k, r->now);
+	assert_true(left >= 0);
+	r->now += (uint64_t)left;
+	send(r, PB_EV_TICK);
+}
+
+static int
+has_action(const struct rig *r, enum pb_action_type t)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->act[i].type == t)
+			return i + 1;
+	return 0;
+}
+
+/* Drives a fresh single-slot session to state s along the normal path (error via a failed
+ * capture). */
+static void
+drive_to(struct rig *r, enum pb_state s)
+{
+	if (s == PB_ATTRACT)
+		return;
+	send(r, PB_EV_TRIGGER);
+	if (s == PB_COUNTDOWN)
+		return;
+	expire(r);
+	if (s == PB_CAPTURE)
+		return;
+	if (s == PB_ERROR) {
+		send(r, PB_EV_CAPTURE_FAILED);
+		return;
+	}
+	send(r, PB_EV_CAPTURED);
+	if (s == PB_PROCESSING)
+		return;
+	send(r, PB_EV_COMPOSED);
+	if (s == PB_REVIEW)
+		return;
+	send(r, PB_EV_ACCEPT);
+	if (s == PB_DELIVER)
+		return;
+	send(r, PB_EV_TRIGGER);
+}
+
+static void
+test_whole_session(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 1, 1);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	assert_int_equal(pb_kiosk_remaining_ms(&r.k, r.now), -1);
+
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
+	assert_true(has_action(&r, PB_ACT_BEGIN));
+	uint32_t session = r.k.session;
+	assert_int_not_equal(session, 0);
+
+	/* one millisecond early: still counting down */
+	r.now += 2999;
+	send(&r, PB_EV_TICK);
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
+	r.now += 1;
+	send(&r, PB_EV_TICK);
+	assert_int_equal(r.k.state, PB_CAPTURE);
+	int i = has_action(&r, PB_ACT_CAPTURE);
+	assert_true(i);
+	assert_int_equal(r.act[i - 1].slot, 0);
+	assert_int_equal(r.act[i - 1].session, session);
+
+	send(&r, PB_EV_CAPTURED);
+	assert_int_equal(r.k.state, PB_PROCESSING);
+	assert_true(has_action(&r, PB_ACT_STORE));
+	assert_true(has_action(&r, PB_ACT_COMPOSE));
+
+	send(&r, PB_EV_COMPOSED);
+	assert_int_equal(r.k.state, PB_REVIEW);
+	send(&r, PB_EV_ACCEPT);
+	assert_int_equal(r.k.state, PB_DELIVER);
+	assert_true(has_action(&r, PB_ACT_DELIVER));
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_THANKS);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	i = has_action(&r, PB_ACT_END);
+	assert_true(i);
+	assert_int_equal(r.act[i - 1].keep, 1);
+	assert_int_equal(r.act[i - 1].session, session);
+	assert_int_equal(r.k.session, 0);
+	assert_int_equal(r.k.counters.sessions, 1);
+	assert_int_equal(r.k.counters.photos, 1);
+	assert_int_equal(r.k.counters.accepted, 1);
+}
+
+static void
+test_every_state_reachable(void **state)
+{
+	(void)state;
+	for (int s = 0; s < PB_STATE_COUNT; s++) {
+		struct rig r;
+		rig_init(&r, 1, 1);
+		drive_to(&r, (enum pb_state)s);
+		assert_int_equal(r.k.state, s);
+	}
+}
+
+static void
+test_every_non_attract_state_times_out(void **state)
+{
+	(void)state;
+	for (int s = 1; s < PB_STATE_COUNT; s++) {
+		struct rig r;
+		rig_init(&r, 1, 1);
+		drive_to(&r, (enum pb_state)s);
+		assert_int_equal(r.k.state, s);
+		int64_t left = pb_kiosk_remaining_ms(&r.k, r.now);
+		assert_true(left > 0);
+		expire(&r);
+		assert_int_not_equal(r.k.state, s);
+		/* With nobody touching anything, the booth finds its way back to attract. */
+		/* (a stuck camera or worker: results never come, only time passes) */
+		for (int steps = 0; r.k.state != PB_ATTRACT && steps < 10; steps++)
+			expire(&r);
+		assert_int_equal(r.k.state, PB_ATTRACT);
+		assert_int_equal(r.k.session, 0);
+	}
+}
+
+static void
+test_review_timeout_auto_accepts(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 1, 1);
+	drive_to(&r, PB_REVIEW);
+	expire(&r);
+	assert_int_equal(r.k.state, PB_DELIVER);
+	assert_true(has_action(&r, PB_ACT_DELIVER));
+}
+
+static void
+test_retake_limit(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 1, 1);
+	drive_to(&r, PB_REVIEW);
+	assert_int_equal(pb_kiosk_retakes_left(&r.k), 1);
+	send(&r, PB_EV_RETAKE);
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
+	assert_int_equal(r.k.slot, 0);
+	assert_int_equal(pb_kiosk_retakes_left(&r.k), 0);
+	expire(&r);
+	send(&r, PB_EV_CAPTURED);
+	send(&r, PB_EV_COMPOSED);
+	assert_int_equal(r.k.state, PB_REVIEW);
+	/* the limit is spent: retake does nothing */
+	assert_int_equal(send(&r, PB_EV_RETAKE), 0);
+	assert_int_equal(r.k.state, PB_REVIEW);
+	assert_int_equal(r.k.counters.retakes, 1);
+
+	rig_init(&r, 1, 0);
+	drive_to(&r, PB_REVIEW);
+	send(&r, PB_EV_RETAKE);
+	assert_int_equal(r.k.state, PB_REVIEW);
+
+	rig_init(&r, 1, 3);
+	drive_to(&r, PB_REVIEW);
+	for (int i = 0; i < 3; i++) {
+		send(&r, PB_EV_RETAKE);
+		assert_int_equal(r.k.state, PB_COUNTDOWN);
+		expire(&r);
+		send(&r, PB_EV_CAPTURED);
+		send(&r, PB_EV_COMPOSED);
+	}
+	send(&r, PB_EV_RETAKE);
+	assert_int_equal(r.k.state, PB_REVIEW);
+}
+
+static void
+test_stale_results_ignored(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 1, 1);
+	drive_to(&r, PB_CAPTURE);
+	uint32_t s = r.k.session, j = r.k.job;
+
+	/* wrong job, wrong session, no session at all */
+	assert_int_equal(send_result(&r, PB_EV_CAPTURED, s, j + 1), 0);
+	assert_int_equal(send_result(&r, PB_EV_CAPTURED, s + 1, j), 0);
+	assert_int_equal(send_result(&r, PB_EV_CAPTURE_FAILED, 0, 0), 0);
+	assert_int_equal(r.k.state, PB_CAPTURE);
+	assert_int_equal(r.k.counters.stale, 3);
+
+	/* the camera is stuck: timeout to error; its late answer is stale */
+	expire(&r);
+	assert_int_equal(r.k.state, PB_ERROR);
+	assert_int_equal(send_result(&r, PB_EV_CAPTURED, s, j), 0);
+	assert_int_equal(r.k.state, PB_ERROR);
+
+	/* a retry issues a new job; the old answer still does not count */
+	send(&r, PB_EV_TRIGGER);
+	expire(&r);
+	assert_int_equal(r.k.state, PB_CAPTURE);
+	assert_int_not_equal(r.k.job, j);
+	assert_int_equal(send_result(&r, PB_EV_CAPTURED, s, j), 0);
+	assert_int_equal(r.k.state, PB_CAPTURE);
+
+	/* a compose result from an earlier attempt after a retake is stale */
+	send(&r, PB_EV_CAPTURED);
+	uint32_t old_compose = r.k.job;
+	send(&r, PB_EV_COMPOSED);
+	send(&r, PB_EV_RETAKE);
+	expire(&r);
+	send(&r, PB_EV_CAPTURED);
+	assert_int_equal(r.k.state, PB_PROCESSING);
+	assert_int_equal(send_result(&r, PB_EV_COMPOSED, s, old_compose), 0);
+	assert_int_equal(r.k.state, PB_PROCESSING);
+
+	/* results of a session that has ended are stale */
+	send(&r, PB_EV_RESET);
+	send(&r, PB_EV_TRIGGER);
+	expire(&r);
+	assert_int_equal(send_result(&r, PB_EV_CAPTURED, s, r.k.job), 0);
+	assert_int_equal(r.k.state, PB_CAPTURE);
+}
+
+static void
+test_reset_from_every_state(void **state)
+{
+	(void)state;
+	for (int s = 0; s < PB_STATE_COUNT; s++) {
+		struct rig r;
+		rig_init(&r, 1, 1);
+		drive_to(&r, (enum pb_state)s);
+		uint32_t session = r.k.session;
+		int composed = r.k.composed;
+		send(&r, PB_EV_RESET);
+		assert_int_equal(r.k.state, PB_ATTRACT);
+		assert_int_equal(r.k.session, 0);
+		if (s == PB_ATTRACT) {
+			assert_int_equal(r.n, 0);
+			continue;
+		}
+		int i = has_action(&r, PB_ACT_END);
+		assert_true(i);
+		assert_int_equal(r.act[i - 1].session, session);
+		/* a finished photo is kept; an unfinished session is not */
+		assert_int_equal(r.act[i - 1].keep, composed);
+		assert_int_equal(composed, s == PB_REVIEW || s == PB_DELIVER || s == PB_THANKS);
+	}
+}
+
+static void
+test_multi_slot(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 3, 1);
+	send(&r, PB_EV_TRIGGER);
+	for (int slot = 0; slot < 3; slot++) {
+		assert_int_equal(r.k.state, PB_COUNTDOWN);
+		assert_int_equal(r.k.slot, slot);
+		expire(&r);
+		int i = has_action(&r, PB_ACT_CAPTURE);
+		assert_true(i);
+		assert_int_equal(r.act[i - 1].slot, slot);
+		send(&r, PB_EV_CAPTURED);
+		i = has_action(&r, PB_ACT_STORE);
+		assert_true(i);
+		assert_int_equal(r.act[i - 1].slot, slot);
+	}
+	assert_int_equal(r.k.state, PB_PROCESSING);
+	assert_true(has_action(&r, PB_ACT_COMPOSE));
+	assert_int_equal(r.k.counters.photos, 3);
+
+	/* overlays can change the slot count only between sessions */
+	assert_int_equal(pb_kiosk_set_slots(&r.k, 1), -1);
+	send(&r, PB_EV_RESET);
+	assert_int_equal(pb_kiosk_set_slots(&r.k, 1), 0);
+	assert_int_equal(pb_kiosk_set_slots(&r.k, 0), -1);
+	assert_int_equal(pb_kiosk_set_slots(&r.k, PB_MAX_SLOTS + 1), -1);
+}
+
+static void
+test_error_retry(void **state)
+{
+	struct rig r;
+	(void)state;
+	/* a failed capture in slot 2 of 3 retries slot 2 */
+	rig_init(&r, 3, 1);
+	send(&r, PB_EV_TRIGGER);
+	expire(&r);
+	send(&r, PB_EV_CAPTURED);
+	expire(&r);
+	send(&r, PB_EV_CAPTURE_FAILED);
+	assert_int_equal(r.k.state, PB_ERROR);
+	assert_int_equal(r.k.counters.failures, 1);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
+	assert_int_equal(r.k.slot, 1);
+
+	/* a failed compose reshoots every slot, without spending the guest's retake */
+	expire(&r);
+	send(&r, PB_EV_CAPTURED);
+	expire(&r);
+	send(&r, PB_EV_CAPTURED);
+	assert_int_equal(r.k.state, PB_PROCESSING);
+	send(&r, PB_EV_COMPOSE_FAILED);
+	assert_int_equal(r.k.state, PB_ERROR);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
+	assert_int_equal(r.k.slot, 0);
+	assert_int_equal(pb_kiosk_retakes_left(&r.k), 1);
+
+	/* the error screen left alone ends the session and discards it */
+	expire(&r);
+	send(&r, PB_EV_CAPTURE_FAILED);
+	expire(&r);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	int i = has_action(&r, PB_ACT_END);
+	assert_true(i);
+	assert_int_equal(r.act[i - 1].keep, 0);
+}
+
+static void
+test_irrelevant_events_change_nothing(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 1, 1);
+	/* buttons of other screens, pressed in attract */
+	assert_int_equal(send(&r, PB_EV_ACCEPT), 0);
+	assert_int_equal(send(&r, PB_EV_RETAKE), 0);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	/* the big button during the countdown does not skip it */
+	send(&r, PB_EV_TRIGGER);
+	uint32_t session = r.k.session;
+	assert_int_equal(send(&r, PB_EV_TRIGGER), 0);
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
+	assert_int_equal(r.k.session, session);
+	assert_string_equal(pb_state_name(PB_PROCESSING), "processing");
+	assert_string_equal(pb_event_name(PB_EV_COMPOSE_FAILED), "compose-failed");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_whole_session),
+		cmocka_unit_test(test_every_state_reachable),
+		cmocka_unit_test(test_every_non_attract_state_times_out),
+		cmocka_unit_test(test_review_timeout_auto_accepts),
+		cmocka_unit_test(test_retake_limit),
+		cmocka_unit_test(test_stale_results_ignored),
+		cmocka_unit_test(test_reset_from_every_state),
+		cmocka_unit_test(test_multi_slot),
+		cmocka_unit_test(test_error_retry),
+		cmocka_unit_test(test_irrelevant_events_change_nothing),
+	};
+	return cmocka_run_group_tests_name("kiosk", tests, NULL, NULL);
+}
