@@ -1,0 +1,70 @@
+/* conf.h - the configuration: one table of every key (section, key, type, default, bounds,
+ * help), read from an INI file by inih. Unknown sections and keys, bad values and keys set
+ * twice are errors naming file:line. config/photobooth.conf is generated from the table.
+ * Load on the main thread at start-up; the struct is then read-only. */
+#ifndef PB_CONF_H
+#define PB_CONF_H
+
+#include <stdio.h>
+#include "status.h"
+
+#ifndef PB_DATADIR
+#define PB_DATADIR "/usr/local/share/photobooth"
+#endif
+#define PB_DEFAULT_CONFIG "/etc/photobooth/photobooth.conf"
+
+enum pb_delivery { PB_DELIVERY_PRINT, PB_DELIVERY_SHARE, PB_DELIVERY_BOTH };
+enum pb_camera_backend { PB_CAMERA_SIM };
+
+struct pb_config {
+	/* [kiosk] */
+	char *overlay;
+	char *overlays_dir;
+	int delivery; /* enum pb_delivery */
+	int countdown;
+	char *language;
+	int retakes;
+	int capture_timeout;
+	int processing_timeout;
+	int review_timeout;
+	int deliver_timeout;
+	int thanks_timeout;
+	int error_timeout;
+	/* [display] */
+	char *font;
+	int window_width;
+	int window_height;
+	/* [camera] */
+	int camera_backend; /* enum pb_camera_backend */
+	int sim_width;
+	int sim_height;
+	int sim_preview_width;
+	int sim_fps;
+	int sim_fail_every;
+	int sim_latency_ms;
+	int sim_disconnect_every;
+	int sim_disconnect_ms;
+	/* [storage] */
+	char *data_dir;
+	/* [control] */
+	char *socket;
+};
+
+/* Fills cfg with the defaults. Strings are owned by cfg; free with pb_config_fini. */
+void pb_config_init(struct pb_config *cfg);
+void pb_config_fini(struct pb_config *cfg);
+
+/* Reads path over the defaults already in cfg. On any error returns PB_ERR_CONFIG and writes
+ * one "file:line: reason" line per error (at most errlen bytes, NUL-terminated) to err. */
+enum pb_status pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen);
+
+/* Writes the documented default configuration: every key, its default, one line of help. */
+void pb_config_write_default(FILE *f);
+
+/* The names of enum values, for status output ("print", "share", "both"). */
+const char *pb_delivery_name(int delivery);
+
+/* The languages with translations, NULL-terminated ("en", "ko"). */
+extern const char *const pb_languages[];
+
+#endif

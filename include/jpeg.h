@@ -1,0 +1,38 @@
+/* jpeg.h - JPEG decode and encode through libjpeg-turbo's TurboJPEG.
+ * A struct pb_jpeg holds TurboJPEG handles; use one per thread. Blocking (CPU only). */
+#ifndef PB_JPEG_H
+#define PB_JPEG_H
+
+#include <stddef.h>
+#include "image.h"
+#include "status.h"
+
+struct pb_jpeg;
+
+struct pb_jpeg *pb_jpeg_create(void);
+void pb_jpeg_destroy(struct pb_jpeg *j);
+
+/* The reason for the last failure on this handle (TurboJPEG's own text), never NULL. */
+const char *pb_jpeg_error(const struct pb_jpeg *j);
+
+/* Reads the header only. PB_ERR_INPUT if it is not a JPEG we can decode. */
+enum pb_status pb_jpeg_info(struct pb_jpeg *j, const unsigned char *data, size_t len, int *width,
+			    int *height);
+
+/* Decodes at the smallest DCT scale whose result is still at least min_w x min_h (0, 0 for
+ * full size); never scales up. Corrupt or truncated data is an error (PB_ERR_INPUT), never a
+ * grey-filled picture. *out is a new opaque image. */
+enum pb_status pb_jpeg_decode(struct pb_jpeg *j, const unsigned char *data, size_t len, int min_w,
+			      int min_h, struct pb_image **out);
+
+/* Decodes at full size into caller memory as 24-bit RGB rows of pitch bytes (a locked SDL
+ * texture). The caller learned width x height from pb_jpeg_info. */
+enum pb_status pb_jpeg_decode_rgb(struct pb_jpeg *j, const unsigned char *data, size_t len,
+				  unsigned char *dst, int width, int pitch, int height);
+
+/* Encodes img (alpha ignored) with 4:2:0 chroma. dpi > 0 is written into the JFIF header.
+ * *out is malloc'd; caller frees. */
+enum pb_status pb_jpeg_encode(struct pb_jpeg *j, const struct pb_image *img, int quality, int dpi,
+			      unsigned char **out, size_t *len);
+
+#endif

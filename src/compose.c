@@ -1,0 +1,161 @@
+#include <pixman.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "compose.h"
+#include "log.h"
+
+struct pb_rect
+pb_crop_to_fill(int w, int h, struct pb_rect slot)
+{
+	struct pb_rect r = { 0, 0, w, h };
+
+	/* compare w/h with slot.w/slot.h without rounding */
+	if ((int64_t)w * slot.h > (int64_t)h * slot.w) {
+		r.w = (int)(((int64_t)h * slot.w + slot.h / 2) / slot.h);
+		r.x = (w - r.w) / 2;
+	} else {
+		r.h = (int)(((int64_t)w * slot.h + slot.w / 2) / slot.w);
+		r.y = (h - r.h) / 2;
+	}
+	if (r.w < 1)
+		r.w = 1;
+	if (r.h < 1)
+		r.h = 1;
+	return r;
+}
+
+static pixman_image_t *
+wrap(const struct pb_image *img, pixman_format_code_t fmt)
+{
+	return pixman_image_create_bits(fmt, img->width, img->height, img->pixels, img->stride);
+}
+
+enum pb_status
+pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r, struct pb_image *dst,
+		     struct pb_rect dst_r)
+{
+	pixman_image_t *s = wrap(src, PIXMAN_x8r8g8b8);
+	pixman_image_t *d = wrap(dst, PIXMAN_a8r8g8b8);
+	pixman_transform_t t;
+	double sx = (double)src_r.w / dst_r.w, sy = (double)src_r.h / dst_r.h;
+	pixman_fixed_t *params = NULL;
+	int nparams = 0;
+
+	if (!s || !d) {
+		if (s)
+			pixman_image_unref(s);
+		if (d)
+			pixman_image_unref(d);
+		return PB_ERR_NOMEM;
+	}
+	/* Destination pixel centres map to the matching points of the crop rectangle. */
+	pixman_transform_init_identity(&t);
+	t.matrix[0][0] = pixman_double_to_fixed(sx);
+	t.matrix[1][1] = pixman_double_to_fixed(sy);
+	t.matrix[0][2] = pixman_int_to_fixed(src_r.x);
+	t.matrix[1][2] = pixman_int_to_fixed(src_r.y);
+	pixman_image_set_transform(s, &t);
+	pixman_image_set_repeat(s, PIXMAN_REPEAT_PAD);
+	if (sx > 1.0 || sy > 1.0) {
+		/* Downscaling: average over the footprint of each output pixel (a tent filter
+		 * over box-reconstructed pixels), so fine patterns do not alias into moire. */
+		params = pixman_filter_create_separable_convolution(
+			&nparams, pixman_double_to_fixed(sx > 1.0 ? sx : 1.0),
+			pixman_double_to_fixed(sy > 1.0 ? sy : 1.0), PIXMAN_KERNEL_BOX,
+			PIXMAN_KERNEL_BOX, PIXMAN_KERNEL_LINEAR, PIXMAN_KERNEL_LINEAR, 2, 2);
+		if (!params) {
+			pixman_image_unref(s);
+			pixman_image_unref(d);
+			return PB_ERR_NOMEM;
+		}
+		pixman_image_set_filter(s, PIXMAN_FILTER_SEPARABLE_CONVOLUTION, params, nparams);
+		free(params);
+	} else {
+		pixman_image_set_filter(s, PIXMAN_FILTER_BILINEAR, NULL, 0);
+	}
+	pixman_image_composite32(PIXMAN_OP_SRC, s, NULL, d, 0, 0, 0, 0, dst_r.x, dst_r.y,
+				 dst_r.w, dst_r.h);
+	pixman_image_unref(s);
+	pixman_image_unref(d);
+	return PB_OK;
+}
+
+enum pb_status
+pb_image_scale_fit(const struct pb_image *src, int max_w, int max_h, struct pb_image **out)
+{
+	int w = src->width, h = src->height;
+	enum pb_status st;
+
+	if (w > max_w) {
+		h = (int)((int64_t)h * max_w / w);
+		w = max_w;
+	}
+	if (h > max_h) {
+		w = (int)((int64_t)w * max_h / h);
+		h = max_h;
+	}
+	if (w < 1)
+		w = 1;
+	if (h < 1)
+		h = 1;
+	st = pb_image_create(w, h, 0xff000000u, out);
+	if (st)
+		return st;
+	st = pb_image_draw_scaled(src, (struct pb_rect){ 0, 0, src->width, src->height }, *out,
+				  (struct pb_rect){ 0, 0, w, h });
+	if (st) {
+		pb_image_destroy(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
+enum pb_status
+pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob *captures, int n,
+	   struct pb_image **out, char *err, size_t errlen)
+{
+	struct pb_image *canvas;
+	enum pb_status st;
+
+	*out = NULL;
+	if (n != ov->nslots) {
+		snprintf(err, errlen, "%d photos for %d slots", n, ov->nslots);
+		return PB_ERR_INPUT;
+	}
+	st = pb_image_create(ov->width, ov->height, 0xffffffffu, &canvas);
+	if (st) {
+		snprintf(err, errlen, "cannot allocate the %dx%d canvas", ov->width, ov->height);
+		return st;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct pb_rect *slot = &ov->slots[i];
+		struct pb_image *photo;
+		int w, h;
+
+		st = pb_jpeg_info(j, captures[i].data, captures[i].len, &w, &h);
+		if (st == PB_OK) {
+			/* Decode just large enough that the crop still covers the slot. */
+			struct pb_rect crop = pb_crop_to_fill(w, h, *slot);
+			int min_w = (int)((int64_t)slot->w * w / crop.w);
+			int min_h = (int)((int64_t)slot->h * h / crop.h);
+			st = pb_jpeg_decode(j, captures[i].data, captures[i].len, min_w, min_h,
+					    &photo);
+		}
+		if (st) {
+			snprintf(err, errlen, "photo %d: %s", i + 1, pb_jpeg_error(j));
+			pb_image_destroy(canvas);
+			return st;
+		}
+		st = pb_image_draw_scaled(photo, pb_crop_to_fill(photo->width, photo->height, *slot),
+					  canvas, *slot);
+		pb_image_destroy(photo);
+		if (st) {
+			snprintf(err, errlen, "photo %d: out of memory while scaling", i + 1);
+			pb_image_destroy(canvas);
+			return st;
+		}
+	}
+	*out = canvas;
+	return PB_OK;
+}

@@ -1,0 +1,315 @@
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "json.h"
+#include "mem.h"
+
+enum type { T_STR, T_INT, T_ENUM };
+
+struct key {
+	const char *section;
+	const char *name;
+	enum type type;
+	size_t offset;
+	const char *def;
+	int min, max;               /* T_INT bounds */
+	const char *const *choices; /* T_ENUM names, NULL-terminated; value is the index */
+	const char *help;
+};
+
+static const char *const delivery_names[] = { "print", "share", "both", NULL };
+static const char *const backend_names[] = { "sim", NULL };
+const char *const pb_languages[] = { "en", "ko", NULL };
+
+#define OFF(f) offsetof(struct pb_config, f)
+
+static const struct key keys[] = {
+	{ "kiosk", "overlay", T_STR, OFF(overlay), "certification-lounge", 0, 0, NULL,
+	  "Theme: the name of a folder in overlays_dir." },
+	{ "kiosk", "overlays_dir", T_STR, OFF(overlays_dir), PB_DATADIR "/overlays", 0, 0, NULL,
+	  "Where themes live; staff add a theme by dropping a folder here." },
+	{ "kiosk", "delivery", T_ENUM, OFF(delivery), "share", 0, 0, delivery_names,
+	  "How guests get their photo: print, share (QR link and email) or both." },
+	{ "kiosk", "countdown", T_INT, OFF(countdown), "3", 1, 10, NULL,
+	  "Seconds of countdown before each shot." },
+	{ "kiosk", "language", T_STR, OFF(language), "en", 0, 0, pb_languages,
+	  "Language shown at start-up: en or ko. Guests can switch on the attract screen." },
+	{ "kiosk", "retakes", T_INT, OFF(retakes), "1", 0, 5, NULL,
+	  "How many times a guest may retake on the review screen." },
+	{ "kiosk", "capture_timeout", T_INT, OFF(capture_timeout), "15", 2, 120, NULL,
+	  "Seconds to wait for the camera before the error screen." },
+	{ "kiosk", "processing_timeout", T_INT, OFF(processing_timeout), "30", 2, 300, NULL,
+	  "Seconds to wait for the photo to be composed before the error screen." },
+	{ "kiosk", "review_timeout", T_INT, OFF(review_timeout), "15", 3, 300, NULL,
+	  "Seconds on the review screen before the photo is accepted for the guest." },
+	{ "kiosk", "deliver_timeout", T_INT, OFF(deliver_timeout), "30", 3, 600, NULL,
+	  "Seconds on the delivery screen before the thank-you screen." },
+	{ "kiosk", "thanks_timeout", T_INT, OFF(thanks_timeout), "5", 1, 60, NULL,
+	  "Seconds on the thank-you screen before the attract screen." },
+	{ "kiosk", "error_timeout", T_INT, OFF(error_timeout), "10", 2, 120, NULL,
+	  "Seconds on the error screen before the attract screen." },
+
+	{ "display", "font", T_STR, OFF(font),
+	  "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf", 0, 0, NULL,
+	  "TrueType font for all text; it must cover Hangul (Debian fonts-nanum does)." },
+	{ "display", "window_width", T_INT, OFF(window_width), "1280", 320, 7680, NULL,
+	  "Window width with --windowed; fullscreen uses the display's own resolution." },
+	{ "display", "window_height", T_INT, OFF(window_height), "720", 240, 4320, NULL,
+	  "Window height with --windowed." },
+
+	{ "camera", "backend", T_ENUM, OFF(camera_backend), "sim", 0, 0, backend_names,
+	  "Camera backend: sim (the built-in simulated camera)." },
+	{ "camera", "sim_width", T_INT, OFF(sim_width), "6000", 320, 12000, NULL,
+	  "Simulated camera: capture width in pixels." },
+	{ "camera", "sim_height", T_INT, OFF(sim_height), "4000", 240, 12000, NULL,
+	  "Simulated camera: capture height in pixels." },
+	{ "camera", "sim_preview_width", T_INT, OFF(sim_preview_width), "1024", 160, 1920, NULL,
+	  "Simulated camera: live-view frame width (height follows the capture's aspect)." },
+	{ "camera", "sim_fps", T_INT, OFF(sim_fps), "30", 1, 60, NULL,
+	  "Simulated camera: live-view frames per second." },
+	{ "camera", "sim_fail_every", T_INT, OFF(sim_fail_every), "0", 0, 1000000, NULL,
+	  "Simulated camera: every Nth capture fails (0: never)." },
+	{ "camera", "sim_latency_ms", T_INT, OFF(sim_latency_ms), "0", 0, 60000, NULL,
+	  "Simulated camera: extra milliseconds each capture takes." },
+	{ "camera", "sim_disconnect_every", T_INT, OFF(sim_disconnect_every), "0", 0, 1000000,
+	  NULL, "Simulated camera: the camera unplugs itself at every Nth capture (0: never)." },
+	{ "camera", "sim_disconnect_ms", T_INT, OFF(sim_disconnect_ms), "3000", 0, 600000, NULL,
+	  "Simulated camera: how long it stays unplugged." },
+
+	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
+	  "Where sessions are kept: data_dir/sessions/<id>/." },
+
+	{ "control", "socket", T_STR, OFF(socket), "/run/photobooth/control.sock", 0, 0, NULL,
+	  "Unix socket for photoboothctl (created with mode 0660)." },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static char **
+str_field(struct pb_config *cfg, const struct key *k)
+{
+	return (char **)((char *)cfg + k->offset);
+}
+
+static int *
+int_field(struct pb_config *cfg, const struct key *k)
+{
+	return (int *)((char *)cfg + k->offset);
+}
+
+static int
+choice_index(const char *const *choices, const char *v)
+{
+	for (int i = 0; choices[i]; i++)
+		if (!strcmp(choices[i], v))
+			return i;
+	return -1;
+}
+
+static void
+list_choices(struct pb_buf *b, const char *const *choices)
+{
+	for (int i = 0; choices[i]; i++)
+		pb_buf_printf(b, "%s%s", i ? ", " : "", choices[i]);
+}
+
+/* Parses v into the key's field; on failure appends the reason to why and returns -1. */
+static int
+set_value(struct pb_config *cfg, const struct key *k, const char *v, struct pb_buf *why)
+{
+	switch (k->type) {
+	case T_STR:
+		if (!*v) {
+			pb_buf_printf(why, "[%s] %s must not be empty", k->section, k->name);
+			return -1;
+		}
+		if (k->choices && choice_index(k->choices, v) < 0) {
+			pb_buf_printf(why, "[%s] %s = %s: must be one of ", k->section, k->name, v);
+			list_choices(why, k->choices);
+			return -1;
+		}
+		free(*str_field(cfg, k));
+		*str_field(cfg, k) = pb_xstrdup(v);
+		return 0;
+	case T_INT: {
+		char *end;
+		long n;
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (!*v || *end || errno) {
+			pb_buf_printf(why, "[%s] %s = %s: not a whole number", k->section, k->name,
+				      v);
+			return -1;
+		}
+		if (n < k->min || n > k->max) {
+			pb_buf_printf(why, "[%s] %s = %ld: out of range %d..%d", k->section,
+				      k->name, n, k->min, k->max);
+			return -1;
+		}
+		*int_field(cfg, k) = (int)n;
+		return 0;
+	}
+	case T_ENUM: {
+		int i = choice_index(k->choices, v);
+		if (i < 0) {
+			pb_buf_printf(why, "[%s] %s = %s: must be one of ", k->section, k->name, v);
+			list_choices(why, k->choices);
+			return -1;
+		}
+		*int_field(cfg, k) = i;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+void
+pb_config_init(struct pb_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < NKEYS; i++) {
+		struct pb_buf why;
+		pb_buf_init(&why);
+		if (set_value(cfg, &keys[i], keys[i].def, &why) < 0)
+			abort(); /* a default that fails its own bounds is a programming error */
+		pb_buf_fini(&why);
+	}
+}
+
+void
+pb_config_fini(struct pb_config *cfg)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].type == T_STR) {
+			free(*str_field(cfg, &keys[i]));
+			*str_field(cfg, &keys[i]) = NULL;
+		}
+}
+
+struct parse {
+	struct pb_config *cfg;
+	const char *path;
+	FILE *f;
+	int line;         /* the line the reader last returned */
+	int errors;
+	unsigned char seen[NKEYS];
+	struct pb_buf msg; /* all errors, one per line */
+};
+
+static void
+error_at(struct parse *p, int line, const char *reason)
+{
+	p->errors++;
+	pb_buf_printf(&p->msg, "%s:%d: %s\n", p->path, line, reason);
+}
+
+/* inih reads through this, so the handler knows which line it is looking at. */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *r = fgets(str, num, p->f);
+	if (r)
+		p->line++;
+	return r;
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	int section_known = 0;
+	struct pb_buf why;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].section, section))
+			continue;
+		section_known = 1;
+		if (strcmp(keys[i].name, name))
+			continue;
+		pb_buf_init(&why);
+		if (p->seen[i]) {
+			pb_buf_printf(&why, "[%s] %s is set twice", section, name);
+			error_at(p, p->line, why.data);
+		} else if (set_value(p->cfg, &keys[i], value, &why) < 0) {
+			error_at(p, p->line, why.data);
+		}
+		p->seen[i] = 1;
+		pb_buf_fini(&why);
+		return 1;
+	}
+	pb_buf_init(&why);
+	if (!section_known)
+		pb_buf_printf(&why, "unknown section [%s]", section);
+	else
+		pb_buf_printf(&why, "unknown key '%s' in [%s]", name, section);
+	error_at(p, p->line, why.data);
+	pb_buf_fini(&why);
+	return 1; /* keep going: report every error at once */
+}
+
+enum pb_status
+pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen)
+{
+	struct parse p = { .cfg = cfg, .path = path };
+	int rc;
+
+	pb_buf_init(&p.msg);
+	p.f = fopen(path, "r");
+	if (!p.f) {
+		snprintf(err, errlen, "%s: cannot open: %s\n", path, strerror(errno));
+		pb_buf_fini(&p.msg);
+		return PB_ERR_CONFIG;
+	}
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	fclose(p.f);
+	/* The handler never reports failure to inih, so rc > 0 is a line inih could not parse
+	 * (it reports only the first such line). */
+	if (rc > 0)
+		error_at(&p, rc, "syntax error (expected [section] or key = value)");
+	if (rc < 0)
+		error_at(&p, 0, "cannot read the file");
+	if (p.errors) {
+		snprintf(err, errlen, "%s", p.msg.data);
+		pb_buf_fini(&p.msg);
+		return PB_ERR_CONFIG;
+	}
+	pb_buf_fini(&p.msg);
+	if (err && errlen)
+		err[0] = '\0';
+	return PB_OK;
+}
+
+void
+pb_config_write_default(FILE *f)
+{
+	const char *section = NULL;
+
+	fprintf(f, "# photobooth configuration.\n"
+		   "# Every key is listed with its default value. Generated by\n"
+		   "# 'photobooth --print-default-config'; CI checks that this file agrees.\n");
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct key *k = &keys[i];
+		if (!section || strcmp(section, k->section)) {
+			section = k->section;
+			fprintf(f, "\n[%s]\n", section);
+		}
+		fprintf(f, "# %s", k->help);
+		if (k->type == T_INT)
+			fprintf(f, " (%d..%d)", k->min, k->max);
+		fprintf(f, "\n%s = %s\n", k->name, k->def);
+	}
+}
+
+const char *
+pb_delivery_name(int delivery)
+{
+	if (delivery < 0 || delivery > PB_DELIVERY_BOTH)
+		return "unknown";
+	return delivery_names[delivery];
+}

@@ -1,0 +1,133 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "log.h"
+#include "session.h"
+
+void
+pb_session_info_init(struct pb_session_info *info, const char *data_dir, time_t now)
+{
+	uint32_t rnd = 0;
+	struct tm tm;
+	char stamp[32];
+
+	memset(info, 0, sizeof(*info));
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd = (uint32_t)now ^ ((uint32_t)getpid() << 16); /* entropy pool not ready yet */
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(info->id, sizeof(info->id), "%s-%08x", stamp, rnd);
+	snprintf(info->dir, sizeof(info->dir), "%s/sessions/%s", data_dir, info->id);
+	info->created = now;
+	snprintf(info->status, sizeof(info->status), "started");
+}
+
+void
+pb_session_json(const struct pb_session_info *info, struct pb_buf *out)
+{
+	char created[32];
+	struct tm tm;
+
+	gmtime_r(&info->created, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	pb_json_open(out, NULL);
+	pb_json_str(out, "id", info->id);
+	pb_json_str(out, "created", created);
+	pb_json_str(out, "status", info->status);
+	pb_json_str(out, "overlay", info->overlay);
+	pb_json_str(out, "delivery", info->delivery);
+	pb_json_int(out, "retakes", info->retakes);
+	pb_json_array(out, "captures");
+	for (int i = 0; i < info->nslots; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "capture-%d.jpg", i + 1);
+		pb_json_str(out, NULL, name);
+	}
+	pb_json_close(out);
+	pb_json_str(out, "final", "final.jpg");
+	if (info->note[0])
+		pb_json_str(out, "note", info->note);
+	pb_json_close(out);
+	pb_buf_append(out, "\n", 1);
+}
+
+enum pb_status
+pb_session_write_json(const struct pb_session_info *info)
+{
+	struct pb_buf b;
+	enum pb_status st;
+	char path[PATH_MAX + 16];
+
+	pb_buf_init(&b);
+	pb_session_json(info, &b);
+	snprintf(path, sizeof(path), "%s/session.json", info->dir);
+	st = pb_file_write_atomic(path, b.data, b.len, 0644);
+	pb_buf_fini(&b);
+	return st;
+}
+
+enum pb_status
+pb_session_compose(struct pb_jpeg *j, const struct pb_overlay *ov, struct pb_session_info *info,
+		   const struct pb_blob *captures, int n, int preview_w, int preview_h,
+		   struct pb_image **preview, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	struct pb_image *final = NULL;
+	unsigned char *jpg = NULL;
+	size_t len;
+	enum pb_status st;
+
+	*preview = NULL;
+	st = pb_file_mkdirs(info->dir, 0750);
+	if (st) {
+		snprintf(err, errlen, "cannot create %s", info->dir);
+		return st;
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/capture-%d.jpg", info->dir, i + 1);
+		st = pb_file_write_atomic(path, captures[i].data, captures[i].len, 0640);
+		if (st) {
+			snprintf(err, errlen, "cannot save photo %d (%s)", i + 1,
+				 pb_status_str(st));
+			return st;
+		}
+	}
+	st = pb_compose(j, ov, captures, n, &final, err, errlen);
+	if (st)
+		return st;
+	st = pb_jpeg_encode(j, final, PB_FINAL_QUALITY, ov->dpi, &jpg, &len);
+	if (st) {
+		snprintf(err, errlen, "%s", pb_jpeg_error(j));
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/final.jpg", info->dir);
+	st = pb_file_write_atomic(path, jpg, len, 0640);
+	if (st) {
+		snprintf(err, errlen, "cannot save final.jpg (%s)", pb_status_str(st));
+		goto out;
+	}
+	info->nslots = n;
+	snprintf(info->status, sizeof(info->status), "composed");
+	st = pb_session_write_json(info);
+	if (st) {
+		snprintf(err, errlen, "cannot save session.json (%s)", pb_status_str(st));
+		goto out;
+	}
+	st = pb_image_scale_fit(final, preview_w, preview_h, preview);
+	if (st)
+		snprintf(err, errlen, "cannot make the preview (%s)", pb_status_str(st));
+out:
+	free(jpg);
+	pb_image_destroy(final);
+	return st;
+}
+
+enum pb_status
+pb_session_discard(const struct pb_session_info *info)
+{
+	return pb_file_remove_dir(info->dir);
+}
