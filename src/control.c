@@ -1,0 +1,308 @@
+#define _GNU_SOURCE /* accept4 */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "control.h"
+#include "log.h"
+#include "mem.h"
+
+#define CLIENT_TIMEOUT_MS 2000
+
+struct client {
+	int fd; /* -1: free */
+	uint64_t since;
+	char in[PB_CONTROL_MAX_LINE + 1];
+	size_t got;
+	struct pb_buf out;
+	size_t sent;
+	int answering;
+};
+
+struct pb_control {
+	int fd;
+	char *path;
+	struct client clients[PB_CONTROL_MAX_CLIENTS];
+};
+
+static int
+make_addr(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return -1;
+	strcpy(sa->sun_path, path);
+	return 0;
+}
+
+enum pb_status
+pb_control_open(const char *path, struct pb_control **out)
+{
+	struct sockaddr_un sa;
+	struct pb_control *ctl;
+	int fd, probe;
+
+	*out = NULL;
+	if (make_addr(path, &sa) < 0) {
+		pb_err("control socket path too long: %s", path);
+		return PB_ERR_CONFIG;
+	}
+	/* Is somebody already listening there? */
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (probe >= 0) {
+		int live = connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		close(probe);
+		if (live) {
+			pb_err("another photobooth is already running on %s", path);
+			return PB_ERR_BUSY;
+		}
+	}
+	unlink(path); /* stale socket from a crash */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		pb_err("socket: %s", strerror(errno));
+		return PB_ERR_IO;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0660) < 0 ||
+	    listen(fd, 8) < 0) {
+		pb_err("cannot listen on %s: %s", path, strerror(errno));
+		close(fd);
+		return PB_ERR_IO;
+	}
+	ctl = pb_xcalloc(1, sizeof(*ctl));
+	ctl->fd = fd;
+	ctl->path = pb_xstrdup(path);
+	for (int i = 0; i < PB_CONTROL_MAX_CLIENTS; i++)
+		ctl->clients[i].fd = -1;
+	*out = ctl;
+	return PB_OK;
+}
+
+static void
+drop(struct client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	pb_buf_fini(&c->out);
+}
+
+void
+pb_control_reply(struct pb_buf *reply, int code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pb_buf_printf(reply, "%d %s\n", code, msg);
+}
+
+int
+pb_control_split(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *save = NULL;
+
+	for (char *w = strtok_r(line, " \t\r\n", &save); w && argc < max;
+	     w = strtok_r(NULL, " \t\r\n", &save))
+		argv[argc++] = w;
+	return argc;
+}
+
+static void
+answer(struct client *c, pb_control_handler handler, void *ctx)
+{
+	char *argv[16];
+	int argc;
+
+	pb_buf_init(&c->out);
+	c->answering = 1;
+	c->sent = 0;
+	argc = pb_control_split(c->in, argv, 16);
+	if (argc == 0)
+		pb_control_reply(&c->out, 2, "empty command");
+	else
+		handler(ctx, argc, argv, &c->out);
+	if (!c->out.len)
+		pb_control_reply(&c->out, 1, "no answer");
+}
+
+static void
+serve(struct client *c, uint64_t now, pb_control_handler handler, void *ctx)
+{
+	if (!c->answering) {
+		ssize_t n = read(c->fd, c->in + c->got, sizeof(c->in) - 1 - c->got);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			drop(c);
+			return;
+		}
+		if (n > 0) {
+			c->got += (size_t)n;
+			c->in[c->got] = '\0';
+			char *nl = memchr(c->in, '\n', c->got);
+			if (nl) {
+				*nl = '\0';
+				answer(c, handler, ctx);
+			} else if (c->got >= sizeof(c->in) - 1) {
+				pb_buf_init(&c->out);
+				pb_control_reply(&c->out, 2, "command longer than %d bytes",
+						 PB_CONTROL_MAX_LINE);
+				c->answering = 1;
+				c->sent = 0;
+			}
+		}
+	}
+	if (c->answering) {
+		ssize_t n = write(c->fd, c->out.data + c->sent, c->out.len - c->sent);
+		if (n > 0)
+			c->sent += (size_t)n;
+		if (c->sent >= c->out.len || (n < 0 && errno != EAGAIN && errno != EINTR))
+			drop(c);
+	}
+	if (c->fd >= 0 && now - c->since > CLIENT_TIMEOUT_MS)
+		drop(c); /* slow or silent clients do not hold a slot */
+}
+
+void
+pb_control_poll(struct pb_control *ctl, uint64_t now_ms, pb_control_handler handler, void *ctx)
+{
+	struct pollfd pfd[PB_CONTROL_MAX_CLIENTS + 1];
+	int map[PB_CONTROL_MAX_CLIENTS + 1], n = 0;
+
+	pfd[n] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
+	map[n++] = -1;
+	for (int i = 0; i < PB_CONTROL_MAX_CLIENTS; i++) {
+		struct client *c = &ctl->clients[i];
+		if (c->fd < 0)
+			continue;
+		pfd[n] = (struct pollfd){ .fd = c->fd, .events = c->answering ? POLLOUT : POLLIN };
+		map[n++] = i;
+	}
+	if (poll(pfd, (nfds_t)n, 0) < 0)
+		return;
+	for (int k = 1; k < n; k++) {
+		struct client *c = &ctl->clients[map[k]];
+		if (pfd[k].revents)
+			serve(c, now_ms, handler, ctx);
+		else if (now_ms - c->since > CLIENT_TIMEOUT_MS)
+			drop(c);
+	}
+	if (pfd[0].revents & POLLIN) {
+		for (;;) {
+			int fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd < 0)
+				break;
+			struct client *c = NULL;
+			for (int i = 0; i < PB_CONTROL_MAX_CLIENTS && !c; i++)
+				if (ctl->clients[i].fd < 0)
+					c = &ctl->clients[i];
+			if (!c) {
+				static const char busy[] = "1 busy: too many control clients\n";
+				ssize_t ignored = write(fd, busy, sizeof(busy) - 1);
+				(void)ignored;
+				close(fd);
+				continue;
+			}
+			memset(c, 0, sizeof(*c));
+			c->fd = fd;
+			c->since = now_ms;
+			/* most commands arrive with the connection: answer without waiting a frame */
+			serve(c, now_ms, handler, ctx);
+		}
+	}
+}
+
+void
+pb_control_close(struct pb_control *ctl)
+{
+	if (!ctl)
+		return;
+	for (int i = 0; i < PB_CONTROL_MAX_CLIENTS; i++)
+		drop(&ctl->clients[i]);
+	close(ctl->fd);
+	unlink(ctl->path);
+	free(ctl->path);
+	free(ctl);
+}
+
+enum pb_status
+pb_control_request(const char *path, const char *line, struct pb_buf *reply, int timeout_ms,
+		   char *why, size_t whylen)
+{
+	struct sockaddr_un sa;
+	uint64_t deadline = pb_now_ms() + (uint64_t)timeout_ms;
+	size_t len = strlen(line), off = 0;
+	int fd;
+
+	if (make_addr(path, &sa) < 0) {
+		snprintf(why, whylen, "socket path too long: %s", path);
+		return PB_ERR_CONFIG;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(why, whylen, "socket: %s", strerror(errno));
+		return PB_ERR_IO;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		snprintf(why, whylen, "cannot connect to %s: %s%s", path, strerror(e),
+			 e == ENOENT || e == ECONNREFUSED ? " (is photobooth running?)" :
+			 e == EACCES ? " (not in the photobooth group?)" : "");
+		close(fd);
+		return e == EACCES ? PB_ERR_CONFIG : PB_ERR_NODEV;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, line + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(why, whylen, "write: %s", strerror(errno));
+			close(fd);
+			return PB_ERR_IO;
+		}
+		off += (size_t)n;
+	}
+	if (len == 0 || line[len - 1] != '\n') {
+		ssize_t ignored = write(fd, "\n", 1);
+		(void)ignored;
+	}
+	for (;;) {
+		char buf[4096];
+		uint64_t now = pb_now_ms();
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (now >= deadline || poll(&p, 1, (int)(deadline - now)) == 0) {
+			snprintf(why, whylen, "no answer from %s within %d ms", path, timeout_ms);
+			close(fd);
+			return PB_ERR_TIMEOUT;
+		}
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(why, whylen, "read: %s", strerror(errno));
+			close(fd);
+			return PB_ERR_IO;
+		}
+		if (n == 0)
+			break;
+		pb_buf_append(reply, buf, (size_t)n);
+	}
+	close(fd);
+	if (!reply->len) {
+		snprintf(why, whylen, "empty answer from %s", path);
+		return PB_ERR_IO;
+	}
+	return PB_OK;
+}
