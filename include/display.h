@@ -1,0 +1,43 @@
+/* display.h - the SDL window: fullscreen at the display's own resolution, or a window for
+ * desktops; input translated from SDL events. Main thread (it owns SDL). */
+#ifndef PB_DISPLAY_H
+#define PB_DISPLAY_H
+
+#include <SDL.h>
+#include <stddef.h>
+#include "status.h"
+
+struct pb_display_config {
+	int windowed;
+	int width, height; /* window size when windowed */
+};
+
+enum pb_input_kind {
+	PB_IN_NONE,
+	PB_IN_TOUCH,   /* a touch or click at (x, y) in output pixels */
+	PB_IN_TRIGGER, /* Space or Enter: USB arcade buttons type one of these */
+	PB_IN_QUIT,    /* the window was closed, SIGTERM or SIGINT */
+};
+
+struct pb_input {
+	enum pb_input_kind kind;
+	int x, y;
+};
+
+struct pb_display;
+
+/* PB_ERR_NODEV with a reason in why when there is no display. */
+enum pb_status pb_display_open(const struct pb_display_config *cfg, struct pb_display **out,
+			       char *why, size_t whylen);
+void pb_display_close(struct pb_display *d);
+
+SDL_Renderer *pb_display_renderer(struct pb_display *d);
+/* Output size in pixels (may change when the window is resized). */
+void pb_display_size(struct pb_display *d, int *w, int *h);
+/* Dots per inch of the screen, or 0 when the display does not say. */
+float pb_display_dpi(struct pb_display *d);
+
+/* Translates one SDL event. */
+struct pb_input pb_display_translate(struct pb_display *d, const SDL_Event *e);
+
+#endif

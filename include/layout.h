@@ -1,0 +1,50 @@
+/* layout.h - where things go on each screen, for any window size from 800x480 to 4K, in
+ * landscape or portrait. Pure arithmetic (no SDL), shared by drawing and hit-testing so a
+ * touch lands on exactly what was drawn. */
+#ifndef PB_LAYOUT_H
+#define PB_LAYOUT_H
+
+#include "kiosk.h"
+#include "overlay.h"
+
+enum pb_button {
+	PB_BTN_NONE,
+	PB_BTN_START,    /* attract: anywhere but the language button */
+	PB_BTN_LANGUAGE, /* attract: switch language */
+	PB_BTN_RETAKE,
+	PB_BTN_ACCEPT,
+	PB_BTN_DONE,     /* deliver */
+	PB_BTN_RETRY,    /* error */
+	PB_BTN_CONTINUE, /* thanks: anywhere */
+	PB_BTN_COUNT
+};
+
+struct pb_layout {
+	int w, h;
+	int portrait;
+	int unit;       /* spacing: 2% of the short side */
+	int touch_min;  /* 10 mm in pixels */
+	int title_px;   /* largest title text size */
+	int body_px;    /* largest body text size */
+	struct pb_rect title;  /* headline area */
+	struct pb_rect body;   /* secondary text area */
+	struct pb_rect media;  /* live view / photo area */
+	struct pb_rect badge;  /* small top pill ("Photo 2 of 3") */
+	struct pb_rect button[PB_BTN_COUNT]; /* w == 0: not on this screen */
+};
+
+/* dpi <= 0 when unknown: 10 mm is then taken at 133 dpi (the official 7" Pi touchscreen,
+ * the densest screen booths use). retake: whether the Retake button is offered. */
+void pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float dpi,
+		       int retake);
+
+/* The button under (x, y) on this screen, or PB_BTN_NONE. */
+enum pb_button pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y);
+
+/* The rectangle of size w x h scaled to cover (fill) or fit inside box, centred. */
+struct pb_rect pb_rect_cover(int w, int h, struct pb_rect box);
+struct pb_rect pb_rect_fit(int w, int h, struct pb_rect box);
+
+int pb_rect_contains(struct pb_rect r, int x, int y);
+
+#endif

@@ -1,0 +1,49 @@
+/* render.h - kiosk view to pixels: every screen of the attendee flow, drawn with an
+ * SDL_Renderer (a window's, or a software renderer for offline screenshots). Main thread. */
+#ifndef PB_RENDER_H
+#define PB_RENDER_H
+
+#include <SDL.h>
+#include <stdint.h>
+#include "image.h"
+#include "kiosk.h"
+#include "layout.h"
+#include "overlay.h"
+
+/* Everything a screen shows, gathered by the shell each frame. */
+struct pb_view {
+	enum pb_state state;
+	uint64_t in_state_ms;   /* since the state was entered */
+	int64_t remaining_ms;   /* until its timeout; -1 for none */
+	int slot, slots;        /* slot being shot (0-based) and how many */
+	int retakes_left;
+	const char *language;   /* current language code */
+	int camera_connected;
+	int capture_width, capture_height; /* the camera's photo size, for the photo-area guide */
+	const struct pb_overlay *overlay;
+};
+
+struct pb_render;
+
+/* dpi <= 0 when unknown. NULL with a reason in why if the font cannot be loaded. */
+struct pb_render *pb_render_create(SDL_Renderer *r, const char *font, float dpi, char *why,
+				   size_t whylen);
+void pb_render_destroy(struct pb_render *rd);
+
+/* Decodes a live-view JPEG into the live texture. The last good frame stays on error. */
+enum pb_status pb_render_live_frame(struct pb_render *rd, const unsigned char *jpeg, size_t len);
+
+/* The composed photo shown on review and deliver; NULL forgets it (the next guest must never
+ * see it). */
+enum pb_status pb_render_set_photo(struct pb_render *rd, const struct pb_image *img);
+
+/* Draws the screen for v into the whole w x h output (does not present). */
+void pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h);
+
+/* What is under (x, y) on the screen drawn last. */
+enum pb_button pb_render_hit(const struct pb_render *rd, int x, int y);
+
+/* Texts that did not fit their box since start-up (0 in a correct build). */
+unsigned pb_render_overflows(const struct pb_render *rd);
+
+#endif

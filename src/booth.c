@@ -1,0 +1,595 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "booth.h"
+#include "camera.h"
+#include "clock.h"
+#include "control.h"
+#include "display.h"
+#include "file.h"
+#include "i18n.h"
+#include "kiosk.h"
+#include "log.h"
+#include "mem.h"
+#include "overlay.h"
+#include "render.h"
+#include "session.h"
+#include "worker.h"
+
+#define FRAME_MS 33 /* redraw at most ~30 times a second: the live view's own rate */
+
+enum { EV_CAMERA, EV_COMPOSED, EV_COUNT };
+
+struct booth {
+	const struct pb_config *cfg;
+	struct pb_overlay *overlay;
+	struct pb_kiosk kiosk;
+	struct pb_camera *camera;
+	struct pb_worker *worker;
+	struct pb_control *control;
+	struct pb_display *display;
+	struct pb_render *render;
+	Uint32 ev_base;
+	struct pb_session_info session;
+	int session_on_disk; /* a compose job was queued: the folder may exist */
+	struct pb_blob captures[PB_MAX_SLOTS];
+	struct pb_blob incoming; /* the capture being handed to the kiosk */
+	char language[8];
+	uint64_t frame_seq;
+	uint64_t started_ms;
+	uint64_t capture_ms;     /* when the last shot was requested */
+	int64_t last_capture_to_review_ms;
+	char last_session[48];
+	int quit;
+};
+
+/* Jobs for the worker thread */
+
+struct compose_job {
+	struct pb_job job;
+	Uint32 ev;
+	const struct pb_overlay *overlay;
+	struct pb_session_info info;
+	struct pb_blob caps[PB_MAX_SLOTS];
+	int n, preview_w, preview_h;
+	uint32_t session, id;
+};
+
+struct compose_result {
+	uint32_t session, id;
+	enum pb_status status;
+	struct pb_image *preview;
+	char err[256];
+};
+
+struct write_job {
+	struct pb_job job;
+	struct pb_session_info info;
+	int discard;
+};
+
+static void
+compose_result_destroy(void *p)
+{
+	struct compose_result *r = p;
+	if (r)
+		pb_image_destroy(r->preview);
+	free(r);
+}
+
+/* Hands data to the main loop; if the queue refuses it, frees it. Any thread. */
+static void
+post(Uint32 type, void *data, void (*destroy)(void *))
+{
+	SDL_Event e;
+	SDL_zero(e);
+	e.type = type;
+	e.user.data1 = data;
+	if (SDL_PushEvent(&e) <= 0) {
+		pb_err("event queue refused a result: %s", SDL_GetError());
+		destroy(data);
+	}
+}
+
+static void
+compose_run(struct pb_job *job)
+{
+	struct compose_job *cj = (struct compose_job *)job;
+	struct compose_result *r = pb_xcalloc(1, sizeof(*r));
+	struct pb_jpeg *j = pb_jpeg_create();
+	uint64_t t0 = pb_now_ms();
+
+	r->session = cj->session;
+	r->id = cj->id;
+	r->status = pb_session_compose(j, cj->overlay, &cj->info, cj->caps, cj->n, cj->preview_w,
+				       cj->preview_h, &r->preview, r->err, sizeof(r->err));
+	if (r->status == PB_OK)
+		pb_info("session %s: composed in %llu ms", cj->info.id,
+			(unsigned long long)(pb_now_ms() - t0));
+	else
+		pb_err("session %s: %s", cj->info.id, r->err);
+	pb_jpeg_destroy(j);
+	post(cj->ev, r, compose_result_destroy);
+}
+
+static void
+compose_destroy(struct pb_job *job)
+{
+	struct compose_job *cj = (struct compose_job *)job;
+	for (int i = 0; i < cj->n; i++)
+		free(cj->caps[i].data);
+	free(cj);
+}
+
+static void
+write_run(struct pb_job *job)
+{
+	struct write_job *wj = (struct write_job *)job;
+	if (wj->discard) {
+		if (pb_session_discard(&wj->info) == PB_OK)
+			pb_info("session %s: discarded", wj->info.id);
+	} else if (pb_session_write_json(&wj->info) == PB_OK) {
+		pb_info("session %s: %s", wj->info.id, wj->info.status);
+	}
+}
+
+static void
+write_destroy(struct pb_job *job)
+{
+	free(job);
+}
+
+static void
+queue_write(struct booth *b, int discard)
+{
+	struct write_job *wj = pb_xcalloc(1, sizeof(*wj));
+	wj->job.run = write_run;
+	wj->job.destroy = write_destroy;
+	wj->info = b->session;
+	wj->discard = discard;
+	pb_worker_submit(b->worker, &wj->job);
+}
+
+/* The kiosk's actions, carried out */
+
+static void
+free_captures(struct booth *b)
+{
+	for (int i = 0; i < PB_MAX_SLOTS; i++) {
+		free(b->captures[i].data);
+		b->captures[i] = (struct pb_blob){ 0 };
+	}
+}
+
+static void
+perform(struct booth *b, const struct pb_action *a, uint64_t now)
+{
+	switch (a->type) {
+	case PB_ACT_BEGIN:
+		pb_session_info_init(&b->session, b->cfg->data_dir, time(NULL));
+		snprintf(b->session.overlay, sizeof(b->session.overlay), "%s", b->overlay->name);
+		snprintf(b->session.delivery, sizeof(b->session.delivery), "%s",
+			 pb_delivery_name(b->cfg->delivery));
+		b->session_on_disk = 0;
+		free_captures(b);
+		pb_render_set_photo(b->render, NULL);
+		pb_info("session %s: started", b->session.id);
+		break;
+	case PB_ACT_CAPTURE:
+		b->capture_ms = now;
+		pb_camera_request_capture(b->camera, a->session, a->job, a->slot);
+		break;
+	case PB_ACT_STORE:
+		free(b->captures[a->slot].data);
+		b->captures[a->slot] = b->incoming;
+		b->incoming = (struct pb_blob){ 0 };
+		break;
+	case PB_ACT_COMPOSE: {
+		struct compose_job *cj = pb_xcalloc(1, sizeof(*cj));
+		int w = 1280, h = 1280;
+		if (b->display)
+			pb_display_size(b->display, &w, &h);
+		cj->job.run = compose_run;
+		cj->job.destroy = compose_destroy;
+		cj->ev = b->ev_base + EV_COMPOSED;
+		cj->overlay = b->overlay;
+		b->session.nslots = b->overlay->nslots;
+		cj->info = b->session;
+		cj->n = b->overlay->nslots;
+		for (int i = 0; i < cj->n; i++) {
+			cj->caps[i] = b->captures[i]; /* the job owns the photos now */
+			b->captures[i] = (struct pb_blob){ 0 };
+		}
+		cj->preview_w = w;
+		cj->preview_h = h;
+		cj->session = a->session;
+		cj->id = a->job;
+		b->session_on_disk = 1;
+		pb_worker_submit(b->worker, &cj->job);
+		break;
+	}
+	case PB_ACT_DELIVER:
+		snprintf(b->session.status, sizeof(b->session.status), "accepted");
+		/* Printing and sharing are not built yet: say so in the record, as on screen. */
+		snprintf(b->session.note, sizeof(b->session.note),
+			 "delivery %s is not configured in this version; photo kept on the booth",
+			 b->session.delivery);
+		queue_write(b, 0);
+		break;
+	case PB_ACT_END:
+		if (a->keep) {
+			snprintf(b->last_session, sizeof(b->last_session), "%s", b->session.id);
+			pb_info("session %s: finished", b->session.id);
+		} else if (b->session_on_disk) {
+			queue_write(b, 1);
+		} else {
+			pb_info("session %s: abandoned before any photo was kept", b->session.id);
+		}
+		free_captures(b);
+		pb_render_set_photo(b->render, NULL);
+		break;
+	}
+}
+
+static void
+feed(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job)
+{
+	struct pb_event ev = { type, session, job };
+	struct pb_action acts[PB_MAX_ACTIONS];
+	uint64_t now = pb_now_ms();
+	enum pb_state before = b->kiosk.state;
+	int n = pb_kiosk_handle(&b->kiosk, &ev, now, acts);
+
+	if (b->kiosk.state != before)
+		pb_info("state: %s -> %s (%s)", pb_state_name(before),
+			pb_state_name(b->kiosk.state),
+			type == PB_EV_TICK ? "timeout" : pb_event_name(type));
+	for (int i = 0; i < n; i++)
+		perform(b, &acts[i], now);
+}
+
+/* Results from other threads */
+
+static void
+on_capture(struct booth *b, struct pb_camera_result *res)
+{
+	b->incoming = res->photo; /* kept only if the kiosk says STORE */
+	res->photo = (struct pb_blob){ 0 };
+	feed(b, res->status == PB_OK ? PB_EV_CAPTURED : PB_EV_CAPTURE_FAILED, res->session,
+	     res->job);
+	free(b->incoming.data);
+	b->incoming = (struct pb_blob){ 0 };
+	pb_camera_result_destroy(res);
+}
+
+static void
+on_composed(struct booth *b, struct compose_result *r)
+{
+	int fresh = b->kiosk.state == PB_PROCESSING && r->session == b->kiosk.session &&
+		    r->id == b->kiosk.job;
+
+	if (fresh && r->status == PB_OK) {
+		pb_render_set_photo(b->render, r->preview);
+		snprintf(b->session.status, sizeof(b->session.status), "composed");
+		b->last_capture_to_review_ms = (int64_t)(pb_now_ms() - b->capture_ms);
+		pb_info("session %s: capture to review %lld ms", b->session.id,
+			(long long)b->last_capture_to_review_ms);
+	}
+	feed(b, r->status == PB_OK ? PB_EV_COMPOSED : PB_EV_COMPOSE_FAILED, r->session, r->id);
+	compose_result_destroy(r);
+}
+
+static void
+camera_post(void *ctx, struct pb_camera_result *res)
+{
+	struct booth *b = ctx;
+	post(b->ev_base + EV_CAMERA, res, (void (*)(void *))pb_camera_result_destroy);
+}
+
+/* Status and control */
+
+static void
+status_json(struct booth *b, struct pb_buf *out)
+{
+	char why[160];
+	double fps = 0;
+	enum pb_camera_state cs = pb_camera_state(b->camera, why, sizeof(why), &fps);
+	const struct pb_kiosk_counters *c = &b->kiosk.counters;
+	int w = 0, h = 0;
+
+	if (b->display)
+		pb_display_size(b->display, &w, &h);
+	pb_json_open(out, NULL);
+	pb_json_str(out, "state", pb_state_name(b->kiosk.state));
+	pb_json_str(out, "session", b->kiosk.session ? b->session.id : NULL);
+	pb_json_int(out, "slot", b->kiosk.session ? b->kiosk.slot + 1 : 0);
+	pb_json_int(out, "slots", b->kiosk.cfg.slots);
+	pb_json_int(out, "retakes_left", pb_kiosk_retakes_left(&b->kiosk));
+	pb_json_str(out, "overlay", b->overlay->name);
+	pb_json_str(out, "delivery", pb_delivery_name(b->cfg->delivery));
+	pb_json_str(out, "language", b->language);
+	pb_json_open(out, "camera");
+	pb_json_str(out, "backend", "sim");
+	pb_json_str(out, "state", pb_camera_state_name(cs));
+	pb_json_int(out, "fps", (int64_t)(fps + 0.5));
+	pb_json_str(out, "reason", why);
+	pb_json_close(out);
+	pb_json_open(out, "counters");
+	pb_json_int(out, "sessions", c->sessions);
+	pb_json_int(out, "photos", c->photos);
+	pb_json_int(out, "accepted", c->accepted);
+	pb_json_int(out, "retakes", c->retakes);
+	pb_json_int(out, "failures", c->failures);
+	pb_json_int(out, "timeouts", c->timeouts);
+	pb_json_close(out);
+	pb_json_str(out, "last_session", b->last_session[0] ? b->last_session : NULL);
+	pb_json_int(out, "last_capture_to_review_ms", b->last_capture_to_review_ms);
+	pb_json_int(out, "pending_jobs", pb_worker_pending(b->worker));
+	pb_json_int(out, "text_overflows", b->render ? pb_render_overflows(b->render) : 0);
+	pb_json_open(out, "display");
+	pb_json_int(out, "width", w);
+	pb_json_int(out, "height", h);
+	pb_json_close(out);
+	pb_json_str(out, "version", PB_VERSION);
+	pb_json_int(out, "uptime_s", (int64_t)((pb_now_ms() - b->started_ms) / 1000));
+	pb_json_close(out);
+	pb_buf_append(out, "\n", 1);
+}
+
+static void
+on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
+{
+	struct booth *b = ctx;
+	enum pb_state before = b->kiosk.state;
+
+	if (!strcmp(argv[0], "status") && argc == 1) {
+		pb_control_reply(reply, 0, "ok");
+		status_json(b, reply);
+	} else if (!strcmp(argv[0], "trigger") && argc == 1) {
+		feed(b, PB_EV_TRIGGER, 0, 0);
+		if (b->kiosk.state != before)
+			pb_control_reply(reply, 0, "%s -> %s", pb_state_name(before),
+					 pb_state_name(b->kiosk.state));
+		else
+			pb_control_reply(reply, 1, "nothing to trigger in %s",
+					 pb_state_name(before));
+	} else if (!strcmp(argv[0], "reset") && argc == 1) {
+		feed(b, PB_EV_RESET, 0, 0);
+		pb_control_reply(reply, 0, "%s -> attract", pb_state_name(before));
+	} else if (!strcmp(argv[0], "help")) {
+		pb_control_reply(reply, 0, "commands: status, trigger, reset");
+	} else {
+		pb_control_reply(reply, 2, "unknown command '%s' (commands: status, trigger, reset)",
+				 argv[0]);
+	}
+}
+
+/* Input */
+
+static void
+set_language(struct booth *b, const char *lang)
+{
+	snprintf(b->language, sizeof(b->language), "%s", lang);
+	pb_i18n_set_language(lang);
+	pb_info("language: %s", lang);
+}
+
+static void
+on_input(struct booth *b, struct pb_input in)
+{
+	switch (in.kind) {
+	case PB_IN_QUIT:
+		b->quit = 1;
+		break;
+	case PB_IN_TRIGGER:
+		feed(b, PB_EV_TRIGGER, 0, 0);
+		break;
+	case PB_IN_TOUCH:
+		switch (pb_render_hit(b->render, in.x, in.y)) {
+		case PB_BTN_START:
+		case PB_BTN_DONE:
+		case PB_BTN_RETRY:
+		case PB_BTN_CONTINUE:
+			feed(b, PB_EV_TRIGGER, 0, 0);
+			break;
+		case PB_BTN_RETAKE:
+			feed(b, PB_EV_RETAKE, 0, 0);
+			break;
+		case PB_BTN_ACCEPT:
+			feed(b, PB_EV_ACCEPT, 0, 0);
+			break;
+		case PB_BTN_LANGUAGE:
+			set_language(b, strcmp(b->language, "ko") ? "ko" : "en");
+			break;
+		case PB_BTN_NONE:
+		case PB_BTN_COUNT:
+			break;
+		}
+		break;
+	case PB_IN_NONE:
+		break;
+	}
+}
+
+static void
+on_event(struct booth *b, SDL_Event *e)
+{
+	if (e->type == b->ev_base + EV_CAMERA)
+		on_capture(b, e->user.data1);
+	else if (e->type == b->ev_base + EV_COMPOSED)
+		on_composed(b, e->user.data1);
+	else if (b->display)
+		on_input(b, pb_display_translate(b->display, e));
+	else if (e->type == SDL_QUIT)
+		b->quit = 1;
+}
+
+static void
+draw(struct booth *b, uint64_t now)
+{
+	struct pb_view v = {
+		.state = b->kiosk.state,
+		.in_state_ms = now - b->kiosk.entered_ms,
+		.remaining_ms = pb_kiosk_remaining_ms(&b->kiosk, now),
+		.slot = b->kiosk.slot,
+		.slots = b->kiosk.cfg.slots,
+		.retakes_left = pb_kiosk_retakes_left(&b->kiosk),
+		.language = b->language,
+		.camera_connected = pb_camera_state(b->camera, NULL, 0, NULL) == PB_CAM_CONNECTED,
+		.capture_width = b->cfg->sim_width,
+		.capture_height = b->cfg->sim_height,
+		.overlay = b->overlay,
+	};
+	int w, h;
+	pb_display_size(b->display, &w, &h);
+	pb_render_draw(b->render, &v, w, h);
+	SDL_RenderPresent(pb_display_renderer(b->display));
+}
+
+static struct pb_kiosk_config
+kiosk_config(const struct pb_config *cfg, int slots)
+{
+	struct pb_kiosk_config kc = { .slots = slots, .retakes = cfg->retakes };
+	kc.timeout_ms[PB_COUNTDOWN] = (uint32_t)cfg->countdown * 1000u;
+	kc.timeout_ms[PB_CAPTURE] = (uint32_t)cfg->capture_timeout * 1000u;
+	kc.timeout_ms[PB_PROCESSING] = (uint32_t)cfg->processing_timeout * 1000u;
+	kc.timeout_ms[PB_REVIEW] = (uint32_t)cfg->review_timeout * 1000u;
+	kc.timeout_ms[PB_DELIVER] = (uint32_t)cfg->deliver_timeout * 1000u;
+	kc.timeout_ms[PB_THANKS] = (uint32_t)cfg->thanks_timeout * 1000u;
+	kc.timeout_ms[PB_ERROR] = (uint32_t)cfg->error_timeout * 1000u;
+	return kc;
+}
+
+static struct pb_camera *
+start_camera(struct booth *b)
+{
+	const struct pb_config *c = b->cfg;
+	struct pb_camera_sim_config sc = {
+		.width = c->sim_width,
+		.height = c->sim_height,
+		.preview_width = c->sim_preview_width,
+		.fps = c->sim_fps,
+		.fail_every = c->sim_fail_every,
+		.latency_ms = c->sim_latency_ms,
+		.disconnect_every = c->sim_disconnect_every,
+		.disconnect_ms = c->sim_disconnect_ms,
+	};
+	void *impl = pb_camera_sim_create(&sc);
+	if (!impl)
+		return NULL;
+	return pb_camera_create(&pb_camera_sim_ops, impl, camera_post, b);
+}
+
+/* Frees results still queued as SDL events after the threads have stopped. */
+static void
+drain_events(struct booth *b)
+{
+	SDL_Event e;
+	while (SDL_PeepEvents(&e, 1, SDL_GETEVENT, b->ev_base, b->ev_base + EV_COUNT - 1) == 1) {
+		if (e.type == b->ev_base + EV_CAMERA)
+			pb_camera_result_destroy(e.user.data1);
+		else
+			compose_result_destroy(e.user.data1);
+	}
+}
+
+int
+pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
+{
+	struct booth b = { .cfg = cfg };
+	char err[2048], *sessions;
+	int rc = 1;
+
+	b.started_ms = pb_now_ms();
+	if (pb_overlay_load(cfg->overlays_dir, cfg->overlay, &b.overlay, err, sizeof(err))) {
+		fprintf(stderr, "%s", err);
+		return PB_EXIT_CONFIG;
+	}
+	sessions = pb_xasprintf("%s/sessions", cfg->data_dir);
+	if (pb_file_mkdirs(sessions, 0750) != PB_OK) {
+		fprintf(stderr, "data_dir %s is not usable (see above)\n", cfg->data_dir);
+		free(sessions);
+		pb_overlay_destroy(b.overlay);
+		return PB_EXIT_CONFIG;
+	}
+	free(sessions);
+	if (SDL_Init(SDL_INIT_EVENTS) < 0) {
+		fprintf(stderr, "SDL: %s\n", SDL_GetError());
+		goto out;
+	}
+	b.ev_base = SDL_RegisterEvents(EV_COUNT);
+	set_language(&b, cfg->language);
+	pb_kiosk_init(&b.kiosk, &(struct pb_kiosk_config){ 0 }, b.started_ms);
+	b.kiosk.cfg = kiosk_config(cfg, b.overlay->nslots);
+
+	struct pb_display_config dc = { opt->windowed, cfg->window_width, cfg->window_height };
+	if (pb_display_open(&dc, &b.display, err, sizeof(err)) != PB_OK) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	b.render = pb_render_create(pb_display_renderer(b.display), cfg->font,
+				    pb_display_dpi(b.display), err, sizeof(err));
+	if (!b.render) {
+		fprintf(stderr, "%s\n", err);
+		rc = PB_EXIT_CONFIG;
+		goto out;
+	}
+	b.worker = pb_worker_create("worker");
+	b.camera = start_camera(&b);
+	if (!b.worker || !b.camera)
+		goto out;
+	{
+		char *dir = pb_xstrdup(cfg->socket), *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			pb_file_mkdirs(dir, 0750);
+		}
+		free(dir);
+	}
+	if (pb_control_open(cfg->socket, &b.control) != PB_OK)
+		goto out;
+
+	pb_notice("photobooth %s ready: theme %s (%d photo%s), delivery %s, camera sim",
+		  PB_VERSION, b.overlay->name, b.overlay->nslots, b.overlay->nslots > 1 ? "s" : "",
+		  pb_delivery_name(cfg->delivery));
+	uint64_t next_draw = 0;
+	while (!b.quit) {
+		uint64_t now = pb_now_ms();
+		int wait = next_draw > now ? (int)(next_draw - now) : 0;
+		SDL_Event e;
+		if (SDL_WaitEventTimeout(&e, wait > FRAME_MS ? FRAME_MS : wait)) {
+			on_event(&b, &e);
+			while (!b.quit && SDL_PollEvent(&e))
+				on_event(&b, &e);
+		}
+		now = pb_now_ms();
+		pb_control_poll(b.control, now, on_control, &b);
+		feed(&b, PB_EV_TICK, 0, 0);
+		struct pb_blob frame;
+		if (pb_camera_take_frame(b.camera, &frame, &b.frame_seq)) {
+			pb_render_live_frame(b.render, frame.data, frame.len);
+			free(frame.data);
+		}
+		if (now >= next_draw) {
+			draw(&b, now);
+			next_draw = now + FRAME_MS;
+		}
+	}
+	pb_notice("shutting down");
+	rc = 0;
+out:
+	pb_control_close(b.control);
+	pb_camera_destroy(b.camera);
+	pb_worker_destroy(b.worker); /* finishes queued writes */
+	if (b.ev_base)
+		drain_events(&b);
+	free_captures(&b);
+	free(b.incoming.data);
+	pb_render_destroy(b.render);
+	pb_display_close(b.display);
+	pb_overlay_destroy(b.overlay);
+	SDL_Quit();
+	return rc;
+}

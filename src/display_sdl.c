@@ -1,0 +1,154 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "display.h"
+#include "log.h"
+#include "mem.h"
+
+struct pb_display {
+	SDL_Window *win;
+	SDL_Renderer *r;
+	int windowed;
+};
+
+enum pb_status
+pb_display_open(const struct pb_display_config *cfg, struct pb_display **out, char *why,
+		size_t whylen)
+{
+	struct pb_display *d;
+	Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_ALLOW_HIGHDPI;
+
+	*out = NULL;
+	if (SDL_InitSubSystem(SDL_INIT_VIDEO) < 0) {
+		snprintf(why, whylen, "no display: %s", SDL_GetError());
+		return PB_ERR_NODEV;
+	}
+	if (cfg->windowed)
+		flags |= SDL_WINDOW_RESIZABLE;
+	else
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP; /* the display's native resolution */
+	d = pb_xcalloc(1, sizeof(*d));
+	d->windowed = cfg->windowed;
+	d->win = SDL_CreateWindow("photobooth", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+				  cfg->width, cfg->height, flags);
+	if (!d->win) {
+		snprintf(why, whylen, "cannot open a window: %s", SDL_GetError());
+		free(d);
+		SDL_QuitSubSystem(SDL_INIT_VIDEO);
+		return PB_ERR_NODEV;
+	}
+	d->r = SDL_CreateRenderer(d->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+	if (!d->r)
+		d->r = SDL_CreateRenderer(d->win, -1, SDL_RENDERER_SOFTWARE);
+	if (!d->r) {
+		snprintf(why, whylen, "no renderer: %s", SDL_GetError());
+		SDL_DestroyWindow(d->win);
+		free(d);
+		SDL_QuitSubSystem(SDL_INIT_VIDEO);
+		return PB_ERR_NODEV;
+	}
+	if (!cfg->windowed)
+		SDL_ShowCursor(SDL_DISABLE);
+	SDL_RendererInfo info;
+	int w, h;
+	SDL_GetRendererInfo(d->r, &info);
+	SDL_GetRendererOutputSize(d->r, &w, &h);
+	pb_notice("display: %s driver, %s renderer, %dx%d%s", SDL_GetCurrentVideoDriver(),
+		  info.name, w, h, cfg->windowed ? ", windowed" : ", fullscreen");
+	*out = d;
+	return PB_OK;
+}
+
+void
+pb_display_close(struct pb_display *d)
+{
+	if (!d)
+		return;
+	SDL_DestroyRenderer(d->r);
+	SDL_DestroyWindow(d->win);
+	SDL_QuitSubSystem(SDL_INIT_VIDEO);
+	free(d);
+}
+
+SDL_Renderer *
+pb_display_renderer(struct pb_display *d)
+{
+	return d->r;
+}
+
+void
+pb_display_size(struct pb_display *d, int *w, int *h)
+{
+	SDL_GetRendererOutputSize(d->r, w, h);
+}
+
+float
+pb_display_dpi(struct pb_display *d)
+{
+	float ddpi = 0;
+	int idx = SDL_GetWindowDisplayIndex(d->win);
+	if (idx < 0 || SDL_GetDisplayDPI(idx, &ddpi, NULL, NULL) < 0)
+		return 0;
+	/* X servers without a real monitor report nonsense; trust only plausible values. */
+	return ddpi >= 50 && ddpi <= 600 ? ddpi : 0;
+}
+
+/* Window coordinates to output pixels (they differ on high-DPI displays). */
+static void
+to_output(struct pb_display *d, int *x, int *y)
+{
+	int ww, wh, ow, oh;
+	SDL_GetWindowSize(d->win, &ww, &wh);
+	SDL_GetRendererOutputSize(d->r, &ow, &oh);
+	if (ww > 0 && wh > 0) {
+		*x = *x * ow / ww;
+		*y = *y * oh / wh;
+	}
+}
+
+struct pb_input
+pb_display_translate(struct pb_display *d, const SDL_Event *e)
+{
+	struct pb_input in = { PB_IN_NONE, 0, 0 };
+	int ow, oh;
+
+	switch (e->type) {
+	case SDL_QUIT:
+		in.kind = PB_IN_QUIT;
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+		if (e->button.which == SDL_TOUCH_MOUSEID)
+			break; /* SDL's mouse copy of a touch we handle as a finger */
+		in.kind = PB_IN_TOUCH;
+		in.x = e->button.x;
+		in.y = e->button.y;
+		to_output(d, &in.x, &in.y);
+		break;
+	case SDL_FINGERDOWN:
+		SDL_GetRendererOutputSize(d->r, &ow, &oh);
+		in.kind = PB_IN_TOUCH;
+		in.x = (int)(e->tfinger.x * (float)ow);
+		in.y = (int)(e->tfinger.y * (float)oh);
+		break;
+	case SDL_KEYDOWN:
+		if (e->key.repeat)
+			break;
+		switch (e->key.keysym.sym) {
+		case SDLK_SPACE:
+		case SDLK_RETURN:
+		case SDLK_KP_ENTER:
+			in.kind = PB_IN_TRIGGER;
+			break;
+		case SDLK_ESCAPE:
+			if (d->windowed)
+				in.kind = PB_IN_QUIT; /* never in the kiosk: guests have keyboards too */
+			break;
+		default:
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	return in;
+}

@@ -1,0 +1,159 @@
+#include "layout.h"
+
+static int
+max_i(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static int
+min_i(int a, int b)
+{
+	return a < b ? a : b;
+}
+
+int
+pb_rect_contains(struct pb_rect r, int x, int y)
+{
+	return r.w > 0 && x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
+
+static struct pb_rect
+scale_centred(int w, int h, struct pb_rect box, int cover)
+{
+	struct pb_rect r;
+	/* compare aspects without rounding: does the picture run wider than the box? */
+	int wider = (long long)w * box.h > (long long)h * box.w;
+	if (w <= 0 || h <= 0)
+		return box;
+	if (wider != cover) {
+		r.w = box.w;
+		r.h = (int)((long long)h * box.w / w);
+	} else {
+		r.h = box.h;
+		r.w = (int)((long long)w * box.h / h);
+	}
+	r.x = box.x + (box.w - r.w) / 2;
+	r.y = box.y + (box.h - r.h) / 2;
+	return r;
+}
+
+struct pb_rect
+pb_rect_cover(int w, int h, struct pb_rect box)
+{
+	return scale_centred(w, h, box, 1);
+}
+
+struct pb_rect
+pb_rect_fit(int w, int h, struct pb_rect box)
+{
+	return scale_centred(w, h, box, 0);
+}
+
+void
+pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float dpi, int retake)
+{
+	int s = min_i(w, h);
+	int u, bh, m;
+
+	*l = (struct pb_layout){ .w = w, .h = h, .portrait = h > w };
+	if (dpi <= 0)
+		dpi = 133.0f;
+	u = max_i(4, s / 50);
+	l->unit = u;
+	l->touch_min = (int)(dpi * 10.0f / 25.4f + 0.5f);
+	l->title_px = max_i(18, s / 9);
+	l->body_px = max_i(14, s / 20);
+	/* Buttons: comfortably above 10 mm, and bigger on big screens. */
+	bh = max_i(l->touch_min, s * 15 / 100);
+	m = 2 * u;
+	l->badge = (struct pb_rect){ w / 2 - s * 3 / 10, m, s * 6 / 10, max_i(l->touch_min / 2, s / 12) };
+	l->media = (struct pb_rect){ 0, 0, w, h };
+
+	switch (state) {
+	case PB_ATTRACT: {
+		int lw = max_i(l->touch_min * 2, s * 26 / 100);
+		int lh = max_i(l->touch_min, s / 9);
+		l->button[PB_BTN_LANGUAGE] = (struct pb_rect){ w - lw - m, m, lw, lh };
+		/* the call to action sits in the lower third */
+		int cw = min_i(w - 2 * m, max_i(s * 9 / 10, w * 6 / 10));
+		int ch = max_i(bh, s / 6);
+		l->button[PB_BTN_START] = (struct pb_rect){ 0, 0, w, h };
+		l->title = (struct pb_rect){ (w - cw) / 2, h - ch - 3 * m, cw, ch };
+		l->body = (struct pb_rect){ m, m, w - lw - 3 * m, lh };
+		break;
+	}
+	case PB_COUNTDOWN:
+	case PB_CAPTURE:
+	case PB_PROCESSING:
+		l->title = (struct pb_rect){ w / 2 - s / 3, h / 2 - s / 3, 2 * (s / 3), 2 * (s / 3) };
+		l->body = (struct pb_rect){ m, h - m - s / 8, w - 2 * m, s / 8 };
+		break;
+	case PB_REVIEW: {
+		int bar = bh + 2 * m + l->body_px;
+		int bw = min_i((w - 3 * m) / 2, max_i(s * 6 / 10, l->touch_min * 3));
+		int gap = m;
+		int y = h - bh - m;
+		l->media = (struct pb_rect){ m, m, w - 2 * m, h - bar - 2 * m };
+		l->body = (struct pb_rect){ m, y - l->body_px * 3 / 2, w - 2 * m, l->body_px * 3 / 2 };
+		if (retake) {
+			l->button[PB_BTN_RETAKE] = (struct pb_rect){ w / 2 - gap / 2 - bw, y, bw, bh };
+			l->button[PB_BTN_ACCEPT] = (struct pb_rect){ w / 2 + gap / 2, y, bw, bh };
+		} else {
+			l->button[PB_BTN_ACCEPT] = (struct pb_rect){ w / 2 - bw / 2, y, bw, bh };
+		}
+		break;
+	}
+	case PB_DELIVER: {
+		int bw = min_i(w - 2 * m, max_i(s / 2, l->touch_min * 3));
+		l->button[PB_BTN_DONE] = (struct pb_rect){ w - m - bw, h - m - bh, bw, bh };
+		if (l->portrait) {
+			l->media = (struct pb_rect){ m, m, w - 2 * m, h * 4 / 10 };
+			int top = l->media.y + l->media.h + m;
+			l->title = (struct pb_rect){ m, top, w - 2 * m, l->title_px * 2 };
+			l->body = (struct pb_rect){ m, l->title.y + l->title.h, w - 2 * m,
+						    h - bh - 2 * m - (l->title.y + l->title.h) };
+			l->button[PB_BTN_DONE].x = (w - bw) / 2;
+		} else {
+			int half = w / 2;
+			l->media = (struct pb_rect){ m, m, half - 2 * m, h - 2 * m };
+			l->title = (struct pb_rect){ half, m, half - m, (h - bh) * 4 / 10 };
+			l->body = (struct pb_rect){ half, l->title.y + l->title.h, half - m,
+						    h - bh - 3 * m - l->title.h };
+			l->button[PB_BTN_DONE].x = half + (half - m - bw) / 2;
+			l->button[PB_BTN_DONE].w = bw;
+		}
+		break;
+	}
+	case PB_THANKS:
+		l->button[PB_BTN_CONTINUE] = (struct pb_rect){ 0, 0, w, h };
+		l->title = (struct pb_rect){ m, h / 4, w - 2 * m, h / 3 };
+		l->body = (struct pb_rect){ m, h / 4 + h / 3, w - 2 * m, h / 6 };
+		break;
+	case PB_ERROR: {
+		int bw = min_i(w - 2 * m, max_i(s * 6 / 10, l->touch_min * 3));
+		l->title = (struct pb_rect){ m, h / 8, w - 2 * m, h / 4 };
+		l->body = (struct pb_rect){ m, h / 8 + h / 4, w - 2 * m, h / 5 };
+		l->button[PB_BTN_RETRY] = (struct pb_rect){ (w - bw) / 2, h - 2 * m - bh, bw, bh };
+		break;
+	}
+	case PB_STATE_COUNT:
+		break;
+	}
+}
+
+enum pb_button
+pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y)
+{
+	/* Specific buttons first; the whole-screen ones last. */
+	static const enum pb_button order[] = { PB_BTN_LANGUAGE, PB_BTN_RETAKE, PB_BTN_ACCEPT,
+						PB_BTN_DONE, PB_BTN_RETRY, PB_BTN_START,
+						PB_BTN_CONTINUE };
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (pb_rect_contains(l->button[order[i]], x, y))
+			return order[i];
+	/* On the error screen a guest taps anywhere to try again. */
+	if (state == PB_ERROR && x >= 0 && y >= 0 && x < l->w && y < l->h)
+		return PB_BTN_RETRY;
+	return PB_BTN_NONE;
+}

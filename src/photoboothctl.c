@@ -1,0 +1,92 @@
+/* photoboothctl: talks to the running kiosk over its control socket. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "control.h"
+#include "json.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: photoboothctl [--socket PATH | --config FILE] COMMAND\n"
+		   "\n"
+		   "commands:\n"
+		   "  status    the kiosk's state as one JSON object\n"
+		   "  trigger   what the big button does now (start, accept, next)\n"
+		   "  reset     abort any session and go back to the attract screen\n"
+		   "\n"
+		   "exit codes: 0 done, 1 refused or failed, 2 usage\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *socket = NULL, *config = NULL;
+	char line[PB_CONTROL_MAX_LINE], why[512];
+	struct pb_config cfg;
+	struct pb_buf reply;
+	size_t off = 0;
+	int i, code;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--socket") && i + 1 < argc)
+			socket = argv[++i];
+		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			config = argv[++i];
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (; i < argc; i++) {
+		int n = snprintf(line + off, sizeof(line) - off, "%s%s", off ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(line) - off - 1) {
+			fprintf(stderr, "photoboothctl: command too long\n");
+			return 2;
+		}
+		off += (size_t)n;
+	}
+	line[off++] = '\n';
+	line[off] = '\0';
+
+	pb_config_init(&cfg);
+	if (!socket && config) {
+		if (pb_config_load(&cfg, config, why, sizeof(why)) != PB_OK) {
+			fprintf(stderr, "%s", why);
+			pb_config_fini(&cfg);
+			return 1;
+		}
+	}
+	if (!socket)
+		socket = cfg.socket;
+	pb_buf_init(&reply);
+	if (pb_control_request(socket, line, &reply, 5000, why, sizeof(why)) != PB_OK) {
+		fprintf(stderr, "photoboothctl: %s\n", why);
+		pb_buf_fini(&reply);
+		pb_config_fini(&cfg);
+		return 1;
+	}
+	/* "<code> <message>\n[body]": the body, if any, is what scripts read. */
+	char *body = strchr(reply.data, '\n');
+	code = atoi(reply.data);
+	if (body && body[1]) {
+		fputs(body + 1, stdout);
+	} else {
+		char *msg = strchr(reply.data, ' ');
+		if (body)
+			*body = '\0';
+		fprintf(code ? stderr : stdout, "%s\n", msg ? msg + 1 : reply.data);
+	}
+	pb_buf_fini(&reply);
+	pb_config_fini(&cfg);
+	return code >= 0 && code <= 2 ? code : 1;
+}

@@ -1,0 +1,461 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose.h"
+#include "i18n.h"
+#include "jpeg.h"
+#include "log.h"
+#include "mem.h"
+#include "render.h"
+#include "text.h"
+
+static const SDL_Color BG = { 16, 19, 31, 255 };
+static const SDL_Color ACCENT = { 255, 107, 74, 255 };
+static const SDL_Color WHITE = { 255, 255, 255, 255 };
+static const SDL_Color MUTED = { 196, 202, 222, 255 };
+static const SDL_Color SHADE = { 8, 10, 18, 170 };
+
+struct pb_render {
+	SDL_Renderer *r;
+	struct pb_text *text;
+	struct pb_jpeg *jpeg;
+	float dpi;
+	SDL_Texture *live;
+	int live_w, live_h;
+	int have_live;
+	SDL_Texture *photo;
+	int photo_w, photo_h;
+	struct pb_layout layout;
+	enum pb_state state;
+};
+
+struct pb_render *
+pb_render_create(SDL_Renderer *r, const char *font, float dpi, char *why, size_t whylen)
+{
+	struct pb_render *rd = pb_xcalloc(1, sizeof(*rd));
+
+	rd->r = r;
+	rd->dpi = dpi;
+	rd->text = pb_text_create(r, font, why, whylen);
+	if (!rd->text) {
+		free(rd);
+		return NULL;
+	}
+	rd->jpeg = pb_jpeg_create();
+	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+	return rd;
+}
+
+void
+pb_render_destroy(struct pb_render *rd)
+{
+	if (!rd)
+		return;
+	if (rd->live)
+		SDL_DestroyTexture(rd->live);
+	if (rd->photo)
+		SDL_DestroyTexture(rd->photo);
+	pb_text_destroy(rd->text);
+	pb_jpeg_destroy(rd->jpeg);
+	free(rd);
+}
+
+unsigned
+pb_render_overflows(const struct pb_render *rd)
+{
+	return pb_text_overflows(rd->text);
+}
+
+enum pb_status
+pb_render_live_frame(struct pb_render *rd, const unsigned char *jpeg, size_t len)
+{
+	int w, h, pitch;
+	void *pixels;
+	enum pb_status st = pb_jpeg_info(rd->jpeg, jpeg, len, &w, &h);
+
+	if (st)
+		return st;
+	if (!rd->live || w != rd->live_w || h != rd->live_h) {
+		if (rd->live)
+			SDL_DestroyTexture(rd->live);
+		rd->live = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_RGB24,
+					     SDL_TEXTUREACCESS_STREAMING, w, h);
+		if (!rd->live) {
+			pb_err("live-view texture %dx%d: %s", w, h, SDL_GetError());
+			return PB_ERR_NOMEM;
+		}
+		rd->live_w = w;
+		rd->live_h = h;
+		rd->have_live = 0;
+	}
+	if (SDL_LockTexture(rd->live, NULL, &pixels, &pitch) < 0)
+		return PB_ERR_IO;
+	/* Decode straight into the texture: no intermediate copy. */
+	st = pb_jpeg_decode_rgb(rd->jpeg, jpeg, len, pixels, w, pitch, h);
+	SDL_UnlockTexture(rd->live);
+	if (st == PB_OK)
+		rd->have_live = 1;
+	return st;
+}
+
+enum pb_status
+pb_render_set_photo(struct pb_render *rd, const struct pb_image *img)
+{
+	if (rd->photo)
+		SDL_DestroyTexture(rd->photo);
+	rd->photo = NULL;
+	if (!img)
+		return PB_OK;
+	rd->photo = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
+				      img->width, img->height);
+	if (!rd->photo) {
+		pb_err("photo texture %dx%d: %s", img->width, img->height, SDL_GetError());
+		return PB_ERR_NOMEM;
+	}
+	SDL_UpdateTexture(rd->photo, NULL, img->pixels, img->stride);
+	rd->photo_w = img->width;
+	rd->photo_h = img->height;
+	return PB_OK;
+}
+
+/* Drawing primitives */
+
+static SDL_Rect
+sdl_rect(struct pb_rect r)
+{
+	return (SDL_Rect){ r.x, r.y, r.w, r.h };
+}
+
+static void
+fill(SDL_Renderer *r, struct pb_rect rc, SDL_Color c)
+{
+	SDL_Rect s = sdl_rect(rc);
+	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+	SDL_RenderFillRect(r, &s);
+}
+
+/* A rounded rectangle as a triangle fan: SDL has no such primitive. */
+static void
+rounded(SDL_Renderer *r, struct pb_rect rc, int radius, SDL_Color c)
+{
+	enum { SEG = 8, N = 4 * (SEG + 1) };
+	SDL_Vertex v[N + 1];
+	int idx[N * 3];
+	const float cx[4] = { rc.x + rc.w - radius, rc.x + radius, rc.x + radius, rc.x + rc.w - radius };
+	const float cy[4] = { rc.y + radius, rc.y + radius, rc.y + rc.h - radius, rc.y + rc.h - radius };
+	int n = 0;
+
+	if (radius * 2 > rc.w)
+		radius = rc.w / 2;
+	if (radius * 2 > rc.h)
+		radius = rc.h / 2;
+	v[n++] = (SDL_Vertex){ { rc.x + rc.w / 2.0f, rc.y + rc.h / 2.0f }, c, { 0, 0 } };
+	for (int corner = 0; corner < 4; corner++)
+		for (int i = 0; i <= SEG; i++) {
+			double a = (corner * 90.0 + i * 90.0 / SEG) * M_PI / 180.0;
+			v[n++] = (SDL_Vertex){ { cx[corner] + (float)(radius * cos(a)),
+						 cy[corner] - (float)(radius * sin(a)) },
+					       c,
+					       { 0, 0 } };
+		}
+	for (int i = 0; i < N; i++) {
+		idx[3 * i] = 0;
+		idx[3 * i + 1] = 1 + i;
+		idx[3 * i + 2] = 1 + (i + 1) % N;
+	}
+	SDL_RenderGeometry(r, NULL, v, n, idx, N * 3);
+}
+
+static void
+circle(SDL_Renderer *r, int x, int y, int radius, SDL_Color c)
+{
+	rounded(r, (struct pb_rect){ x - radius, y - radius, 2 * radius, 2 * radius }, radius, c);
+}
+
+/* A vertical gradient from transparent (top) to c (bottom). */
+static void
+gradient(SDL_Renderer *r, struct pb_rect rc, SDL_Color c)
+{
+	SDL_Color top = c;
+	top.a = 0;
+	SDL_Vertex v[4] = {
+		{ { rc.x, rc.y }, top, { 0, 0 } },
+		{ { rc.x + rc.w, rc.y }, top, { 0, 0 } },
+		{ { rc.x + rc.w, rc.y + rc.h }, c, { 0, 0 } },
+		{ { rc.x, rc.y + rc.h }, c, { 0, 0 } },
+	};
+	int idx[6] = { 0, 1, 2, 0, 2, 3 };
+	SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
+}
+
+static void
+outline(SDL_Renderer *r, struct pb_rect rc, int thick, SDL_Color c)
+{
+	fill(r, (struct pb_rect){ rc.x, rc.y, rc.w, thick }, c);
+	fill(r, (struct pb_rect){ rc.x, rc.y + rc.h - thick, rc.w, thick }, c);
+	fill(r, (struct pb_rect){ rc.x, rc.y, thick, rc.h }, c);
+	fill(r, (struct pb_rect){ rc.x + rc.w - thick, rc.y, thick, rc.h }, c);
+}
+
+static void
+text(struct pb_render *rd, const char *s, struct pb_rect box, int px, SDL_Color c)
+{
+	pb_text_draw(rd->text, s, box, px, c, PB_ALIGN_CENTER);
+}
+
+static void
+button(struct pb_render *rd, struct pb_rect rc, const char *label, int primary)
+{
+	SDL_Color bg = primary ? ACCENT : (SDL_Color){ 255, 255, 255, 40 };
+	int pad = rc.h / 5;
+
+	rounded(rd->r, rc, rc.h / 2, bg);
+	text(rd, label, (struct pb_rect){ rc.x + rc.h / 3, rc.y + pad, rc.w - 2 * (rc.h / 3), rc.h - 2 * pad },
+	     rc.h * 45 / 100, WHITE);
+}
+
+static void
+pill(struct pb_render *rd, struct pb_rect rc, const char *label)
+{
+	rounded(rd->r, rc, rc.h / 2, SHADE);
+	text(rd, label, (struct pb_rect){ rc.x + rc.h / 2, rc.y + rc.h / 8, rc.w - rc.h, rc.h * 3 / 4 },
+	     rc.h * 55 / 100, WHITE);
+}
+
+/* Live view, mirrored like a mirror, scaled so the photo area of the current slot fits the
+ * screen with room around it; the rest of the camera's view shows dimmed around it. Returns
+ * the photo area on screen. */
+static struct pb_rect
+live_view(struct pb_render *rd, const struct pb_view *v, int w, int h, int dim_outside)
+{
+	const struct pb_layout *l = &rd->layout;
+	int cw = v->capture_width > 0 ? v->capture_width : 3, ch = v->capture_height > 0 ? v->capture_height : 2;
+	int si = v->slot < v->overlay->nslots ? v->slot : 0;
+	struct pb_rect crop = pb_crop_to_fill(cw, ch, v->overlay->slots[si]);
+	struct pb_rect box = { 2 * l->unit, 2 * l->unit, w - 4 * l->unit, h - 4 * l->unit };
+	struct pb_rect area = pb_rect_fit(crop.w, crop.h, box);
+	/* the whole camera frame around that area, in screen pixels */
+	double k = (double)area.w / crop.w;
+	struct pb_rect frame = { area.x - (int)(crop.x * k), area.y - (int)(crop.y * k),
+				 (int)(cw * k), (int)(ch * k) };
+
+	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	if (rd->have_live) {
+		SDL_Rect dst = sdl_rect(frame);
+		SDL_RenderCopyEx(rd->r, rd->live, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
+	}
+	if (dim_outside) {
+		SDL_Color d = { 0, 0, 0, 150 };
+		fill(rd->r, (struct pb_rect){ 0, 0, w, area.y }, d);
+		fill(rd->r, (struct pb_rect){ 0, area.y + area.h, w, h - area.y - area.h }, d);
+		fill(rd->r, (struct pb_rect){ 0, area.y, area.x, area.h }, d);
+		fill(rd->r, (struct pb_rect){ area.x + area.w, area.y, w - area.x - area.w, area.h }, d);
+		outline(rd->r, area, l->unit / 3 + 1, (SDL_Color){ 255, 255, 255, 200 });
+	}
+	return area;
+}
+
+static void
+badge_slot(struct pb_render *rd, const struct pb_view *v)
+{
+	char s[96];
+	if (v->slots <= 1)
+		return;
+	snprintf(s, sizeof(s), _("Photo %d of %d"), v->slot + 1, v->slots);
+	pill(rd, rd->layout.badge, s);
+}
+
+static void
+spinner(struct pb_render *rd, int x, int y, int radius, uint64_t t)
+{
+	int dots = 12, step = (int)(t / 80) % dots;
+	for (int i = 0; i < dots; i++) {
+		double a = 2 * M_PI * i / dots;
+		int age = (step - i + dots) % dots;
+		SDL_Color c = WHITE;
+		c.a = (Uint8)(255 - age * 18);
+		circle(rd->r, x + (int)(radius * sin(a)), y - (int)(radius * cos(a)), radius / 7 + 1, c);
+	}
+}
+
+static void
+draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	const struct pb_layout *l = &rd->layout;
+	double pulse = 0.5 + 0.5 * sin((double)v->in_state_ms / 400.0);
+	struct pb_rect cta = l->title;
+
+	live_view(rd, v, w, h, 1);
+	gradient(rd->r, (struct pb_rect){ 0, h / 2, w, h / 2 }, (SDL_Color){ 0, 0, 0, 200 });
+	/* the call to action breathes a little, so the booth looks alive from across the room */
+	int grow = (int)(pulse * l->unit);
+	cta.x -= grow;
+	cta.y -= grow;
+	cta.w += 2 * grow;
+	cta.h += 2 * grow;
+	button(rd, cta, _("Touch to start"), 1);
+	pill(rd, l->button[PB_BTN_LANGUAGE], !strcmp(v->language, "ko") ? "English" : "한국어");
+	if (!v->camera_connected)
+		pill(rd, l->body, _("Camera is getting ready…"));
+}
+
+static void
+draw_countdown(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	const struct pb_layout *l = &rd->layout;
+	char num[16];
+	int secs = v->remaining_ms < 0 ? 0 : (int)((v->remaining_ms + 999) / 1000);
+	int radius = (w < h ? w : h) / 5;
+
+	live_view(rd, v, w, h, 1);
+	badge_slot(rd, v);
+	snprintf(num, sizeof(num), "%d", secs > 0 ? secs : 1);
+	circle(rd->r, w / 2, h / 2, radius, SHADE);
+	text(rd, num, (struct pb_rect){ w / 2 - radius, h / 2 - radius * 8 / 10, 2 * radius, radius * 16 / 10 },
+	     radius * 3 / 2, WHITE);
+	pill(rd, (struct pb_rect){ l->body.x + l->body.w / 6, l->body.y, l->body.w * 2 / 3, l->body.h },
+	     _("Look at the camera and smile!"));
+}
+
+static void
+draw_capture(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	live_view(rd, v, w, h, 1);
+	badge_slot(rd, v);
+	/* the flash: white, fading out over 400 ms */
+	if (v->in_state_ms < 400) {
+		SDL_Color c = WHITE;
+		c.a = (Uint8)(255 - v->in_state_ms * 255 / 400);
+		fill(rd->r, (struct pb_rect){ 0, 0, w, h }, c);
+	}
+}
+
+static void
+draw_processing(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	const struct pb_layout *l = &rd->layout;
+	int s = w < h ? w : h;
+
+	live_view(rd, v, w, h, 0);
+	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, (SDL_Color){ 0, 0, 0, 170 });
+	/* Only after 200 ms: a quick result should not flicker a spinner. */
+	if (v->in_state_ms >= 200) {
+		spinner(rd, w / 2, h / 2 - s / 12, s / 10, v->in_state_ms);
+		text(rd, _("Making your photo…"),
+		     (struct pb_rect){ l->body.x, h / 2 + s / 12, l->body.w, s / 8 }, l->body_px,
+		     WHITE);
+	}
+}
+
+static void
+photo(struct pb_render *rd, struct pb_rect box)
+{
+	if (!rd->photo)
+		return;
+	int border = rd->layout.unit / 2 + 1;
+	struct pb_rect p = pb_rect_fit(rd->photo_w, rd->photo_h,
+				       (struct pb_rect){ box.x + border, box.y + border,
+							 box.w - 2 * border, box.h - 2 * border });
+	struct pb_rect shadow = { p.x - border + rd->layout.unit / 2, p.y - border + rd->layout.unit / 2,
+				  p.w + 2 * border, p.h + 2 * border };
+	fill(rd->r, shadow, (SDL_Color){ 0, 0, 0, 120 });
+	fill(rd->r, (struct pb_rect){ p.x - border, p.y - border, p.w + 2 * border, p.h + 2 * border },
+	     WHITE);
+	SDL_Rect dst = sdl_rect(p);
+	SDL_RenderCopy(rd->r, rd->photo, NULL, &dst);
+}
+
+static void
+draw_review(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	const struct pb_layout *l = &rd->layout;
+	char s[128];
+	int secs = v->remaining_ms < 0 ? 0 : (int)((v->remaining_ms + 999) / 1000);
+
+	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	photo(rd, l->media);
+	snprintf(s, sizeof(s), _("Keeping this one in %d s"), secs);
+	text(rd, s, l->body, l->body_px, MUTED);
+	if (l->button[PB_BTN_RETAKE].w)
+		button(rd, l->button[PB_BTN_RETAKE], _("Retake"), 0);
+	button(rd, l->button[PB_BTN_ACCEPT], _("Looks good!"), 1);
+}
+
+static void
+draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	const struct pb_layout *l = &rd->layout;
+	(void)v;
+	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	photo(rd, l->media);
+	text(rd, _("Your photo is saved"), l->title, l->title_px * 7 / 10, WHITE);
+	text(rd, _("This booth has no printing or sharing set up yet, so the photo stays here. "
+		   "Ask a staff member for a copy."),
+	     l->body, l->body_px, MUTED);
+	button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
+}
+
+static void
+draw_thanks(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	const struct pb_layout *l = &rd->layout;
+	(void)v;
+	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	text(rd, _("Thank you!"), l->title, l->title_px * 3 / 2, WHITE);
+	text(rd, _("Enjoy the rest of the event."), l->body, l->body_px, MUTED);
+}
+
+static void
+draw_error(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	const struct pb_layout *l = &rd->layout;
+	(void)v;
+	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	text(rd, _("Let's try that again"), l->title, l->title_px, WHITE);
+	text(rd, _("Something went wrong with that photo. It wasn't you!"), l->body, l->body_px,
+	     MUTED);
+	button(rd, l->button[PB_BTN_RETRY], _("Try again"), 1);
+}
+
+void
+pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0);
+	rd->state = v->state;
+	SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND);
+	switch (v->state) {
+	case PB_ATTRACT:
+		draw_attract(rd, v, w, h);
+		break;
+	case PB_COUNTDOWN:
+		draw_countdown(rd, v, w, h);
+		break;
+	case PB_CAPTURE:
+		draw_capture(rd, v, w, h);
+		break;
+	case PB_PROCESSING:
+		draw_processing(rd, v, w, h);
+		break;
+	case PB_REVIEW:
+		draw_review(rd, v, w, h);
+		break;
+	case PB_DELIVER:
+		draw_deliver(rd, v, w, h);
+		break;
+	case PB_THANKS:
+		draw_thanks(rd, v, w, h);
+		break;
+	case PB_ERROR:
+	case PB_STATE_COUNT:
+		draw_error(rd, v, w, h);
+		break;
+	}
+}
+
+enum pb_button
+pb_render_hit(const struct pb_render *rd, int x, int y)
+{
+	return pb_layout_hit(&rd->layout, rd->state, x, y);
+}

@@ -1,0 +1,123 @@
+/* Offline screenshots of every screen: the real renderer on a software surface, fed with the
+ * simulated camera's scene. No display needed. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "booth.h"
+#include "camera.h"
+#include "compose.h"
+#include "file.h"
+#include "i18n.h"
+#include "jpeg.h"
+#include "log.h"
+#include "overlay.h"
+#include "render.h"
+
+static enum pb_status
+sample_photo(const struct pb_overlay *ov, struct pb_image **out)
+{
+	struct pb_jpeg *j = pb_jpeg_create();
+	struct pb_blob caps[PB_MAX_SLOTS] = { 0 };
+	struct pb_image *shot = NULL;
+	char err[256];
+	enum pb_status st = pb_image_create(1500, 1000, 0xff000000u, &shot);
+
+	for (int i = 0; st == PB_OK && i < ov->nslots; i++) {
+		pb_camera_sim_scene(shot, 1000u + 700u * (unsigned)i);
+		st = pb_jpeg_encode(j, shot, 90, 0, &caps[i].data, &caps[i].len);
+	}
+	if (st == PB_OK)
+		st = pb_compose(j, ov, caps, ov->nslots, out, err, sizeof(err));
+	for (int i = 0; i < ov->nslots; i++)
+		free(caps[i].data);
+	pb_image_destroy(shot);
+	pb_jpeg_destroy(j);
+	return st;
+}
+
+int
+pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, const char *lang)
+{
+	struct pb_overlay *ov = NULL;
+	struct pb_render *rd = NULL;
+	struct pb_image *live = NULL, *photo = NULL;
+	SDL_Surface *surf = NULL;
+	SDL_Renderer *r = NULL;
+	struct pb_jpeg *j = pb_jpeg_create();
+	unsigned char *jpg = NULL;
+	size_t len;
+	char err[2048];
+	int rc = 1;
+
+	if (pb_overlay_load(cfg->overlays_dir, cfg->overlay, &ov, err, sizeof(err))) {
+		fprintf(stderr, "%s", err);
+		pb_jpeg_destroy(j);
+		return PB_EXIT_CONFIG;
+	}
+	pb_i18n_set_language(lang);
+	if (pb_file_mkdirs(dir, 0755) != PB_OK)
+		goto out;
+	surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+	r = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
+	if (!r) {
+		fprintf(stderr, "software renderer: %s\n", SDL_GetError());
+		goto out;
+	}
+	rd = pb_render_create(r, cfg->font, 0, err, sizeof(err));
+	if (!rd) {
+		fprintf(stderr, "%s\n", err);
+		rc = PB_EXIT_CONFIG;
+		goto out;
+	}
+	if (pb_image_create(1024, 1024 * cfg->sim_height / cfg->sim_width, 0xff000000u, &live) ||
+	    sample_photo(ov, &photo)) {
+		fprintf(stderr, "cannot make the sample pictures\n");
+		goto out;
+	}
+	pb_camera_sim_scene(live, 1500);
+	if (pb_jpeg_encode(j, live, 85, 0, &jpg, &len) || pb_render_live_frame(rd, jpg, len) ||
+	    pb_render_set_photo(rd, photo)) {
+		fprintf(stderr, "cannot load the sample pictures\n");
+		goto out;
+	}
+	rc = 0;
+	for (int s = 0; s < PB_STATE_COUNT; s++) {
+		struct pb_view v = {
+			.state = (enum pb_state)s,
+			.in_state_ms = s == PB_CAPTURE ? 120 : 600,
+			.remaining_ms = s == PB_ATTRACT ? -1 : 2400,
+			.slot = ov->nslots > 1 ? 1 : 0,
+			.slots = ov->nslots,
+			.retakes_left = 1,
+			.language = lang,
+			.camera_connected = 1,
+			.capture_width = cfg->sim_width,
+			.capture_height = cfg->sim_height,
+			.overlay = ov,
+		};
+		char path[4096];
+		pb_render_draw(rd, &v, w, h);
+		SDL_RenderPresent(r);
+		snprintf(path, sizeof(path), "%s/%s.bmp", dir, pb_state_name((enum pb_state)s));
+		if (SDL_SaveBMP(surf, path) < 0) {
+			fprintf(stderr, "%s: %s\n", path, SDL_GetError());
+			rc = 1;
+		}
+	}
+	if (pb_render_overflows(rd)) {
+		fprintf(stderr, "%u text(s) did not fit at %dx%d in %s\n", pb_render_overflows(rd), w,
+			h, lang);
+		rc = 1;
+	}
+out:
+	free(jpg);
+	pb_image_destroy(live);
+	pb_image_destroy(photo);
+	pb_render_destroy(rd);
+	if (r)
+		SDL_DestroyRenderer(r);
+	SDL_FreeSurface(surf);
+	pb_overlay_destroy(ov);
+	pb_jpeg_destroy(j);
+	return rc;
+}
