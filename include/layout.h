@@ -20,6 +20,7 @@ enum pb_button {
 };
 
 struct pb_layout {
+	enum pb_state state; /* the screen this layout is for */
 	int w, h;
 	int portrait;
 	int unit;       /* spacing: 2% of the short side */
@@ -37,6 +38,9 @@ struct pb_layout {
  * the densest screen booths use). retake: whether the Retake button is offered. */
 void pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float dpi,
 		       int retake);
+
+/* Stable lower-case names ("start", "retake", ...) for status output. */
+const char *pb_button_name(enum pb_button b);
 
 /* The button under (x, y) on this screen, or PB_BTN_NONE. */
 enum pb_button pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y);

@@ -40,6 +40,9 @@ enum pb_status pb_render_set_photo(struct pb_render *rd, const struct pb_image *
 /* Draws the screen for v into the whole w x h output (does not present). */
 void pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h);
 
+/* The layout of the screen drawn last (for status output and tests). */
+const struct pb_layout *pb_render_layout(const struct pb_render *rd);
+
 /* What is under (x, y) on the screen drawn last. */
 enum pb_button pb_render_hit(const struct pb_render *rd, int x, int y);
 

@@ -6,8 +6,8 @@ set -eu
 build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev
 	libpixman-1-dev libinih-dev fonts-nanum"
 run="$build"
-check="$build libcmocka-dev xvfb xauth xdotool imagemagick libjpeg-turbo-progs"
-bench="$build libjpeg-turbo-progs mate-backgrounds imagemagick"
+check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3"
+bench="$build libjpeg-turbo-progs xvfb xauth python3"
 
 case "${1:-}" in
 build) want=$build ;;

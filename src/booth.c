@@ -332,6 +332,25 @@ status_json(struct booth *b, struct pb_buf *out)
 	pb_json_int(out, "width", w);
 	pb_json_int(out, "height", h);
 	pb_json_close(out);
+	/* Where the buttons of the screen on display are: [x, y, w, h] in output pixels. */
+	pb_json_str(out, "screen", b->render ? pb_state_name(pb_render_layout(b->render)->state)
+					    : NULL);
+	pb_json_open(out, "buttons");
+	if (b->render) {
+		const struct pb_layout *l = pb_render_layout(b->render);
+		for (int i = 1; i < PB_BTN_COUNT; i++) {
+			struct pb_rect r = l->button[i];
+			if (!r.w)
+				continue;
+			pb_json_array(out, pb_button_name((enum pb_button)i));
+			pb_json_int(out, NULL, r.x);
+			pb_json_int(out, NULL, r.y);
+			pb_json_int(out, NULL, r.w);
+			pb_json_int(out, NULL, r.h);
+			pb_json_close(out);
+		}
+	}
+	pb_json_close(out);
 	pb_json_str(out, "version", PB_VERSION);
 	pb_json_int(out, "uptime_s", (int64_t)((pb_now_ms() - b->started_ms) / 1000));
 	pb_json_close(out);
@@ -387,6 +406,8 @@ on_input(struct booth *b, struct pb_input in)
 		feed(b, PB_EV_TRIGGER, 0, 0);
 		break;
 	case PB_IN_TOUCH:
+		pb_debug("touch at %d,%d on %s: %s", in.x, in.y, pb_state_name(b->kiosk.state),
+			 pb_button_name(pb_render_hit(b->render, in.x, in.y)));
 		switch (pb_render_hit(b->render, in.x, in.y)) {
 		case PB_BTN_START:
 		case PB_BTN_DONE:

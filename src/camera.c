@@ -137,11 +137,9 @@ loop(void *arg)
 		pthread_mutex_unlock(&cam->lock);
 		if (stop)
 			break;
-		if (want) {
-			do_capture(cam, &open);
-			continue;
-		}
 		if (!open) {
+			/* Try to connect before answering a capture, so a guest who is quicker than
+			 * the camera's start-up is not told it is missing. */
 			why[0] = '\0';
 			if (cam->ops->open(cam->impl, why, sizeof(why)) == PB_OK) {
 				open = 1;
@@ -151,9 +149,17 @@ loop(void *arg)
 				continue;
 			}
 			set_state(cam, PB_CAM_ABSENT, why);
+			if (want) {
+				do_capture(cam, &open); /* answers at once: the camera is gone */
+				continue;
+			}
 			pthread_mutex_lock(&cam->lock);
 			wait_locked(cam, REOPEN_MS);
 			pthread_mutex_unlock(&cam->lock);
+			continue;
+		}
+		if (want) {
+			do_capture(cam, &open);
 			continue;
 		}
 		struct pb_blob f = { 0 };

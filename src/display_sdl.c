@@ -29,8 +29,17 @@ pb_display_open(const struct pb_display_config *cfg, struct pb_display **out, ch
 		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP; /* the display's native resolution */
 	d = pb_xcalloc(1, sizeof(*d));
 	d->windowed = cfg->windowed;
-	d->win = SDL_CreateWindow("photobooth", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-				  cfg->width, cfg->height, flags);
+	int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED, w = cfg->width, h = cfg->height;
+	SDL_DisplayMode mode;
+	if (!cfg->windowed && SDL_GetDesktopDisplayMode(0, &mode) == 0) {
+		/* Without a window manager (an X server on a bare Pi, Xvfb) nobody resizes a
+		 * fullscreen window: ask for the display's size at its corner from the start. */
+		x = y = 0;
+		w = mode.w;
+		h = mode.h;
+		flags |= SDL_WINDOW_BORDERLESS;
+	}
+	d->win = SDL_CreateWindow("photobooth", x, y, w, h, flags);
 	if (!d->win) {
 		snprintf(why, whylen, "cannot open a window: %s", SDL_GetError());
 		free(d);
@@ -50,7 +59,6 @@ pb_display_open(const struct pb_display_config *cfg, struct pb_display **out, ch
 	if (!cfg->windowed)
 		SDL_ShowCursor(SDL_DISABLE);
 	SDL_RendererInfo info;
-	int w, h;
 	SDL_GetRendererInfo(d->r, &info);
 	SDL_GetRendererOutputSize(d->r, &w, &h);
 	pb_notice("display: %s driver, %s renderer, %dx%d%s", SDL_GetCurrentVideoDriver(),
@@ -112,6 +120,8 @@ pb_display_translate(struct pb_display *d, const SDL_Event *e)
 	struct pb_input in = { PB_IN_NONE, 0, 0 };
 	int ow, oh;
 
+	if (e->type == SDL_MOUSEBUTTONDOWN || e->type == SDL_FINGERDOWN || e->type == SDL_KEYDOWN)
+		pb_debug("input event 0x%x", e->type);
 	switch (e->type) {
 	case SDL_QUIT:
 		in.kind = PB_IN_QUIT;

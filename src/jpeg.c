@@ -93,6 +93,8 @@ pb_jpeg_decode(struct pb_jpeg *j, const unsigned char *data, size_t len, int min
 	if (st)
 		return st;
 	sf = tjGetScalingFactors(&n);
+	if (min_w <= 0 && min_h <= 0)
+		n = 0; /* full size asked for */
 	for (int i = 0; sf && i < n; i++) {
 		if (sf[i].num > sf[i].denom)
 			continue; /* never scale up here */

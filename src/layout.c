@@ -56,7 +56,7 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 	int s = min_i(w, h);
 	int u, bh, m;
 
-	*l = (struct pb_layout){ .w = w, .h = h, .portrait = h > w };
+	*l = (struct pb_layout){ .state = state, .w = w, .h = h, .portrait = h > w };
 	if (dpi <= 0)
 		dpi = 133.0f;
 	u = max_i(4, s / 50);
@@ -156,4 +156,15 @@ pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y)
 	if (state == PB_ERROR && x >= 0 && y >= 0 && x < l->w && y < l->h)
 		return PB_BTN_RETRY;
 	return PB_BTN_NONE;
+}
+
+const char *
+pb_button_name(enum pb_button b)
+{
+	static const char *const names[PB_BTN_COUNT] = {
+		[PB_BTN_NONE] = "none",     [PB_BTN_START] = "start",   [PB_BTN_LANGUAGE] = "language",
+		[PB_BTN_RETAKE] = "retake", [PB_BTN_ACCEPT] = "accept", [PB_BTN_DONE] = "done",
+		[PB_BTN_RETRY] = "retry",   [PB_BTN_CONTINUE] = "continue",
+	};
+	return (unsigned)b < PB_BTN_COUNT ? names[b] : "none";
 }

@@ -459,3 +459,9 @@ pb_render_hit(const struct pb_render *rd, int x, int y)
 {
 	return pb_layout_hit(&rd->layout, rd->state, x, y);
 }
+
+const struct pb_layout *
+pb_render_layout(const struct pb_render *rd)
+{
+	return &rd->layout;
+}

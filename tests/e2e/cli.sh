@@ -1,0 +1,102 @@
+#!/bin/bash
+# The command lines: photobooth's options and config errors (exit 78 naming file:line),
+# photoboothctl's exit codes, and every screen rendered offline in both languages at the
+# sizes booths use (landscape and portrait), with no text that fails to fit.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+conf="$WORK/good.conf"
+write_config "$conf"
+
+check "--version prints the version" bash -c "'$PB' --version | grep -q '^photobooth $(cat "$TOP/VERSION")$'"
+check "--help exits 0" "$PB" --help
+"$PB" --no-such-flag >/dev/null 2>&1
+check "an unknown flag exits 2" test $? = 2
+check "--check-config accepts a good file" "$PB" --config "$conf" --check-config
+
+# expect_config_error NAME EXPECTED-TEXT CONFIG-LINES...: exit 78 and the text on stderr.
+expect_config_error() {
+	local name=$1 text=$2 f="$WORK/bad-$1.conf"
+	shift 2
+	printf '%s\n' "$@" >"$f"
+	"$PB" --config "$f" --check-config 2>"$WORK/err" >/dev/null
+	local rc=$?
+	check "bad config ($name): exit 78" test "$rc" = 78
+	check "bad config ($name): says '$text'" grep -qF -- "$text" "$WORK/err"
+}
+expect_config_error unknown-key "$WORK/bad-unknown-key.conf:2: unknown key 'colour' in [kiosk]" \
+	"[kiosk]" "colour = red"
+expect_config_error unknown-section "$WORK/bad-unknown-section.conf:4: unknown section [printer]" \
+	"[kiosk]" "" "[printer]" "queue = x"
+expect_config_error range "$WORK/bad-range.conf:2: [kiosk] countdown = 60: out of range 1..10" \
+	"[kiosk]" "countdown = 60"
+expect_config_error enum "$WORK/bad-enum.conf:2: [kiosk] delivery = fax: must be one of print, share, both" \
+	"[kiosk]" "delivery = fax"
+expect_config_error syntax "$WORK/bad-syntax.conf:1: syntax error" "countdown 3"
+expect_config_error theme "[kiosk] overlay = nope: the theme is broken" \
+	"[kiosk]" "overlay = nope" "overlays_dir = $TOP/overlays"
+expect_config_error font "[display] font = /nonexistent.ttf: cannot open the font" \
+	"[kiosk]" "overlays_dir = $TOP/overlays" "[display]" "font = /nonexistent.ttf"
+"$PB" --config "$WORK/nonexistent.conf" --check-config 2>"$WORK/err"
+check "a missing config file: exit 78" test $? = 78
+# The kiosk itself refuses to start on bad config, with the same code (systemd stops there).
+printf '[kiosk]\ncolour = red\n' >"$WORK/bad.conf"
+"$PB" --config "$WORK/bad.conf" 2>/dev/null
+check "the kiosk refuses a bad config with exit 78" test $? = 78
+
+# photoboothctl without a kiosk, and with bad usage.
+"$PBCTL" --socket "$WORK/none.sock" status 2>"$WORK/err"
+check "photoboothctl with no kiosk: exit 1" test $? = 1
+check "photoboothctl with no kiosk: says so" grep -q "is photobooth running" "$WORK/err"
+"$PBCTL" 2>/dev/null
+check "photoboothctl with no command: exit 2" test $? = 2
+
+# With a kiosk: unknown command, refused trigger, socket permissions.
+start_xvfb 1280 720
+write_config "$conf"
+start_kiosk "$conf" || not_ok "kiosk starts"
+ctl frobnicate 2>"$WORK/err"
+check "unknown command: exit 2" test $? = 2
+check "unknown command: lists the commands" grep -q "commands: status, trigger, reset" "$WORK/err"
+check "control socket is mode 0660" test "$(stat -c %a "$WORK/ctl.sock")" = 660
+check "status is one JSON object with the documented fields" bash -c "'$PBCTL' --socket '$WORK/ctl.sock' status | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+for k in (\"state\", \"session\", \"overlay\", \"delivery\", \"camera\", \"counters\"):
+    assert k in s, k
+assert s[\"state\"] == \"attract\" and s[\"overlay\"] == \"certification-lounge\"
+assert s[\"camera\"][\"state\"] in (\"connecting\", \"connected\")'"
+ctl trigger >/dev/null
+wait_state countdown 5 >/dev/null
+ctl trigger 2>"$WORK/err"
+check "trigger during the countdown is refused: exit 1" test $? = 1
+check "refusal says why" grep -q "nothing to trigger in countdown" "$WORK/err"
+check "--config finds the socket" "$PBCTL" --config "$conf" reset
+stop_kiosk
+
+# Every screen offline: both languages, landscape and portrait, both themes.
+for size in 1920x1080 800x480 1080x1920 480x800; do
+	for lang in en ko; do
+		for theme in certification-lounge replay; do
+			dir="$ART/screens/$theme/$size-$lang"
+			tconf="$WORK/screens-$theme.conf"
+			write_config "$tconf"
+			sed -i "s/^\[kiosk\]$/[kiosk]\noverlay = $theme/" "$tconf"
+			rm -rf "$dir"
+			if "$PB" screens --config "$tconf" --out "$dir" --size "$size" --lang "$lang" \
+				2>"$WORK/err"; then
+				for b in "$dir"/*.bmp; do
+					/usr/bin/convert "$b" "${b%.bmp}.png" && rm "$b"
+				done
+				n=$(find "$dir" -name '*.png' | wc -l)
+				check "screens $theme $size $lang: 8 screens, all text fits" test "$n" = 8
+				check "screens $theme $size $lang: processing shows its spinner" \
+					not_blank "$dir/processing.png"
+			else
+				cat "$WORK/err"
+				not_ok "screens $theme $size $lang"
+			fi
+		done
+	done
+done
+summary

@@ -1,0 +1,149 @@
+# Shared helpers for end-to-end tests: a private Xvfb, the real kiosk binary, photoboothctl,
+# synthetic touches with xdotool, screenshots with ImageMagick. Sourced by tests/e2e/*.sh.
+# Every wait is a bounded poll; every process started here is stopped on exit.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PB="$TOP/build/photobooth"
+PBCTL="$TOP/build/photoboothctl"
+ART="${ART:-$TOP/tests/artifacts}"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pb-e2e.XXXXXX")
+PASSED=0
+FAILED=0
+XVFB_PID=
+KIOSK_PID=
+
+cleanup() {
+	stop_kiosk
+	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+not_ok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+summary() {
+	echo "$(basename "$0"): $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+# start_xvfb WIDTH HEIGHT: a private X server on a free display number.
+start_xvfb() {
+	local fifo="$WORK/displayfd"
+	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
+	mkfifo "$fifo"
+	Xvfb -displayfd 3 -screen 0 "${1}x${2}x24" -nolisten tcp -noreset 3>"$fifo" \
+		>"$WORK/xvfb.log" 2>&1 &
+	XVFB_PID=$!
+	read -r -t 10 num <"$fifo" || { echo "Xvfb did not start"; cat "$WORK/xvfb.log"; return 1; }
+	rm -f "$fifo"
+	export DISPLAY=":$num"
+}
+
+# write_config FILE [extra INI lines...]: a config for a private data_dir and socket.
+write_config() {
+	local f=$1
+	shift
+	cat >"$f" <<EOC
+[kiosk]
+overlays_dir = $TOP/overlays
+${KIOSK_EXTRA:-}
+[storage]
+data_dir = $WORK/data
+[control]
+socket = $WORK/ctl.sock
+$(printf '%s\n' "$@")
+EOC
+}
+
+ctl() { "$PBCTL" --socket "$WORK/ctl.sock" "$@"; }
+
+# json KEY.PATH: reads a field of `photoboothctl status`.
+json() {
+	ctl status | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v[k] if isinstance(v, dict) else v[int(k)]
+print("" if v is None else v)' "$1"
+}
+
+# start_kiosk CONFIG: starts the kiosk and waits until it answers on its socket.
+start_kiosk() {
+	"$PB" --config "$1" >"$WORK/kiosk.log" 2>&1 &
+	KIOSK_PID=$!
+	for _ in $(seq 100); do
+		ctl status >/dev/null 2>&1 && return 0
+		kill -0 "$KIOSK_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "kiosk did not start:"
+	cat "$WORK/kiosk.log"
+	return 1
+}
+
+stop_kiosk() {
+	if [ -n "$KIOSK_PID" ]; then
+		kill "$KIOSK_PID" 2>/dev/null
+		wait "$KIOSK_PID" 2>/dev/null
+		KIOSK_RC=$?
+		KIOSK_PID=
+	fi
+}
+
+# wait_state STATE [SECONDS]: until the kiosk is in STATE and that screen has been drawn.
+wait_state() {
+	local want=$1 tries=$((${2:-15} * 20))
+	for _ in $(seq "$tries"); do
+		if [ "$(json state)" = "$want" ] && [ "$(json screen)" = "$want" ]; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "timed out waiting for $want (state $(json state))"
+	return 1
+}
+
+# wait_live: until the live view runs (the camera delivers frames).
+wait_live() {
+	for _ in $(seq 100); do
+		[ "$(json camera.fps)" -gt 0 ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# shot DIR NAME: a screenshot of the whole X screen to $ART/DIR/NAME.png.
+shot() {
+	mkdir -p "$ART/$1"
+	import -window root -display "$DISPLAY" "$ART/$1/$2.png"
+}
+
+# not_blank PNG: the picture has real content (not one flat colour).
+not_blank() {
+	local sd
+	sd=$(/usr/bin/convert "$1" -colorspace gray -format '%[fx:standard_deviation]' info:)
+	python3 -c "import sys; sys.exit(0 if float('$sd') > 0.02 else 1)"
+}
+
+# tap BUTTON: a synthetic touch on the centre of a button of the screen on display.
+tap() {
+	local r
+	r=$(ctl status | python3 -c '
+import json, sys
+b = json.load(sys.stdin)["buttons"].get(sys.argv[1])
+print("" if b is None else "%d %d" % (b[0] + b[2] // 2, b[1] + b[3] // 2))' "$1")
+	[ -n "$r" ] || { echo "no '$1' button on screen $(json screen)"; return 1; }
+	# shellcheck disable=SC2086
+	xdotool mousemove --sync $r click 1
+}
+
+# tap_at X Y
+tap_at() { xdotool mousemove --sync "$1" "$2" click 1; }
+
+# image_size FILE: prints WxH
+image_size() { identify -format '%wx%h' "$1"; }

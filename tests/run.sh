@@ -1,0 +1,37 @@
+#!/bin/bash
+# Runs every test: the unit tests (cmocka), the config-file agreement check and the end-to-end
+# tests. Ends with one line "N passed, N failed" counting the test programs.
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+failures=
+
+run() { # run NAME COMMAND...
+	local name=$1
+	shift
+	echo "=== $name"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures="$failures $name"
+	fi
+}
+
+for t in build/tests/test_*; do
+	run "$(basename "$t")" "$t"
+done
+
+# config/photobooth.conf documents every key: it must be exactly what the table generates.
+run config-file-agrees diff -u config/photobooth.conf <(build/photobooth --print-default-config)
+
+for t in tests/e2e/*.sh; do
+	case $t in */lib.sh) continue ;; esac
+	run "$(basename "$t" .sh)" bash "$t"
+done
+
+echo
+[ -n "$failures" ] && echo "failed:$failures"
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,234 @@
+/* Config tests: good files, bad files, unknown keys, out-of-range values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "helpers.h"
+
+static char *dir;
+static char path[4200];
+static char err[4096];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	dir = make_tmpdir();
+	snprintf(path, sizeof(path), "%s/photobooth.conf", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	rm_tree(dir);
+	free(dir);
+	return 0;
+}
+
+static enum pb_status
+load(struct pb_config *cfg, const char *text)
+{
+	write_text(path, text);
+	pb_config_init(cfg);
+	return pb_config_load(cfg, path, err, sizeof(err));
+}
+
+/* err must contain "<path>:<line>: <what>" */
+static void
+assert_error_at(int line, const char *what)
+{
+	char where[4300];
+	snprintf(where, sizeof(where), "%s:%d: ", path, line);
+	if (!strstr(err, where) || !strstr(err, what))
+		fail_msg("expected '%s%s' in: %s", where, what, err);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	pb_config_init(&cfg);
+	assert_string_equal(cfg.overlay, "certification-lounge");
+	assert_int_equal(cfg.delivery, PB_DELIVERY_SHARE);
+	assert_int_equal(cfg.countdown, 3);
+	assert_string_equal(cfg.language, "en");
+	assert_int_equal(cfg.retakes, 1);
+	assert_int_equal(cfg.camera_backend, PB_CAMERA_SIM);
+	assert_int_equal(cfg.sim_width, 6000);
+	assert_int_equal(cfg.sim_height, 4000);
+	assert_string_equal(cfg.data_dir, "/var/lib/photobooth");
+	assert_string_equal(cfg.socket, "/run/photobooth/control.sock");
+	pb_config_fini(&cfg);
+}
+
+static void
+test_good_file(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "; a comment\n"
+				    "[kiosk]\n"
+				    "overlay = replay\n"
+				    "delivery = both\n"
+				    "countdown = 5\n"
+				    "language = ko\n"
+				    "retakes = 0\n"
+				    "\n"
+				    "[camera]\n"
+				    "backend = sim\n"
+				    "sim_fail_every = 7\n"
+				    "[storage]\n"
+				    "data_dir = /srv/booth\n"
+				    "[control]\n"
+				    "socket = /tmp/x.sock\n"),
+			 PB_OK);
+	assert_string_equal(cfg.overlay, "replay");
+	assert_int_equal(cfg.delivery, PB_DELIVERY_BOTH);
+	assert_int_equal(cfg.countdown, 5);
+	assert_string_equal(cfg.language, "ko");
+	assert_int_equal(cfg.retakes, 0);
+	assert_int_equal(cfg.sim_fail_every, 7);
+	assert_string_equal(cfg.data_dir, "/srv/booth");
+	assert_string_equal(cfg.socket, "/tmp/x.sock");
+	/* untouched keys keep their defaults */
+	assert_int_equal(cfg.review_timeout, 15);
+	pb_config_fini(&cfg);
+}
+
+static void
+test_unknown_key(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "[kiosk]\ncountdown = 3\ncoutndown = 4\n"), PB_ERR_CONFIG);
+	assert_error_at(3, "unknown key 'coutndown' in [kiosk]");
+	pb_config_fini(&cfg);
+}
+
+static void
+test_unknown_section(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "[kiosk]\n\n[printer]\nqueue = x\n"), PB_ERR_CONFIG);
+	assert_error_at(4, "unknown section [printer]");
+	pb_config_fini(&cfg);
+}
+
+static void
+test_out_of_range(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "[kiosk]\ncountdown = 0\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "out of range 1..10");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[kiosk]\nretakes = 6\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "out of range 0..5");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[camera]\nsim_width = 99999999999999999999\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "not a whole number");
+	pb_config_fini(&cfg);
+}
+
+static void
+test_bad_values(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "[kiosk]\ncountdown = 3s\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "not a whole number");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[kiosk]\ndelivery = fax\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "must be one of print, share, both");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[kiosk]\nlanguage = fr\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "must be one of en, ko");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[camera]\nbackend = webcam\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "must be one of sim");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[storage]\ndata_dir =\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "must not be empty");
+	pb_config_fini(&cfg);
+}
+
+static void
+test_syntax_and_duplicates(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "[kiosk]\ncountdown = 3\nthis line has no equals sign\n"),
+			 PB_ERR_CONFIG);
+	assert_error_at(3, "syntax error");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[kiosk]\ncountdown = 3\n[kiosk]\ncountdown = 4\n"),
+			 PB_ERR_CONFIG);
+	assert_error_at(4, "set twice");
+	pb_config_fini(&cfg);
+}
+
+static void
+test_every_error_reported(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	assert_int_equal(load(&cfg, "[kiosk]\nfoo = 1\ncountdown = 99\n[bar]\nx = y\n"),
+			 PB_ERR_CONFIG);
+	assert_error_at(2, "unknown key 'foo'");
+	assert_error_at(3, "out of range");
+	assert_error_at(5, "unknown section [bar]");
+	pb_config_fini(&cfg);
+}
+
+static void
+test_missing_file(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	pb_config_init(&cfg);
+	assert_int_equal(pb_config_load(&cfg, "/nonexistent/photobooth.conf", err, sizeof(err)),
+			 PB_ERR_CONFIG);
+	assert_non_null(strstr(err, "/nonexistent/photobooth.conf: cannot open"));
+	pb_config_fini(&cfg);
+}
+
+static void
+test_default_file_round_trips(void **state)
+{
+	struct pb_config cfg;
+	FILE *f;
+	(void)state;
+	f = fopen(path, "w");
+	assert_non_null(f);
+	pb_config_write_default(f);
+	fclose(f);
+	pb_config_init(&cfg);
+	assert_int_equal(pb_config_load(&cfg, path, err, sizeof(err)), PB_OK);
+	assert_string_equal(cfg.overlay, "certification-lounge");
+	assert_int_equal(cfg.countdown, 3);
+	pb_config_fini(&cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_unknown_section),
+		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_syntax_and_duplicates),
+		cmocka_unit_test(test_every_error_reported),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_default_file_round_trips),
+	};
+	return cmocka_run_group_tests_name("conf", tests, setup, teardown);
+}

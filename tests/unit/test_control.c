@@ -1,0 +1,195 @@
+/* The control socket: round trips, permissions, refusals. Hostile clients tried: an
+ * overlong line, an empty line, a client that connects and says nothing, a second server
+ * on a live socket. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "clock.h"
+#include "control.h"
+#include "helpers.h"
+
+static char *dir;
+static char sock[4200];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	dir = make_tmpdir();
+	snprintf(sock, sizeof(sock), "%s/ctl.sock", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	rm_tree(dir);
+	free(dir);
+	return 0;
+}
+
+static void
+handler(void *ctx, int argc, char **argv, struct pb_buf *reply)
+{
+	int *calls = ctx;
+	(*calls)++;
+	if (!strcmp(argv[0], "echo")) {
+		pb_control_reply(reply, 0, "ok");
+		for (int i = 1; i < argc; i++)
+			pb_buf_printf(reply, "%s\n", argv[i]);
+	} else {
+		pb_control_reply(reply, 2, "unknown command '%s'", argv[0]);
+	}
+}
+
+struct client {
+	pthread_t t;
+	const char *line;
+	struct pb_buf reply;
+	enum pb_status st;
+	char why[256];
+	volatile int done;
+};
+
+static void *
+client_run(void *arg)
+{
+	struct client *c = arg;
+	c->st = pb_control_request(sock, c->line, &c->reply, 5000, c->why, sizeof(c->why));
+	c->done = 1;
+	return NULL;
+}
+
+/* Sends line from a thread while this thread serves the socket, like the main loop does. */
+static void
+roundtrip(struct pb_control *ctl, int *calls, const char *line, struct client *c)
+{
+	memset(c, 0, sizeof(*c));
+	pb_buf_init(&c->reply);
+	c->line = line;
+	pthread_create(&c->t, NULL, client_run, c);
+	uint64_t until = pb_now_ms() + 5000;
+	while (!c->done && pb_now_ms() < until)
+		pb_control_poll(ctl, pb_now_ms(), handler, calls);
+	pthread_join(c->t, NULL);
+}
+
+static void
+test_roundtrip(void **state)
+{
+	struct pb_control *ctl;
+	struct client c;
+	struct stat st;
+	int calls = 0;
+	(void)state;
+	assert_int_equal(pb_control_open(sock, &ctl), PB_OK);
+	assert_int_equal(stat(sock, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+
+	roundtrip(ctl, &calls, "echo a b\n", &c);
+	assert_int_equal(c.st, PB_OK);
+	assert_string_equal(c.reply.data, "0 ok\na\nb\n");
+	pb_buf_fini(&c.reply);
+
+	roundtrip(ctl, &calls, "frobnicate", &c); /* the client adds the newline */
+	assert_string_equal(c.reply.data, "2 unknown command 'frobnicate'\n");
+	pb_buf_fini(&c.reply);
+
+	roundtrip(ctl, &calls, "\n", &c);
+	assert_string_equal(c.reply.data, "2 empty command\n");
+	pb_buf_fini(&c.reply);
+	assert_int_equal(calls, 2); /* the empty line never reached the handler */
+
+	char big[3000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	roundtrip(ctl, &calls, big, &c);
+	assert_non_null(strstr(c.reply.data, "2 command longer than"));
+	pb_buf_fini(&c.reply);
+	assert_int_equal(calls, 2);
+
+	/* a second kiosk on the same socket is refused while the first one lives */
+	struct pb_control *other;
+	assert_int_equal(pb_control_open(sock, &other), PB_ERR_BUSY);
+	pb_control_close(ctl);
+	assert_int_equal(stat(sock, &st), -1); /* removed on close */
+}
+
+static void
+test_silent_client_is_dropped(void **state)
+{
+	struct pb_control *ctl;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct client c;
+	int calls = 0, fd;
+	char buf[64];
+	(void)state;
+	assert_int_equal(pb_control_open(sock, &ctl), PB_OK);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	strcpy(sa.sun_path, sock);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	/* it says nothing; others are still served, and after the client timeout (driven by
+	 * the clock we pass in) it is hung up on */
+	roundtrip(ctl, &calls, "echo still-here", &c);
+	assert_string_equal(c.reply.data, "0 ok\nstill-here\n");
+	pb_buf_fini(&c.reply);
+	pb_control_poll(ctl, pb_now_ms() + 60000, handler, &calls);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	pb_control_close(ctl);
+}
+
+static void
+test_stale_socket_and_no_server(void **state)
+{
+	struct pb_control *ctl;
+	struct pb_buf reply;
+	char why[256];
+	(void)state;
+	/* nobody listening: a clear error */
+	pb_buf_init(&reply);
+	assert_int_equal(pb_control_request(sock, "status\n", &reply, 1000, why, sizeof(why)),
+			 PB_ERR_NODEV);
+	assert_non_null(strstr(why, "is photobooth running?"));
+	pb_buf_fini(&reply);
+	/* a socket file left by a crash is replaced */
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	strcpy(sa.sun_path, sock);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+	assert_int_equal(pb_control_open(sock, &ctl), PB_OK);
+	pb_control_close(ctl);
+}
+
+static void
+test_split(void **state)
+{
+	char line[] = "  printer   paper\t20 \r\n";
+	char *argv[4];
+	(void)state;
+	assert_int_equal(pb_control_split(line, argv, 4), 3);
+	assert_string_equal(argv[0], "printer");
+	assert_string_equal(argv[1], "paper");
+	assert_string_equal(argv[2], "20");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_silent_client_is_dropped),
+		cmocka_unit_test(test_stale_socket_and_no_server),
+		cmocka_unit_test(test_split),
+	};
+	return cmocka_run_group_tests_name("control", tests, setup, teardown);
+}

@@ -1,0 +1,111 @@
+/* Layout at every size booths use: buttons on screen, at least 10 mm, apart, and a touch on
+ * a button's centre lands on that button. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "layout.h"
+
+static const int sizes[][2] = { { 800, 480 }, { 1024, 600 }, { 1280, 720 }, { 1920, 1080 },
+				 { 3840, 2160 }, { 480, 800 }, { 1080, 1920 } };
+
+static int
+overlap(struct pb_rect a, struct pb_rect b)
+{
+	return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static int
+whole_screen(enum pb_button b)
+{
+	return b == PB_BTN_START || b == PB_BTN_CONTINUE;
+}
+
+static void
+test_buttons(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		int w = sizes[i][0], h = sizes[i][1];
+		for (int s = 0; s < PB_STATE_COUNT; s++) {
+			for (int retake = 0; retake <= 1; retake++) {
+				struct pb_layout l;
+				pb_layout_compute(&l, (enum pb_state)s, w, h, 0, retake);
+				/* 10 mm at the 7" Pi touchscreen's 133 dpi */
+				assert_int_equal(l.touch_min, 52);
+				for (int b = 1; b < PB_BTN_COUNT; b++) {
+					struct pb_rect r = l.button[b];
+					if (!r.w)
+						continue;
+					assert_true(r.x >= 0 && r.y >= 0);
+					assert_true(r.x + r.w <= w && r.y + r.h <= h);
+					assert_true(r.w >= l.touch_min && r.h >= l.touch_min);
+					enum pb_button hit = pb_layout_hit(&l, (enum pb_state)s,
+									   r.x + r.w / 2,
+									   r.y + r.h / 2);
+					assert_int_equal(hit, b);
+					if (whole_screen((enum pb_button)b))
+						continue;
+					for (int o = b + 1; o < PB_BTN_COUNT; o++)
+						if (l.button[o].w && !whole_screen((enum pb_button)o))
+							assert_false(overlap(r, l.button[o]));
+				}
+			}
+		}
+	}
+}
+
+static void
+test_screen_specifics(void **state)
+{
+	struct pb_layout l;
+	(void)state;
+	pb_layout_compute(&l, PB_REVIEW, 1920, 1080, 0, 0);
+	assert_int_equal(l.button[PB_BTN_RETAKE].w, 0); /* no retakes left: no button */
+	assert_true(l.button[PB_BTN_ACCEPT].w > 0);
+	pb_layout_compute(&l, PB_REVIEW, 1920, 1080, 0, 1);
+	assert_true(l.button[PB_BTN_RETAKE].w > 0);
+	/* the photo does not run under the buttons */
+	assert_false(overlap(l.media, l.button[PB_BTN_ACCEPT]));
+	/* attract: anywhere starts, except the language button */
+	pb_layout_compute(&l, PB_ATTRACT, 800, 480, 0, 1);
+	assert_int_equal(pb_layout_hit(&l, PB_ATTRACT, 400, 240), PB_BTN_START);
+	assert_int_equal(pb_layout_hit(&l, PB_ATTRACT, 5, 470), PB_BTN_START);
+	/* nothing to press during the countdown */
+	pb_layout_compute(&l, PB_COUNTDOWN, 800, 480, 0, 1);
+	assert_int_equal(pb_layout_hit(&l, PB_COUNTDOWN, 400, 240), PB_BTN_NONE);
+	/* the error screen: tap anywhere to try again */
+	pb_layout_compute(&l, PB_ERROR, 800, 480, 0, 1);
+	assert_int_equal(pb_layout_hit(&l, PB_ERROR, 10, 10), PB_BTN_RETRY);
+	/* a big screen with a known DPI: 10 mm at 96 dpi is 38 px, buttons far larger */
+	pb_layout_compute(&l, PB_REVIEW, 3840, 2160, 96, 1);
+	assert_int_equal(l.touch_min, 38);
+	assert_true(l.button[PB_BTN_ACCEPT].h >= 300);
+}
+
+static void
+test_fit_and_cover(void **state)
+{
+	struct pb_rect box = { 10, 20, 800, 480 }, r;
+	(void)state;
+	r = pb_rect_fit(1800, 1200, box); /* 3:2 in 5:3 */
+	assert_int_equal(r.h, 480);
+	assert_int_equal(r.w, 720);
+	assert_int_equal(r.x, 10 + 40);
+	r = pb_rect_cover(1800, 1200, box);
+	assert_int_equal(r.w, 800);
+	assert_int_equal(r.h, 533);
+	assert_int_equal(r.y, 20 - 26);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buttons),
+		cmocka_unit_test(test_screen_specifics),
+		cmocka_unit_test(test_fit_and_cover),
+	};
+	return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
+}
