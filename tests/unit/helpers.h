@@ -14,8 +14,11 @@ static inline char *
 make_tmpdir(void)
 {
 	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *tmpl = malloc(strlen(base) + 32);
-	sprintf(tmpl, "%s/pbtest.XXXXXX", base);
+	size_t n = strlen(base) + 32;
+	char *tmpl = malloc(n);
+	if (!tmpl)
+		abort();
+	snprintf(tmpl, n, "%s/pbtest.XXXXXX", base);
 	if (!mkdtemp(tmpl))
 		abort();
 	return tmpl;
