@@ -24,7 +24,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem json file conf kiosk image jpeg overlay compose session \
+CORE = status log mem json file inifile conf kiosk image jpeg overlay compose session \
 	camera camera_sim worker control
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render display_sdl booth screens
@@ -42,7 +42,13 @@ all: build/photobooth build/photoboothctl $(MO)
 # Quiet by default; make V=1 shows the commands.
 Q = $(if $(V),,@)
 
-build/obj/%.o: src/%.c
+# Objects rebuild when the compiler or its flags change (make SANITIZE=1, CC=clang).
+build/flags: FORCE
+	@mkdir -p build
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+build/obj/%.o: src/%.c build/flags
 	@mkdir -p build/obj
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -63,7 +69,7 @@ build/locale/%/LC_MESSAGES/photobooth.mo: po/%.po
 	@mkdir -p $(@D)
 	$(Q)msgfmt --check -o $@ $<
 
-build/tests/%: tests/unit/%.c build/libpb.a build/obj/layout.o
+build/tests/%: tests/unit/%.c tests/unit/helpers.h build/libpb.a build/obj/layout.o
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags cmocka) -o $@ $< build/obj/layout.o \
@@ -113,6 +119,7 @@ install: all
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: all run check bench install clean units pot config
+.PHONY: all run check bench install clean units pot config FORCE
+FORCE:
 
 -include build/obj/*.d

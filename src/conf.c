@@ -1,11 +1,11 @@
 #include <errno.h>
-#include <ini.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
+#include "inifile.h"
 #include "json.h"
 #include "mem.h"
 
@@ -193,36 +193,13 @@ pb_config_fini(struct pb_config *cfg)
 
 struct parse {
 	struct pb_config *cfg;
-	const char *path;
-	FILE *f;
-	int line;         /* the line the reader last returned */
-	int errors;
 	unsigned char seen[NKEYS];
-	struct pb_buf msg; /* all errors, one per line */
 };
 
 static void
-error_at(struct parse *p, int line, const char *reason)
+handler(struct pb_ini *ini, const char *section, const char *name, const char *value)
 {
-	p->errors++;
-	pb_buf_printf(&p->msg, "%s:%d: %s\n", p->path, line, reason);
-}
-
-/* inih reads through this, so the handler knows which line it is looking at. */
-static char *
-reader(char *str, int num, void *stream)
-{
-	struct parse *p = stream;
-	char *r = fgets(str, num, p->f);
-	if (r)
-		p->line++;
-	return r;
-}
-
-static int
-handler(void *user, const char *section, const char *name, const char *value)
-{
-	struct parse *p = user;
+	struct parse *p = ini->user;
 	int section_known = 0;
 	struct pb_buf why;
 
@@ -233,56 +210,30 @@ handler(void *user, const char *section, const char *name, const char *value)
 		if (strcmp(keys[i].name, name))
 			continue;
 		pb_buf_init(&why);
-		if (p->seen[i]) {
-			pb_buf_printf(&why, "[%s] %s is set twice", section, name);
-			error_at(p, p->line, why.data);
-		} else if (set_value(p->cfg, &keys[i], value, &why) < 0) {
-			error_at(p, p->line, why.data);
-		}
+		if (p->seen[i])
+			pb_ini_error(ini, "[%s] %s is set twice", section, name);
+		else if (set_value(p->cfg, &keys[i], value, &why) < 0)
+			pb_ini_error(ini, "%s", why.data);
 		p->seen[i] = 1;
 		pb_buf_fini(&why);
-		return 1;
+		return;
 	}
-	pb_buf_init(&why);
 	if (!section_known)
-		pb_buf_printf(&why, "unknown section [%s]", section);
+		pb_ini_error(ini, "unknown section [%s]", section);
 	else
-		pb_buf_printf(&why, "unknown key '%s' in [%s]", name, section);
-	error_at(p, p->line, why.data);
-	pb_buf_fini(&why);
-	return 1; /* keep going: report every error at once */
+		pb_ini_error(ini, "unknown key '%s' in [%s]", name, section);
 }
 
 enum pb_status
 pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen)
 {
-	struct parse p = { .cfg = cfg, .path = path };
-	int rc;
+	struct parse p = { .cfg = cfg };
+	struct pb_ini ini = { .path = path, .user = &p, .handler = handler };
+	enum pb_status st = pb_ini_parse(&ini);
 
-	pb_buf_init(&p.msg);
-	p.f = fopen(path, "r");
-	if (!p.f) {
-		snprintf(err, errlen, "%s: cannot open: %s\n", path, strerror(errno));
-		pb_buf_fini(&p.msg);
-		return PB_ERR_CONFIG;
-	}
-	rc = ini_parse_stream(reader, &p, handler, &p);
-	fclose(p.f);
-	/* The handler never reports failure to inih, so rc > 0 is a line inih could not parse
-	 * (it reports only the first such line). */
-	if (rc > 0)
-		error_at(&p, rc, "syntax error (expected [section] or key = value)");
-	if (rc < 0)
-		error_at(&p, 0, "cannot read the file");
-	if (p.errors) {
-		snprintf(err, errlen, "%s", p.msg.data);
-		pb_buf_fini(&p.msg);
-		return PB_ERR_CONFIG;
-	}
-	pb_buf_fini(&p.msg);
-	if (err && errlen)
-		err[0] = '\0';
-	return PB_OK;
+	snprintf(err, errlen, "%s", st ? ini.msg.data : "");
+	pb_buf_fini(&ini.msg);
+	return st;
 }
 
 void
