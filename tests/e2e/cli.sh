@@ -99,4 +99,7 @@ for size in 1920x1080 800x480 1080x1920 480x800; do
 		done
 	done
 done
+# 4K: the largest screen booths use.
+"$PB" screens --config "$WORK/good.conf" --out "$ART/screens/4k-ko" --size 3840x2160 --lang ko
+check "screens at 3840x2160 in Korean: every text fits" test $? = 0
 summary
