@@ -31,7 +31,7 @@ UI = i18n text layout render display_sdl booth screens
 
 CORE_OBJ = $(CORE:%=build/obj/%.o)
 UI_OBJ = $(UI:%=build/obj/%.o)
-UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_overlay test_compose \
+UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
 	test_session test_camera test_control test_layout
 UNIT_BIN = $(UNIT_TESTS:%=build/tests/%)
 LANGS = ko

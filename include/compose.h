@@ -13,7 +13,8 @@ struct pb_blob {
 };
 
 /* Decodes captures[i] for slot i of ov (n must equal ov->nslots) at the smallest DCT scale
- * that still covers the slot, crops it to fill the slot (centred), downscales it with an
+ * that still covers the slot, stands it upright (EXIF orientation), crops it to fill the slot
+ * (centred), downscales it with an
  * anti-aliasing filter and draws it onto a white canvas of the output size. On failure
  * err says which photo and why. *out is a new image. */
 enum pb_status pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov,
@@ -23,6 +24,12 @@ enum pb_status pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov,
 /* Draws the crop rectangle src_r of src into dst_r of dst, scaled (SRC operator). */
 enum pb_status pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r,
 				    struct pb_image *dst, struct pb_rect dst_r);
+
+/* The same for a picture stored turned: src_r is in upright coordinates of src as EXIF
+ * orientation (1..8) says it should stand. */
+enum pb_status pb_image_draw_oriented(const struct pb_image *src, int orientation,
+				      struct pb_rect src_r, struct pb_image *dst,
+				      struct pb_rect dst_r);
 
 /* A copy of src scaled to fit inside max_w x max_h, keeping its aspect; never larger. */
 enum pb_status pb_image_scale_fit(const struct pb_image *src, int max_w, int max_h,

@@ -20,8 +20,10 @@ enum pb_status pb_jpeg_info(struct pb_jpeg *j, const unsigned char *data, size_t
 			    int *height);
 
 /* Decodes at the smallest DCT scale whose result is still at least min_w x min_h (0, 0 for
- * full size); never scales up. Corrupt or truncated data is an error (PB_ERR_INPUT), never a
- * grey-filled picture. *out is a new opaque image. */
+ * full size); never scales up. Colour, greyscale and CMYK/YCCK JPEGs, baseline or
+ * progressive. Corrupt or truncated data is an error (PB_ERR_INPUT), never a grey-filled
+ * picture. The pixels are as stored: apply pb_jpeg_orientation yourself. *out is a new
+ * opaque image. */
 enum pb_status pb_jpeg_decode(struct pb_jpeg *j, const unsigned char *data, size_t len, int min_w,
 			      int min_h, struct pb_image **out);
 
@@ -29,6 +31,10 @@ enum pb_status pb_jpeg_decode(struct pb_jpeg *j, const unsigned char *data, size
  * texture). The caller learned width x height from pb_jpeg_info. */
 enum pb_status pb_jpeg_decode_rgb(struct pb_jpeg *j, const unsigned char *data, size_t len,
 				  unsigned char *dst, int width, int pitch, int height);
+
+/* The EXIF orientation (1..8) of a JPEG: how the stored pixels must be turned to stand
+ * upright. 1 when there is no EXIF block or it is unreadable; never reads out of bounds. */
+int pb_jpeg_orientation(const unsigned char *data, size_t len);
 
 /* Encodes img (alpha ignored) with 4:2:0 chroma. dpi > 0 is written into the JFIF header.
  * *out is malloc'd; caller frees. */

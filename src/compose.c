@@ -32,16 +32,28 @@ wrap(const struct pb_image *img, pixman_format_code_t fmt)
 }
 
 enum pb_status
-pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r, struct pb_image *dst,
-		     struct pb_rect dst_r)
+pb_image_draw_oriented(const struct pb_image *src, int orientation, struct pb_rect src_r,
+		       struct pb_image *dst, struct pb_rect dst_r)
 {
+	/* upright (u, v) -> stored (x, y), for each EXIF orientation: x = a*u + b*v + c*W,
+	 * y = d*u + e*v + f*H */
+	static const signed char turn[9][6] = {
+		[1] = { 1, 0, 0, 0, 1, 0 },   [2] = { -1, 0, 1, 0, 1, 0 },
+		[3] = { -1, 0, 1, 0, -1, 1 }, [4] = { 1, 0, 0, 0, -1, 1 },
+		[5] = { 0, 1, 0, 1, 0, 0 },   [6] = { 0, 1, 0, -1, 0, 1 },
+		[7] = { 0, -1, 1, -1, 0, 1 }, [8] = { 0, -1, 1, 1, 0, 0 },
+	};
 	pixman_image_t *s = wrap(src, PIXMAN_x8r8g8b8);
 	pixman_image_t *d = wrap(dst, PIXMAN_a8r8g8b8);
 	pixman_transform_t t;
 	double sx = (double)src_r.w / dst_r.w, sy = (double)src_r.h / dst_r.h;
+	const signed char *o;
 	pixman_fixed_t *params = NULL;
 	int nparams = 0;
 
+	if (orientation < 1 || orientation > 8)
+		orientation = 1;
+	o = turn[orientation];
 	if (!s || !d) {
 		if (s)
 			pixman_image_unref(s);
@@ -49,14 +61,25 @@ pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r, struct pb
 			pixman_image_unref(d);
 		return PB_ERR_NOMEM;
 	}
-	/* Destination pixel centres map to the matching points of the crop rectangle. */
+	/* Destination pixel centres map to the matching points of the crop rectangle (u, v),
+	 * then to where those points are stored. */
 	pixman_transform_init_identity(&t);
-	t.matrix[0][0] = pixman_double_to_fixed(sx);
-	t.matrix[1][1] = pixman_double_to_fixed(sy);
-	t.matrix[0][2] = pixman_int_to_fixed(src_r.x);
-	t.matrix[1][2] = pixman_int_to_fixed(src_r.y);
+	t.matrix[0][0] = pixman_double_to_fixed(o[0] * sx);
+	t.matrix[0][1] = pixman_double_to_fixed(o[1] * sy);
+	t.matrix[0][2] = pixman_double_to_fixed(o[0] * src_r.x + o[1] * src_r.y +
+						 o[2] * (double)src->width);
+	t.matrix[1][0] = pixman_double_to_fixed(o[3] * sx);
+	t.matrix[1][1] = pixman_double_to_fixed(o[4] * sy);
+	t.matrix[1][2] = pixman_double_to_fixed(o[3] * src_r.x + o[4] * src_r.y +
+						 o[5] * (double)src->height);
 	pixman_image_set_transform(s, &t);
 	pixman_image_set_repeat(s, PIXMAN_REPEAT_PAD);
+	if (orientation >= 5) {
+		/* turned a quarter: the stored x axis is the upright y axis */
+		double tmp = sx;
+		sx = sy;
+		sy = tmp;
+	}
 	if (sx > 1.0 || sy > 1.0) {
 		/* Downscaling: average over the footprint of each output pixel (a tent filter
 		 * over box-reconstructed pixels), so fine patterns do not alias into moire. */
@@ -79,6 +102,13 @@ pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r, struct pb
 	pixman_image_unref(s);
 	pixman_image_unref(d);
 	return PB_OK;
+}
+
+enum pb_status
+pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r, struct pb_image *dst,
+		     struct pb_rect dst_r)
+{
+	return pb_image_draw_oriented(src, 1, src_r, dst, dst_r);
 }
 
 enum pb_status
@@ -133,13 +163,18 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 		struct pb_image *photo;
 		int w, h;
 
+		int turned = pb_jpeg_orientation(captures[i].data, captures[i].len);
+		int quarter = turned >= 5; /* stored on its side */
+
 		st = pb_jpeg_info(j, captures[i].data, captures[i].len, &w, &h);
 		if (st == PB_OK) {
-			/* Decode just large enough that the crop still covers the slot. */
-			struct pb_rect crop = pb_crop_to_fill(w, h, *slot);
-			int min_w = (int)((int64_t)slot->w * w / crop.w);
-			int min_h = (int)((int64_t)slot->h * h / crop.h);
-			st = pb_jpeg_decode(j, captures[i].data, captures[i].len, min_w, min_h,
+			/* Decode just large enough that the upright crop still covers the slot. */
+			int uw = quarter ? h : w, uh = quarter ? w : h;
+			struct pb_rect crop = pb_crop_to_fill(uw, uh, *slot);
+			int min_w = (int)((int64_t)slot->w * uw / crop.w);
+			int min_h = (int)((int64_t)slot->h * uh / crop.h);
+			st = pb_jpeg_decode(j, captures[i].data, captures[i].len,
+					    quarter ? min_h : min_w, quarter ? min_w : min_h,
 					    &photo);
 		}
 		if (st) {
@@ -147,8 +182,10 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 			pb_image_destroy(canvas);
 			return st;
 		}
-		st = pb_image_draw_scaled(photo, pb_crop_to_fill(photo->width, photo->height, *slot),
-					  canvas, *slot);
+		int uw = quarter ? photo->height : photo->width;
+		int uh = quarter ? photo->width : photo->height;
+		st = pb_image_draw_oriented(photo, turned, pb_crop_to_fill(uw, uh, *slot), canvas,
+					    *slot);
 		pb_image_destroy(photo);
 		if (st) {
 			snprintf(err, errlen, "photo %d: out of memory while scaling", i + 1);

@@ -16,8 +16,25 @@
 struct pb_jpeg {
 	tjhandle dec;
 	tjhandle enc;
+	int colorspace; /* of the last header read */
 	char error[256];
 };
+
+/* In place, 4 bytes per pixel either way. JPEG CMYK from Adobe software stores inverted inks
+ * (255 = no ink), which is what libjpeg hands back for both CMYK and YCCK files. */
+static void
+cmyk_to_rgb(struct pb_image *img)
+{
+	for (int y = 0; y < img->height; y++) {
+		uint32_t *row = pb_image_row(img, y);
+		unsigned char *p = (unsigned char *)row;
+		for (int x = 0; x < img->width; x++, p += 4) {
+			unsigned c = p[0], m = p[1], yl = p[2], k = p[3];
+			uint32_t r = c * k / 255, g = m * k / 255, b = yl * k / 255;
+			row[x] = 0xff000000u | r << 16 | g << 8 | b;
+		}
+	}
+}
 
 struct pb_jpeg *
 pb_jpeg_create(void)
@@ -74,6 +91,7 @@ pb_jpeg_info(struct pb_jpeg *j, const unsigned char *data, size_t len, int *widt
 	if (tjDecompressHeader3(h, data, (unsigned long)len, width, height, &subsamp,
 				&colorspace) < 0)
 		return fail(j, h, "bad JPEG header");
+	j->colorspace = colorspace;
 	if (*width <= 0 || *height <= 0)
 		return fail(j, h, "bad JPEG size");
 	return PB_OK;
@@ -112,14 +130,18 @@ pb_jpeg_decode(struct pb_jpeg *j, const unsigned char *data, size_t len, int min
 		snprintf(j->error, sizeof(j->error), "%dx%d JPEG is too large to decode", w, h);
 		return st;
 	}
+	/* libjpeg-turbo cannot turn CMYK into RGB: take the inks and convert them here. */
+	int cmyk = j->colorspace == TJCS_CMYK || j->colorspace == TJCS_YCCK;
 	/* STOPONWARNING: a truncated file is an error, not a grey-filled photo. */
 	if (tjDecompress2(j->dec, data, (unsigned long)len, (unsigned char *)(*out)->pixels, sw,
-			  (*out)->stride, sh, NATIVE_PF,
+			  (*out)->stride, sh, cmyk ? TJPF_CMYK : NATIVE_PF,
 			  TJFLAG_STOPONWARNING) < 0) {
 		pb_image_destroy(*out);
 		*out = NULL;
 		return fail(j, j->dec, "cannot decode JPEG");
 	}
+	if (cmyk)
+		cmyk_to_rgb(*out);
 	return PB_OK;
 }
 
@@ -188,4 +210,71 @@ pb_jpeg_encode(struct pb_jpeg *j, const struct pb_image *img, int quality, int d
 	if (dpi > 0)
 		set_jfif_dpi(*out, *len, dpi);
 	return PB_OK;
+}
+
+static unsigned
+get16(const unsigned char *p, int le)
+{
+	return le ? (unsigned)p[0] | (unsigned)p[1] << 8 : (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t
+get32(const unsigned char *p, int le)
+{
+	return le ? (uint32_t)get16(p, 1) | (uint32_t)get16(p + 2, 1) << 16
+		  : (uint32_t)get16(p, 0) << 16 | get16(p + 2, 0);
+}
+
+/* Walks the markers before the image data to the APP1 "Exif" block, then IFD0 for tag 0x0112.
+ * Every offset is checked against the block's end. */
+int
+pb_jpeg_orientation(const unsigned char *data, size_t len)
+{
+	size_t pos = 2;
+
+	if (!data || len < 4 || data[0] != 0xFF || data[1] != 0xD8)
+		return 1;
+	while (pos + 4 <= len) {
+		if (data[pos] != 0xFF)
+			return 1;
+		unsigned marker = data[pos + 1];
+		if (marker == 0xFF) {
+			pos++; /* fill byte */
+			continue;
+		}
+		if (marker == 0xDA || marker == 0xD9)
+			return 1; /* image data: no EXIF before it */
+		size_t seg = get16(data + pos + 2, 0);
+		if (seg < 2 || pos + 2 + seg > len)
+			return 1;
+		const unsigned char *b = data + pos + 4;
+		size_t blen = seg - 2;
+		if (marker == 0xE1 && blen >= 14 && memcmp(b, "Exif\0\0", 6) == 0) {
+			const unsigned char *t = b + 6;
+			size_t tlen = blen - 6;
+			int le;
+			if (!memcmp(t, "II*\0", 4))
+				le = 1;
+			else if (!memcmp(t, "MM\0*", 4))
+				le = 0;
+			else
+				return 1;
+			uint32_t ifd = get32(t + 4, le);
+			if (ifd > tlen - 2)
+				return 1;
+			unsigned n = get16(t + ifd, le);
+			for (unsigned i = 0; i < n; i++) {
+				size_t e = ifd + 2 + (size_t)i * 12;
+				if (e + 12 > tlen)
+					return 1;
+				if (get16(t + e, le) == 0x0112 && get16(t + e + 2, le) == 3) {
+					unsigned o = get16(t + e + 8, le);
+					return o >= 1 && o <= 8 ? (int)o : 1;
+				}
+			}
+			return 1;
+		}
+		pos += 2 + seg;
+	}
+	return 1;
 }
