@@ -10,7 +10,7 @@ DESTDIR ?=
 
 include config.mk
 
-PKGS = sdl2 SDL2_ttf libturbojpeg pixman-1 inih
+PKGS = sdl2 SDL2_ttf libturbojpeg pixman-1 inih libpng
 VERSION = $(shell cat VERSION)
 
 # Evaluated when used, so the sub-make after scripts/deps.sh sees freshly installed packages.
@@ -24,7 +24,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem json file inifile conf kiosk image jpeg overlay compose session \
+CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption compose session offline \
 	camera camera_sim worker control
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render display_sdl booth screens
@@ -80,6 +80,10 @@ pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o po/photobooth.pot src/*.c
 	for l in $(LANGS); do msgmerge -U --backup=none po/$$l.po po/photobooth.pot; done
 
+# Renders each theme's frame.svg to its frame.png (librsvg2-bin). The tests check they agree.
+frames:
+	for svg in overlays/*/frame.svg; do rsvg-convert -o $${svg%.svg}.png $$svg; done
+
 # Regenerates config/photobooth.conf from the config table (CI checks they agree).
 config: build/photobooth
 	build/photobooth --print-default-config > config/photobooth.conf
@@ -119,7 +123,7 @@ install: all
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: all run check bench install clean units pot config FORCE
+.PHONY: all run check bench install clean units pot config frames FORCE
 FORCE:
 
 -include build/obj/*.d

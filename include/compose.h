@@ -3,6 +3,7 @@
 #define PB_COMPOSE_H
 
 #include <stddef.h>
+#include <time.h>
 #include "image.h"
 #include "jpeg.h"
 #include "overlay.h"
@@ -15,11 +16,12 @@ struct pb_blob {
 /* Decodes captures[i] for slot i of ov (n must equal ov->nslots) at the smallest DCT scale
  * that still covers the slot, stands it upright (EXIF orientation), crops it to fill the slot
  * (centred), downscales it with an
- * anti-aliasing filter and draws it onto a white canvas of the output size. On failure
- * err says which photo and why. *out is a new image. */
+ * anti-aliasing filter and draws it onto a white canvas of the output size; repeats the
+ * layout for each copy, lays the frame over it and draws the text fields (dated `when`). On
+ * failure err says which photo and why. *out is a new image. */
 enum pb_status pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov,
-			  const struct pb_blob *captures, int n, struct pb_image **out, char *err,
-			  size_t errlen);
+			  const struct pb_blob *captures, int n, time_t when, struct pb_image **out,
+			  char *err, size_t errlen);
 
 /* Draws the crop rectangle src_r of src into dst_r of dst, scaled (SRC operator). */
 enum pb_status pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r,
@@ -34,6 +36,10 @@ enum pb_status pb_image_draw_oriented(const struct pb_image *src, int orientatio
 /* A copy of src scaled to fit inside max_w x max_h, keeping its aspect; never larger. */
 enum pb_status pb_image_scale_fit(const struct pb_image *src, int max_w, int max_h,
 				  struct pb_image **out);
+
+/* The same for the region r of src. */
+enum pb_status pb_image_scale_region(const struct pb_image *src, struct pb_rect r, int max_w,
+				     int max_h, struct pb_image **out);
 
 /* The centred crop of a w x h picture that has the aspect of slot. */
 struct pb_rect pb_crop_to_fill(int w, int h, struct pb_rect slot);

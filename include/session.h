@@ -12,6 +12,8 @@
 #include "overlay.h"
 
 #define PB_FINAL_QUALITY 92
+#define PB_SHARE_QUALITY 88
+#define PB_SHARE_SIZE 1600
 
 struct pb_session_info {
 	char id[48];         /* folder name, sortable: 20261122-031502-1a2b3c4d */
@@ -32,8 +34,9 @@ void pb_session_info_init(struct pb_session_info *info, const char *data_dir, ti
 /* Writes the JSON for info into out. */
 void pb_session_json(const struct pb_session_info *info, struct pb_buf *out);
 
-/* Creates the folder, saves the originals, composes them with ov into final.jpg and writes
- * session.json (status "composed"). Gives back a preview scaled to fit preview_w x preview_h.
+/* Creates the folder, saves the originals, composes them with ov into final.jpg and
+ * share.jpg and writes session.json (status "composed"). Gives back a preview of one copy of
+ * the layout scaled to fit preview_w x preview_h.
  * On failure err says why; nothing half-written is left under the final names. */
 enum pb_status pb_session_compose(struct pb_jpeg *j, const struct pb_overlay *ov,
 				  struct pb_session_info *info, const struct pb_blob *captures,

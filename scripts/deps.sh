@@ -4,7 +4,7 @@
 set -eu
 
 build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev
-	libpixman-1-dev libinih-dev fonts-nanum"
+	libpixman-1-dev libinih-dev libpng-dev fonts-nanum"
 run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3"
 bench="$build libjpeg-turbo-progs xvfb xauth python3"

@@ -1,7 +1,9 @@
 #include <pixman.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "caption.h"
 #include "compose.h"
 #include "log.h"
 
@@ -112,9 +114,10 @@ pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r, struct pb
 }
 
 enum pb_status
-pb_image_scale_fit(const struct pb_image *src, int max_w, int max_h, struct pb_image **out)
+pb_image_scale_region(const struct pb_image *src, struct pb_rect r, int max_w, int max_h,
+		      struct pb_image **out)
 {
-	int w = src->width, h = src->height;
+	int w = r.w, h = r.h;
 	enum pb_status st;
 
 	if (w > max_w) {
@@ -132,8 +135,7 @@ pb_image_scale_fit(const struct pb_image *src, int max_w, int max_h, struct pb_i
 	st = pb_image_create(w, h, 0xff000000u, out);
 	if (st)
 		return st;
-	st = pb_image_draw_scaled(src, (struct pb_rect){ 0, 0, src->width, src->height }, *out,
-				  (struct pb_rect){ 0, 0, w, h });
+	st = pb_image_draw_scaled(src, r, *out, (struct pb_rect){ 0, 0, w, h });
 	if (st) {
 		pb_image_destroy(*out);
 		*out = NULL;
@@ -142,8 +144,55 @@ pb_image_scale_fit(const struct pb_image *src, int max_w, int max_h, struct pb_i
 }
 
 enum pb_status
+pb_image_scale_fit(const struct pb_image *src, int max_w, int max_h, struct pb_image **out)
+{
+	return pb_image_scale_region(src, (struct pb_rect){ 0, 0, src->width, src->height }, max_w,
+				     max_h, out);
+}
+
+/* The photos are in the first copy: repeat it, lay the frame over everything, then the text
+ * of each copy. */
+static enum pb_status
+finish(const struct pb_overlay *ov, struct pb_image *canvas, time_t when, char *err,
+       size_t errlen)
+{
+	struct pb_rect first = pb_overlay_copy_rect(ov, 0);
+
+	for (int c = 1; c < ov->copies; c++) {
+		struct pb_rect r = pb_overlay_copy_rect(ov, c);
+		for (int y = 0; y < ov->height; y++)
+			memcpy(pb_image_row(canvas, y) + r.x, pb_image_row(canvas, y) + first.x,
+			       (size_t)first.w * 4);
+	}
+	if (ov->frame) {
+		pixman_image_t *f = wrap(ov->frame, PIXMAN_a8r8g8b8);
+		pixman_image_t *d = wrap(canvas, PIXMAN_a8r8g8b8);
+		if (f && d)
+			pixman_image_composite32(PIXMAN_OP_OVER, f, NULL, d, 0, 0, 0, 0, 0, 0,
+						 canvas->width, canvas->height);
+		if (f)
+			pixman_image_unref(f);
+		if (d)
+			pixman_image_unref(d);
+		if (!f || !d) {
+			snprintf(err, errlen, "out of memory laying the frame");
+			return PB_ERR_NOMEM;
+		}
+	}
+	for (int c = 0; c < ov->copies; c++) {
+		char why[256];
+		enum pb_status st = pb_caption_draw(ov, canvas, c, when, why, sizeof(why));
+		if (st) {
+			snprintf(err, errlen, "text: %s", why);
+			return st;
+		}
+	}
+	return PB_OK;
+}
+
+enum pb_status
 pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob *captures, int n,
-	   struct pb_image **out, char *err, size_t errlen)
+	   time_t when, struct pb_image **out, char *err, size_t errlen)
 {
 	struct pb_image *canvas;
 	enum pb_status st;
@@ -192,6 +241,11 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 			pb_image_destroy(canvas);
 			return st;
 		}
+	}
+	st = finish(ov, canvas, when, err, errlen);
+	if (st) {
+		pb_image_destroy(canvas);
+		return st;
 	}
 	*out = canvas;
 	return PB_OK;

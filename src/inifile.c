@@ -21,7 +21,10 @@ pb_ini_error(struct pb_ini *ini, const char *fmt, ...)
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	ini->errors++;
-	pb_buf_printf(&ini->msg, "%s:%d: %s\n", ini->path, ini->line, reason);
+	if (ini->line > 0)
+		pb_buf_printf(&ini->msg, "%s:%d: %s\n", ini->path, ini->line, reason);
+	else
+		pb_buf_printf(&ini->msg, "%s: %s\n", ini->path, reason); /* the whole file */
 }
 
 /* inih reads through this, so the handler knows which line it is looking at. */

@@ -1,12 +1,15 @@
 /* photobooth: argument parsing and wiring only. */
+#define _XOPEN_SOURCE 700 /* strptime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "booth.h"
 #include "conf.h"
 #include "i18n.h"
 #include "log.h"
+#include "offline.h"
 #include "overlay.h"
 
 static void
@@ -16,6 +19,8 @@ usage(FILE *f)
 		"usage: photobooth [--config FILE] [--windowed] [--verbose]\n"
 		"       photobooth [--config FILE] --check-config\n"
 		"       photobooth screens [--config FILE] --out DIR [--size WxH] [--lang en|ko]\n"
+		"       photobooth render --overlay NAME [--config FILE] [--date YYYY-MM-DD]\n"
+		"                         -o OUT.jpg IN.jpg [IN.jpg ...]\n"
 		"       photobooth --print-default-config | --version | --help\n"
 		"\n"
 		"  --config FILE          configuration (default " PB_DEFAULT_CONFIG ")\n"
@@ -23,7 +28,9 @@ usage(FILE *f)
 		"  --check-config         validate the configuration and the theme, then exit\n"
 		"                         (exit code 78 when they are wrong)\n"
 		"  --print-default-config print every key with its default and help\n"
-		"  screens                render every screen to DIR/<state>.bmp, no display needed\n");
+		"  screens                render every screen to DIR/<state>.bmp, no display needed\n"
+		"  render                 compose photos into a theme's print file (reprints);\n"
+		"                         the date on the print is today unless --date says\n");
 }
 
 /* Loads the config and checks what start-up would refuse. Returns 0 or the exit code. */
@@ -44,6 +51,8 @@ load(struct pb_config *cfg, const char *path)
 		return PB_EXIT_CONFIG;
 	}
 	pb_overlay_destroy(ov);
+	/* Other themes may be broken too: say so now, but only the configured one stops us. */
+	pb_overlay_check_all(cfg->overlays_dir);
 	FILE *f = fopen(cfg->font, "rb");
 	if (!f) {
 		fprintf(stderr, "%s: [display] font = %s: cannot open the font\n", path, cfg->font);
@@ -89,6 +98,63 @@ screens(int argc, char **argv, const char *config)
 	return rc;
 }
 
+static int
+render(int argc, char **argv, const char *config)
+{
+	const char *overlay = NULL, *out = NULL, *date = NULL;
+	char *inputs[PB_MAX_SLOTS + 1];
+	int n = 0;
+	time_t when = time(NULL);
+	struct pb_config cfg;
+	char why[1024];
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--overlay") && i + 1 < argc)
+			overlay = argv[++i];
+		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			config = argv[++i];
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--date") && i + 1 < argc)
+			date = argv[++i];
+		else if (argv[i][0] == '-') {
+			usage(stderr);
+			return 2;
+		} else if (n <= PB_MAX_SLOTS)
+			inputs[n++] = argv[i];
+	}
+	if (!out || n == 0 || n > PB_MAX_SLOTS) {
+		usage(stderr);
+		return 2;
+	}
+	if (date) {
+		struct tm tm = { 0 };
+		char *end = strptime(date, "%Y-%m-%d", &tm);
+		if (!end || *end) {
+			fprintf(stderr, "photobooth render: --date %s: expected YYYY-MM-DD\n", date);
+			return 2;
+		}
+		tm.tm_hour = 12;
+		tm.tm_isdst = -1;
+		when = mktime(&tm);
+	}
+	pb_config_init(&cfg);
+	/* the config is optional here: its overlays_dir and default theme are used if given */
+	if (config && pb_config_load(&cfg, config, why, sizeof(why)) != PB_OK) {
+		fprintf(stderr, "%s", why);
+		pb_config_fini(&cfg);
+		return PB_EXIT_CONFIG;
+	}
+	enum pb_status st = pb_offline_render(cfg.overlays_dir, overlay ? overlay : cfg.overlay,
+					      out, inputs, n, when, why, sizeof(why));
+	pb_config_fini(&cfg);
+	if (st) {
+		fprintf(stderr, "photobooth render: %s\n", why);
+		return st == PB_ERR_CONFIG ? PB_EXIT_CONFIG : 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,6 +166,8 @@ main(int argc, char **argv)
 	pb_i18n_init(argv[0]);
 	if (argc > 1 && !strcmp(argv[1], "screens"))
 		return screens(argc, argv, config);
+	if (argc > 1 && !strcmp(argv[1], "render"))
+		return render(argc, argv, NULL);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config = argv[++i];

@@ -2,6 +2,7 @@
  * simulated camera's scene. No display needed. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "booth.h"
 #include "camera.h"
@@ -26,8 +27,13 @@ sample_photo(const struct pb_overlay *ov, struct pb_image **out)
 		pb_camera_sim_scene(shot, 1000u + 700u * (unsigned)i);
 		st = pb_jpeg_encode(j, shot, 90, 0, &caps[i].data, &caps[i].len);
 	}
+	struct pb_image *sheet = NULL;
 	if (st == PB_OK)
-		st = pb_compose(j, ov, caps, ov->nslots, out, err, sizeof(err));
+		st = pb_compose(j, ov, caps, ov->nslots, time(NULL), &sheet, err, sizeof(err));
+	/* like the kiosk: one copy of the layout (one strip of a two-strip sheet) */
+	if (st == PB_OK)
+		st = pb_image_scale_region(sheet, pb_overlay_copy_rect(ov, 0), 2000, 2000, out);
+	pb_image_destroy(sheet);
 	for (int i = 0; i < ov->nslots; i++)
 		free(caps[i].data);
 	pb_image_destroy(shot);

@@ -49,6 +49,7 @@ pb_session_json(const struct pb_session_info *info, struct pb_buf *out)
 	}
 	pb_json_close(out);
 	pb_json_str(out, "final", "final.jpg");
+	pb_json_str(out, "share", "share.jpg");
 	if (info->note[0])
 		pb_json_str(out, "note", info->note);
 	pb_json_close(out);
@@ -76,7 +77,7 @@ pb_session_compose(struct pb_jpeg *j, const struct pb_overlay *ov, struct pb_ses
 		   struct pb_image **preview, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32];
-	struct pb_image *final = NULL;
+	struct pb_image *final = NULL, *share = NULL;
 	unsigned char *jpg = NULL;
 	size_t len;
 	enum pb_status st;
@@ -96,7 +97,7 @@ pb_session_compose(struct pb_jpeg *j, const struct pb_overlay *ov, struct pb_ses
 			return st;
 		}
 	}
-	st = pb_compose(j, ov, captures, n, &final, err, errlen);
+	st = pb_compose(j, ov, captures, n, info->created, &final, err, errlen);
 	if (st)
 		return st;
 	st = pb_jpeg_encode(j, final, PB_FINAL_QUALITY, ov->dpi, &jpg, &len);
@@ -110,6 +111,21 @@ pb_session_compose(struct pb_jpeg *j, const struct pb_overlay *ov, struct pb_ses
 		snprintf(err, errlen, "cannot save final.jpg (%s)", pb_status_str(st));
 		goto out;
 	}
+	/* The share copy: one strip of a two-strip sheet, sized for phones. */
+	free(jpg);
+	jpg = NULL;
+	st = pb_image_scale_region(final, pb_overlay_copy_rect(ov, 0), PB_SHARE_SIZE,
+				   PB_SHARE_SIZE, &share);
+	if (st == PB_OK)
+		st = pb_jpeg_encode(j, share, PB_SHARE_QUALITY, 0, &jpg, &len);
+	if (st == PB_OK) {
+		snprintf(path, sizeof(path), "%s/share.jpg", info->dir);
+		st = pb_file_write_atomic(path, jpg, len, 0640);
+	}
+	if (st) {
+		snprintf(err, errlen, "cannot save share.jpg (%s)", pb_status_str(st));
+		goto out;
+	}
 	info->nslots = n;
 	snprintf(info->status, sizeof(info->status), "composed");
 	st = pb_session_write_json(info);
@@ -117,11 +133,13 @@ pb_session_compose(struct pb_jpeg *j, const struct pb_overlay *ov, struct pb_ses
 		snprintf(err, errlen, "cannot save session.json (%s)", pb_status_str(st));
 		goto out;
 	}
-	st = pb_image_scale_fit(final, preview_w, preview_h, preview);
+	st = pb_image_scale_region(final, pb_overlay_copy_rect(ov, 0), preview_w, preview_h,
+				   preview);
 	if (st)
 		snprintf(err, errlen, "cannot make the preview (%s)", pb_status_str(st));
 out:
 	free(jpg);
+	pb_image_destroy(share);
 	pb_image_destroy(final);
 	return st;
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <png.h>
+
 #include "file.h"
 
 /* A fresh directory under $TMPDIR; removed by rm_tree. */
@@ -48,6 +50,30 @@ static inline const char *
 srcdir(void)
 {
 	return getenv("PB_SRCDIR") ? getenv("PB_SRCDIR") : ".";
+}
+
+/* A w x h PNG: transparent in the middle (opaque border) when alpha, else opaque RGB. */
+static inline void
+write_png(const char *path, int w, int h, int alpha)
+{
+	png_image png;
+	unsigned char *px = calloc((size_t)w * h, 4);
+	memset(&png, 0, sizeof(png));
+	png.version = PNG_IMAGE_VERSION;
+	png.width = (unsigned)w;
+	png.height = (unsigned)h;
+	png.format = alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			unsigned char *p = px + ((size_t)y * w + x) * (alpha ? 4 : 3);
+			int border = x < 10 || y < 10 || x >= w - 10 || y >= h - 10;
+			p[0] = 20, p[1] = 40, p[2] = 200;
+			if (alpha)
+				p[3] = border ? 255 : 0;
+		}
+	if (!png_image_write_to_file(&png, path, 0, px, 0, NULL))
+		abort();
+	free(px);
 }
 
 #endif

@@ -77,7 +77,7 @@ test_slots_land_in_place(void **state)
 	ov.slots[1] = (struct pb_rect){ 320, 20, 260, 300 };
 	solid_jpeg(1200, 800, 0xffdd2020u, &caps[0]);
 	solid_jpeg(1200, 800, 0xff2020ddu, &caps[1]);
-	assert_int_equal(pb_compose(j, &ov, caps, 2, &out, err, sizeof(err)), PB_OK);
+	assert_int_equal(pb_compose(j, &ov, caps, 2, 0, &out, err, sizeof(err)), PB_OK);
 	assert_int_equal(out->width, 600);
 	assert_int_equal(out->height, 400);
 	uint32_t a = pb_image_row(out, 170)[150], b = pb_image_row(out, 170)[450];
@@ -90,10 +90,10 @@ test_slots_land_in_place(void **state)
 	pb_image_destroy(out);
 
 	/* the wrong number of photos is refused */
-	assert_int_equal(pb_compose(j, &ov, caps, 1, &out, err, sizeof(err)), PB_ERR_INPUT);
+	assert_int_equal(pb_compose(j, &ov, caps, 1, 0, &out, err, sizeof(err)), PB_ERR_INPUT);
 	/* a corrupt second photo names itself */
 	caps[1].len /= 3;
-	assert_int_equal(pb_compose(j, &ov, caps, 2, &out, err, sizeof(err)), PB_ERR_INPUT);
+	assert_int_equal(pb_compose(j, &ov, caps, 2, 0, &out, err, sizeof(err)), PB_ERR_INPUT);
 	assert_null(out);
 	assert_non_null(strstr(err, "photo 2"));
 	free(caps[0].data);
@@ -115,7 +115,7 @@ test_crop_is_centred(void **state)
 		for (int x = 1000; x < 2000; x++)
 			pb_image_row(img, y)[x] = 0xffe01010u;
 	assert_int_equal(pb_jpeg_encode(j, img, 95, 0, &cap.data, &cap.len), PB_OK);
-	assert_int_equal(pb_compose(j, &ov, &cap, 1, &out, err, sizeof(err)), PB_OK);
+	assert_int_equal(pb_compose(j, &ov, &cap, 1, 0, &out, err, sizeof(err)), PB_OK);
 	for (int x = 5; x < 295; x += 29)
 		assert_true(channel(pb_image_row(out, 150)[x], 16) > 180);
 	pb_image_destroy(out);

@@ -117,7 +117,7 @@ test_all_eight_orientations(void **state)
 			char err[256];
 			oriented_jpeg(o, be, &cap);
 			assert_int_equal(pb_jpeg_orientation(cap.data, cap.len), o);
-			assert_int_equal(pb_compose(j, &ov, &cap, 1, &out, err, sizeof(err)), PB_OK);
+			assert_int_equal(pb_compose(j, &ov, &cap, 1, 0, &out, err, sizeof(err)), PB_OK);
 			uint32_t tl = pb_image_row(out, 37)[50], tr = pb_image_row(out, 37)[150];
 			uint32_t bl = pb_image_row(out, 112)[50], br = pb_image_row(out, 112)[150];
 			if (!near(tl, quad[0]) || !near(tr, quad[1]) || !near(bl, quad[2]) ||
@@ -226,7 +226,7 @@ test_100_megapixels(void **state)
 	free(grey);
 	ov.slots[0] = (struct pb_rect){ 0, 0, 1800, 1200 };
 	/* composed: decoded at a small DCT scale, correct output */
-	assert_int_equal(pb_compose(j, &ov, &b, 1, &out, err, sizeof(err)), PB_OK);
+	assert_int_equal(pb_compose(j, &ov, &b, 1, 0, &out, err, sizeof(err)), PB_OK);
 	assert_true(near(pb_image_row(out, 100)[900], 0xff282828u));
 	assert_true(near(pb_image_row(out, 1100)[900], 0xffdcdcdcu));
 	pb_image_destroy(out);

@@ -1,5 +1,8 @@
-/* Theme loading. Broken themes tried: no overlay.ini, a slot outside the canvas, a gap in
- * slot numbering, no slots, an unknown key, a bad number, a folder name with a slash. */
+/* Theme loading. Broken themes tried: no overlay.ini, no frame, a frame of the wrong size, a
+ * frame with no alpha channel, a frame that is not a PNG, a slot outside the canvas, a gap in
+ * slot numbering, no slots, an unknown key, a bad number, a bad colour, a text box outside the
+ * canvas, a missing font, paper of another shape, copies that do not divide the width, a
+ * folder name with a slash. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,27 +25,53 @@ test_shipped_themes(void **state)
 	assert_int_equal(ov->width, 1800);
 	assert_int_equal(ov->height, 1200);
 	assert_int_equal(ov->dpi, 300);
+	assert_string_equal(ov->paper, "6x4");
+	assert_int_equal(ov->copies, 1);
 	assert_int_equal(ov->nslots, 1);
+	assert_int_equal(ov->ntexts, 2);
+	assert_non_null(ov->frame);
+	assert_int_equal(ov->frame->width, 1800);
+	/* the photo window is transparent, the band below it is not */
+	assert_int_equal(pb_image_row(ov->frame, 500)[900] >> 24, 0);
+	assert_int_equal(pb_image_row(ov->frame, 1150)[900] >> 24, 255);
 	assert_string_equal(ov->title, "Certification Lounge");
 	pb_overlay_destroy(ov);
 	assert_int_equal(pb_overlay_load(dir, "replay", &ov, err, sizeof(err)), PB_OK);
 	assert_int_equal(ov->nslots, 3);
+	assert_int_equal(ov->copies, 2);
+	assert_string_equal(ov->paper, "4x6");
+	struct pb_rect second = pb_overlay_copy_rect(ov, 1);
+	assert_int_equal(second.x, 600);
+	assert_int_equal(second.w, 600);
 	for (int i = 1; i < ov->nslots; i++)
 		assert_true(ov->slots[i].y > ov->slots[i - 1].y); /* shot order runs down the strip */
+	/* both strips have transparent windows at the same places */
+	assert_int_equal(pb_image_row(ov->frame, 200)[300] >> 24, 0);
+	assert_int_equal(pb_image_row(ov->frame, 200)[900] >> 24, 0);
 	pb_overlay_destroy(ov);
+	assert_int_equal(pb_overlay_check_all(dir), 2);
 }
 
+#define OUT "[output]\nwidth = 1000\nheight = 500\n"
+#define SLOT "[slot.1]\nx=0\ny=0\nwidth=100\nheight=100\n"
+
+/* Loads a theme made of text (NULL: no overlay.ini) and a frame (fw x fh; 0: none). */
 static enum pb_status
-load_text(const char *text)
+load_theme(const char *text, int fw, int fh, int alpha)
 {
-	char *dir = make_tmpdir(), theme[4200], ini[4300];
+	char *dir = make_tmpdir(), theme[4200], path[4300];
 	struct pb_overlay *ov = NULL;
 	enum pb_status st;
 	snprintf(theme, sizeof(theme), "%s/t", dir);
 	mkdir(theme, 0755);
-	snprintf(ini, sizeof(ini), "%s/overlay.ini", theme);
+	snprintf(path, sizeof(path), "%s/overlay.ini", theme);
 	if (text)
-		write_text(ini, text);
+		write_text(path, text);
+	snprintf(path, sizeof(path), "%s/frame.png", theme);
+	if (fw)
+		write_png(path, fw, fh, alpha);
+	else if (fh < 0)
+		write_text(path, "not a png");
 	st = pb_overlay_load(dir, "t", &ov, err, sizeof(err));
 	if (st == PB_OK)
 		assert_non_null(ov);
@@ -54,37 +83,74 @@ load_text(const char *text)
 	return st;
 }
 
-#define OUT "[output]\nwidth = 1000\nheight = 500\n"
+static enum pb_status
+load_text(const char *text)
+{
+	return load_theme(text, 1000, 500, 1);
+}
+
+static void
+expect(const char *what)
+{
+	if (!strstr(err, what))
+		fail_msg("expected '%s' in: %s", what, err);
+}
 
 static void
 test_broken_themes(void **state)
 {
 	(void)state;
 	assert_int_equal(load_text(NULL), PB_ERR_CONFIG);
-	assert_non_null(strstr(err, "overlay.ini: cannot open"));
+	expect("overlay.ini: cannot open");
 
 	assert_int_equal(load_text(OUT "[slot.1]\nx = 900\ny = 0\nwidth = 200\nheight = 100\n"),
 			 PB_ERR_CONFIG);
-	assert_non_null(strstr(err, "[slot.1]: the slot lies outside the 1000x500 output canvas"));
-
-	assert_int_equal(load_text(OUT "[slot.1]\nx=0\ny=0\nwidth=100\nheight=100\n"
-				       "[slot.3]\nx=0\ny=0\nwidth=100\nheight=100\n"),
+	expect("[slot.1]: the slot lies outside the 1000x500 output canvas");
+	assert_int_equal(load_text(OUT SLOT "[slot.3]\nx=0\ny=0\nwidth=100\nheight=100\n"),
 			 PB_ERR_CONFIG);
-	assert_non_null(strstr(err, "without gaps"));
-
+	expect("without gaps");
 	assert_int_equal(load_text(OUT), PB_ERR_CONFIG);
-	assert_non_null(strstr(err, "no photo slots"));
-
+	expect("no photo slots");
 	assert_int_equal(load_text(OUT "colour = red\n"), PB_ERR_CONFIG);
-	assert_non_null(strstr(err, "overlay.ini:4: unknown key 'colour' in [output]"));
-
+	expect("overlay.ini:4: unknown key 'colour' in [output]");
 	assert_int_equal(load_text("[output]\nwidth = wide\n"), PB_ERR_CONFIG);
-	assert_non_null(strstr(err, "overlay.ini:2: width = wide"));
-
+	expect("overlay.ini:2: width = wide");
 	assert_int_equal(load_text("[slot.9]\nx = 1\n"), PB_ERR_CONFIG);
-	assert_non_null(strstr(err, "numbered 1 to 8"));
+	expect("numbered 1 to 8");
+	assert_int_equal(load_text(OUT SLOT "[output]\ncopies = 3\n"), PB_ERR_CONFIG);
+	expect("does not split into 3 equal copies");
+	assert_int_equal(load_text(OUT SLOT "[output]\npaper = 4x6\n"), PB_ERR_CONFIG);
+	expect("does not have the shape of 4x6 paper");
+	assert_int_equal(load_text(OUT SLOT "[output]\npaper = A4\n"), PB_ERR_CONFIG);
+	expect("paper = A4: must be 6x4, 4x6 or 2x6");
 
-	assert_int_equal(load_text(OUT "[slot.1]\nx=0\ny=0\nwidth=100\nheight=100\n"), PB_OK);
+	/* text fields */
+	assert_int_equal(load_text(OUT SLOT "[text.1]\ntext=x\nx=0\ny=0\nwidth=10\nheight=10\n"
+					    "colour = blue\n"),
+			 PB_ERR_CONFIG);
+	expect("colour = blue: expected #rrggbb");
+	assert_int_equal(load_text(OUT SLOT "[text.1]\ntext=x\nx=900\ny=0\nwidth=200\nheight=10\n"),
+			 PB_ERR_CONFIG);
+	expect("[text.1]: the box lies outside");
+	assert_int_equal(load_text(OUT SLOT "[text.1]\ntext=x\nx=0\ny=0\nwidth=20\nheight=10\n"
+					    "font = missing.ttf\n"),
+			 PB_ERR_CONFIG);
+	expect("cannot read font");
+	assert_int_equal(load_text(OUT SLOT "[text.1]\ntext=%Y\nx=0\ny=0\nwidth=20\nheight=10\n"
+					    "colour = #ff00aa\nalign = right\n"),
+			 PB_OK);
+
+	/* the frame */
+	assert_int_equal(load_theme(OUT SLOT, 0, 0, 0), PB_ERR_CONFIG);
+	expect("frame.png is missing or unreadable");
+	assert_int_equal(load_theme(OUT SLOT, 800, 500, 1), PB_ERR_CONFIG);
+	expect("is 800x500 but the output is 1000x500");
+	assert_int_equal(load_theme(OUT SLOT, 1000, 500, 0), PB_ERR_CONFIG);
+	expect("has no transparency");
+	assert_int_equal(load_theme(OUT SLOT, 0, -1, 0), PB_ERR_CONFIG);
+	expect("not a PNG file");
+
+	assert_int_equal(load_text(OUT SLOT), PB_OK);
 }
 
 static void

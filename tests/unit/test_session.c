@@ -92,6 +92,7 @@ test_compose_writes_the_folder(void **state)
 	assert_true(exists(info.dir, "capture-1.jpg"));
 	assert_true(exists(info.dir, "capture-2.jpg"));
 	assert_true(exists(info.dir, "final.jpg"));
+	assert_true(exists(info.dir, "share.jpg"));
 	assert_true(exists(info.dir, "session.json"));
 	/* final.jpg is the output size, at the theme's DPI */
 	snprintf(path, sizeof(path), "%s/final.jpg", info.dir);
@@ -113,6 +114,13 @@ test_compose_writes_the_folder(void **state)
 	assert_non_null(strstr((char *)data, "\"captures\":[\"capture-1.jpg\",\"capture-2.jpg\"]"));
 	assert_non_null(strstr((char *)data, info.id));
 	free(data);
+	/* the share copy: the whole 900x600 layout is under 1600 px, so it keeps its size */
+	snprintf(path, sizeof(path), "%s/share.jpg", info.dir);
+	assert_int_equal(pb_file_read(path, 1 << 24, &data, &len), PB_OK);
+	assert_int_equal(pb_jpeg_info(j, data, len, &w, &h), PB_OK);
+	assert_int_equal(w, 900);
+	free(data);
+	snprintf(path, sizeof(path), "%s/session.json", info.dir);
 
 	/* accepted, then discarded */
 	snprintf(info.status, sizeof(info.status), "accepted");
