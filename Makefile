@@ -10,7 +10,7 @@ DESTDIR ?=
 
 include config.mk
 
-PKGS = sdl2 SDL2_ttf libturbojpeg pixman-1 inih libpng
+PKGS = sdl2 SDL2_ttf libturbojpeg libjpeg pixman-1 inih libpng
 VERSION = $(shell cat VERSION)
 
 # Evaluated when used, so the sub-make after scripts/deps.sh sees freshly installed packages.
@@ -24,7 +24,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption compose session offline \
+CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
 	camera camera_sim worker control
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render display_sdl booth screens

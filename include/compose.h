@@ -23,6 +23,18 @@ enum pb_status pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov,
 			  const struct pb_blob *captures, int n, time_t when, struct pb_image **out,
 			  char *err, size_t errlen);
 
+/* The two halves of pb_compose, for callers that prepare the frame elsewhere meanwhile:
+ * fills every slot of the first copy of canvas, then repeats that copy, lays the frame over
+ * it and, unless text_on_frame says the text is already drawn on ov->frame, the text. */
+/* A new canvas for ov: white wherever the photos of the first copy will not be drawn (the
+ * slots are left for pb_compose_photos to fill, which saves touching them twice). */
+enum pb_status pb_compose_canvas(const struct pb_overlay *ov, struct pb_image **out);
+enum pb_status pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov,
+				 const struct pb_blob *captures, int n, struct pb_image *canvas,
+				 char *err, size_t errlen);
+enum pb_status pb_compose_finish(const struct pb_overlay *ov, struct pb_image *canvas,
+				 time_t when, int text_on_frame, char *err, size_t errlen);
+
 /* Draws the crop rectangle src_r of src into dst_r of dst, scaled (SRC operator). */
 enum pb_status pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r,
 				    struct pb_image *dst, struct pb_rect dst_r);

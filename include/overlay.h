@@ -47,12 +47,19 @@ struct pb_overlay {
 	int width, height, dpi;
 	char paper[8]; /* 6x4, 4x6 or 2x6 */
 	int copies;    /* the layout repeats this many times side by side */
+	char *frame_file;       /* in dir; NULL: frame.png */
 	struct pb_image *frame; /* premultiplied, width x height; NULL only in tests */
 	int nslots;
 	struct pb_rect slots[PB_MAX_SLOTS]; /* in the first copy */
 	int ntexts;
 	struct pb_text_field texts[PB_MAX_TEXTS];
 };
+
+/* The same without reading frame.png (fast: the INI only); ov->frame stays NULL until
+ * pb_overlay_load_frame. For callers that decode the frame while doing other work. */
+enum pb_status pb_overlay_load_layout(const char *overlays_dir, const char *name,
+				      struct pb_overlay **out, char *err, size_t errlen);
+enum pb_status pb_overlay_load_frame(struct pb_overlay *ov, char *err, size_t errlen);
 
 /* The region of copy i (0-based) on the canvas. */
 struct pb_rect pb_overlay_copy_rect(const struct pb_overlay *ov, int i);

@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh build|run|check|bench
 set -eu
 
-build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev
+build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev libjpeg62-turbo-dev
 	libpixman-1-dev libinih-dev libpng-dev fonts-nanum"
 run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3"

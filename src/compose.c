@@ -5,7 +5,9 @@
 
 #include "caption.h"
 #include "compose.h"
+#include "stream.h"
 #include "log.h"
+#include "mem.h"
 
 struct pb_rect
 pb_crop_to_fill(int w, int h, struct pb_rect slot)
@@ -152,9 +154,9 @@ pb_image_scale_fit(const struct pb_image *src, int max_w, int max_h, struct pb_i
 
 /* The photos are in the first copy: repeat it, lay the frame over everything, then the text
  * of each copy. */
-static enum pb_status
-finish(const struct pb_overlay *ov, struct pb_image *canvas, time_t when, char *err,
-       size_t errlen)
+enum pb_status
+pb_compose_finish(const struct pb_overlay *ov, struct pb_image *canvas, time_t when,
+		  int text_on_frame, char *err, size_t errlen)
 {
 	struct pb_rect first = pb_overlay_copy_rect(ov, 0);
 
@@ -179,7 +181,7 @@ finish(const struct pb_overlay *ov, struct pb_image *canvas, time_t when, char *
 			return PB_ERR_NOMEM;
 		}
 	}
-	for (int c = 0; c < ov->copies; c++) {
+	for (int c = 0; c < ov->copies && !text_on_frame; c++) {
 		char why[256];
 		enum pb_status st = pb_caption_draw(ov, canvas, c, when, why, sizeof(why));
 		if (st) {
@@ -191,6 +193,47 @@ finish(const struct pb_overlay *ov, struct pb_image *canvas, time_t when, char *
 }
 
 enum pb_status
+pb_compose_canvas(const struct pb_overlay *ov, struct pb_image **out)
+{
+	struct pb_image *c;
+	size_t n = (size_t)ov->width * (size_t)ov->height;
+
+	*out = NULL;
+	if (ov->width <= 0 || ov->height <= 0 || n > PB_IMAGE_MAX_PIXELS)
+		return PB_ERR_INPUT;
+	c = pb_xcalloc(1, sizeof(*c));
+	c->pixels = malloc(n * 4);
+	if (!c->pixels) {
+		free(c);
+		return PB_ERR_NOMEM;
+	}
+	c->width = ov->width;
+	c->height = ov->height;
+	c->stride = ov->width * 4;
+	for (int y = 0; y < c->height; y++) {
+		uint32_t *row = pb_image_row(c, y);
+		/* white, then skip over the slots crossing this row */
+		int x = 0;
+		while (x < c->width) {
+			int skip_to = -1;
+			for (int i = 0; i < ov->nslots; i++) {
+				const struct pb_rect *s = &ov->slots[i];
+				if (y >= s->y && y < s->y + s->h && x >= s->x && x < s->x + s->w &&
+				    s->x + s->w > skip_to)
+					skip_to = s->x + s->w;
+			}
+			if (skip_to > x) {
+				x = skip_to;
+				continue;
+			}
+			row[x++] = 0xffffffffu;
+		}
+	}
+	*out = c;
+	return PB_OK;
+}
+
+enum pb_status
 pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob *captures, int n,
 	   time_t when, struct pb_image **out, char *err, size_t errlen)
 {
@@ -198,20 +241,50 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 	enum pb_status st;
 
 	*out = NULL;
-	if (n != ov->nslots) {
-		snprintf(err, errlen, "%d photos for %d slots", n, ov->nslots);
-		return PB_ERR_INPUT;
-	}
-	st = pb_image_create(ov->width, ov->height, 0xffffffffu, &canvas);
+	st = pb_compose_canvas(ov, &canvas);
 	if (st) {
 		snprintf(err, errlen, "cannot allocate the %dx%d canvas", ov->width, ov->height);
 		return st;
+	}
+	st = pb_compose_photos(j, ov, captures, n, canvas, err, errlen);
+	if (st == PB_OK)
+		st = pb_compose_finish(ov, canvas, when, 0, err, errlen);
+	if (st) {
+		pb_image_destroy(canvas);
+		return st;
+	}
+	*out = canvas;
+	return PB_OK;
+}
+
+enum pb_status
+pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob *captures,
+		  int n, struct pb_image *canvas, char *err, size_t errlen)
+{
+	enum pb_status st;
+
+	if (n != ov->nslots) {
+		snprintf(err, errlen, "%d photos for %d slots", n, ov->nslots);
+		return PB_ERR_INPUT;
 	}
 	for (int i = 0; i < n; i++) {
 		const struct pb_rect *slot = &ov->slots[i];
 		struct pb_image *photo;
 		int w, h;
 
+		int handled = 0;
+		st = pb_stream_to_slot(captures[i].data, captures[i].len, canvas, *slot, &handled,
+				       err, errlen);
+		if (st || handled) {
+			if (st) {
+				char why[512];
+				snprintf(why, sizeof(why), "%s", err);
+				snprintf(err, errlen, "photo %d: %s", i + 1, why);
+				return st;
+			}
+			continue;
+		}
+		/* the general path: captures stored turned, CMYK */
 		int turned = pb_jpeg_orientation(captures[i].data, captures[i].len);
 		int quarter = turned >= 5; /* stored on its side */
 
@@ -228,7 +301,6 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 		}
 		if (st) {
 			snprintf(err, errlen, "photo %d: %s", i + 1, pb_jpeg_error(j));
-			pb_image_destroy(canvas);
 			return st;
 		}
 		int uw = quarter ? photo->height : photo->width;
@@ -238,15 +310,8 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 		pb_image_destroy(photo);
 		if (st) {
 			snprintf(err, errlen, "photo %d: out of memory while scaling", i + 1);
-			pb_image_destroy(canvas);
 			return st;
 		}
 	}
-	st = finish(ov, canvas, when, err, errlen);
-	if (st) {
-		pb_image_destroy(canvas);
-		return st;
-	}
-	*out = canvas;
 	return PB_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,6 +150,42 @@ pb_file_read(const char *path, size_t max, unsigned char **data, size_t *len)
 	*data = buf;
 	*len = got;
 	return PB_OK;
+}
+
+enum pb_status
+pb_file_map(const char *path, size_t max, unsigned char **data, size_t *len)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	*data = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		pb_err("cannot open %s: %s", path, strerror(e));
+		return e == ENOENT ? PB_ERR_INPUT : from_errno(e);
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    (unsigned long long)st.st_size > max) {
+		close(fd);
+		return PB_ERR_INPUT;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return from_errno(errno);
+	*data = p;
+	*len = (size_t)st.st_size;
+	return PB_OK;
+}
+
+void
+pb_file_unmap(unsigned char *data, size_t len)
+{
+	if (data)
+		munmap(data, len);
 }
 
 enum pb_status

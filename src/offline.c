@@ -1,7 +1,12 @@
+#define _GNU_SOURCE /* gettid */
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "caption.h"
 #include "compose.h"
 #include "file.h"
 #include "offline.h"
@@ -9,6 +14,34 @@
 
 /* Captures larger than this are not photos from any camera we support. */
 #define MAX_CAPTURE_BYTES (256u << 20)
+
+/* The frame and its text are prepared on a second thread while the photos decode. */
+struct layer {
+	struct pb_overlay *ov;
+	time_t when;
+	enum pb_status st;
+	char why[1024];
+};
+
+static void *
+prepare_layer(void *arg)
+{
+	struct layer *l = arg;
+	/* off the critical path (the photo decode): yield the core when both are busy */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+	l->st = pb_overlay_load_frame(l->ov, l->why, sizeof(l->why));
+	for (int c = 0; l->st == PB_OK && c < l->ov->copies; c++)
+		l->st = pb_caption_draw(l->ov, l->ov->frame, c, l->when, l->why, sizeof(l->why));
+	return NULL;
+}
+
+static void
+first_line(char *s)
+{
+	char *nl = strchr(s, '\n');
+	if (nl)
+		*nl = '\0';
+}
 
 enum pb_status
 pb_offline_render(const char *overlays_dir, const char *overlay, const char *out,
@@ -18,16 +51,17 @@ pb_offline_render(const char *overlays_dir, const char *overlay, const char *out
 	struct pb_blob caps[PB_MAX_SLOTS] = { 0 };
 	struct pb_image *print = NULL;
 	struct pb_jpeg *j = NULL;
+	struct layer layer = { 0 };
+	pthread_t thread;
+	int threaded = 0;
 	unsigned char *jpg = NULL;
 	size_t len;
 	char err[2048];
 	enum pb_status st;
 
-	st = pb_overlay_load(overlays_dir, overlay, &ov, err, sizeof(err));
+	st = pb_overlay_load_layout(overlays_dir, overlay, &ov, err, sizeof(err));
 	if (st) {
-		char *nl = strchr(err, '\n');
-		if (nl)
-			*nl = '\0';
+		first_line(err);
 		snprintf(why, whylen, "theme %s: %s", overlay, err);
 		return st;
 	}
@@ -37,31 +71,49 @@ pb_offline_render(const char *overlays_dir, const char *overlay, const char *out
 		st = PB_ERR_INPUT;
 		goto done;
 	}
+	layer.ov = ov;
+	layer.when = when;
+	threaded = pthread_create(&thread, NULL, prepare_layer, &layer) == 0;
+	if (!threaded)
+		prepare_layer(&layer);
 	for (int i = 0; i < n; i++) {
-		st = pb_file_read(inputs[i], MAX_CAPTURE_BYTES, &caps[i].data, &caps[i].len);
+		st = pb_file_map(inputs[i], MAX_CAPTURE_BYTES, &caps[i].data, &caps[i].len);
 		if (st) {
-			snprintf(why, whylen, "%s: cannot read it (%s)", inputs[i],
-				 pb_status_str(st));
-			goto done;
-		}
-		if (caps[i].len == 0) {
-			snprintf(why, whylen, "%s: empty file", inputs[i]);
-			st = PB_ERR_INPUT;
+			snprintf(why, whylen, "%s: cannot read it as a photo (%s)", inputs[i],
+				 st == PB_ERR_INPUT ? "empty, missing or not a file" :
+						      pb_status_str(st));
 			goto done;
 		}
 	}
 	j = pb_jpeg_create();
-	st = pb_compose(j, ov, caps, n, when, &print, err, sizeof(err));
+	st = pb_compose_canvas(ov, &print);
+	if (st) {
+		snprintf(why, whylen, "cannot allocate the %dx%d print", ov->width, ov->height);
+		goto done;
+	}
+	st = pb_compose_photos(j, ov, caps, n, print, err, sizeof(err));
 	if (st) {
 		/* err starts "photo N: ..." — name the file instead */
 		int k = 0;
-		const char *reason = err;
-		if (sscanf(err, "photo %d: ", &k) == 1 && k >= 1 && k <= n) {
-			reason = strchr(err, ':') + 2;
-			snprintf(why, whylen, "%s: %s", inputs[k - 1], reason);
-		} else {
+		if (sscanf(err, "photo %d: ", &k) == 1 && k >= 1 && k <= n)
+			snprintf(why, whylen, "%s: %s", inputs[k - 1], strchr(err, ':') + 2);
+		else
 			snprintf(why, whylen, "%s", err);
-		}
+		goto done;
+	}
+	if (threaded) {
+		pthread_join(thread, NULL);
+		threaded = 0;
+	}
+	if (layer.st) {
+		st = layer.st;
+		first_line(layer.why);
+		snprintf(why, whylen, "theme %s: %s", overlay, layer.why);
+		goto done;
+	}
+	st = pb_compose_finish(ov, print, when, 1, err, sizeof(err));
+	if (st) {
+		snprintf(why, whylen, "%s", err);
 		goto done;
 	}
 	st = pb_jpeg_encode(j, print, PB_FINAL_QUALITY, ov->dpi, &jpg, &len);
@@ -73,8 +125,10 @@ pb_offline_render(const char *overlays_dir, const char *overlay, const char *out
 	if (st)
 		snprintf(why, whylen, "%s: cannot write it (%s)", out, pb_status_str(st));
 done:
+	if (threaded)
+		pthread_join(thread, NULL);
 	for (int i = 0; i < PB_MAX_SLOTS; i++)
-		free(caps[i].data);
+		pb_file_unmap(caps[i].data, caps[i].len);
 	free(jpg);
 	pb_image_destroy(print);
 	pb_jpeg_destroy(j);

@@ -17,7 +17,6 @@ struct parse {
 	struct pb_overlay *ov;
 	int slot_seen[PB_MAX_SLOTS];
 	int text_seen[PB_MAX_TEXTS];
-	char *frame_file;
 };
 
 static int
@@ -84,8 +83,8 @@ handler(struct pb_ini *ini, const char *section, const char *name, const char *v
 		if (!strcmp(name, "file")) {
 			if (!*value || strchr(value, '/'))
 				pb_ini_error(ini, "file = %s: a file name in the theme folder", value);
-			free(p->frame_file);
-			p->frame_file = pb_xstrdup(value);
+			free(ov->frame_file);
+			ov->frame_file = pb_xstrdup(value);
 			return;
 		}
 	} else if (sscanf(section, "text.%d%c", &slot, &tail) == 1) {
@@ -222,36 +221,43 @@ validate(struct pb_ini *ini, struct parse *p)
 	}
 }
 
-static void
-load_frame(struct pb_ini *ini, struct parse *p)
+enum pb_status
+pb_overlay_load_frame(struct pb_overlay *ov, char *err, size_t errlen)
 {
-	struct pb_overlay *ov = p->ov;
-	char *path = pb_xasprintf("%s/%s", ov->dir, p->frame_file ? p->frame_file : "frame.png");
+	char *path = pb_xasprintf("%s/%s", ov->dir, ov->frame_file ? ov->frame_file : "frame.png");
 	unsigned char *data;
 	size_t len;
 	char why[256];
 	int alpha;
+	enum pb_status st = PB_ERR_CONFIG;
 
-	ini->line = 0;
 	if (pb_file_read(path, 64u << 20, &data, &len) != PB_OK) {
-		pb_ini_error(ini, "the frame %s is missing or unreadable", path);
+		snprintf(err, errlen, "%s: the frame is missing or unreadable\n", path);
 		free(path);
-		return;
+		return st;
 	}
 	if (pb_png_decode(data, len, &ov->frame, &alpha, why, sizeof(why)) != PB_OK)
-		pb_ini_error(ini, "frame %s: %s", path, why);
+		snprintf(err, errlen, "%s: %s\n", path, why);
 	else if (ov->frame->width != ov->width || ov->frame->height != ov->height)
-		pb_ini_error(ini, "frame %s is %dx%d but the output is %dx%d", path,
-			     ov->frame->width, ov->frame->height, ov->width, ov->height);
+		snprintf(err, errlen, "%s: the frame is %dx%d but the output is %dx%d\n", path,
+			 ov->frame->width, ov->frame->height, ov->width, ov->height);
 	else if (!alpha)
-		pb_ini_error(ini, "frame %s has no transparency: the photos would be hidden", path);
+		snprintf(err, errlen, "%s: the frame has no transparency: the photos would be hidden\n",
+			 path);
+	else
+		st = PB_OK;
+	if (st) {
+		pb_image_destroy(ov->frame);
+		ov->frame = NULL;
+	}
 	free(data);
 	free(path);
+	return st;
 }
 
 enum pb_status
-pb_overlay_load(const char *overlays_dir, const char *name, struct pb_overlay **out, char *err,
-		size_t errlen)
+pb_overlay_load_layout(const char *overlays_dir, const char *name, struct pb_overlay **out,
+		       char *err, size_t errlen)
 {
 	struct parse p = { 0 };
 	struct pb_ini ini = { .user = &p, .handler = handler };
@@ -267,15 +273,12 @@ pb_overlay_load(const char *overlays_dir, const char *name, struct pb_overlay **
 	ov->name = pb_xstrdup(name);
 	ov->dir = pb_xasprintf("%s/%s", overlays_dir, name);
 	ov->dpi = 300;
+	ov->copies = 1;
 	path = pb_xasprintf("%s/overlay.ini", ov->dir);
 	p.ov = ov;
 	ini.path = path;
-	ov->copies = 1;
 	if (pb_ini_parse(&ini) == PB_OK)
 		validate(&ini, &p);
-	if (!ini.errors)
-		load_frame(&ini, &p);
-	free(p.frame_file);
 	if (ini.errors) {
 		snprintf(err, errlen, "%s", ini.msg.data);
 		pb_buf_fini(&ini.msg);
@@ -291,6 +294,18 @@ pb_overlay_load(const char *overlays_dir, const char *name, struct pb_overlay **
 	return PB_OK;
 }
 
+enum pb_status
+pb_overlay_load(const char *overlays_dir, const char *name, struct pb_overlay **out, char *err,
+		size_t errlen)
+{
+	enum pb_status st = pb_overlay_load_layout(overlays_dir, name, out, err, errlen);
+	if (st == PB_OK && (st = pb_overlay_load_frame(*out, err, errlen)) != PB_OK) {
+		pb_overlay_destroy(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
 void
 pb_overlay_destroy(struct pb_overlay *ov)
 {
@@ -299,6 +314,7 @@ pb_overlay_destroy(struct pb_overlay *ov)
 	free(ov->name);
 	free(ov->dir);
 	free(ov->title);
+	free(ov->frame_file);
 	pb_image_destroy(ov->frame);
 	for (int i = 0; i < PB_MAX_TEXTS; i++) {
 		free(ov->texts[i].text);

@@ -142,11 +142,11 @@ test_broken_themes(void **state)
 
 	/* the frame */
 	assert_int_equal(load_theme(OUT SLOT, 0, 0, 0), PB_ERR_CONFIG);
-	expect("frame.png is missing or unreadable");
+	expect("frame.png: the frame is missing or unreadable");
 	assert_int_equal(load_theme(OUT SLOT, 800, 500, 1), PB_ERR_CONFIG);
-	expect("is 800x500 but the output is 1000x500");
+	expect("frame.png: the frame is 800x500 but the output is 1000x500");
 	assert_int_equal(load_theme(OUT SLOT, 1000, 500, 0), PB_ERR_CONFIG);
-	expect("has no transparency");
+	expect("frame.png: the frame has no transparency");
 	assert_int_equal(load_theme(OUT SLOT, 0, -1, 0), PB_ERR_CONFIG);
 	expect("not a PNG file");
 
