@@ -42,6 +42,8 @@ flow() {
 	check "$out: session folder has final.jpg" test -s "$(session_dir "$id")/final.jpg"
 	check "$out: final.jpg is the 6x4 print size" \
 		test "$(image_size "$(session_dir "$id")/final.jpg")" = "1800x1200"
+	check "$out: share.jpg is 1600 px on the long side" \
+		test "$(image_size "$(session_dir "$id")/share.jpg")" = "1600x1067"
 	check "$out: the original capture is 6000x4000" \
 		test "$(image_size "$(session_dir "$id")/capture-1.jpg")" = "6000x4000"
 	echo "# capture to review: $(json last_capture_to_review_ms) ms (6000x4000 capture)"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A re:Play session: three photos in a row, "Photo N of 3" between them, one strip out.
+# A re:Play session: three photos in a row, "Photo N of 3" between them, a two-strip sheet out.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +24,8 @@ dir="$WORK/data/sessions/$id"
 for n in 1 2 3; do
 	check "capture-$n.jpg kept" test -s "$dir/capture-$n.jpg"
 done
-check "final.jpg is one 2x6 strip" test "$(image_size "$dir/final.jpg")" = "600x1800"
+check "final.jpg is a 4x6 sheet of two strips" test "$(image_size "$dir/final.jpg")" = "1200x1800"
+check "share.jpg is one strip, 1600 px long" test "$(image_size "$dir/share.jpg")" = "533x1600"
 check "session.json lists three captures" grep -q '"captures":\["capture-1.jpg","capture-2.jpg","capture-3.jpg"\]' "$dir/session.json"
 check "photos counter is 3" test "$(json counters.photos)" = 3
 stop_kiosk
