@@ -32,7 +32,7 @@ UI = i18n text layout render display_sdl booth screens
 CORE_OBJ = $(CORE:%=build/obj/%.o)
 UI_OBJ = $(UI:%=build/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
-	test_session test_camera test_control test_layout
+	test_session test_camera test_control test_layout test_golden
 UNIT_BIN = $(UNIT_TESTS:%=build/tests/%)
 LANGS = ko
 MO = $(LANGS:%=build/locale/%/LC_MESSAGES/photobooth.mo)
@@ -80,6 +80,10 @@ pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o po/photobooth.pot src/*.c
 	for l in $(LANGS); do msgmerge -U --backup=none po/$$l.po po/photobooth.pot; done
 
+# Rewrites the golden prints from the current code: look at them before committing.
+golden: build/tests/test_golden
+	build/tests/test_golden --update
+
 # Renders each theme's frame.svg to its frame.png (librsvg2-bin). The tests check they agree.
 frames:
 	for svg in overlays/*/frame.svg; do rsvg-convert -o $${svg%.svg}.png $$svg; done
@@ -123,7 +127,7 @@ install: all
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: all run check bench install clean units pot config frames FORCE
+.PHONY: all run check bench install clean units pot config frames golden FORCE
 FORCE:
 
 -include build/obj/*.d
