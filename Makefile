@@ -104,10 +104,14 @@ check:
 	$(MAKE) all units
 	tests/run.sh
 
+build/bench/liveview: tests/bench/liveview.c $(UI_OBJ) build/libpb.a
+	@mkdir -p build/bench
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_OBJ) build/libpb.a $(ALL_LDFLAGS) $(LIBS)
+
 bench:
 	scripts/deps.sh bench
-	$(MAKE) all
-	tests/bench.sh
+	$(MAKE) all build/bench/liveview
+	tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/overlays $(DESTDIR)$(SYSCONFDIR)/photobooth

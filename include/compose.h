@@ -29,9 +29,20 @@ enum pb_status pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov,
 /* A new canvas for ov: white wherever the photos of the first copy will not be drawn (the
  * slots are left for pb_compose_photos to fill, which saves touching them twice). */
 enum pb_status pb_compose_canvas(const struct pb_overlay *ov, struct pb_image **out);
+/* The two steps of pb_compose_canvas: memory with unspecified pixels, then white outside the
+ * slots. Photos and whitening touch disjoint pixels, so two threads may do them at once. */
+enum pb_status pb_compose_canvas_alloc(const struct pb_overlay *ov, struct pb_image **out);
+void pb_compose_whiten(const struct pb_overlay *ov, struct pb_image *canvas);
+struct pb_progress;
+/* progress (may be NULL) hears of finished rows of slot i as slot_rows(ctx, i, rows). */
+struct pb_slot_progress {
+	void (*slot_rows)(void *ctx, int slot, int rows);
+	void *ctx;
+};
 enum pb_status pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov,
 				 const struct pb_blob *captures, int n, struct pb_image *canvas,
-				 char *err, size_t errlen);
+				 const struct pb_slot_progress *progress, char *err,
+				 size_t errlen);
 enum pb_status pb_compose_finish(const struct pb_overlay *ov, struct pb_image *canvas,
 				 time_t when, int text_on_frame, char *err, size_t errlen);
 

@@ -10,11 +10,19 @@
 #include "image.h"
 #include "overlay.h"
 
+/* Told after each finished output row of the slot: rows is how many are done (called on the
+ * resampling thread). */
+struct pb_progress {
+	void (*rows)(void *ctx, int rows);
+	void *ctx;
+};
+
 /* Fills slot of canvas from the JPEG. Sets *handled = 0 and returns PB_OK without touching
  * the canvas for captures this path does not take (EXIF-turned, CMYK): use the general path
  * for those. Corrupt or truncated data is PB_ERR_INPUT with libjpeg's text in why. */
 enum pb_status pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas,
-				 struct pb_rect slot, int *handled, char *why, size_t whylen);
+				 struct pb_rect slot, const struct pb_progress *progress,
+				 int *handled, char *why, size_t whylen);
 
 /* The filter on its own, for tests and benchmarks: src rect r into dst rect d. */
 enum pb_status pb_resample(const struct pb_image *src, struct pb_rect r, struct pb_image *dst,

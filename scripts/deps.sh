@@ -7,7 +7,7 @@ build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojp
 	libpixman-1-dev libinih-dev libpng-dev fonts-nanum"
 run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3"
-bench="$build libjpeg-turbo-progs xvfb xauth python3"
+bench="$build libjpeg-turbo-progs mate-backgrounds imagemagick time xvfb xauth python3"
 
 case "${1:-}" in
 build) want=$build ;;

@@ -193,7 +193,7 @@ pb_compose_finish(const struct pb_overlay *ov, struct pb_image *canvas, time_t w
 }
 
 enum pb_status
-pb_compose_canvas(const struct pb_overlay *ov, struct pb_image **out)
+pb_compose_canvas_alloc(const struct pb_overlay *ov, struct pb_image **out)
 {
 	struct pb_image *c;
 	size_t n = (size_t)ov->width * (size_t)ov->height;
@@ -210,9 +210,16 @@ pb_compose_canvas(const struct pb_overlay *ov, struct pb_image **out)
 	c->width = ov->width;
 	c->height = ov->height;
 	c->stride = ov->width * 4;
+	*out = c;
+	return PB_OK;
+}
+
+void
+pb_compose_whiten(const struct pb_overlay *ov, struct pb_image *c)
+{
 	for (int y = 0; y < c->height; y++) {
 		uint32_t *row = pb_image_row(c, y);
-		/* white, then skip over the slots crossing this row */
+		/* white, skipping over the slots crossing this row */
 		int x = 0;
 		while (x < c->width) {
 			int skip_to = -1;
@@ -229,8 +236,15 @@ pb_compose_canvas(const struct pb_overlay *ov, struct pb_image **out)
 			row[x++] = 0xffffffffu;
 		}
 	}
-	*out = c;
-	return PB_OK;
+}
+
+enum pb_status
+pb_compose_canvas(const struct pb_overlay *ov, struct pb_image **out)
+{
+	enum pb_status st = pb_compose_canvas_alloc(ov, out);
+	if (st == PB_OK)
+		pb_compose_whiten(ov, *out);
+	return st;
 }
 
 enum pb_status
@@ -246,7 +260,7 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 		snprintf(err, errlen, "cannot allocate the %dx%d canvas", ov->width, ov->height);
 		return st;
 	}
-	st = pb_compose_photos(j, ov, captures, n, canvas, err, errlen);
+	st = pb_compose_photos(j, ov, captures, n, canvas, NULL, err, errlen);
 	if (st == PB_OK)
 		st = pb_compose_finish(ov, canvas, when, 0, err, errlen);
 	if (st) {
@@ -257,11 +271,26 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 	return PB_OK;
 }
 
+struct slot_relay {
+	const struct pb_slot_progress *up;
+	int slot;
+};
+
+static void
+relay(void *ctx, int rows)
+{
+	struct slot_relay *r = ctx;
+	r->up->slot_rows(r->up->ctx, r->slot, rows);
+}
+
 enum pb_status
 pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob *captures,
-		  int n, struct pb_image *canvas, char *err, size_t errlen)
+		  int n, struct pb_image *canvas, const struct pb_slot_progress *progress,
+		  char *err, size_t errlen)
 {
 	enum pb_status st;
+	struct slot_relay r = { progress, 0 };
+	struct pb_progress rows = { relay, &r };
 
 	if (n != ov->nslots) {
 		snprintf(err, errlen, "%d photos for %d slots", n, ov->nslots);
@@ -273,8 +302,9 @@ pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov, const struct p
 		int w, h;
 
 		int handled = 0;
-		st = pb_stream_to_slot(captures[i].data, captures[i].len, canvas, *slot, &handled,
-				       err, errlen);
+		r.slot = i;
+		st = pb_stream_to_slot(captures[i].data, captures[i].len, canvas, *slot,
+				       progress ? &rows : NULL, &handled, err, errlen);
 		if (st || handled) {
 			if (st) {
 				char why[512];
@@ -312,6 +342,8 @@ pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov, const struct p
 			snprintf(err, errlen, "photo %d: out of memory while scaling", i + 1);
 			return st;
 		}
+		if (progress)
+			progress->slot_rows(progress->ctx, i, slot->h);
 	}
 	return PB_OK;
 }

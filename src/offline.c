@@ -1,10 +1,19 @@
+/* photobooth render. Three things run at once on a 2-core machine:
+ *   this thread:      decode the photos (libjpeg), the critical path;
+ *   the layer thread: whiten the canvas outside the slots, decode frame.png, draw the text
+ *                     onto it, then encode rows of the finished print as they become ready;
+ *   the resampler:    (inside pb_stream_to_slot) resample decoded rows into the slot.
+ * So after the last photo row only the last few print rows remain to encode. */
 #define _GNU_SOURCE /* gettid */
 #include <pthread.h>
-#include <sys/resource.h>
-#include <unistd.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <jpeglib.h> /* after stdio.h */
 
 #include "caption.h"
 #include "compose.h"
@@ -15,23 +24,166 @@
 /* Captures larger than this are not photos from any camera we support. */
 #define MAX_CAPTURE_BYTES (256u << 20)
 
-/* The frame and its text are prepared on a second thread while the photos decode. */
-struct layer {
+struct job {
 	struct pb_overlay *ov;
+	struct pb_image *canvas;
 	time_t when;
+	/* progress of the photos: slots are filled in order */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int slot, rows; /* rows done in slot `slot`; slot == nslots when all are done */
+	int failed;     /* the photos failed: stop */
+	/* results */
 	enum pb_status st;
 	char why[1024];
+	unsigned char *jpg;
+	unsigned long len;
 };
 
-static void *
-prepare_layer(void *arg)
+static void
+slot_rows(void *ctx, int slot, int rows)
 {
-	struct layer *l = arg;
+	struct job *j = ctx;
+	pthread_mutex_lock(&j->lock);
+	j->slot = slot;
+	j->rows = rows;
+	if (rows >= j->ov->slots[slot].h) {
+		j->slot = slot + 1;
+		j->rows = 0;
+	}
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* Is canvas row y final (every slot crossing it filled that far)? Called with lock held. */
+static int
+row_ready(const struct job *j, int y)
+{
+	for (int i = 0; i < j->ov->nslots; i++) {
+		const struct pb_rect *s = &j->ov->slots[i];
+		if (y < s->y || y >= s->y + s->h)
+			continue;
+		if (i > j->slot || (i == j->slot && y - s->y >= j->rows))
+			return 0;
+	}
+	return 1;
+}
+
+/* One finished row: repeat the first copy, then the frame (premultiplied) over it. */
+static void
+finish_row(const struct pb_overlay *ov, struct pb_image *canvas, int y)
+{
+	uint32_t *row = pb_image_row(canvas, y);
+	const uint32_t *f = pb_image_row(ov->frame, y);
+	int cw = ov->width / ov->copies;
+
+	for (int c = 1; c < ov->copies; c++)
+		memcpy(row + c * cw, row, (size_t)cw * 4);
+	for (int x = 0; x < ov->width; x++) {
+		uint32_t p = f[x], a = p >> 24;
+		if (a == 255) {
+			row[x] = p;
+		} else if (a) {
+			uint32_t d = row[x], k = 255 - a, out = 0xff000000u;
+			for (int s = 0; s < 24; s += 8) {
+				uint32_t v = ((p >> s) & 255) + (((d >> s) & 255) * k + 127) / 255;
+				out |= (v > 255 ? 255 : v) << s;
+			}
+			row[x] = out;
+		}
+	}
+}
+
+struct jerr {
+	struct jpeg_error_mgr mgr;
+	jmp_buf jmp;
+	struct job *job;
+};
+
+static void
+on_error(j_common_ptr ci)
+{
+	struct jerr *e = (struct jerr *)ci->err;
+	char msg[JMSG_LENGTH_MAX];
+	ci->err->format_message(ci, msg);
+	snprintf(e->job->why, sizeof(e->job->why), "cannot encode the print: %s", msg);
+	longjmp(e->jmp, 1);
+}
+
+static void
+encode(struct job *j)
+{
+	struct jpeg_compress_struct ci;
+	struct jerr err;
+	struct pb_overlay *ov = j->ov;
+
+	ci.err = jpeg_std_error(&err.mgr);
+	err.mgr.error_exit = on_error;
+	err.job = j;
+	if (setjmp(err.jmp)) {
+		jpeg_destroy_compress(&ci);
+		j->st = PB_ERR_NOMEM;
+		return;
+	}
+	jpeg_create_compress(&ci);
+	jpeg_mem_dest(&ci, &j->jpg, &j->len);
+	ci.image_width = (JDIMENSION)ov->width;
+	ci.image_height = (JDIMENSION)ov->height;
+	ci.input_components = 4;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	ci.in_color_space = JCS_EXT_BGRX;
+#else
+	ci.in_color_space = JCS_EXT_XRGB;
+#endif
+	jpeg_set_defaults(&ci); /* 4:2:0, as the kiosk's TurboJPEG prints */
+	jpeg_set_quality(&ci, PB_FINAL_QUALITY, TRUE);
+	ci.density_unit = 1; /* dots per inch, in the JFIF header */
+	ci.X_density = ci.Y_density = (UINT16)ov->dpi;
+	jpeg_start_compress(&ci, TRUE);
+	while (ci.next_scanline < ci.image_height) {
+		int y = (int)ci.next_scanline, n = 0;
+		pthread_mutex_lock(&j->lock);
+		while (!j->failed && !row_ready(j, y))
+			pthread_cond_wait(&j->cond, &j->lock);
+		/* take every ready row up to 16 at once */
+		while (n < 16 && y + n < ov->height && row_ready(j, y + n))
+			n++;
+		int failed = j->failed;
+		pthread_mutex_unlock(&j->lock);
+		if (failed) {
+			jpeg_abort_compress(&ci);
+			jpeg_destroy_compress(&ci);
+			j->st = PB_ERR_INPUT;
+			return;
+		}
+		JSAMPROW rows[16];
+		for (int i = 0; i < n; i++) {
+			finish_row(ov, j->canvas, y + i);
+			rows[i] = (JSAMPROW)pb_image_row(j->canvas, y + i);
+		}
+		jpeg_write_scanlines(&ci, rows, (JDIMENSION)n);
+	}
+	jpeg_finish_compress(&ci);
+	jpeg_destroy_compress(&ci);
+}
+
+static void *
+layer_and_encode(void *arg)
+{
+	struct job *j = arg;
 	/* off the critical path (the photo decode): yield the core when both are busy */
 	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
-	l->st = pb_overlay_load_frame(l->ov, l->why, sizeof(l->why));
-	for (int c = 0; l->st == PB_OK && c < l->ov->copies; c++)
-		l->st = pb_caption_draw(l->ov, l->ov->frame, c, l->when, l->why, sizeof(l->why));
+	pb_compose_whiten(j->ov, j->canvas);
+	j->st = pb_overlay_load_frame(j->ov, j->why, sizeof(j->why));
+	for (int c = 0; j->st == PB_OK && c < j->ov->copies; c++)
+		j->st = pb_caption_draw(j->ov, j->ov->frame, c, j->when, j->why, sizeof(j->why));
+	if (j->st) {
+		char *nl = strchr(j->why, '\n');
+		if (nl)
+			*nl = '\0';
+		return NULL;
+	}
+	encode(j);
 	return NULL;
 }
 
@@ -50,20 +202,21 @@ pb_offline_render(const char *overlays_dir, const char *overlay, const char *out
 	struct pb_overlay *ov = NULL;
 	struct pb_blob caps[PB_MAX_SLOTS] = { 0 };
 	struct pb_image *print = NULL;
-	struct pb_jpeg *j = NULL;
-	struct layer layer = { 0 };
+	struct pb_jpeg *jp = NULL;
+	struct job job = { 0 };
+	struct pb_slot_progress progress = { slot_rows, &job };
 	pthread_t thread;
 	int threaded = 0;
-	unsigned char *jpg = NULL;
-	size_t len;
 	char err[2048];
 	enum pb_status st;
 
+	pthread_mutex_init(&job.lock, NULL);
+	pthread_cond_init(&job.cond, NULL);
 	st = pb_overlay_load_layout(overlays_dir, overlay, &ov, err, sizeof(err));
 	if (st) {
 		first_line(err);
 		snprintf(why, whylen, "theme %s: %s", overlay, err);
-		return st;
+		goto done;
 	}
 	if (n != ov->nslots) {
 		snprintf(why, whylen, "theme %s takes %d photo%s, %d given", overlay, ov->nslots,
@@ -71,11 +224,6 @@ pb_offline_render(const char *overlays_dir, const char *overlay, const char *out
 		st = PB_ERR_INPUT;
 		goto done;
 	}
-	layer.ov = ov;
-	layer.when = when;
-	threaded = pthread_create(&thread, NULL, prepare_layer, &layer) == 0;
-	if (!threaded)
-		prepare_layer(&layer);
 	for (int i = 0; i < n; i++) {
 		st = pb_file_map(inputs[i], MAX_CAPTURE_BYTES, &caps[i].data, &caps[i].len);
 		if (st) {
@@ -85,14 +233,27 @@ pb_offline_render(const char *overlays_dir, const char *overlay, const char *out
 			goto done;
 		}
 	}
-	j = pb_jpeg_create();
-	st = pb_compose_canvas(ov, &print);
+	st = pb_compose_canvas_alloc(ov, &print);
 	if (st) {
 		snprintf(why, whylen, "cannot allocate the %dx%d print", ov->width, ov->height);
 		goto done;
 	}
-	st = pb_compose_photos(j, ov, caps, n, print, err, sizeof(err));
+	job.ov = ov;
+	job.canvas = print;
+	job.when = when;
+	if (pthread_create(&thread, NULL, layer_and_encode, &job)) {
+		snprintf(why, whylen, "cannot start a thread");
+		st = PB_ERR_NOMEM;
+		goto done;
+	}
+	threaded = 1;
+	jp = pb_jpeg_create();
+	st = pb_compose_photos(jp, ov, caps, n, print, &progress, err, sizeof(err));
 	if (st) {
+		pthread_mutex_lock(&job.lock);
+		job.failed = 1;
+		pthread_cond_broadcast(&job.cond);
+		pthread_mutex_unlock(&job.lock);
 		/* err starts "photo N: ..." — name the file instead */
 		int k = 0;
 		if (sscanf(err, "photo %d: ", &k) == 1 && k >= 1 && k <= n)
@@ -101,27 +262,14 @@ pb_offline_render(const char *overlays_dir, const char *overlay, const char *out
 			snprintf(why, whylen, "%s", err);
 		goto done;
 	}
-	if (threaded) {
-		pthread_join(thread, NULL);
-		threaded = 0;
-	}
-	if (layer.st) {
-		st = layer.st;
-		first_line(layer.why);
-		snprintf(why, whylen, "theme %s: %s", overlay, layer.why);
+	pthread_join(thread, NULL);
+	threaded = 0;
+	if (job.st) {
+		st = job.st;
+		snprintf(why, whylen, "theme %s: %s", overlay, job.why);
 		goto done;
 	}
-	st = pb_compose_finish(ov, print, when, 1, err, sizeof(err));
-	if (st) {
-		snprintf(why, whylen, "%s", err);
-		goto done;
-	}
-	st = pb_jpeg_encode(j, print, PB_FINAL_QUALITY, ov->dpi, &jpg, &len);
-	if (st) {
-		snprintf(why, whylen, "%s", pb_jpeg_error(j));
-		goto done;
-	}
-	st = pb_file_write_atomic(out, jpg, len, 0644);
+	st = pb_file_write_atomic(out, job.jpg, job.len, 0644);
 	if (st)
 		snprintf(why, whylen, "%s: cannot write it (%s)", out, pb_status_str(st));
 done:
@@ -129,9 +277,11 @@ done:
 		pthread_join(thread, NULL);
 	for (int i = 0; i < PB_MAX_SLOTS; i++)
 		pb_file_unmap(caps[i].data, caps[i].len);
-	free(jpg);
+	free(job.jpg);
+	pthread_mutex_destroy(&job.lock);
+	pthread_cond_destroy(&job.cond);
 	pb_image_destroy(print);
-	pb_jpeg_destroy(j);
+	pb_jpeg_destroy(jp);
 	pb_overlay_destroy(ov);
 	return st;
 }

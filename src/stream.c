@@ -140,6 +140,7 @@ struct resampler {
 	uint32_t **hrows; /* ring of v.n + 1 filtered rows, indexed by source row */
 	int nring;
 	int next_out;
+	const struct pb_progress *progress;
 };
 
 static int
@@ -199,6 +200,8 @@ rs_row(struct resampler *rs, int y, const uint32_t *row)
 		}
 		vpass(rows, w, n, pb_image_row(rs->dst, rs->d.y + o) + rs->d.x, rs->d.w);
 		rs->next_out++;
+		if (rs->progress)
+			rs->progress->rows(rs->progress->ctx, rs->next_out);
 	}
 }
 
@@ -234,7 +237,7 @@ consumer(void *arg)
 	struct pipe *p = arg;
 	/* The decoder is the critical path: when the cores are busy, it goes first. */
 	setpriority(PRIO_PROCESS, (id_t)gettid(), 5);
-	for (int y = 0; y < p->total; y++) {
+	for (int y = p->rs.crop.y; y < p->total; y++) {
 		pthread_mutex_lock(&p->lock);
 		while (p->produced <= y && !p->failed)
 			pthread_cond_wait(&p->cond, &p->lock);
@@ -278,7 +281,8 @@ on_message(j_common_ptr ci, int level)
 
 enum pb_status
 pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas,
-		  struct pb_rect slot, int *handled, char *why, size_t whylen)
+		  struct pb_rect slot, const struct pb_progress *progress, int *handled, char *why,
+		  size_t whylen)
 {
 	struct jpeg_decompress_struct ci;
 	struct jerr err;
@@ -326,15 +330,23 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 #endif
 	jpeg_start_decompress(&ci);
 	*handled = 1;
-	p.width = (int)ci.output_width;
-	p.total = (int)ci.output_height;
+	/* Only the crop is shown: columns outside it skip the IDCT, rows above it skip all but
+	 * entropy decoding, and rows below it are never decoded. */
+	struct pb_rect crop = pb_crop_to_fill((int)ci.output_width, (int)ci.output_height, slot);
+	JDIMENSION cx = (JDIMENSION)crop.x, cw = (JDIMENSION)crop.w;
+	jpeg_crop_scanline(&ci, &cx, &cw); /* widens to iMCU boundaries */
+	crop.x -= (int)cx;
+	p.width = (int)ci.output_width; /* the cropped width now */
+	p.total = crop.y + crop.h;
 	if ((uint64_t)p.width * RING > PB_IMAGE_MAX_PIXELS ||
 	    !(p.ring = malloc((size_t)p.width * RING * 4)) ||
-	    rs_init(&p.rs, pb_crop_to_fill(p.width, p.total, slot), canvas, slot)) {
+	    rs_init(&p.rs, crop, canvas, slot)) {
+		p.rs.progress = NULL;
 		snprintf(why, whylen, "out of memory for a %dx%d decode", p.width, p.total);
 		st = PB_ERR_NOMEM;
 		goto out;
 	}
+	p.rs.progress = progress;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	if (pthread_create(&thread, NULL, consumer, &p)) {
@@ -343,7 +355,13 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 		goto out;
 	}
 	started = 1;
-	while (ci.output_scanline < ci.output_height) {
+	if (crop.y > 0) {
+		jpeg_skip_scanlines(&ci, (JDIMENSION)crop.y);
+		pthread_mutex_lock(&p.lock);
+		p.produced = p.consumed = crop.y; /* nothing to resample there */
+		pthread_mutex_unlock(&p.lock);
+	}
+	while ((int)ci.output_scanline < p.total) {
 		int y = (int)ci.output_scanline;
 		/* wait for room in the ring */
 		pthread_mutex_lock(&p.lock);
@@ -351,10 +369,7 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 			pthread_cond_wait(&p.cond, &p.lock);
 		pthread_mutex_unlock(&p.lock);
 		JSAMPROW rows[8];
-		int k = 0;
-		for (; k < 8 && (y + k) % RING != 0; k++)
-			;
-		k = k == 0 ? 8 : k; /* up to the ring's wrap, at most 8 rows */
+		int k = p.total - y < 8 ? p.total - y : 8;
 		for (int i = 0; i < k; i++)
 			rows[i] = (JSAMPROW)(p.ring + (size_t)((y + i) % RING) * p.width);
 		int got = (int)jpeg_read_scanlines(&ci, rows, (JDIMENSION)k);
@@ -363,7 +378,8 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 		pthread_cond_broadcast(&p.cond);
 		pthread_mutex_unlock(&p.lock);
 	}
-	jpeg_finish_decompress(&ci);
+	/* the rows below the crop are not needed: stop without decoding them */
+	jpeg_abort_decompress(&ci);
 out:
 	if (started) {
 		pthread_mutex_lock(&p.lock);

@@ -1,0 +1,87 @@
+#!/bin/bash
+# make bench: figures, not pass/fail tests. Each figure is set against a baseline measured in
+# this same run on this same machine (interleaved), so a busy machine moves both.
+#
+#   JPEG to print: `photobooth render` on a 6000x4000 photograph (Debian's mate-backgrounds
+#     Elephants_5640x3172.jpg scaled to 6000x4000 at quality 95) against djpeg decoding the
+#     same file at full size.
+#   peak RSS of that render.
+#   live-view frame: decode a 1024x680 preview JPEG and upload it to the texture (the kiosk's
+#     renderer under Xvfb) against TurboJPEG decoding the same frame into memory.
+#   capture to review: the kiosk with the simulated 6000x4000 camera, end of countdown to the
+#     review screen, against djpeg on one of those captures.
+set -u
+. "$(dirname "$0")/../e2e/lib.sh"
+RUNS=${RUNS:-15}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ms() { local s=$(date +%s%N); "$@" >/dev/null 2>&1; echo $((($(date +%s%N) - s) / 100000)); } # 0.1 ms
+row() { printf '%-46s %10s %12s %8s  %s\n' "$@"; }
+
+src=/usr/share/backgrounds/mate/abstract/Elephants_5640x3172.jpg
+photo="$TOP/build/bench/elephants-6000x4000.jpg"
+mkdir -p "$TOP/build/bench"
+[ -s "$photo" ] || /usr/bin/convert "$src" -resize '6000x4000!' -quality 95 "$photo"
+conf="$WORK/bench.conf"
+write_config "$conf"
+
+# JPEG to print, interleaved with djpeg
+: >"$WORK/render"
+: >"$WORK/djpeg"
+: >"$WORK/rss"
+for _ in $(seq "$RUNS"); do
+	ms djpeg -outfile /dev/null "$photo" >>"$WORK/djpeg"
+	ms "$PB" render --config "$conf" --overlay certification-lounge -o "$WORK/print.jpg" "$photo" \
+		>>"$WORK/render"
+	/usr/bin/time -f %M -o "$WORK/rss1" "$PB" render --config "$conf" \
+		--overlay certification-lounge -o "$WORK/print.jpg" "$photo" && cat "$WORK/rss1" >>"$WORK/rss"
+done
+: >"$WORK/replay"
+for _ in $(seq 5); do
+	ms "$PB" render --config "$conf" --overlay replay -o "$WORK/strip.jpg" "$photo" "$photo" \
+		"$photo" >>"$WORK/replay"
+done
+r=$(median <"$WORK/render")
+d=$(median <"$WORK/djpeg")
+rp=$(median <"$WORK/replay")
+rss=$(sort -n "$WORK/rss" | tail -1)
+
+# live view under Xvfb
+start_xvfb 1280 720 >/dev/null || exit 1
+read -r lv lvbase lvdrv < <("$TOP/build/bench/liveview")
+
+# capture to review: the kiosk under Xvfb
+write_config "$conf"
+sed -i "s/^\[kiosk\]$/[kiosk]\ncountdown = 1/" "$conf"
+start_kiosk "$conf" || exit 1
+wait_live
+: >"$WORK/c2r"
+for _ in $(seq 5); do
+	ctl trigger >/dev/null
+	wait_state review 20 >/dev/null || exit 1
+	json last_capture_to_review_ms >>"$WORK/c2r"
+	ctl reset >/dev/null
+	wait_state attract 5 >/dev/null
+done
+stop_kiosk
+capture=$(find "$WORK/data/sessions" -name capture-1.jpg | head -1)
+: >"$WORK/djpeg2"
+for _ in $(seq 5); do ms djpeg -outfile /dev/null "$capture" >>"$WORK/djpeg2"; done
+c2r=$(median <"$WORK/c2r")
+d2=$(median <"$WORK/djpeg2")
+
+py() { python3 -c "print($1)"; }
+echo
+row "what (medians)" "ours" "baseline" "ratio" "budget"
+row "JPEG to print, 6000x4000 q95 (ms)" "$(py "'%.1f' % ($r/10)")" "$(py "'%.1f' % ($d/10)")" \
+	"$(py "'%.2fx' % ($r/$d)")" "<= 1.0x djpeg: $(py "'met' if $r <= $d else 'NOT MET'")"
+row "peak RSS of photobooth render (MB)" "$(py "'%.1f' % ($rss/1024)")" "-" "-" \
+	"<= 64 MB: $(py "'met' if $rss <= 65536 else 'NOT MET'")"
+row "live-view frame 1024x680 decode+upload (ms)" "$lv" "$lvbase" "$(py "'%.2fx' % ($lv/$lvbase)")" \
+	"<= 4 ms: $(py "'met' if $lv <= 4 else 'NOT MET'") ($lvdrv)"
+row "re:Play print, 3 x 6000x4000 (ms)" "$(py "'%.1f' % ($rp/10)")" "$(py "'%.1f' % ($d/10)")" \
+	"$(py "'%.2fx' % ($rp/$d)")" "-"
+row "capture to review, sim 6000x4000 (ms)" "$c2r" "$(py "'%.1f' % ($d2/10)")" \
+	"$(py "'%.1fx' % ($c2r*10/$d2)")" "< 2000 ms: $(py "'met' if $c2r < 2000 else 'NOT MET'")"
+echo "  baselines: djpeg full-size decode of the same file; TurboJPEG decode of the same frame"
+echo "  into memory; $RUNS interleaved runs for the print rows, 400 frames for live view."
