@@ -15,7 +15,7 @@ enum pb_status pb_file_write_atomic(const char *path, const void *data, size_t l
 enum pb_status pb_file_read(const char *path, size_t max, unsigned char **data, size_t *len);
 
 /* Maps a whole file read-only (no copy; for large inputs read once). Refuses files larger than
- * max and empty files with PB_ERR_INPUT. Undo with pb_file_unmap. */
+ * max and empty files with PB_ERR_INPUT. Logs nothing. Undo with pb_file_unmap. */
 enum pb_status pb_file_map(const char *path, size_t max, unsigned char **data, size_t *len);
 void pb_file_unmap(unsigned char *data, size_t len);
 

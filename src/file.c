@@ -162,11 +162,8 @@ pb_file_map(const char *path, size_t max, unsigned char **data, size_t *len)
 	*data = NULL;
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		pb_err("cannot open %s: %s", path, strerror(e));
-		return e == ENOENT ? PB_ERR_INPUT : from_errno(e);
-	}
+	if (fd < 0) /* not logged: the caller names the file in its own message */
+		return errno == ENOENT ? PB_ERR_INPUT : from_errno(errno);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
 	    (unsigned long long)st.st_size > max) {
 		close(fd);

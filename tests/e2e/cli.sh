@@ -99,6 +99,53 @@ for size in 1920x1080 800x480 1080x1920 480x800; do
 		done
 	done
 done
+# photobooth render: good inputs of every kind give a print; bad ones one line and exit 1.
+mk() { /usr/bin/convert -size 1200x800 gradient:navy-orange "$@"; }
+mk -quality 90 "$WORK/photo.jpg"
+mk -colorspace gray -quality 90 "$WORK/grey.jpg"
+mk -colorspace cmyk -quality 90 "$WORK/cmyk.jpg"
+mk -interlace JPEG -quality 90 "$WORK/progressive.jpg"
+mk -orient RightTop -quality 90 "$WORK/turned.jpg"
+/usr/bin/convert -size 12000x8400 xc:teal -quality 80 "$WORK/huge.jpg" # 100 MP
+for f in photo grey cmyk progressive turned huge; do
+	"$PB" render --config "$conf" --overlay certification-lounge -o "$WORK/out-$f.jpg" \
+		"$WORK/$f.jpg" 2>"$WORK/err"
+	check "render $f.jpg: exit 0" test $? = 0
+	check "render $f.jpg: a 1800x1200 print at 300 DPI" \
+		test "$(identify -format '%wx%h %x' "$WORK/out-$f.jpg")" = "1800x1200 300"
+done
+"$PB" render --config "$conf" --overlay replay -o "$WORK/strip.jpg" "$WORK/photo.jpg" \
+	"$WORK/grey.jpg" "$WORK/cmyk.jpg"
+check "render re:Play: a 1200x1800 sheet" test "$(image_size "$WORK/strip.jpg")" = 1200x1800
+mkdir -p "$ART/render"
+cp "$WORK/out-photo.jpg" "$ART/render/certification-lounge.jpg"
+cp "$WORK/strip.jpg" "$ART/render/replay.jpg"
+
+head -c 20000 "$WORK/photo.jpg" >"$WORK/truncated.jpg"
+cp "$TOP/overlays/replay/frame.png" "$WORK/png-named.jpg"
+echo "hello" >"$WORK/text.jpg"
+: >"$WORK/empty.jpg"
+# bad_render NAME TEXT: exit 1 and one line naming the file
+bad_render() {
+	"$PB" render --config "$conf" --overlay certification-lounge -o "$WORK/bad.jpg" \
+		"$WORK/$1" 2>"$WORK/err"
+	local rc=$?
+	check "render $1: exit 1" test "$rc" = 1
+	check "render $1: one line saying '$2'" \
+		bash -c "[ \$(wc -l <'$WORK/err') = 1 ] && grep -q -- '$1: $2' '$WORK/err'"
+	check "render $1: no output file" test ! -e "$WORK/bad.jpg"
+}
+bad_render truncated.jpg "cannot decode JPEG"
+bad_render png-named.jpg "not a JPEG file"
+bad_render text.jpg "not a JPEG file"
+bad_render empty.jpg "cannot read it as a photo"
+bad_render missing.jpg "cannot read it as a photo"
+"$PB" render --config "$conf" --overlay replay -o "$WORK/bad.jpg" "$WORK/photo.jpg" 2>"$WORK/err"
+check "render with too few photos: exit 1" test $? = 1
+check "render with too few photos: says so" grep -q "takes 3 photos, 1 given" "$WORK/err"
+"$PB" render --config "$conf" --overlay nope -o "$WORK/bad.jpg" "$WORK/photo.jpg" 2>"$WORK/err"
+check "render with an unknown theme: exit 78" test $? = 78
+
 # 4K: the largest screen booths use.
 "$PB" screens --config "$WORK/good.conf" --out "$ART/screens/4k-ko" --size 3840x2160 --lang ko
 check "screens at 3840x2160 in Korean: every text fits" test $? = 0
