@@ -76,6 +76,7 @@ struct pb_camera_sim_config {
 	int preview_width;   /* live-view width; height follows the aspect */
 	int fps;
 	int fail_every;      /* every Nth capture fails; 0 never */
+	int corrupt_every;   /* every Nth capture is a truncated JPEG; 0 never */
 	int latency_ms;      /* extra time per capture */
 	int disconnect_every; /* every Nth capture unplugs the camera; 0 never */
 	int disconnect_ms;   /* for this long */

@@ -41,6 +41,7 @@ struct pb_config {
 	int sim_preview_width;
 	int sim_fps;
 	int sim_fail_every;
+	int sim_corrupt_every;
 	int sim_latency_ms;
 	int sim_disconnect_every;
 	int sim_disconnect_ms;

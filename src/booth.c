@@ -493,6 +493,7 @@ start_camera(struct booth *b)
 		.preview_width = c->sim_preview_width,
 		.fps = c->sim_fps,
 		.fail_every = c->sim_fail_every,
+		.corrupt_every = c->sim_corrupt_every,
 		.latency_ms = c->sim_latency_ms,
 		.disconnect_every = c->sim_disconnect_every,
 		.disconnect_ms = c->sim_disconnect_ms,

@@ -169,6 +169,8 @@ sim_capture(void *impl, struct pb_blob *photo, char *why, size_t whylen)
 	st = pb_jpeg_encode(s->jpeg, img, 92, 0, &photo->data, &photo->len);
 	if (st)
 		snprintf(why, whylen, "%s", pb_jpeg_error(s->jpeg));
+	else if (s->cfg.corrupt_every && n % (unsigned)s->cfg.corrupt_every == 0)
+		photo->len /= 3; /* as if the transfer broke off: the kiosk must notice */
 	pb_image_destroy(img);
 	return st;
 }

@@ -74,6 +74,8 @@ static const struct key keys[] = {
 	  "Simulated camera: live-view frames per second." },
 	{ "camera", "sim_fail_every", T_INT, OFF(sim_fail_every), "0", 0, 1000000, NULL,
 	  "Simulated camera: every Nth capture fails (0: never)." },
+	{ "camera", "sim_corrupt_every", T_INT, OFF(sim_corrupt_every), "0", 0, 1000000, NULL,
+	  "Simulated camera: every Nth capture delivers a truncated, corrupt JPEG (0: never)." },
 	{ "camera", "sim_latency_ms", T_INT, OFF(sim_latency_ms), "0", 0, 60000, NULL,
 	  "Simulated camera: extra milliseconds each capture takes." },
 	{ "camera", "sim_disconnect_every", T_INT, OFF(sim_disconnect_every), "0", 0, 1000000,

@@ -1,0 +1,58 @@
+#!/bin/bash
+# Themes in the kiosk: a re:Play session (three photos, "Photo N of 3", a two-strip sheet out),
+# and a certification-lounge session whose retake arrives as a corrupt JPEG.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+start_xvfb 1280 720
+conf="$WORK/replay.conf"
+write_config "$conf" "[camera]" "sim_width = 3000" "sim_height = 2000" "sim_latency_ms = 700"
+sed -i "s/^\[kiosk\]$/[kiosk]\noverlay = replay\ncountdown = 1/" "$conf"
+start_kiosk "$conf" || not_ok "kiosk starts"
+check "the theme has three slots" test "$(json slots)" = 3
+ctl trigger >/dev/null
+for n in 1 2 3; do
+	check "countdown for photo $n" wait_state countdown 10
+	check "status says photo $n of 3" test "$(json slot)" = "$n"
+	[ "$n" = 2 ] && shot e2e/replay countdown-2-of-3
+	# the next countdown starts only after the capture: wait for it to be taken
+	[ "$n" -lt 3 ] && check "capture $n" wait_state capture 10
+done
+check "review after the third photo" wait_state review 20
+shot e2e/replay review
+id=$(json session)
+dir="$WORK/data/sessions/$id"
+for n in 1 2 3; do
+	check "capture-$n.jpg kept" test -s "$dir/capture-$n.jpg"
+done
+check "final.jpg is a 4x6 sheet of two strips" test "$(image_size "$dir/final.jpg")" = "1200x1800"
+check "share.jpg is one strip, 1600 px long" test "$(image_size "$dir/share.jpg")" = "533x1600"
+check "session.json lists three captures" grep -q '"captures":\["capture-1.jpg","capture-2.jpg","capture-3.jpg"\]' "$dir/session.json"
+check "photos counter is 3" test "$(json counters.photos)" = 3
+stop_kiosk
+
+# The certification lounge with a camera whose 2nd capture arrives corrupt: the retake fails
+# to compose, the guest sees "Let's try that again", and the retry makes a good print.
+rm -rf "$WORK/data"
+conf="$WORK/corrupt.conf"
+write_config "$conf" "[camera]" "sim_width = 3000" "sim_height = 2000" "sim_corrupt_every = 2"
+sed -i "s/^\[kiosk\]$/[kiosk]\ncountdown = 1\nreview_timeout = 60/" "$conf"
+start_kiosk "$conf" || not_ok "kiosk starts"
+ctl trigger >/dev/null
+check "first photo: review" wait_state review 20
+id=$(json session)
+check "touch Retake" tap retake
+check "the corrupt retake: error screen" wait_state error 20
+check "a failure is counted" test "$(json counters.failures)" = 1
+check "the good first print is still there" test -s "$WORK/data/sessions/$id/final.jpg"
+ctl trigger >/dev/null
+check "retry: review with a good photo" wait_state review 20
+dir="$WORK/data/sessions/$(json session)"
+check "final.jpg is the 6x4 print" test "$(image_size "$dir/final.jpg")" = 1800x1200
+# the theme's frame is on it: the navy band under the photo, the paper-white margin
+band=$(/usr/bin/convert "$dir/final.jpg" -format '%[fx:int(255*p{900,1150}.b)] %[fx:int(255*p{900,1150}.r)]' info:)
+check "final.jpg has the navy event band (blue $band)" bash -c "set -- $band; [ \$1 -gt 60 ] && [ \$2 -lt 60 ]"
+margin=$(/usr/bin/convert "$dir/final.jpg" -format '%[fx:int(255*p{10,500}.g)]' info:)
+check "final.jpg has the white margin ($margin)" test "$margin" -gt 230
+stop_kiosk
+summary
