@@ -101,12 +101,40 @@ run:
 
 check:
 	scripts/deps.sh check
-	$(MAKE) all units
+	$(MAKE) all units fuzzers
 	tests/run.sh
 
 build/bench/liveview: tests/bench/liveview.c $(UI_OBJ) build/libpb.a
 	@mkdir -p build/bench
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_OBJ) build/libpb.a $(ALL_LDFLAGS) $(LIBS)
+
+# libFuzzer targets: the core built again by clang with fuzzer coverage, ASan and UBSan.
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_TARGETS = fuzz_jpeg fuzz_png fuzz_overlay
+FUZZ_CORE = $(filter-out camera camera_sim worker control kiosk session offline,$(CORE))
+FUZZ_OBJ = $(FUZZ_CORE:%=build/fuzz/obj/%.o)
+
+build/fuzz/obj/%.o: src/%.c build/flags
+	@mkdir -p build/fuzz/obj
+	@$(if $(V),,echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
+		$(PKG_CFLAGS) -DPB_DATADIR='"$(DATADIR)"' $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
+		-c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) tests/fuzz/frame64x48.inc
+	@$(if $(V),,echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -Iinclude -Itests/fuzz $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lpthread -lm
+
+fuzzers: $(FUZZ_TARGETS:%=build/fuzz/%)
+
+# A long fuzzing run: FUZZ_SECONDS per target (default 200, 10 minutes in all).
+FUZZ_SECONDS = 200
+fuzz:
+	scripts/deps.sh check
+	$(MAKE) fuzzers
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench:
 	scripts/deps.sh bench
@@ -131,7 +159,7 @@ install: all
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: all run check bench install clean units pot config frames golden FORCE
+.PHONY: all run check bench install clean units pot config frames golden fuzz fuzzers FORCE
 FORCE:
 
 -include build/obj/*.d

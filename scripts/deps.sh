@@ -6,7 +6,8 @@ set -eu
 build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev libjpeg62-turbo-dev
 	libpixman-1-dev libinih-dev libpng-dev fonts-nanum"
 run="$build"
-check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3"
+check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclang-rt-14-dev
+	librsvg2-bin"
 bench="$build libjpeg-turbo-progs mate-backgrounds imagemagick time xvfb xauth python3"
 
 case "${1:-}" in

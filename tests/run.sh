@@ -26,6 +26,9 @@ done
 # config/photobooth.conf documents every key: it must be exactly what the table generates.
 run config-file-agrees diff -u config/photobooth.conf <(build/photobooth --print-default-config)
 
+# Each libFuzzer target briefly (make fuzz runs them long).
+run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-10}"
+
 for t in tests/e2e/*.sh; do
 	case $t in */lib.sh) continue ;; esac
 	run "$(basename "$t" .sh)" bash "$t"

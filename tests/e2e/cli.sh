@@ -146,6 +146,15 @@ check "render with too few photos: says so" grep -q "takes 3 photos, 1 given" "$
 "$PB" render --config "$conf" --overlay nope -o "$WORK/bad.jpg" "$WORK/photo.jpg" 2>"$WORK/err"
 check "render with an unknown theme: exit 78" test $? = 78
 
+# Every theme's frame.png is what its frame.svg renders to (make frames keeps them in step).
+for svg in "$TOP"/overlays/*/frame.svg; do
+	theme=$(basename "$(dirname "$svg")")
+	rsvg-convert -o "$WORK/$theme-frame.png" "$svg"
+	db=$(compare -metric PSNR "$WORK/$theme-frame.png" "$(dirname "$svg")/frame.png" null: 2>&1)
+	check "$theme: frame.png agrees with frame.svg ($db dB)" \
+		python3 -c "import sys; v='$db'; sys.exit(0 if v == 'inf' or float(v) >= 40 else 1)"
+done
+
 # 4K: the largest screen booths use.
 "$PB" screens --config "$WORK/good.conf" --out "$ART/screens/4k-ko" --size 3840x2160 --lang ko
 check "screens at 3840x2160 in Korean: every text fits" test $? = 0

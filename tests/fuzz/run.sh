@@ -1,0 +1,34 @@
+#!/bin/bash
+# Runs each libFuzzer target for SECONDS (default 10) from a seed corpus made here: a JPEG with
+# EXIF orientation, a progressive JPEG, a frame PNG and the shipped overlay.ini files. A crash
+# leaves its input in tests/artifacts/fuzz/ and fails. Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+SECONDS_EACH=${1:-10}
+out=tests/artifacts/fuzz
+work=$(mktemp -d "${TMPDIR:-/tmp}/pb-fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out" "$work/jpeg" "$work/png" "$work/overlay"
+/usr/bin/convert -size 96x64 gradient:red-blue -quality 80 "$work/jpeg/plain.jpg"
+/usr/bin/convert -size 96x64 gradient:red-blue -orient RightTop "$work/jpeg/turned.jpg"
+/usr/bin/convert -size 64x48 gradient:gray -interlace JPEG "$work/jpeg/progressive.jpg"
+/usr/bin/convert -size 64x48 gradient:red-blue -colorspace cmyk "$work/jpeg/cmyk.jpg"
+/usr/bin/convert -size 64x48 xc:none -fill navy -draw 'rectangle 0,0 63,5' "$work/png/frame.png"
+/usr/bin/convert -size 32x32 gradient:gray "$work/png/grey.png"
+cp overlays/*/overlay.ini "$work/overlay/" 2>/dev/null
+for f in overlays/*/overlay.ini; do cp "$f" "$work/overlay/$(basename "$(dirname "$f")").ini"; done
+passed=0
+failed=0
+for t in jpeg png overlay; do
+	echo "=== fuzz_$t for ${SECONDS_EACH}s"
+	if build/fuzz/fuzz_$t -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 \
+		-artifact_prefix="$out/$t-" -print_final_stats=1 "$work/$t" 2>"$work/log"; then
+		grep -E "stat::number_of_executed_units|cov:" "$work/log" | tail -2
+		passed=$((passed + 1))
+	else
+		tail -40 "$work/log"
+		failed=$((failed + 1))
+	fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
