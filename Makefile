@@ -136,9 +136,13 @@ fuzz:
 	$(MAKE) fuzzers
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+build/bench/resample: tests/bench/resample.c build/libpb.a
+	@mkdir -p build/bench
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< build/libpb.a $(ALL_LDFLAGS) $(LIBS)
+
 bench:
 	scripts/deps.sh bench
-	$(MAKE) all build/bench/liveview
+	$(MAKE) all build/bench/liveview build/bench/resample
 	tests/bench/run.sh
 
 install: all

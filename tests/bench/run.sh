@@ -46,6 +46,8 @@ d=$(median <"$WORK/djpeg")
 rp=$(median <"$WORK/replay")
 rss=$(sort -n "$WORK/rss" | tail -1)
 
+read -r rs_ours rs_pixman < <("$TOP/build/bench/resample")
+
 # live view under Xvfb
 start_xvfb 1280 720 >/dev/null || exit 1
 read -r lv lvbase lvdrv < <("$TOP/build/bench/liveview")
@@ -79,6 +81,8 @@ row "peak RSS of photobooth render (MB)" "$(py "'%.1f' % ($rss/1024)")" "-" "-" 
 	"<= 64 MB: $(py "'met' if $rss <= 65536 else 'NOT MET'")"
 row "live-view frame 1024x680 decode+upload (ms)" "$lv" "$lvbase" "$(py "'%.2fx' % ($lv/$lvbase)")" \
 	"<= 4 ms: $(py "'met' if $lv <= 4 else 'NOT MET'") ($lvdrv)"
+row "resample 2250x1284 -> 1704x972 (ms)" "$rs_ours" "$rs_pixman" \
+	"$(py "'%.2fx' % ($rs_ours/$rs_pixman)")" "baseline: pixman separable convolution"
 row "re:Play print, 3 x 6000x4000 (ms)" "$(py "'%.1f' % ($rp/10)")" "$(py "'%.1f' % ($d/10)")" \
 	"$(py "'%.2fx' % ($rp/$d)")" "-"
 row "capture to review, sim 6000x4000 (ms)" "$c2r" "$(py "'%.1f' % ($d2/10)")" \

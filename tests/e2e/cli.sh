@@ -146,6 +146,24 @@ check "render with too few photos: says so" grep -q "takes 3 photos, 1 given" "$
 "$PB" render --config "$conf" --overlay nope -o "$WORK/bad.jpg" "$WORK/photo.jpg" 2>"$WORK/err"
 check "render with an unknown theme: exit 78" test $? = 78
 
+# A broken theme beside the configured one is reported at start-up with its file and reason,
+# and does not stop the kiosk; the configured theme being broken does.
+mkdir -p "$WORK/themes/broken-frame" "$WORK/themes/outside"
+cp -r "$TOP/overlays/certification-lounge" "$WORK/themes/"
+cp "$TOP/overlays/certification-lounge/overlay.ini" "$WORK/themes/broken-frame/"
+printf '[output]\nwidth = 100\nheight = 100\n[slot.1]\nx = 50\ny = 0\nwidth = 80\nheight = 10\n' \
+	>"$WORK/themes/outside/overlay.ini"
+printf '[kiosk]\noverlays_dir = %s\n' "$WORK/themes" >"$WORK/themes.conf"
+"$PB" --config "$WORK/themes.conf" --check-config >/dev/null 2>"$WORK/err"
+check "broken themes beside the configured one: still exit 0" test $? = 0
+check "a missing frame is reported with the file" \
+	grep -q "theme broken-frame is broken: .*broken-frame/frame.png: the frame is missing" "$WORK/err"
+check "a slot outside the canvas is reported with the file" \
+	grep -q "theme outside is broken: .*outside/overlay.ini: \[slot.1\]: the slot lies outside" "$WORK/err"
+printf '[kiosk]\noverlays_dir = %s\noverlay = outside\n' "$WORK/themes" >"$WORK/themes.conf"
+"$PB" --config "$WORK/themes.conf" --check-config >/dev/null 2>&1
+check "the configured theme broken: exit 78" test $? = 78
+
 # Every theme's frame.png is what its frame.svg renders to (make frames keeps them in step).
 for svg in "$TOP"/overlays/*/frame.svg; do
 	theme=$(basename "$(dirname "$svg")")

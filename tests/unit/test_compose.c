@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compose.h"
+#include "stream.h"
 
 static struct pb_jpeg *j;
 
@@ -154,6 +155,53 @@ test_downscale_does_not_alias(void **state)
 	pb_image_destroy(img);
 }
 
+/* The fast path's own filter: the same stripes, reduced by what DCT scaling leaves (1.1x to
+ * 2x) and more, stay an even grey; and a flat picture stays exactly flat. */
+static void
+test_stream_resampler_does_not_alias(void **state)
+{
+	static const double ratios[] = { 1.1, 1.32, 1.5, 1.9, 2.5, 3.3 };
+	(void)state;
+	for (unsigned r = 0; r < sizeof(ratios) / sizeof(ratios[0]); r++) {
+		struct pb_image *img, *out;
+		int ow = (int)(990 / ratios[r]), oh = (int)(660 / ratios[r]);
+		double sum = 0, sum2 = 0;
+		int n = 0;
+		assert_int_equal(pb_image_create(990, 660, 0, &img), PB_OK);
+		for (int y = 0; y < 660; y++)
+			for (int x = 0; x < 990; x++)
+				pb_image_row(img, y)[x] = (x & 1) ? 0xffffffffu : 0xff000000u;
+		assert_int_equal(pb_image_create(ow, oh, 0, &out), PB_OK);
+		assert_int_equal(pb_resample(img, (struct pb_rect){ 0, 0, 990, 660 }, out,
+					     (struct pb_rect){ 0, 0, ow, oh }),
+				 PB_OK);
+		for (int y = 5; y < oh - 5; y += 7)
+			for (int x = 5; x < ow - 5; x++) {
+				double g = channel(pb_image_row(out, y)[x], 8);
+				sum += g;
+				sum2 += g * g;
+				n++;
+			}
+		double mean = sum / n, sd = sqrt(sum2 / n - mean * mean);
+		if (mean < 110 || mean > 145 || sd > 12)
+			fail_msg("reduced %.2fx: mean %.1f, varies by %.1f grey levels", ratios[r], mean,
+				 sd);
+		pb_image_destroy(out);
+		/* flat in, flat out, to the last pixel and the edges */
+		for (int y = 0; y < 660; y++)
+			for (int x = 0; x < 990; x++)
+				pb_image_row(img, y)[x] = 0xff336699u;
+		assert_int_equal(pb_image_create(ow, oh, 0, &out), PB_OK);
+		pb_resample(img, (struct pb_rect){ 0, 0, 990, 660 }, out,
+			    (struct pb_rect){ 0, 0, ow, oh });
+		for (int y = 0; y < oh; y++)
+			for (int x = 0; x < ow; x++)
+				assert_int_equal(pb_image_row(out, y)[x], 0xff336699u);
+		pb_image_destroy(out);
+		pb_image_destroy(img);
+	}
+}
+
 int
 main(void)
 {
@@ -162,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_slots_land_in_place),
 		cmocka_unit_test(test_crop_is_centred),
 		cmocka_unit_test(test_downscale_does_not_alias),
+		cmocka_unit_test(test_stream_resampler_does_not_alias),
 	};
 	return cmocka_run_group_tests_name("compose", tests, setup, teardown);
 }
