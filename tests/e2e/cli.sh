@@ -151,7 +151,7 @@ check "render with an unknown theme: exit 78" test $? = 78
 mkdir -p "$WORK/themes/broken-frame" "$WORK/themes/outside"
 cp -r "$TOP/overlays/certification-lounge" "$WORK/themes/"
 cp "$TOP/overlays/certification-lounge/overlay.ini" "$WORK/themes/broken-frame/"
-printf '[output]\nwidth = 100\nheight = 100\n[slot.1]\nx = 50\ny = 0\nwidth = 80\nheight = 10\n' \
+printf '[output]\nwidth = 100\nheight = 100\n[slot.1]\nx = 50\ny = 0\nwidth = 80\nheight = 20\n' \
 	>"$WORK/themes/outside/overlay.ini"
 printf '[kiosk]\noverlays_dir = %s\n' "$WORK/themes" >"$WORK/themes.conf"
 "$PB" --config "$WORK/themes.conf" --check-config >/dev/null 2>"$WORK/err"
