@@ -122,12 +122,13 @@ pb_image_scale_region(const struct pb_image *src, struct pb_rect r, int max_w, i
 	int w = r.w, h = r.h;
 	enum pb_status st;
 
+	/* keep the aspect, to the nearest pixel */
 	if (w > max_w) {
-		h = (int)((int64_t)h * max_w / w);
+		h = (int)(((int64_t)h * max_w + w / 2) / w);
 		w = max_w;
 	}
 	if (h > max_h) {
-		w = (int)((int64_t)w * max_h / h);
+		w = (int)(((int64_t)w * max_h + h / 2) / h);
 		h = max_h;
 	}
 	if (w < 1)
