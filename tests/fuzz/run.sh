@@ -17,6 +17,9 @@ mkdir -p "$out" "$work/jpeg" "$work/png" "$work/overlay"
 /usr/bin/convert -size 32x32 gradient:gray "$work/png/grey.png"
 cp overlays/*/overlay.ini "$work/overlay/" 2>/dev/null
 for f in overlays/*/overlay.ini; do cp "$f" "$work/overlay/$(basename "$(dirname "$f")").ini"; done
+# ASan keeps freed memory in quarantine to catch use-after-free; frames are megabytes each, so
+# the default quarantine alone can pass the RSS limit. A smaller one still catches reuse soon.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
 passed=0
 failed=0
 for t in jpeg png overlay; do
