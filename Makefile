@@ -69,7 +69,7 @@ build/locale/%/LC_MESSAGES/photobooth.mo: po/%.po
 	@mkdir -p $(@D)
 	$(Q)msgfmt --check -o $@ $<
 
-build/tests/%: tests/unit/%.c tests/unit/helpers.h build/libpb.a build/obj/layout.o
+build/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/jpeg_fixture.h build/libpb.a build/obj/layout.o
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags cmocka) -o $@ $< build/obj/layout.o \

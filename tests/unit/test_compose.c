@@ -10,24 +10,8 @@
 
 #include "compose.h"
 #include "stream.h"
+#include "jpeg_fixture.h"
 
-static struct pb_jpeg *j;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	j = pb_jpeg_create();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	pb_jpeg_destroy(j);
-	return 0;
-}
 
 static int
 channel(uint32_t p, int shift)

@@ -10,24 +10,8 @@
 #include <turbojpeg.h>
 
 #include "compose.h"
+#include "jpeg_fixture.h"
 
-static struct pb_jpeg *j;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	j = pb_jpeg_create();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	pb_jpeg_destroy(j);
-	return 0;
-}
 
 /* The upright test card: red top-left, green top-right, blue bottom-left, white bottom-right. */
 static const uint32_t quad[4] = { 0xffe02020u, 0xff20e020u, 0xff2020e0u, 0xffffffffu };

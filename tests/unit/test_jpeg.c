@@ -8,24 +8,8 @@
 #include <string.h>
 
 #include "jpeg.h"
+#include "jpeg_fixture.h"
 
-static struct pb_jpeg *j;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	j = pb_jpeg_create();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	pb_jpeg_destroy(j);
-	return 0;
-}
 
 /* A test card: four coloured quadrants. */
 static struct pb_image *
