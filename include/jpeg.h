@@ -15,7 +15,15 @@ void pb_jpeg_destroy(struct pb_jpeg *j);
 /* The reason for the last failure on this handle (TurboJPEG's own text), never NULL. */
 const char *pb_jpeg_error(const struct pb_jpeg *j);
 
-/* Reads the header only. PB_ERR_INPUT if it is not a JPEG we can decode. */
+/* The largest capture we decode: above every camera made (102 MP medium format), below what
+ * a hostile header can claim (65535 x 65535). A progressive JPEG is held whole in memory
+ * while it decodes, so this also bounds that memory. */
+#define PB_JPEG_MAX_PIXELS (120u * 1000u * 1000u)
+/* libjpeg's own memory cap for one decode (the progressive coefficient buffer). */
+#define PB_JPEG_MAX_MEMORY (512l * 1024 * 1024)
+
+/* Reads the header only. PB_ERR_INPUT if it is not a JPEG we can decode, or it is larger
+ * than PB_JPEG_MAX_PIXELS. */
 enum pb_status pb_jpeg_info(struct pb_jpeg *j, const unsigned char *data, size_t len, int *width,
 			    int *height);
 

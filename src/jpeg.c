@@ -94,6 +94,12 @@ pb_jpeg_info(struct pb_jpeg *j, const unsigned char *data, size_t len, int *widt
 	j->colorspace = colorspace;
 	if (*width <= 0 || *height <= 0)
 		return fail(j, h, "bad JPEG size");
+	if ((uint64_t)*width * (uint64_t)*height > PB_JPEG_MAX_PIXELS) {
+		snprintf(j->error, sizeof(j->error),
+			 "the JPEG is %dx%d, larger than any camera makes (limit %u MP)", *width,
+			 *height, PB_JPEG_MAX_PIXELS / 1000000u);
+		return PB_ERR_INPUT;
+	}
 	return PB_OK;
 }
 

@@ -47,6 +47,40 @@ mul255(uint32_t c, uint32_t a)
 	return (t + (t >> 8)) >> 8;
 }
 
+/*
+ * A hostile file can give a chunk a length of up to 2 GB; libpng allocates the claimed size
+ * for some chunks (sPLT, for one) before it finds the file is short, and its chunk size limit
+ * does not cover them all. The whole file is in memory, so a length that runs past its end is
+ * refused here, before libpng sees it.
+ */
+static enum pb_status
+check_chunks(const unsigned char *data, size_t len, char *why, size_t whylen)
+{
+	size_t at = 8;
+	while (len - at >= 8) {
+		uint32_t n = (uint32_t)data[at] << 24 | (uint32_t)data[at + 1] << 16 |
+			     (uint32_t)data[at + 2] << 8 | data[at + 3];
+		char type[5];
+		for (int i = 0; i < 4; i++) {
+			unsigned char c = data[at + 4 + i];
+			type[i] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? (char)c : '?';
+		}
+		type[4] = '\0';
+		size_t left = len - at >= 12 ? len - at - 12 : 0;
+		if (len - at < 12 || n > left) {
+			snprintf(why, whylen,
+				 "cannot decode PNG: chunk %s at byte %zu claims %u bytes, but only "
+				 "%zu are left in the file",
+				 type, at, (unsigned)n, left);
+			return PB_ERR_INPUT;
+		}
+		if (!memcmp(type, "IEND", 4))
+			break;
+		at += 12 + (size_t)n;
+	}
+	return PB_OK;
+}
+
 enum pb_status
 pb_png_decode(const unsigned char *data, size_t len, struct pb_image **out, int *has_alpha,
 	      char *why, size_t whylen)
@@ -64,6 +98,8 @@ pb_png_decode(const unsigned char *data, size_t len, struct pb_image **out, int 
 		snprintf(why, whylen, "not a PNG file");
 		return PB_ERR_INPUT;
 	}
+	if (check_chunks(data, len, why, whylen) != PB_OK)
+		return PB_ERR_INPUT;
 	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, error_fn, warning_fn);
 	if (png)
 		info = png_create_info_struct(png);
@@ -79,6 +115,9 @@ pb_png_decode(const unsigned char *data, size_t len, struct pb_image **out, int 
 		return PB_ERR_INPUT;
 	}
 	png_set_read_fn(png, &src, read_fn);
+	png_set_chunk_malloc_max(png, 8u << 20);
+	png_set_chunk_cache_max(png, 256);
+	png_set_user_limits(png, 32768, 32768);
 	png_read_info(png, info);
 	png_get_IHDR(png, info, &w, &h, &depth, &type, NULL, NULL, NULL);
 	*has_alpha = (type & PNG_COLOR_MASK_ALPHA) || png_get_valid(png, info, PNG_INFO_tRNS);

@@ -314,7 +314,15 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 	jpeg_create_decompress(&ci);
 	inited = 1;
 	jpeg_mem_src(&ci, data, (unsigned long)len);
+	ci.mem->max_memory_to_use = PB_JPEG_MAX_MEMORY;
 	jpeg_read_header(&ci, TRUE);
+	if ((uint64_t)ci.image_width * ci.image_height > PB_JPEG_MAX_PIXELS) {
+		snprintf(why, whylen, "the JPEG is %ux%u, larger than any camera makes (limit %u MP)",
+			 (unsigned)ci.image_width, (unsigned)ci.image_height,
+			 PB_JPEG_MAX_PIXELS / 1000000u);
+		st = PB_ERR_INPUT;
+		goto out;
+	}
 	if (ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK)
 		goto out; /* not handled: the general path converts inks */
 	/* the smallest n/8 whose crop still covers the slot */

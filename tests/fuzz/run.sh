@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs each libFuzzer target for SECONDS (default 10) from a seed corpus made here: a JPEG with
-# EXIF orientation, a progressive JPEG, a frame PNG and the shipped overlay.ini files. A crash
-# leaves its input in tests/artifacts/fuzz/ and fails. Ends with "N passed, N failed".
+# EXIF orientation, a progressive JPEG, a frame PNG and the shipped overlay.ini files, plus the
+# inputs that once failed (tests/fuzz/regress/). A crash, or one allocation over 512 MB (a
+# hostile length taken at its word), leaves its input in tests/artifacts/fuzz/ and fails. Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=${1:-10}
@@ -16,6 +17,9 @@ mkdir -p "$out" "$work/jpeg" "$work/png" "$work/overlay"
 /usr/bin/convert -size 64x48 xc:none -fill navy -draw 'rectangle 0,0 63,5' "$work/png/frame.png"
 /usr/bin/convert -size 32x32 gradient:gray "$work/png/grey.png"
 cp overlays/*/overlay.ini "$work/overlay/" 2>/dev/null
+for t in jpeg png overlay; do
+	[ -d tests/fuzz/regress/$t ] && cp tests/fuzz/regress/$t/* "$work/$t/"
+done
 for f in overlays/*/overlay.ini; do cp "$f" "$work/overlay/$(basename "$(dirname "$f")").ini"; done
 # ASan keeps freed memory in quarantine to catch use-after-free; frames are megabytes each, so
 # the default quarantine alone can pass the RSS limit. A smaller one still catches reuse soon.
@@ -24,7 +28,7 @@ passed=0
 failed=0
 for t in jpeg png overlay; do
 	echo "=== fuzz_$t for ${SECONDS_EACH}s"
-	if build/fuzz/fuzz_$t -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 \
+	if build/fuzz/fuzz_$t -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=512 \
 		-artifact_prefix="$out/$t-" -print_final_stats=1 "$work/$t" 2>"$work/log"; then
 		grep -E "stat::number_of_executed_units|cov:" "$work/log" | tail -2
 		passed=$((passed + 1))

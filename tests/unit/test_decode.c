@@ -1,6 +1,7 @@
 /* Captures as cameras and guests' files really are. Inputs tried: all 8 EXIF orientations
  * (little- and big-endian EXIF), a truncated EXIF block, CMYK (YCCK) JPEG, greyscale JPEG,
- * progressive JPEG, a 100 MP JPEG. */
+ * progressive JPEG, a 100 MP JPEG, and headers that claim 60000x60000 (baseline and
+ * progressive: a progressive one would need gigabytes held whole). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -221,6 +222,51 @@ test_100_megapixels(void **state)
 	free(b.data);
 }
 
+/* Rewrites the frame header (SOF0 or SOF2) to claim w x h. */
+static void
+claim_size(struct pb_blob *b, int w, int h)
+{
+	for (size_t i = 2; i + 9 < b->len; i++) {
+		unsigned char *m = (unsigned char *)b->data + i;
+		if (m[0] == 0xff && (m[1] == 0xc0 || m[1] == 0xc2)) {
+			m[5] = (unsigned char)(h >> 8);
+			m[6] = (unsigned char)h;
+			m[7] = (unsigned char)(w >> 8);
+			m[8] = (unsigned char)w;
+			return;
+		}
+	}
+	fail_msg("no frame header");
+}
+
+static void
+test_giant_header(void **state)
+{
+	enum { W = 64, H = 48 };
+	unsigned char rgb[W * H * 3];
+	struct pb_overlay ov = { .width = 1800, .height = 1200, .dpi = 300, .nslots = 1 };
+	struct pb_image *out = NULL;
+	struct pb_blob b;
+	char err[256];
+	int w, h;
+	(void)state;
+	ov.slots[0] = (struct pb_rect){ 0, 0, 1800, 1200 };
+	memset(rgb, 120, sizeof(rgb));
+	for (int progressive = 0; progressive < 2; progressive++) {
+		raw_jpeg(rgb, W, H, TJPF_RGB, TJSAMP_420, progressive ? TJFLAG_PROGRESSIVE : 0, &b);
+		claim_size(&b, 60000, 60000);
+		assert_int_equal(pb_jpeg_info(j, b.data, b.len, &w, &h), PB_ERR_INPUT);
+		assert_non_null(strstr(pb_jpeg_error(j), "60000x60000, larger than any camera"));
+		/* the streaming path (upright captures) refuses it too, before allocating */
+		assert_int_equal(pb_compose(j, &ov, &b, 1, 0, &out, err, sizeof(err)),
+				 PB_ERR_INPUT);
+		assert_null(out);
+		if (!strstr(err, "photo 1: the JPEG is 60000x60000, larger than any camera"))
+			fail_msg("compose said \"%s\"", err);
+		free(b.data);
+	}
+}
+
 int
 main(void)
 {
@@ -229,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_orientation_parser_is_careful),
 		cmocka_unit_test(test_cmyk_grey_progressive),
 		cmocka_unit_test(test_100_megapixels),
+		cmocka_unit_test(test_giant_header),
 	};
 	return cmocka_run_group_tests_name("decode", tests, setup, teardown);
 }

@@ -2,7 +2,8 @@
  * frame with no alpha channel, a frame that is not a PNG, a slot outside the canvas, a gap in
  * slot numbering, no slots, an unknown key, a bad number, a bad colour, a text box outside the
  * canvas, a missing font, paper of another shape, copies that do not divide the width, a
- * folder name with a slash. */
+ * folder name with a slash. Hostile frame.png bytes: a chunk whose length claims 1 GB, a file
+ * cut short inside its pixel data, a damaged checksum, an empty file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,9 @@
 #include <sys/stat.h>
 
 #include "helpers.h"
+#include "file.h"
 #include "overlay.h"
+#include "pngfile.h"
 
 static char err[4096];
 
@@ -165,6 +168,56 @@ test_bad_names(void **state)
 			 PB_ERR_CONFIG);
 }
 
+static void
+expect_png_error(const unsigned char *data, size_t len, const char *want)
+{
+	struct pb_image *img = (struct pb_image *)1;
+	int alpha = 0;
+	char why[256] = "";
+	assert_int_equal(pb_png_decode(data, len, &img, &alpha, why, sizeof(why)), PB_ERR_INPUT);
+	assert_null(img);
+	if (!strstr(why, want))
+		fail_msg("PNG error \"%s\" does not say \"%s\"", why, want);
+}
+
+static void
+test_hostile_png(void **state)
+{
+	char *dir = make_tmpdir(), path[4200];
+	unsigned char *png, *bad;
+	size_t len;
+	struct pb_image *img;
+	int alpha;
+	char why[256];
+	(void)state;
+	snprintf(path, sizeof(path), "%s/f.png", dir);
+	write_png(path, 64, 48, 1);
+	assert_int_equal(pb_file_read(path, 1 << 20, &png, &len), PB_OK);
+	assert_int_equal(pb_png_decode(png, len, &img, &alpha, why, sizeof(why)), PB_OK);
+	assert_int_equal(img->width, 64);
+	assert_true(alpha);
+	pb_image_destroy(img);
+
+	/* an sPLT chunk after IHDR that claims 0x3c000000 bytes: libpng would allocate them */
+	static const unsigned char splt[12] = { 0x3c, 0, 0, 0, 's', 'P', 'L', 'T', 0, 0, 0, 0 };
+	bad = malloc(len + sizeof(splt));
+	assert_non_null(bad);
+	memcpy(bad, png, 33); /* signature + IHDR */
+	memcpy(bad + 33, splt, sizeof(splt));
+	memcpy(bad + 33 + sizeof(splt), png + 33, len - 33);
+	expect_png_error(bad, len + sizeof(splt), "chunk sPLT at byte 33 claims 1006632960 bytes");
+	/* cut short inside the pixel data */
+	expect_png_error(png, len - 20, "cannot decode PNG");
+	/* a damaged checksum on IHDR */
+	memcpy(bad, png, len);
+	bad[29] ^= 0xff;
+	expect_png_error(bad, len, "cannot decode PNG");
+	expect_png_error(png, 0, "not a PNG file");
+	free(bad);
+	free(png);
+	rm_tree(dir);
+}
+
 int
 main(void)
 {
@@ -172,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_shipped_themes),
 		cmocka_unit_test(test_broken_themes),
 		cmocka_unit_test(test_bad_names),
+		cmocka_unit_test(test_hostile_png),
 	};
 	return cmocka_run_group_tests_name("overlay", tests, NULL, NULL);
 }
