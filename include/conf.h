@@ -14,7 +14,9 @@
 #define PB_DEFAULT_CONFIG "/etc/photobooth/photobooth.conf"
 
 enum pb_delivery { PB_DELIVERY_PRINT, PB_DELIVERY_SHARE, PB_DELIVERY_BOTH };
-enum pb_camera_backend { PB_CAMERA_SIM };
+enum pb_camera_backend { PB_CAMERA_SIM, PB_CAMERA_GPHOTO2 };
+enum pb_capture_target { PB_TARGET_RAM, PB_TARGET_CARD };
+enum pb_viewfinder { PB_VIEWFINDER_AUTO, PB_VIEWFINDER_ON, PB_VIEWFINDER_OFF };
 
 struct pb_config {
 	/* [kiosk] */
@@ -36,6 +38,13 @@ struct pb_config {
 	int window_height;
 	/* [camera] */
 	int camera_backend; /* enum pb_camera_backend */
+	char *camera_model;   /* "" autodetects */
+	char *camera_port;    /* "" autodetects */
+	int capture_target;   /* enum pb_capture_target */
+	int viewfinder;       /* enum pb_viewfinder */
+	char *camera_settings; /* "name=value, name=value" */
+	int capture_retries;
+	int liveview_restart_minutes;
 	int sim_width;
 	int sim_height;
 	int sim_preview_width;
@@ -61,6 +70,15 @@ enum pb_status pb_config_load(struct pb_config *cfg, const char *path, char *err
 
 /* Writes the documented default configuration: every key, its default, one line of help. */
 void pb_config_write_default(FILE *f);
+
+/* Calls fn for each "name=value" in a camera settings list (comma-separated, spaces around
+ * names and values ignored). Returns 0, or -1 with the reason in why at the first malformed
+ * entry (fn is then not called for it). */
+int pb_config_each_setting(const char *list, void (*fn)(void *ctx, const char *name,
+							 const char *value),
+			   void *ctx, char *why, size_t whylen);
+
+const char *pb_camera_backend_name(int backend);
 
 /* The names of enum values, for status output ("print", "share", "both"). */
 const char *pb_delivery_name(int delivery);

@@ -9,7 +9,13 @@
 #include "json.h"
 #include "mem.h"
 
-enum type { T_STR, T_INT, T_ENUM };
+enum type {
+	T_STR,      /* a string that must not be empty */
+	T_OPTSTR,   /* a string that may be empty */
+	T_SETTINGS, /* camera settings: "name=value, name=value", may be empty */
+	T_INT,
+	T_ENUM,
+};
 
 struct key {
 	const char *section;
@@ -23,7 +29,9 @@ struct key {
 };
 
 static const char *const delivery_names[] = { "print", "share", "both", NULL };
-static const char *const backend_names[] = { "sim", NULL };
+static const char *const backend_names[] = { "sim", "gphoto2", NULL };
+static const char *const target_names[] = { "ram", "card", NULL };
+static const char *const viewfinder_names[] = { "auto", "on", "off", NULL };
 const char *const pb_languages[] = { "en", "ko", NULL };
 
 #define OFF(f) offsetof(struct pb_config, f)
@@ -63,7 +71,21 @@ static const struct key keys[] = {
 	  "Window height with --windowed." },
 
 	{ "camera", "backend", T_ENUM, OFF(camera_backend), "sim", 0, 0, backend_names,
-	  "Camera backend: sim (the built-in simulated camera)." },
+	  "Camera backend: gphoto2 (a DSLR over USB) or sim (the built-in simulated camera)." },
+	{ "camera", "model", T_OPTSTR, OFF(camera_model), "", 0, 0, NULL,
+	  "gphoto2: the camera model as libgphoto2 names it (gphoto2 --auto-detect); empty finds it." },
+	{ "camera", "port", T_OPTSTR, OFF(camera_port), "", 0, 0, NULL,
+	  "gphoto2: the port, such as usb:001,004; empty takes the first camera found." },
+	{ "camera", "capture_target", T_ENUM, OFF(capture_target), "ram", 0, 0, target_names,
+	  "gphoto2: ram (each photo is deleted from the camera once downloaded) or card (kept)." },
+	{ "camera", "viewfinder", T_ENUM, OFF(viewfinder), "auto", 0, 0, viewfinder_names,
+	  "gphoto2: set the camera's viewfinder widget on or off at connect; auto leaves it." },
+	{ "camera", "settings", T_SETTINGS, OFF(camera_settings), "", 0, 0, NULL,
+	  "gphoto2: camera settings applied at every connect, e.g. iso=400, whitebalance=Daylight." },
+	{ "camera", "capture_retries", T_INT, OFF(capture_retries), "2", 0, 10, NULL,
+	  "gphoto2: retries when the camera is busy or cannot focus, before the error screen." },
+	{ "camera", "liveview_restart_minutes", T_INT, OFF(liveview_restart_minutes), "25", 1, 29,
+	  NULL, "gphoto2: restart live view this often; cameras stop it after about 30 minutes." },
 	{ "camera", "sim_width", T_INT, OFF(sim_width), "6000", 320, 12000, NULL,
 	  "Simulated camera: capture width in pixels." },
 	{ "camera", "sim_height", T_INT, OFF(sim_height), "4000", 240, 12000, NULL,
@@ -125,6 +147,18 @@ static int
 set_value(struct pb_config *cfg, const struct key *k, const char *v, struct pb_buf *why)
 {
 	switch (k->type) {
+	case T_SETTINGS: {
+		char reason[200];
+		if (pb_config_each_setting(v, NULL, NULL, reason, sizeof(reason)) < 0) {
+			pb_buf_printf(why, "[%s] %s: %s", k->section, k->name, reason);
+			return -1;
+		}
+	}
+		/* fall through */
+	case T_OPTSTR:
+		free(*str_field(cfg, k));
+		*str_field(cfg, k) = pb_xstrdup(v);
+		return 0;
 	case T_STR:
 		if (!*v) {
 			pb_buf_printf(why, "[%s] %s must not be empty", k->section, k->name);
@@ -187,7 +221,8 @@ void
 pb_config_fini(struct pb_config *cfg)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type == T_STR) {
+		if (keys[i].type == T_STR || keys[i].type == T_OPTSTR ||
+		    keys[i].type == T_SETTINGS) {
 			free(*str_field(cfg, &keys[i]));
 			*str_field(cfg, &keys[i]) = NULL;
 		}
@@ -265,4 +300,59 @@ pb_delivery_name(int delivery)
 	if (delivery < 0 || delivery > PB_DELIVERY_BOTH)
 		return "unknown";
 	return delivery_names[delivery];
+}
+
+int
+pb_config_each_setting(const char *list, void (*fn)(void *ctx, const char *name,
+						     const char *value),
+		       void *ctx, char *why, size_t whylen)
+{
+	const char *p = list ? list : "";
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char item[256], *eq, *name, *value;
+		if (n >= sizeof(item)) {
+			snprintf(why, whylen, "'%.40s...' is longer than %zu characters", p,
+				 sizeof(item) - 1);
+			return -1;
+		}
+		memcpy(item, p, n);
+		item[n] = '\0';
+		p = end ? end + 1 : p + n;
+		eq = strchr(item, '=');
+		name = item;
+		while (*name == ' ' || *name == '\t')
+			name++;
+		if (!eq) {
+			if (!*name && !end)
+				break; /* a trailing comma */
+			snprintf(why, whylen, "'%s' is not name=value", name);
+			return -1;
+		}
+		*eq = '\0';
+		value = eq + 1;
+		for (char *t = eq; t > name && (t[-1] == ' ' || t[-1] == '\t'); t--)
+			t[-1] = '\0';
+		while (*value == ' ' || *value == '\t')
+			value++;
+		for (char *t = value + strlen(value); t > value && (t[-1] == ' ' || t[-1] == '\t');
+		     t--)
+			t[-1] = '\0';
+		if (!*name || !*value) {
+			snprintf(why, whylen, "'%s=%s' needs both a name and a value", name, value);
+			return -1;
+		}
+		if (fn)
+			fn(ctx, name, value);
+	}
+	return 0;
+}
+
+const char *
+pb_camera_backend_name(int backend)
+{
+	return backend >= 0 && backend < (int)(sizeof(backend_names) / sizeof(*backend_names)) - 1
+		       ? backend_names[backend]
+		       : "unknown";
 }

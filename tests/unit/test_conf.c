@@ -151,11 +151,76 @@ test_bad_values(void **state)
 	assert_error_at(2, "must be one of en, ko");
 	pb_config_fini(&cfg);
 	assert_int_equal(load(&cfg, "[camera]\nbackend = webcam\n"), PB_ERR_CONFIG);
-	assert_error_at(2, "must be one of sim");
+	assert_error_at(2, "must be one of sim, gphoto2");
 	pb_config_fini(&cfg);
 	assert_int_equal(load(&cfg, "[storage]\ndata_dir =\n"), PB_ERR_CONFIG);
 	assert_error_at(2, "must not be empty");
 	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[camera]\ncapture_target = sdcard\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "must be one of ram, card");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[camera]\nsettings = iso=400, whitebalance\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "[camera] settings: 'whitebalance' is not name=value");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[camera]\nsettings = iso=\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "needs both a name and a value");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[camera]\n\nsettings = =5\n"), PB_ERR_CONFIG);
+	assert_error_at(3, "needs both a name and a value");
+	pb_config_fini(&cfg);
+}
+
+struct pairs {
+	int n;
+	char text[256];
+};
+
+static void
+collect(void *ctx, const char *name, const char *value)
+{
+	struct pairs *p = ctx;
+	size_t used = strlen(p->text);
+	snprintf(p->text + used, sizeof(p->text) - used, "[%s|%s]", name, value);
+	p->n++;
+}
+
+static void
+test_camera_settings(void **state)
+{
+	struct pb_config cfg;
+	struct pairs p = { 0 };
+	char why[200];
+	(void)state;
+	assert_int_equal(load(&cfg, "[camera]\nbackend = gphoto2\nmodel = Nikon DSC D750\n"
+				    "port = usb:001,004\ncapture_target = card\nviewfinder = on\n"
+				    "settings = iso=400 ,  whitebalance = Daylight,f-number=f/5.6,\n"),
+			 PB_OK);
+	assert_int_equal(cfg.camera_backend, PB_CAMERA_GPHOTO2);
+	assert_string_equal(cfg.camera_model, "Nikon DSC D750");
+	assert_string_equal(cfg.camera_port, "usb:001,004");
+	assert_int_equal(cfg.capture_target, PB_TARGET_CARD);
+	assert_int_equal(cfg.viewfinder, PB_VIEWFINDER_ON);
+	assert_int_equal(pb_config_each_setting(cfg.camera_settings, collect, &p, why, sizeof(why)),
+			 0);
+	assert_int_equal(p.n, 3);
+	assert_string_equal(p.text, "[iso|400][whitebalance|Daylight][f-number|f/5.6]");
+	pb_config_fini(&cfg);
+	/* the defaults: autodetect, RAM, viewfinder left alone, nothing to set */
+	pb_config_init(&cfg);
+	assert_string_equal(cfg.camera_model, "");
+	assert_string_equal(cfg.camera_port, "");
+	assert_int_equal(cfg.capture_target, PB_TARGET_RAM);
+	assert_int_equal(cfg.viewfinder, PB_VIEWFINDER_AUTO);
+	assert_int_equal(cfg.capture_retries, 2);
+	p.n = 0;
+	assert_int_equal(pb_config_each_setting(cfg.camera_settings, collect, &p, why, sizeof(why)),
+			 0);
+	assert_int_equal(p.n, 0);
+	pb_config_fini(&cfg);
+	/* an empty item in the middle is an error, not silently skipped */
+	assert_int_equal(pb_config_each_setting("a=1,,b=2", NULL, NULL, why, sizeof(why)), -1);
+	assert_string_equal(pb_camera_backend_name(PB_CAMERA_GPHOTO2), "gphoto2");
+	assert_string_equal(pb_camera_backend_name(7), "unknown");
 }
 
 static void
@@ -220,6 +285,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_camera_settings),
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_unknown_section),
