@@ -15,28 +15,72 @@
 
 struct pb_camera_ops {
 	const char *name;
-	/* Connects. why gets the reason on failure. */
+	/* Connects. why gets the reason on failure: PB_ERR_NODEV when no camera is there, any
+	 * other status when one is there but cannot be used (held by another program, ...). */
 	enum pb_status (*open)(void *impl, char *why, size_t whylen);
-	/* One live-view JPEG frame (malloc'd, caller frees); may block up to one frame time. */
-	enum pb_status (*preview)(void *impl, struct pb_blob *frame);
-	/* Takes a photo and gives back its JPEG bytes (malloc'd, caller frees). */
+	/* One live-view JPEG frame (malloc'd, caller frees); may block up to one frame time.
+	 * PB_ERR_CONFIG when the camera has no live view. */
+	enum pb_status (*preview)(void *impl, struct pb_blob *frame, char *why, size_t whylen);
+	/* Ends live view, so the next preview starts it afresh (cameras stop it on their own
+	 * after about 30 minutes). Optional. */
+	void (*stop_preview)(void *impl);
+	/* Takes a photo and gives back its JPEG bytes (malloc'd, caller frees). PB_ERR_BUSY for
+	 * a failure worth retrying at once (camera busy, could not focus). */
 	enum pb_status (*capture)(void *impl, struct pb_blob *photo, char *why, size_t whylen);
+	/* Keeps an idle connection awake and notices a camera that went away, for cameras
+	 * without live view. Blocks at most about 20 ms. Optional. */
+	enum pb_status (*keepalive)(void *impl, char *why, size_t whylen);
 	void (*close)(void *impl);
 	void (*destroy)(void *impl);
 };
 
 enum pb_camera_state {
-	PB_CAM_CONNECTING, /* not yet tried */
+	PB_CAM_CONNECTING,   /* not yet found since start-up */
 	PB_CAM_CONNECTED,
-	PB_CAM_ABSENT,     /* not there; the thread keeps trying */
+	PB_CAM_RECONNECTING, /* was connected, went away; the thread keeps trying */
+	PB_CAM_ABSENT,       /* never found since start-up; the thread keeps trying */
+	PB_CAM_ERROR,        /* there, but cannot be used (see the reason); keeps trying */
 };
+
+struct pb_camera_options {
+	int capture_retries;         /* extra tries for PB_ERR_BUSY captures */
+	uint32_t retry_delay_ms;     /* between them */
+	uint32_t liveview_restart_ms; /* stop_preview after this long in live view; 0 never */
+};
+
+/* What status output and the screen show about the camera. */
+struct pb_camera_health {
+	enum pb_camera_state state;
+	char reason[200];       /* the last problem, with the library's own words; may be "" */
+	double fps;             /* live-view frames per second, measured */
+	int live_view;          /* 1 streaming, 0 the camera has none, -1 not known yet */
+	int64_t shutter_lag_ms; /* last capture request to the shutter call; -1 none yet */
+	int64_t capture_ms;     /* how long the last capture call took; -1 none yet */
+	unsigned captures, failures, retries, reconnects, liveview_restarts;
+};
+
+/* Reconnect pacing: a pure calculation over the caller's clock. */
+struct pb_backoff {
+	uint32_t min_ms, max_ms; /* first delay, longest delay */
+	uint32_t delay_ms;       /* the delay after the next failure */
+	uint64_t next_ms;        /* no attempt before this */
+	unsigned failures;       /* in a row */
+};
+void pb_backoff_init(struct pb_backoff *b, uint32_t min_ms, uint32_t max_ms);
+/* Records a failed attempt at now and returns the time of the next one: min_ms after the
+ * first failure, doubling up to max_ms. */
+uint64_t pb_backoff_fail(struct pb_backoff *b, uint64_t now);
+/* A success: the next failure starts again from min_ms, and an attempt is due at once. */
+void pb_backoff_reset(struct pb_backoff *b);
+/* Milliseconds until the next attempt is due (0: now). */
+uint64_t pb_backoff_wait(const struct pb_backoff *b, uint64_t now);
 
 struct pb_camera_result {
 	uint32_t session, job;
 	int slot;
 	enum pb_status status;
 	struct pb_blob photo; /* owned by the result when status is PB_OK */
-	char why[160];
+	char why[200];
 };
 
 /* Called on the camera thread; takes ownership of res (free it with
@@ -45,13 +89,15 @@ typedef void (*pb_camera_post_fn)(void *ctx, struct pb_camera_result *res);
 
 struct pb_camera;
 
-/* Starts the camera thread with a backend; the camera owns impl from now on. NULL if the
- * thread cannot start. */
+/* Starts the camera thread with a backend; the camera owns impl from now on. opts may be
+ * NULL for defaults. NULL if the thread cannot start. */
 struct pb_camera *pb_camera_create(const struct pb_camera_ops *ops, void *impl,
-				   pb_camera_post_fn post, void *ctx);
+				   const struct pb_camera_options *opts, pb_camera_post_fn post,
+				   void *ctx);
 
 /* Asks for a photo; the answer comes through post with the same session, job and slot.
- * Never blocks. A request made while one is pending replaces it. Any thread. */
+ * Never blocks. A request made while one is pending replaces it. Any thread. The time of
+ * this call is the start of the shutter lag that health reports. */
 void pb_camera_request_capture(struct pb_camera *cam, uint32_t session, uint32_t job, int slot);
 
 /* If a frame newer than *seq is there, moves it to *frame (caller frees frame->data), updates
@@ -62,6 +108,7 @@ int pb_camera_take_frame(struct pb_camera *cam, struct pb_blob *frame, uint64_t 
  * Any thread. */
 enum pb_camera_state pb_camera_state(struct pb_camera *cam, char *why, size_t whylen,
 				     double *fps);
+void pb_camera_health(struct pb_camera *cam, struct pb_camera_health *h);
 const char *pb_camera_state_name(enum pb_camera_state st);
 
 /* Stops and joins the thread, closes and destroys the backend. NULL is fine. */
@@ -75,7 +122,8 @@ struct pb_camera_sim_config {
 	int width, height;   /* capture size */
 	int preview_width;   /* live-view width; height follows the aspect */
 	int fps;
-	int fail_every;      /* every Nth capture fails; 0 never */
+	int fail_every;      /* every Nth capture fails (PB_ERR_IO); 0 never */
+	int busy_every;      /* every Nth capture attempt is busy (PB_ERR_BUSY); 0 never */
 	int corrupt_every;   /* every Nth capture is a truncated JPEG; 0 never */
 	int latency_ms;      /* extra time per capture */
 	int disconnect_every; /* every Nth capture unplugs the camera; 0 never */
@@ -86,5 +134,18 @@ void *pb_camera_sim_create(const struct pb_camera_sim_config *cfg);
 
 /* Renders the simulated scene at time t_ms into img (any size; same picture at every size). */
 void pb_camera_sim_scene(struct pb_image *img, uint64_t t_ms);
+
+
+/* The libgphoto2 backend: one session kept open on the camera thread. */
+struct pb_camera_gphoto2_config {
+	const char *model, *port; /* "" or NULL: the first camera found */
+	int capture_target;       /* enum pb_capture_target */
+	int viewfinder;           /* enum pb_viewfinder */
+	const char *settings;     /* "name=value, ..." applied at every connect */
+};
+extern const struct pb_camera_ops pb_camera_gphoto2_ops;
+/* Copies what it needs from cfg. NULL if libgphoto2 cannot start (its camera drivers are
+ * missing); the reason is logged. */
+void *pb_camera_gphoto2_create(const struct pb_camera_gphoto2_config *cfg);
 
 #endif

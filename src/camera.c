@@ -11,11 +11,17 @@
 #include "log.h"
 #include "mem.h"
 
-#define REOPEN_MS 1000
+/* A camera that went away is tried again after 250 ms, then 0.5, 1 and every 2 s: back in
+ * live view well within 5 s of being plugged in, without hammering the USB bus meanwhile. */
+#define BACKOFF_MIN_MS 250
+#define BACKOFF_MAX_MS 2000
+#define KEEPALIVE_MS 250
+#define FPS_LOG_MS (10 * 60 * 1000)
 
 struct pb_camera {
 	const struct pb_camera_ops *ops;
 	void *impl;
+	struct pb_camera_options opts;
 	pb_camera_post_fn post;
 	void *ctx;
 	pthread_t thread;
@@ -26,13 +32,19 @@ struct pb_camera {
 	int want_capture;
 	uint32_t req_session, req_job;
 	int req_slot;
+	uint64_t req_ms;
 	/* live view: latest frame wins */
 	struct pb_blob frame;
 	uint64_t frame_seq;
-	/* health */
-	enum pb_camera_state state;
-	char why[160];
-	double fps;
+	/* health, under lock */
+	struct pb_camera_health health;
+	int ever_connected;
+	/* camera thread only */
+	int open;
+	struct pb_backoff backoff;
+	uint64_t lv_since;   /* when live view (re)started; 0 not streaming */
+	uint64_t next_keepalive;
+	uint64_t fps_logged; /* when the rate was last logged */
 };
 
 const char *
@@ -43,10 +55,46 @@ pb_camera_state_name(enum pb_camera_state st)
 		return "connecting";
 	case PB_CAM_CONNECTED:
 		return "connected";
+	case PB_CAM_RECONNECTING:
+		return "reconnecting";
 	case PB_CAM_ABSENT:
 		return "absent";
+	case PB_CAM_ERROR:
+		return "error";
 	}
 	return "unknown";
+}
+
+void
+pb_backoff_init(struct pb_backoff *b, uint32_t min_ms, uint32_t max_ms)
+{
+	memset(b, 0, sizeof(*b));
+	b->min_ms = min_ms;
+	b->max_ms = max_ms < min_ms ? min_ms : max_ms;
+	b->delay_ms = min_ms;
+}
+
+uint64_t
+pb_backoff_fail(struct pb_backoff *b, uint64_t now)
+{
+	b->failures++;
+	b->next_ms = now + b->delay_ms;
+	b->delay_ms = b->delay_ms > b->max_ms / 2 ? b->max_ms : b->delay_ms * 2;
+	return b->next_ms;
+}
+
+void
+pb_backoff_reset(struct pb_backoff *b)
+{
+	b->failures = 0;
+	b->delay_ms = b->min_ms;
+	b->next_ms = 0;
+}
+
+uint64_t
+pb_backoff_wait(const struct pb_backoff *b, uint64_t now)
+{
+	return b->next_ms > now ? b->next_ms - now : 0;
 }
 
 void
@@ -62,24 +110,33 @@ static void
 set_state(struct pb_camera *cam, enum pb_camera_state st, const char *why)
 {
 	pthread_mutex_lock(&cam->lock);
-	if (cam->state != st)
+	struct pb_camera_health *h = &cam->health;
+	if (h->state != st || (why && *why && strcmp(h->reason, why)))
 		pb_log(st == PB_CAM_CONNECTED ? PB_LOG_NOTICE : PB_LOG_WARNING, "camera %s: %s%s%s",
 		       cam->ops->name, pb_camera_state_name(st), why && *why ? ": " : "",
 		       why ? why : "");
-	cam->state = st;
-	snprintf(cam->why, sizeof(cam->why), "%s", why ? why : "");
-	if (st != PB_CAM_CONNECTED)
-		cam->fps = 0;
+	if (st == PB_CAM_CONNECTED) {
+		if (cam->ever_connected && h->state != PB_CAM_CONNECTED)
+			h->reconnects++;
+		cam->ever_connected = 1;
+	}
+	h->state = st;
+	if (why)
+		snprintf(h->reason, sizeof(h->reason), "%s", why);
+	if (st != PB_CAM_CONNECTED) {
+		h->fps = 0;
+		h->live_view = -1;
+	}
 	pthread_mutex_unlock(&cam->lock);
 }
 
 /* Waits until ms pass, a capture is requested or the camera stops. Called with lock held. */
 static void
-wait_locked(struct pb_camera *cam, int ms)
+wait_locked(struct pb_camera *cam, uint64_t ms)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
+	ts.tv_sec += (time_t)(ms / 1000);
 	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (ts.tv_nsec >= 1000000000L) {
 		ts.tv_sec++;
@@ -91,45 +148,158 @@ wait_locked(struct pb_camera *cam, int ms)
 }
 
 static void
-do_capture(struct pb_camera *cam, int *open)
+nap(struct pb_camera *cam, uint64_t ms)
+{
+	pthread_mutex_lock(&cam->lock);
+	wait_locked(cam, ms);
+	pthread_mutex_unlock(&cam->lock);
+}
+
+/* The camera went away or is wedged: close it; the loop reopens it with backoff. */
+static void
+lose(struct pb_camera *cam, const char *why)
+{
+	if (cam->open)
+		cam->ops->close(cam->impl);
+	cam->open = 0;
+	cam->lv_since = 0;
+	pb_backoff_fail(&cam->backoff, pb_now_ms());
+	set_state(cam, cam->ever_connected ? PB_CAM_RECONNECTING : PB_CAM_ABSENT, why);
+}
+
+static void
+try_open(struct pb_camera *cam)
+{
+	char why[200] = "";
+	enum pb_status st = cam->ops->open(cam->impl, why, sizeof(why));
+
+	if (st == PB_OK) {
+		cam->open = 1;
+		pb_backoff_reset(&cam->backoff);
+		cam->next_keepalive = 0;
+		cam->fps_logged = 0;
+		set_state(cam, PB_CAM_CONNECTED, "");
+		return;
+	}
+	pb_backoff_fail(&cam->backoff, pb_now_ms());
+	if (st == PB_ERR_NODEV)
+		set_state(cam, cam->ever_connected ? PB_CAM_RECONNECTING : PB_CAM_ABSENT, why);
+	else
+		set_state(cam, PB_CAM_ERROR, why);
+}
+
+static void
+do_capture(struct pb_camera *cam)
 {
 	struct pb_camera_result *res = pb_xcalloc(1, sizeof(*res));
-	uint64_t t0;
+	uint64_t req_ms, t0 = 0;
+	int tries = 0;
 
 	pthread_mutex_lock(&cam->lock);
 	res->session = cam->req_session;
 	res->job = cam->req_job;
 	res->slot = cam->req_slot;
+	req_ms = cam->req_ms;
 	cam->want_capture = 0;
 	pthread_mutex_unlock(&cam->lock);
 
-	if (!*open) {
+	if (!cam->open) {
+		pthread_mutex_lock(&cam->lock);
 		res->status = PB_ERR_NODEV;
-		snprintf(res->why, sizeof(res->why), "camera not connected");
-	} else {
+		snprintf(res->why, sizeof(res->why), "camera not connected%s%.170s",
+			 cam->health.reason[0] ? ": " : "", cam->health.reason);
+		cam->health.failures++;
+		pthread_mutex_unlock(&cam->lock);
+		cam->post(cam->ctx, res);
+		return;
+	}
+	for (;;) {
+		res->why[0] = '\0';
 		t0 = pb_now_ms();
-		res->status = cam->ops->capture(cam->impl, &res->photo, res->why, sizeof(res->why));
-		if (res->status == PB_OK)
-			pb_info("capture: %zu bytes in %llu ms", res->photo.len,
-				(unsigned long long)(pb_now_ms() - t0));
-		else
-			pb_warn("capture failed (%s): %s", pb_status_str(res->status), res->why);
-		if (res->status == PB_ERR_NODEV) {
-			cam->ops->close(cam->impl);
-			*open = 0;
-			set_state(cam, PB_CAM_ABSENT, res->why);
+		if (!tries) {
+			pthread_mutex_lock(&cam->lock);
+			cam->health.shutter_lag_ms = (int64_t)(t0 - req_ms);
+			pthread_mutex_unlock(&cam->lock);
+			pb_info("capture: countdown end to shutter call %llu ms",
+				(unsigned long long)(t0 - req_ms));
 		}
+		res->status = cam->ops->capture(cam->impl, &res->photo, res->why, sizeof(res->why));
+		if (res->status != PB_ERR_BUSY || tries >= cam->opts.capture_retries)
+			break;
+		tries++;
+		pb_warn("capture: %s; retry %d of %d", res->why, tries, cam->opts.capture_retries);
+		pthread_mutex_lock(&cam->lock);
+		cam->health.retries++;
+		pthread_mutex_unlock(&cam->lock);
+		struct timespec ts = { (time_t)(cam->opts.retry_delay_ms / 1000),
+				       (long)(cam->opts.retry_delay_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	pthread_mutex_lock(&cam->lock);
+	cam->health.capture_ms = (int64_t)(pb_now_ms() - t0);
+	if (res->status == PB_OK)
+		cam->health.captures++;
+	else
+		cam->health.failures++;
+	pthread_mutex_unlock(&cam->lock);
+	if (res->status == PB_OK) {
+		pb_info("capture: %zu bytes, shutter call to photo in hand %llu ms", res->photo.len,
+			(unsigned long long)(pb_now_ms() - t0));
+	} else {
+		pb_warn("capture failed (%s): %s", pb_status_str(res->status), res->why);
+		/* A fresh session is the cure for a wedged one; a busy camera just said so. */
+		if (res->status != PB_ERR_BUSY && res->status != PB_ERR_INPUT)
+			lose(cam, res->why);
 	}
 	cam->post(cam->ctx, res);
+}
+
+static void
+store_frame(struct pb_camera *cam, struct pb_blob f, uint64_t now, unsigned *frames,
+	    uint64_t *window)
+{
+	pthread_mutex_lock(&cam->lock);
+	free(cam->frame.data); /* nobody took the last one: it is stale now */
+	cam->frame = f;
+	cam->frame_seq++;
+	cam->health.live_view = 1;
+	(*frames)++;
+	if (now - *window >= 1000) {
+		cam->health.fps = *frames * 1000.0 / (double)(now - *window);
+		*frames = 0;
+		*window = now;
+		if (!cam->fps_logged || now - cam->fps_logged >= FPS_LOG_MS) {
+			pb_info("camera %s: live view %.1f fps", cam->ops->name, cam->health.fps);
+			cam->fps_logged = now;
+		}
+	}
+	pthread_mutex_unlock(&cam->lock);
+}
+
+/* No live view: keep the connection awake and notice an unplug. */
+static void
+idle(struct pb_camera *cam)
+{
+	uint64_t now = pb_now_ms();
+	char why[200] = "";
+
+	if (cam->ops->keepalive && now >= cam->next_keepalive) {
+		cam->next_keepalive = now + KEEPALIVE_MS;
+		enum pb_status st = cam->ops->keepalive(cam->impl, why, sizeof(why));
+		if (st == PB_ERR_NODEV || st == PB_ERR_IO) {
+			lose(cam, why);
+			return;
+		}
+	}
+	nap(cam, 100);
 }
 
 static void *
 loop(void *arg)
 {
 	struct pb_camera *cam = arg;
-	int open = 0, frames = 0;
+	unsigned frames = 0;
 	uint64_t window = pb_now_ms();
-	char why[160];
 
 	for (;;) {
 		pthread_mutex_lock(&cam->lock);
@@ -137,73 +307,85 @@ loop(void *arg)
 		pthread_mutex_unlock(&cam->lock);
 		if (stop)
 			break;
-		if (!open) {
-			/* Try to connect before answering a capture, so a guest who is quicker than
-			 * the camera's start-up is not told it is missing. */
-			why[0] = '\0';
-			if (cam->ops->open(cam->impl, why, sizeof(why)) == PB_OK) {
-				open = 1;
-				set_state(cam, PB_CAM_CONNECTED, "");
+		if (!cam->open) {
+			uint64_t wait = pb_backoff_wait(&cam->backoff, pb_now_ms());
+			/* A guest quicker than the reconnect gets one more try before an answer,
+			 * so a camera just plugged back in is not reported missing. */
+			if (wait && !want) {
+				nap(cam, wait);
+				continue;
+			}
+			try_open(cam);
+			if (cam->open) {
 				frames = 0;
 				window = pb_now_ms();
-				continue;
+			} else if (want) {
+				do_capture(cam); /* answers at once: the camera is not there */
 			}
-			set_state(cam, PB_CAM_ABSENT, why);
-			if (want) {
-				do_capture(cam, &open); /* answers at once: the camera is gone */
-				continue;
-			}
-			pthread_mutex_lock(&cam->lock);
-			wait_locked(cam, REOPEN_MS);
-			pthread_mutex_unlock(&cam->lock);
 			continue;
 		}
 		if (want) {
-			do_capture(cam, &open);
+			do_capture(cam);
 			continue;
 		}
-		struct pb_blob f = { 0 };
-		enum pb_status st = cam->ops->preview(cam->impl, &f);
-		if (st == PB_OK) {
+		uint64_t now = pb_now_ms();
+		if (cam->lv_since && cam->opts.liveview_restart_ms && cam->ops->stop_preview &&
+		    now - cam->lv_since >= cam->opts.liveview_restart_ms) {
+			pb_info("camera %s: restarting live view after %llu s", cam->ops->name,
+				(unsigned long long)((now - cam->lv_since) / 1000));
+			cam->ops->stop_preview(cam->impl);
+			cam->lv_since = 0;
 			pthread_mutex_lock(&cam->lock);
-			free(cam->frame.data); /* nobody took the last one: it is stale now */
-			cam->frame = f;
-			cam->frame_seq++;
-			frames++;
-			uint64_t now = pb_now_ms();
-			if (now - window >= 1000) {
-				cam->fps = frames * 1000.0 / (double)(now - window);
-				frames = 0;
-				window = now;
-			}
-			pthread_mutex_unlock(&cam->lock);
-		} else if (st == PB_ERR_NODEV) {
-			cam->ops->close(cam->impl);
-			open = 0;
-			set_state(cam, PB_CAM_ABSENT, "live view stopped: camera gone");
-		} else {
-			/* A backend without live view, or a passing error: do not spin. */
-			pthread_mutex_lock(&cam->lock);
-			wait_locked(cam, 100);
+			cam->health.liveview_restarts++;
 			pthread_mutex_unlock(&cam->lock);
 		}
+		struct pb_blob f = { 0 };
+		char why[200] = "";
+		enum pb_status st = cam->ops->preview(cam->impl, &f, why, sizeof(why));
+		if (st == PB_OK) {
+			if (!cam->lv_since)
+				cam->lv_since = pb_now_ms();
+			store_frame(cam, f, pb_now_ms(), &frames, &window);
+		} else if (st == PB_ERR_CONFIG) {
+			pthread_mutex_lock(&cam->lock);
+			if (cam->health.live_view != 0)
+				pb_notice("camera %s: no live view (%s); showing the photo guide",
+					  cam->ops->name, why);
+			cam->health.live_view = 0;
+			pthread_mutex_unlock(&cam->lock);
+			idle(cam);
+		} else if (st == PB_ERR_NODEV || st == PB_ERR_IO) {
+			free(f.data);
+			lose(cam, why[0] ? why : "live view stopped: camera gone");
+		} else {
+			/* a passing error (busy, timeout): do not spin */
+			free(f.data);
+			nap(cam, 100);
+		}
 	}
-	if (open)
+	if (cam->open)
 		cam->ops->close(cam->impl);
 	return NULL;
 }
 
 struct pb_camera *
-pb_camera_create(const struct pb_camera_ops *ops, void *impl, pb_camera_post_fn post, void *ctx)
+pb_camera_create(const struct pb_camera_ops *ops, void *impl,
+		 const struct pb_camera_options *opts, pb_camera_post_fn post, void *ctx)
 {
 	struct pb_camera *cam = pb_xcalloc(1, sizeof(*cam));
 	int rc;
 
 	cam->ops = ops;
 	cam->impl = impl;
+	cam->opts = opts ? *opts
+			 : (struct pb_camera_options){ .capture_retries = 2, .retry_delay_ms = 300 };
 	cam->post = post;
 	cam->ctx = ctx;
-	cam->state = PB_CAM_CONNECTING;
+	cam->health.state = PB_CAM_CONNECTING;
+	cam->health.live_view = -1;
+	cam->health.shutter_lag_ms = -1;
+	cam->health.capture_ms = -1;
+	pb_backoff_init(&cam->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	pthread_mutex_init(&cam->lock, NULL);
 	pthread_cond_init(&cam->wake, NULL);
 	rc = pthread_create(&cam->thread, NULL, loop, cam);
@@ -227,6 +409,7 @@ pb_camera_request_capture(struct pb_camera *cam, uint32_t session, uint32_t job,
 	cam->req_session = session;
 	cam->req_job = job;
 	cam->req_slot = slot;
+	cam->req_ms = pb_now_ms();
 	pthread_cond_signal(&cam->wake);
 	pthread_mutex_unlock(&cam->lock);
 }
@@ -246,18 +429,24 @@ pb_camera_take_frame(struct pb_camera *cam, struct pb_blob *frame, uint64_t *seq
 	return got;
 }
 
+void
+pb_camera_health(struct pb_camera *cam, struct pb_camera_health *h)
+{
+	pthread_mutex_lock(&cam->lock);
+	*h = cam->health;
+	pthread_mutex_unlock(&cam->lock);
+}
+
 enum pb_camera_state
 pb_camera_state(struct pb_camera *cam, char *why, size_t whylen, double *fps)
 {
-	enum pb_camera_state st;
-	pthread_mutex_lock(&cam->lock);
-	st = cam->state;
+	struct pb_camera_health h;
+	pb_camera_health(cam, &h);
 	if (why)
-		snprintf(why, whylen, "%s", cam->why);
+		snprintf(why, whylen, "%s", h.reason);
 	if (fps)
-		*fps = cam->fps;
-	pthread_mutex_unlock(&cam->lock);
-	return st;
+		*fps = h.fps;
+	return h.state;
 }
 
 void

@@ -19,6 +19,7 @@ struct sim {
 	uint64_t next_frame_ms;
 	uint64_t unplugged_until;
 	unsigned captures;
+	unsigned attempts; /* with busy ones */
 };
 
 static uint32_t
@@ -121,13 +122,15 @@ sleep_until(uint64_t when)
 }
 
 static enum pb_status
-sim_preview(void *impl, struct pb_blob *frame)
+sim_preview(void *impl, struct pb_blob *frame, char *why, size_t whylen)
 {
 	struct sim *s = impl;
 	enum pb_status st;
 
-	if (pb_now_ms() < s->unplugged_until)
+	if (pb_now_ms() < s->unplugged_until) {
+		snprintf(why, whylen, "simulated camera unplugged");
 		return PB_ERR_NODEV;
+	}
 	sleep_until(s->next_frame_ms);
 	s->next_frame_ms += 1000u / (unsigned)s->cfg.fps;
 	if (s->next_frame_ms < pb_now_ms())
@@ -143,7 +146,13 @@ sim_capture(void *impl, struct pb_blob *photo, char *why, size_t whylen)
 	struct sim *s = impl;
 	struct pb_image *img;
 	enum pb_status st;
-	unsigned n = ++s->captures;
+	unsigned n;
+
+	if (s->cfg.busy_every && ++s->attempts % (unsigned)s->cfg.busy_every == 0) {
+		snprintf(why, whylen, "simulated camera busy (attempt %u)", s->attempts);
+		return PB_ERR_BUSY;
+	}
+	n = ++s->captures;
 
 	if (pb_now_ms() < s->unplugged_until) {
 		snprintf(why, whylen, "simulated camera unplugged");
@@ -158,7 +167,7 @@ sim_capture(void *impl, struct pb_blob *photo, char *why, size_t whylen)
 		sleep_until(pb_now_ms() + (uint64_t)s->cfg.latency_ms);
 	if (s->cfg.fail_every && n % (unsigned)s->cfg.fail_every == 0) {
 		snprintf(why, whylen, "simulated capture failure (capture %u)", n);
-		return PB_ERR_BUSY;
+		return PB_ERR_IO;
 	}
 	st = pb_image_create(s->cfg.width, s->cfg.height, 0xff000000u, &img);
 	if (st) {
