@@ -10,7 +10,7 @@ DESTDIR ?=
 
 include config.mk
 
-PKGS = sdl2 SDL2_ttf libturbojpeg libjpeg pixman-1 inih libpng
+PKGS = sdl2 SDL2_ttf libturbojpeg libjpeg pixman-1 inih libpng libgphoto2
 VERSION = $(shell cat VERSION)
 
 # Evaluated when used, so the sub-make after scripts/deps.sh sees freshly installed packages.
@@ -25,14 +25,14 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
 CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
-	camera camera_sim worker control
+	camera camera_sim camera_gphoto2 worker control
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render display_sdl booth screens
 
 CORE_OBJ = $(CORE:%=build/obj/%.o)
 UI_OBJ = $(UI:%=build/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
-	test_session test_camera test_control test_layout test_golden
+	test_session test_camera test_gphoto2 test_control test_layout test_golden
 UNIT_BIN = $(UNIT_TESTS:%=build/tests/%)
 LANGS = ko
 MO = $(LANGS:%=build/locale/%/LC_MESSAGES/photobooth.mo)
@@ -64,6 +64,11 @@ build/photobooth: build/obj/main.o $(UI_OBJ) build/libpb.a
 build/photoboothctl: build/obj/photoboothctl.o build/libpb.a
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ build/obj/photoboothctl.o build/libpb.a $(LIBS)
+
+# The unplug/replug driver for tests/e2e/gphoto2.sh (run under valgrind there).
+build/vcam_cycles: tests/vcam/cycles.c build/libpb.a
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< build/libpb.a $(ALL_LDFLAGS) $(LIBS)
 
 build/locale/%/LC_MESSAGES/photobooth.mo: po/%.po
 	@mkdir -p $(@D)
@@ -101,7 +106,7 @@ run:
 
 check:
 	scripts/deps.sh check
-	$(MAKE) all units fuzzers
+	$(MAKE) all units fuzzers build/vcam_cycles
 	tests/run.sh
 
 build/bench/liveview: tests/bench/liveview.c $(UI_OBJ) build/libpb.a

@@ -5,6 +5,7 @@
 
 #include <SDL.h>
 #include <stdint.h>
+#include "camera.h"
 #include "image.h"
 #include "kiosk.h"
 #include "layout.h"
@@ -18,7 +19,7 @@ struct pb_view {
 	int slot, slots;        /* slot being shot (0-based) and how many */
 	int retakes_left;
 	const char *language;   /* current language code */
-	int camera_connected;
+	enum pb_camera_state camera;
 	int capture_width, capture_height; /* the camera's photo size, for the photo-area guide */
 	const struct pb_overlay *overlay;
 };
@@ -30,7 +31,8 @@ struct pb_render *pb_render_create(SDL_Renderer *r, const char *font, float dpi,
 				   size_t whylen);
 void pb_render_destroy(struct pb_render *rd);
 
-/* Decodes a live-view JPEG into the live texture. The last good frame stays on error. */
+/* Decodes a live-view JPEG into the live texture. The last good frame stays on error.
+ * jpeg NULL forgets the frame: the screen shows the photo guide on a plain background. */
 enum pb_status pb_render_live_frame(struct pb_render *rd, const unsigned char *jpeg, size_t len);
 
 /* The composed photo shown on review and deliver; NULL forgets it (the next guest must never

@@ -10,6 +10,7 @@
 #include "display.h"
 #include "file.h"
 #include "i18n.h"
+#include "jpeg.h"
 #include "kiosk.h"
 #include "log.h"
 #include "mem.h"
@@ -41,6 +42,8 @@ struct booth {
 	uint64_t started_ms;
 	uint64_t capture_ms;     /* when the last shot was requested */
 	int64_t last_capture_to_review_ms;
+	int capture_w, capture_h; /* the size of the camera's photos, once one is seen */
+	enum pb_camera_state camera_state; /* as last drawn */
 	char last_session[48];
 	int quit;
 };
@@ -255,6 +258,16 @@ feed(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job)
 static void
 on_capture(struct booth *b, struct pb_camera_result *res)
 {
+	if (res->status == PB_OK) {
+		/* the photo-area guide follows the real camera's aspect */
+		struct pb_jpeg *j = pb_jpeg_create();
+		int w, h;
+		if (j && pb_jpeg_info(j, res->photo.data, res->photo.len, &w, &h) == PB_OK) {
+			b->capture_w = w;
+			b->capture_h = h;
+		}
+		pb_jpeg_destroy(j);
+	}
 	b->incoming = res->photo; /* kept only if the kiosk says STORE */
 	res->photo = (struct pb_blob){ 0 };
 	feed(b, res->status == PB_OK ? PB_EV_CAPTURED : PB_EV_CAPTURE_FAILED, res->session,
@@ -293,9 +306,7 @@ camera_post(void *ctx, struct pb_camera_result *res)
 static void
 status_json(struct booth *b, struct pb_buf *out)
 {
-	char why[160];
-	double fps = 0;
-	enum pb_camera_state cs = pb_camera_state(b->camera, why, sizeof(why), &fps);
+	struct pb_camera_health ch;
 	const struct pb_kiosk_counters *c = &b->kiosk.counters;
 	int w = 0, h = 0;
 
@@ -310,11 +321,20 @@ status_json(struct booth *b, struct pb_buf *out)
 	pb_json_str(out, "overlay", b->overlay->name);
 	pb_json_str(out, "delivery", pb_delivery_name(b->cfg->delivery));
 	pb_json_str(out, "language", b->language);
+	pb_camera_health(b->camera, &ch);
 	pb_json_open(out, "camera");
-	pb_json_str(out, "backend", "sim");
-	pb_json_str(out, "state", pb_camera_state_name(cs));
-	pb_json_int(out, "fps", (int64_t)(fps + 0.5));
-	pb_json_str(out, "reason", why);
+	pb_json_str(out, "backend", pb_camera_backend_name(b->cfg->camera_backend));
+	pb_json_str(out, "state", pb_camera_state_name(ch.state));
+	pb_json_str(out, "reason", ch.reason);
+	pb_json_int(out, "fps", (int64_t)(ch.fps + 0.5));
+	pb_json_str(out, "live_view", ch.live_view < 0 ? "unknown" : ch.live_view ? "yes" : "no");
+	pb_json_int(out, "shutter_lag_ms", ch.shutter_lag_ms);
+	pb_json_int(out, "capture_ms", ch.capture_ms);
+	pb_json_int(out, "captures", ch.captures);
+	pb_json_int(out, "failures", ch.failures);
+	pb_json_int(out, "retries", ch.retries);
+	pb_json_int(out, "reconnects", ch.reconnects);
+	pb_json_int(out, "liveview_restarts", ch.liveview_restarts);
 	pb_json_close(out);
 	pb_json_open(out, "counters");
 	pb_json_int(out, "sessions", c->sessions);
@@ -458,9 +478,9 @@ draw(struct booth *b, uint64_t now)
 		.slots = b->kiosk.cfg.slots,
 		.retakes_left = pb_kiosk_retakes_left(&b->kiosk),
 		.language = b->language,
-		.camera_connected = pb_camera_state(b->camera, NULL, 0, NULL) == PB_CAM_CONNECTED,
-		.capture_width = b->cfg->sim_width,
-		.capture_height = b->cfg->sim_height,
+		.camera = b->camera_state,
+		.capture_width = b->capture_w,
+		.capture_height = b->capture_h,
 		.overlay = b->overlay,
 	};
 	int w, h;
@@ -487,6 +507,29 @@ static struct pb_camera *
 start_camera(struct booth *b)
 {
 	const struct pb_config *c = b->cfg;
+	struct pb_camera_options co = {
+		.capture_retries = c->capture_retries,
+		.retry_delay_ms = 300,
+		.liveview_restart_ms = (uint32_t)c->liveview_restart_minutes * 60000u,
+	};
+	if (c->camera_backend == PB_CAMERA_GPHOTO2) {
+		struct pb_camera_gphoto2_config gc = {
+			.model = c->camera_model,
+			.port = c->camera_port,
+			.capture_target = c->capture_target,
+			.viewfinder = c->viewfinder,
+			.settings = c->camera_settings,
+		};
+		void *impl = pb_camera_gphoto2_create(&gc);
+		if (!impl)
+			return NULL;
+		/* the common DSLR shape until the first photo tells */
+		b->capture_w = 3;
+		b->capture_h = 2;
+		return pb_camera_create(&pb_camera_gphoto2_ops, impl, &co, camera_post, b);
+	}
+	b->capture_w = c->sim_width;
+	b->capture_h = c->sim_height;
 	struct pb_camera_sim_config sc = {
 		.width = c->sim_width,
 		.height = c->sim_height,
@@ -501,7 +544,7 @@ start_camera(struct booth *b)
 	void *impl = pb_camera_sim_create(&sc);
 	if (!impl)
 		return NULL;
-	return pb_camera_create(&pb_camera_sim_ops, impl, camera_post, b);
+	return pb_camera_create(&pb_camera_sim_ops, impl, &co, camera_post, b);
 }
 
 /* Frees results still queued as SDL events after the threads have stopped. */
@@ -573,9 +616,9 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 	if (pb_control_open(cfg->socket, &b.control) != PB_OK)
 		goto out;
 
-	pb_notice("photobooth %s ready: theme %s (%d photo%s), delivery %s, camera sim",
+	pb_notice("photobooth %s ready: theme %s (%d photo%s), delivery %s, camera %s",
 		  PB_VERSION, b.overlay->name, b.overlay->nslots, b.overlay->nslots > 1 ? "s" : "",
-		  pb_delivery_name(cfg->delivery));
+		  pb_delivery_name(cfg->delivery), pb_camera_backend_name(cfg->camera_backend));
 	uint64_t next_draw = 0;
 	while (!b.quit) {
 		uint64_t now = pb_now_ms();
@@ -589,6 +632,13 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 		now = pb_now_ms();
 		pb_control_poll(b.control, now, on_control, &b);
 		feed(&b, PB_EV_TICK, 0, 0);
+		enum pb_camera_state cs = pb_camera_state(b.camera, NULL, 0, NULL);
+		if (cs != b.camera_state) {
+			/* a frozen picture of a camera that is gone would be a lie */
+			if (cs != PB_CAM_CONNECTED)
+				pb_render_live_frame(b.render, NULL, 0);
+			b.camera_state = cs;
+		}
 		struct pb_blob frame;
 		if (pb_camera_take_frame(b.camera, &frame, &b.frame_seq)) {
 			pb_render_live_frame(b.render, frame.data, frame.len);

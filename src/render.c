@@ -73,8 +73,13 @@ pb_render_live_frame(struct pb_render *rd, const unsigned char *jpeg, size_t len
 {
 	int w, h, pitch;
 	void *pixels;
-	enum pb_status st = pb_jpeg_info(rd->jpeg, jpeg, len, &w, &h);
+	enum pb_status st;
 
+	if (!jpeg) {
+		rd->have_live = 0;
+		return PB_OK;
+	}
+	st = pb_jpeg_info(rd->jpeg, jpeg, len, &w, &h);
 	if (st)
 		return st;
 	if (!rd->live || w != rd->live_w || h != rd->live_h) {
@@ -280,6 +285,33 @@ spinner(struct pb_render *rd, int x, int y, int radius, uint64_t t)
 	}
 }
 
+/* What a guest needs to know about the camera, in a few words; staff get the details from
+ * photoboothctl status and the log. */
+static const char *
+camera_words(const struct pb_view *v)
+{
+	switch (v->camera) {
+	case PB_CAM_CONNECTED:
+		return NULL;
+	case PB_CAM_RECONNECTING:
+		return _("Camera is reconnecting…");
+	case PB_CAM_ERROR:
+		return _("The camera needs our staff. Please ask them.");
+	case PB_CAM_CONNECTING:
+	case PB_CAM_ABSENT:
+		break;
+	}
+	return _("Camera is getting ready…");
+}
+
+static void
+camera_note(struct pb_render *rd, const struct pb_view *v)
+{
+	const char *words = camera_words(v);
+	if (words)
+		pill(rd, rd->layout.body, words);
+}
+
 static void
 draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
@@ -297,8 +329,7 @@ draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	cta.h += 2 * grow;
 	button(rd, cta, _("Touch to start"), 1);
 	pill(rd, l->button[PB_BTN_LANGUAGE], !strcmp(v->language, "ko") ? "English" : "한국어");
-	if (!v->camera_connected)
-		pill(rd, l->body, _("Camera is getting ready…"));
+	camera_note(rd, v);
 }
 
 static void
@@ -315,8 +346,11 @@ draw_countdown(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	circle(rd->r, w / 2, h / 2, radius, SHADE);
 	text(rd, num, (struct pb_rect){ w / 2 - radius, h / 2 - radius * 8 / 10, 2 * radius, radius * 16 / 10 },
 	     radius * 3 / 2, WHITE);
-	pill(rd, (struct pb_rect){ l->body.x + l->body.w / 6, l->body.y, l->body.w * 2 / 3, l->body.h },
-	     _("Look at the camera and smile!"));
+	if (v->camera == PB_CAM_CONNECTED)
+		pill(rd, (struct pb_rect){ l->body.x + l->body.w / 6, l->body.y, l->body.w * 2 / 3, l->body.h },
+		     _("Look at the camera and smile!"));
+	else
+		camera_note(rd, v);
 }
 
 static void
@@ -411,11 +445,11 @@ static void
 draw_error(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
 	const struct pb_layout *l = &rd->layout;
-	(void)v;
+	const char *words = camera_words(v);
 	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	text(rd, _("Let's try that again"), l->title, l->title_px, WHITE);
-	text(rd, _("Something went wrong with that photo. It wasn't you!"), l->body, l->body_px,
-	     MUTED);
+	text(rd, words ? words : _("Something went wrong with that photo. It wasn't you!"), l->body,
+	     l->body_px, MUTED);
 	button(rd, l->button[PB_BTN_RETRY], _("Try again"), 1);
 }
 

@@ -96,7 +96,7 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 			.slots = ov->nslots,
 			.retakes_left = 1,
 			.language = lang,
-			.camera_connected = 1,
+			.camera = PB_CAM_CONNECTED,
 			.capture_width = cfg->sim_width,
 			.capture_height = cfg->sim_height,
 			.overlay = ov,
