@@ -139,11 +139,20 @@ b = json.load(sys.stdin)["buttons"].get(sys.argv[1])
 print("" if b is None else "%d %d" % (b[0] + b[2] // 2, b[1] + b[3] // 2))' "$1")
 	[ -n "$r" ] || { echo "no '$1' button on screen $(json screen)"; return 1; }
 	# shellcheck disable=SC2086
-	xdotool mousemove --sync $r click 1
+	tap_at $r
 }
 
-# tap_at X Y
-tap_at() { xdotool mousemove --sync "$1" "$2" click 1; }
+# tap_at X Y. mousemove --sync waits for the pointer to move, which it never does when it is
+# already there (the same button twice): then only click.
+tap_at() {
+	local at
+	at=$(xdotool getmouselocation --shell | sed -n 's/^[XY]=//p' | tr '\n' ' ')
+	if [ "$at" = "$1 $2 " ]; then
+		xdotool click 1
+	else
+		xdotool mousemove --sync "$1" "$2" click 1
+	fi
+}
 
 # image_size FILE: prints WxH
 image_size() { identify -format '%wx%h' "$1"; }
