@@ -71,12 +71,18 @@ wait_state(struct pb_camera *cam, enum pb_camera_state want)
 	return 0;
 }
 
-static struct pb_camera *
-start(struct sink *s, struct pb_camera_sim_config cfg)
+static void
+sink_init(struct sink *s)
 {
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	s->res = NULL;
+}
+
+static struct pb_camera *
+start(struct sink *s, struct pb_camera_sim_config cfg)
+{
+	sink_init(s);
 	return pb_camera_create(&pb_camera_sim_ops, pb_camera_sim_create(&cfg), NULL, sink_post, s);
 }
 
@@ -216,9 +222,7 @@ test_busy_is_retried(void **state)
 	(void)state;
 	/* every other attempt is busy: each capture succeeds on its retry */
 	cfg.busy_every = 2;
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.cond, NULL);
-	s.res = NULL;
+	sink_init(&s);
 	cam = pb_camera_create(&pb_camera_sim_ops, pb_camera_sim_create(&cfg), &opts, sink_post,
 			       &s);
 	for (int i = 1; i <= 3; i++) {
@@ -234,9 +238,7 @@ test_busy_is_retried(void **state)
 
 	/* always busy: N retries, then the error, and the camera stays connected */
 	cfg.busy_every = 1;
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.cond, NULL);
-	s.res = NULL;
+	sink_init(&s);
 	cam = pb_camera_create(&pb_camera_sim_ops, pb_camera_sim_create(&cfg), &opts, sink_post,
 			       &s);
 	pb_camera_request_capture(cam, 1, 1, 0);
@@ -373,9 +375,7 @@ test_no_live_view_keepalive_finds_it_gone(void **state)
 	struct pb_camera *cam;
 	(void)state;
 	pthread_mutex_init(&c.lock, NULL);
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.cond, NULL);
-	s.res = NULL;
+	sink_init(&s);
 	cam = pb_camera_create(&script_ops, &c, NULL, sink_post, &s);
 	assert_true(wait_state(cam, PB_CAM_CONNECTED));
 	/* the third keepalive finds it gone; two reopens fail; the fourth open works */
@@ -401,9 +401,7 @@ test_live_view_is_restarted(void **state)
 	struct pb_camera *cam;
 	(void)state;
 	pthread_mutex_init(&c.lock, NULL);
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.cond, NULL);
-	s.res = NULL;
+	sink_init(&s);
 	cam = pb_camera_create(&script_ops, &c, &opts, sink_post, &s);
 	assert_true(script_count(&c, &c.stops, 3));
 	pb_camera_health(cam, &h);
