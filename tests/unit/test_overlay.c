@@ -216,6 +216,7 @@ test_hostile_png(void **state)
 	free(bad);
 	free(png);
 	rm_tree(dir);
+	free(dir);
 }
 
 int
