@@ -45,6 +45,7 @@ struct pb_camera {
 	uint64_t lv_since;   /* when live view (re)started; 0 not streaming */
 	uint64_t next_keepalive;
 	uint64_t fps_logged; /* when the rate was last logged */
+	int preview_errors;  /* in a row */
 };
 
 const char *
@@ -342,6 +343,10 @@ loop(void *arg)
 		struct pb_blob f = { 0 };
 		char why[200] = "";
 		enum pb_status st = cam->ops->preview(cam->impl, &f, why, sizeof(why));
+		if (st != PB_OK && st != PB_ERR_CONFIG)
+			cam->preview_errors++;
+		else
+			cam->preview_errors = 0;
 		if (st == PB_OK) {
 			if (!cam->lv_since)
 				cam->lv_since = pb_now_ms();
@@ -354,8 +359,11 @@ loop(void *arg)
 			cam->health.live_view = 0;
 			pthread_mutex_unlock(&cam->lock);
 			idle(cam);
-		} else if (st == PB_ERR_NODEV || st == PB_ERR_IO) {
+		} else if (st == PB_ERR_NODEV || (st == PB_ERR_IO && cam->preview_errors >= 3)) {
+			/* gone, or a plain error three frames running: a fresh session. A single
+			 * one is common enough on real cameras (autofocus, a busy moment). */
 			free(f.data);
+			cam->preview_errors = 0;
 			lose(cam, why[0] ? why : "live view stopped: camera gone");
 		} else {
 			/* a passing error (busy, timeout): do not spin */

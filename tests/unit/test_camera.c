@@ -260,6 +260,7 @@ struct script {
 	int opens, open_fail_from, open_fail_count; /* opens numbered from 1 */
 	int keepalives, keepalive_fail_at;
 	int stops, closes, destroyed;
+	int frames, frame_fail_from, frame_fail_count; /* frames numbered from 1 */
 };
 
 static enum pb_status
@@ -284,6 +285,14 @@ sc_preview(void *impl, struct pb_blob *frame, char *why, size_t whylen)
 	if (!c->has_preview) {
 		snprintf(why, whylen, "scripted: no live view");
 		return PB_ERR_CONFIG;
+	}
+	pthread_mutex_lock(&c->lock);
+	int n = ++c->frames;
+	pthread_mutex_unlock(&c->lock);
+	if (c->frame_fail_count && n >= c->frame_fail_from &&
+	    n < c->frame_fail_from + c->frame_fail_count) {
+		snprintf(why, whylen, "scripted: live view error (frame %d)", n);
+		return PB_ERR_IO;
 	}
 	frame->data = malloc(4);
 	memcpy(frame->data, "\xff\xd8\xff\xd9", 4);
@@ -413,6 +422,37 @@ test_live_view_is_restarted(void **state)
 }
 
 static void
+test_live_view_errors(void **state)
+{
+	struct pb_camera_health h;
+	struct sink s;
+	struct pb_camera *cam;
+	(void)state;
+	/* two bad frames in a row: passing trouble, the session stays */
+	struct script c = { .has_preview = 1, .frame_fail_from = 5, .frame_fail_count = 2 };
+	pthread_mutex_init(&c.lock, NULL);
+	sink_init(&s);
+	cam = pb_camera_create(&script_ops, &c, NULL, sink_post, &s);
+	assert_true(script_count(&c, &c.frames, 30));
+	pb_camera_health(cam, &h);
+	assert_int_equal(c.opens, 1);
+	assert_int_equal(h.reconnects, 0);
+	stop(&s, cam);
+	pthread_mutex_destroy(&c.lock);
+	/* three in a row: a fresh session */
+	struct script d = { .has_preview = 1, .frame_fail_from = 5, .frame_fail_count = 3 };
+	pthread_mutex_init(&d.lock, NULL);
+	sink_init(&s);
+	cam = pb_camera_create(&script_ops, &d, NULL, sink_post, &s);
+	assert_true(script_count(&d, &d.opens, 2));
+	assert_true(wait_state(cam, PB_CAM_CONNECTED));
+	pb_camera_health(cam, &h);
+	assert_int_equal(h.reconnects, 1);
+	stop(&s, cam);
+	pthread_mutex_destroy(&d.lock);
+}
+
+static void
 test_backoff(void **state)
 {
 	struct pb_backoff b;
@@ -466,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_busy_is_retried),
 		cmocka_unit_test(test_no_live_view_keepalive_finds_it_gone),
 		cmocka_unit_test(test_live_view_is_restarted),
+		cmocka_unit_test(test_live_view_errors),
 		cmocka_unit_test(test_backoff),
 	};
 	return cmocka_run_group_tests_name("camera", tests, NULL, NULL);
