@@ -109,7 +109,7 @@ check:
 	$(MAKE) all units fuzzers build/vcam_cycles
 	tests/run.sh
 
-build/bench/liveview: tests/bench/liveview.c $(UI_OBJ) build/libpb.a
+build/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) build/libpb.a
 	@mkdir -p build/bench
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_OBJ) build/libpb.a $(ALL_LDFLAGS) $(LIBS)
 
@@ -141,7 +141,7 @@ fuzz:
 	$(MAKE) fuzzers
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-build/bench/resample: tests/bench/resample.c build/libpb.a
+build/bench/resample: tests/bench/resample.c tests/bench/bench.h build/libpb.a
 	@mkdir -p build/bench
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< build/libpb.a $(ALL_LDFLAGS) $(LIBS)
 

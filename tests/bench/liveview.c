@@ -7,6 +7,7 @@
 #include <time.h>
 #include <turbojpeg.h>
 
+#include "bench.h"
 #include "camera.h"
 #include "display.h"
 #include "jpeg.h"
@@ -14,28 +15,6 @@
 
 #define FRAMES 16
 #define RUNS 400
-
-static double
-now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(double), cmp);
-	return v[n / 2];
-}
 
 int
 main(int argc, char **argv)

@@ -5,24 +5,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench.h"
 #include "camera.h"
 #include "compose.h"
 #include "stream.h"
-
-static double
-now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 int
 main(void)
@@ -44,9 +30,7 @@ main(void)
 		ours[i] = t1 - t0;
 		pix[i] = t2 - t1;
 	}
-	qsort(ours, RUNS, sizeof(double), cmp);
-	qsort(pix, RUNS, sizeof(double), cmp);
-	printf("%.1f %.1f\n", ours[RUNS / 2], pix[RUNS / 2]);
+	printf("%.1f %.1f\n", median(ours, RUNS), median(pix, RUNS));
 	pb_image_destroy(src);
 	pb_image_destroy(dst);
 	return 0;
