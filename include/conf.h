@@ -17,6 +17,8 @@ enum pb_delivery { PB_DELIVERY_PRINT, PB_DELIVERY_SHARE, PB_DELIVERY_BOTH };
 enum pb_camera_backend { PB_CAMERA_SIM, PB_CAMERA_GPHOTO2 };
 enum pb_capture_target { PB_TARGET_RAM, PB_TARGET_CARD };
 enum pb_viewfinder { PB_VIEWFINDER_AUTO, PB_VIEWFINDER_ON, PB_VIEWFINDER_OFF };
+enum pb_print_quality { PB_QUALITY_DRAFT, PB_QUALITY_NORMAL, PB_QUALITY_HIGH };
+enum pb_print_scaling { PB_SCALING_FILL, PB_SCALING_FIT };
 
 struct pb_config {
 	/* [kiosk] */
@@ -54,6 +56,16 @@ struct pb_config {
 	int sim_latency_ms;
 	int sim_disconnect_every;
 	int sim_disconnect_ms;
+	/* [print] */
+	char *printer;        /* "" for CUPS' default */
+	int max_copies;
+	char *media;
+	int print_quality;    /* enum pb_print_quality */
+	int print_scaling;    /* enum pb_print_scaling */
+	int borderless;       /* 0 no, 1 yes */
+	char *print_options;  /* "name=value, name=value" */
+	int seconds_per_print;
+	int paper_warn;
 	/* [storage] */
 	char *data_dir;
 	/* [control] */

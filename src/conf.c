@@ -32,6 +32,9 @@ static const char *const delivery_names[] = { "print", "share", "both", NULL };
 static const char *const backend_names[] = { "sim", "gphoto2", NULL };
 static const char *const target_names[] = { "ram", "card", NULL };
 static const char *const viewfinder_names[] = { "auto", "on", "off", NULL };
+static const char *const quality_names[] = { "draft", "normal", "high", NULL };
+static const char *const scaling_names[] = { "fill", "fit", NULL };
+static const char *const yes_no[] = { "no", "yes", NULL };
 const char *const pb_languages[] = { "en", "ko", NULL };
 
 #define OFF(f) offsetof(struct pb_config, f)
@@ -105,8 +108,27 @@ static const struct key keys[] = {
 	{ "camera", "sim_disconnect_ms", T_INT, OFF(sim_disconnect_ms), "3000", 0, 600000, NULL,
 	  "Simulated camera: how long it stays unplugged." },
 
+	{ "print", "printer", T_OPTSTR, OFF(printer), "", 0, 0, NULL,
+	  "CUPS queue to print to (lpstat -p lists them); empty uses CUPS' default printer." },
+	{ "print", "max_copies", T_INT, OFF(max_copies), "2", 1, 4, NULL,
+	  "Prints a guest may ask for, per session: the Deliver screen offers 1 up to this." },
+	{ "print", "media", T_STR, OFF(media), "na_index-4x6_4x6in", 0, 0, NULL,
+	  "Paper size, as a PWG media name (na_index-4x6_4x6in is 4x6 inch photo paper)." },
+	{ "print", "quality", T_ENUM, OFF(print_quality), "high", 0, 0, quality_names,
+	  "IPP print-quality: draft, normal or high." },
+	{ "print", "scaling", T_ENUM, OFF(print_scaling), "fill", 0, 0, scaling_names,
+	  "fill: the photo covers the page (edges may be cropped); fit: all of it, maybe with margins." },
+	{ "print", "borderless", T_ENUM, OFF(borderless), "yes", 0, 0, yes_no,
+	  "yes: ask the driver for the borderless version of the paper size." },
+	{ "print", "options", T_SETTINGS, OFF(print_options), "", 0, 0, NULL,
+	  "More CUPS options for every print, e.g. ColorModel=RGB, StpLaminate=Glossy." },
+	{ "print", "seconds_per_print", T_INT, OFF(seconds_per_print), "15", 1, 600, NULL,
+	  "Time one print takes, for the queue estimate until the booth has timed a real one." },
+	{ "print", "paper_warn", T_INT, OFF(paper_warn), "20", 0, 10000, NULL,
+	  "Warn staff when this few prints are left (staff set the count when loading paper)." },
+
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
-	  "Where sessions are kept: data_dir/sessions/<id>/." },
+	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },
 
 	{ "control", "socket", T_STR, OFF(socket), "/run/photobooth/control.sock", 0, 0, NULL,
 	  "Unix socket for photoboothctl (created with mode 0660)." },

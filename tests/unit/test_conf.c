@@ -134,6 +134,31 @@ test_out_of_range(void **state)
 	assert_int_equal(load(&cfg, "[camera]\nsim_width = 99999999999999999999\n"), PB_ERR_CONFIG);
 	assert_error_at(2, "not a whole number");
 	pb_config_fini(&cfg);
+	/* print floods: a guest never gets more than 4 buttons' worth */
+	assert_int_equal(load(&cfg, "[print]\nmax_copies = 10\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "[print] max_copies = 10: out of range 1..4");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[print]\nmax_copies = 0\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "out of range 1..4");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[print]\nmax_copies = -3\nquality = best\nborderless = maybe\n"
+				    "options = ColorModel\n"),
+			 PB_ERR_CONFIG);
+	assert_error_at(2, "out of range 1..4");
+	assert_error_at(3, "must be one of draft, normal, high");
+	assert_error_at(4, "must be one of no, yes");
+	assert_error_at(5, "'ColorModel' is not name=value");
+	pb_config_fini(&cfg);
+	assert_int_equal(load(&cfg, "[print]\nprinter = dnp\nmax_copies = 4\nquality = draft\n"
+				    "scaling = fit\nborderless = no\noptions = StpLaminate=Glossy\n"),
+			 PB_OK);
+	assert_string_equal(cfg.printer, "dnp");
+	assert_int_equal(cfg.max_copies, 4);
+	assert_int_equal(cfg.print_quality, PB_QUALITY_DRAFT);
+	assert_int_equal(cfg.print_scaling, PB_SCALING_FIT);
+	assert_int_equal(cfg.borderless, 0);
+	assert_string_equal(cfg.print_options, "StpLaminate=Glossy");
+	pb_config_fini(&cfg);
 }
 
 static void
