@@ -14,8 +14,9 @@ PKGS = sdl2 SDL2_ttf libturbojpeg libjpeg pixman-1 inih libpng libgphoto2
 VERSION = $(shell cat VERSION)
 
 # Evaluated when used, so the sub-make after scripts/deps.sh sees freshly installed packages.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+# Debian 12's libcups2-dev ships no cups.pc, only cups-config.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(shell cups-config --libs)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Wshadow -Werror -Iinclude $(PKG_CFLAGS) \
 	-DPB_VERSION='"$(VERSION)"' -DPB_DATADIR='"$(DATADIR)"' -DPB_LOCALEDIR='"$(LOCALEDIR)"' \
@@ -25,14 +26,14 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
 CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
-	camera camera_sim camera_gphoto2 worker control
+	camera camera_sim camera_gphoto2 worker control spool print
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render display_sdl booth screens
 
 CORE_OBJ = $(CORE:%=build/obj/%.o)
 UI_OBJ = $(UI:%=build/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
-	test_session test_camera test_gphoto2 test_control test_layout test_golden
+	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool
 UNIT_BIN = $(UNIT_TESTS:%=build/tests/%)
 LANGS = ko
 MO = $(LANGS:%=build/locale/%/LC_MESSAGES/photobooth.mo)
@@ -117,7 +118,7 @@ build/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) build
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = fuzz_jpeg fuzz_png fuzz_overlay
-FUZZ_CORE = $(filter-out camera camera_sim worker control kiosk session offline,$(CORE))
+FUZZ_CORE = $(filter-out camera camera_sim worker control kiosk session offline spool print,$(CORE))
 FUZZ_OBJ = $(FUZZ_CORE:%=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: src/%.c build/flags

@@ -4,10 +4,11 @@
 set -eu
 
 build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev libjpeg62-turbo-dev
-	libpixman-1-dev libinih-dev libpng-dev libgphoto2-dev fonts-nanum"
+	libpixman-1-dev libinih-dev libpng-dev libgphoto2-dev libcups2-dev fonts-nanum"
 run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclang-rt-14-dev
-	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev"
+	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev cups-daemon cups-client cups-filters
+	printer-driver-cups-pdf poppler-utils"
 bench="$build libjpeg-turbo-progs mate-backgrounds imagemagick time xvfb xauth python3"
 
 case "${1:-}" in

@@ -1,0 +1,98 @@
+/* print.h - printing through CUPS (libcups, no lp process) on a thread of its own.
+ *
+ * The main thread hands over prints with pb_print_submit and never waits on CUPS. The print
+ * thread spools each copy durably (spool.h) before CUPS sees it, submits the spool in order,
+ * follows every job over IPP to completion, and watches the queue's printer-state and
+ * printer-state-reasons once a second. Jobs CUPS loses (cupsd restarted with its spool gone,
+ * the queue deleted, a job aborted) are sent again; jobs staff cancel in CUPS are not. When
+ * the kiosk starts, the spool is reconciled with CUPS' job list by job-name, so a print that
+ * reached CUPS just before a crash is tracked, not printed twice.
+ *
+ * All functions are for the main thread unless noted; they return at once. */
+#ifndef PB_PRINT_H
+#define PB_PRINT_H
+
+#include "status.h"
+
+enum pb_printer_state {
+	PB_PRINTER_UNKNOWN,     /* not asked yet */
+	PB_PRINTER_IDLE,
+	PB_PRINTER_PRINTING,
+	PB_PRINTER_STOPPED,     /* CUPS stopped the queue (paper out, a jam, staff) */
+	PB_PRINTER_MISSING,     /* no such queue, or no default printer */
+	PB_PRINTER_UNREACHABLE, /* no CUPS server answers */
+};
+
+struct pb_print_config {
+	const char *printer;   /* CUPS queue; "" for CUPS' default */
+	const char *media;     /* PWG media name, e.g. na_index-4x6_4x6in */
+	int quality;           /* IPP print-quality: 3 draft, 4 normal, 5 high */
+	int fill;              /* 1: fill the page (crop), 0: fit it whole */
+	int borderless;
+	const char *options;   /* extra CUPS options, "name=value, name=value" */
+	int seconds_per_print; /* the estimate until a print has been timed */
+	int paper_warn;        /* warn staff when this few prints are left */
+	const char *spool_dir;
+	int poll_ms;           /* how often CUPS is asked (1000) */
+};
+
+struct pb_printer_health {
+	enum pb_printer_state state;
+	int ready;             /* a print submitted now would come out */
+	int accepting;         /* printer-is-accepting-jobs */
+	char queue[128];       /* the queue in use */
+	char reasons[256];     /* printer-state-reasons, comma-separated; "" for none */
+	char message[256];     /* what is wrong, in CUPS' or the printer's words; "" when fine */
+	int pending;           /* prints spooled and not yet completed */
+	int held;              /* of those, prints CUPS holds or keeps on a stopped queue */
+	int prints_remaining;  /* paper left as staff set it; -1 when never set */
+	int paper_low;         /* prints_remaining has fallen to the warning level */
+	double seconds_per_print; /* measured, or the configured estimate */
+	unsigned completed, submitted, resubmitted, canceled, failed;
+};
+
+/* Where a session's prints stand in the spool. */
+struct pb_print_position {
+	int ahead;  /* prints of earlier sessions still to come out */
+	int mine;   /* this session's prints still to come out */
+	int eta_s;  /* until this session's last print is out */
+};
+
+struct pb_print;
+
+/* Opens the spool (creating spool_dir) and starts the print thread. NULL (logged) when the
+ * spool folder is unusable. */
+struct pb_print *pb_print_create(const struct pb_print_config *cfg);
+
+/* Finishes spooling what was handed over (so nothing is lost), stops the thread. NULL ok. */
+void pb_print_destroy(struct pb_print *p);
+
+/* Hands over `copies` prints of photo (normally the session's final.jpg) for session.
+ * PB_ERR_INPUT when copies is not 1..99. */
+enum pb_status pb_print_submit(struct pb_print *p, const char *session, const char *photo,
+			       int copies);
+
+/* Staff fixed the printer: enable the queue, accept jobs, release our held jobs. */
+void pb_print_resume(struct pb_print *p);
+
+/* Staff loaded paper: n prints left. */
+void pb_print_set_paper(struct pb_print *p, int n);
+
+/* A copy of the latest health. */
+void pb_print_health(struct pb_print *p, struct pb_printer_health *out);
+
+/* Fills pos for session; returns 0 when none of its prints are owed any more. */
+int pb_print_position(struct pb_print *p, const char *session, struct pb_print_position *pos);
+
+/* Writes h as the "printer" member of the JSON object open in out (status output). */
+struct pb_buf;
+void pb_printer_health_json(const struct pb_printer_health *h, struct pb_buf *out);
+
+/* Stable lower-case names ("idle", "stopped", ...). */
+const char *pb_printer_state_name(enum pb_printer_state s);
+
+/* Whether a printer-state-reasons keyword stops printing (media-empty, media-jam-error,
+ * offline-report, ...), as opposed to a warning or report (media-low-warning). Any thread. */
+int pb_printer_reason_blocks(const char *reason);
+
+#endif

@@ -1,0 +1,860 @@
+#include <cups/cups.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "json.h"
+#include "log.h"
+#include "mem.h"
+#include "print.h"
+#include "spool.h"
+
+struct request {
+	struct request *next;
+	char session[48];
+	char *photo;
+	int copies;
+};
+
+struct owed {
+	char session[48];
+};
+
+struct pb_print {
+	/* set at create, read-only */
+	char *printer, *media, *options, *spool_dir;
+	int quality, fill, borderless, seconds_per_print, paper_warn, poll_ms;
+
+	pthread_t thread;
+	int started;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	/* under lock: requests from the main thread */
+	int quit;
+	struct request *req_head, **req_tail;
+	int resume;
+	int paper; /* -2: no request */
+	/* under lock: published by the print thread */
+	struct pb_printer_health health;
+	struct owed *owed;
+	int nowed, capowed;
+
+	/* print thread only */
+	struct pb_spool spool;
+	http_t *http;
+	char queue[128];
+	struct pb_printer_health h; /* being gathered */
+	char last_logged[600];
+	int warned_low;
+};
+
+const char *
+pb_printer_state_name(enum pb_printer_state s)
+{
+	static const char *const names[] = {
+		[PB_PRINTER_UNKNOWN] = "unknown",   [PB_PRINTER_IDLE] = "idle",
+		[PB_PRINTER_PRINTING] = "printing", [PB_PRINTER_STOPPED] = "stopped",
+		[PB_PRINTER_MISSING] = "missing",   [PB_PRINTER_UNREACHABLE] = "unreachable",
+	};
+	return (unsigned)s <= PB_PRINTER_UNREACHABLE ? names[s] : "unknown";
+}
+
+void
+pb_printer_health_json(const struct pb_printer_health *h, struct pb_buf *out)
+{
+	char reasons[sizeof(h->reasons)];
+	char *save = NULL;
+
+	pb_json_open(out, "printer");
+	pb_json_str(out, "queue", h->queue);
+	pb_json_str(out, "state", pb_printer_state_name(h->state));
+	pb_json_array(out, "reasons");
+	memcpy(reasons, h->reasons, sizeof(reasons));
+	for (char *r = strtok_r(reasons, ",", &save); r; r = strtok_r(NULL, ",", &save))
+		pb_json_str(out, NULL, r);
+	pb_json_close(out);
+	pb_json_str(out, "message", h->message);
+	pb_json_bool(out, "ready", h->ready);
+	pb_json_bool(out, "accepting", h->accepting);
+	pb_json_int(out, "pending", h->pending);
+	pb_json_int(out, "held", h->held);
+	pb_json_int(out, "prints_remaining", h->prints_remaining);
+	pb_json_bool(out, "paper_low", h->paper_low);
+	pb_json_int(out, "seconds_per_print", (int64_t)(h->seconds_per_print + 0.5));
+	pb_json_int(out, "completed", h->completed);
+	pb_json_int(out, "submitted", h->submitted);
+	pb_json_int(out, "resubmitted", h->resubmitted);
+	pb_json_int(out, "canceled", h->canceled);
+	pb_json_int(out, "failed", h->failed);
+	pb_json_close(out);
+}
+
+int
+pb_printer_reason_blocks(const char *reason)
+{
+	static const char *const stops[] = {
+		"media-empty", "media-needed", "media-jam", "marker-supply-empty", "toner-empty",
+		"door-open", "cover-open", "interlock-open", "input-tray-missing",
+		"output-area-full", "paused", "shutdown", "spool-area-full", "offline", NULL,
+	};
+	char word[128];
+	size_t n = strlen(reason);
+	int severity_error = 1;
+
+	if (!strcmp(reason, "none") || n >= sizeof(word))
+		return 0;
+	memcpy(word, reason, n + 1);
+	/* RFC 8011: a reason may end in -error, -warning or -report */
+	if (n > 6 && !strcmp(word + n - 6, "-error")) {
+		word[n - 6] = '\0';
+	} else if (n > 8 && !strcmp(word + n - 8, "-warning")) {
+		word[n - 8] = '\0';
+		severity_error = 0;
+	} else if (n > 7 && !strcmp(word + n - 7, "-report")) {
+		word[n - 7] = '\0';
+		severity_error = 0;
+	}
+	/* CUPS says "offline-report" for a printer its backend cannot reach: that stops prints */
+	if (!strcmp(word, "offline"))
+		return 1;
+	for (int i = 0; stops[i]; i++)
+		if (!strcmp(word, stops[i]))
+			return severity_error;
+	return severity_error && n > 6 && !strcmp(reason + n - 6, "-error");
+}
+
+/* What to do about the most pressing printer-state-reason, for staff. NULL for none. */
+static const char *
+reason_words(const char *reasons)
+{
+	static const struct {
+		const char *reason, *words;
+	} table[] = {
+		{ "media-empty", "out of paper: load paper (and ribbon), then resume" },
+		{ "media-needed", "out of paper: load paper (and ribbon), then resume" },
+		{ "marker-supply-empty", "the ribbon or ink is used up: replace it, then resume" },
+		{ "media-jam", "paper jam: clear it, then resume" },
+		{ "door-open", "a door is open: close it, then resume" },
+		{ "cover-open", "a cover is open: close it, then resume" },
+		{ "input-tray-missing", "the paper tray is out: put it back, then resume" },
+		{ "output-area-full", "the output tray is full: empty it, then resume" },
+		{ "offline", "the printer is offline: check its power and cable" },
+		{ "paused", "the queue is stopped: resume it once the printer is fine" },
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(*table); i++)
+		if (strstr(reasons, table[i].reason))
+			return table[i].words;
+	return NULL;
+}
+
+/* IPP plumbing */
+
+static ipp_t *
+new_request(ipp_op_t op, const char *resource_kind, const char *name, int id)
+{
+	char uri[HTTP_MAX_URI];
+	ipp_t *req = ippNewRequest(op);
+
+	if (id > 0) {
+		httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL, "localhost", 0,
+				 "/jobs/%d", id);
+		ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
+	} else {
+		httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL, "localhost", 0,
+				 "/%s/%s", resource_kind, name);
+		ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+	}
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL,
+		     cupsUser());
+	return req;
+}
+
+/* The connection broke or the server went away: start over next cycle. */
+static int
+transport_error(ipp_status_t st)
+{
+	return st == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || st == IPP_STATUS_ERROR_INTERNAL ||
+	       st == IPP_STATUS_ERROR_CUPS_AUTHENTICATION_CANCELED;
+}
+
+static void
+disconnect(struct pb_print *p)
+{
+	if (p->http)
+		httpClose(p->http);
+	p->http = NULL;
+}
+
+static int
+connect_cups(struct pb_print *p)
+{
+	if (p->http)
+		return 1;
+	p->http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1,
+			       5000, NULL);
+	if (!p->http) {
+		p->h.state = PB_PRINTER_UNREACHABLE;
+		/* libcups keeps no reason for a failed connect worth showing */
+		snprintf(p->h.message, sizeof(p->h.message),
+			 "cannot reach CUPS at %s: nothing answers there (is cupsd running?)",
+			 cupsServer());
+		return 0;
+	}
+	/* a hung cupsd must not hang the print thread for ever */
+	httpSetTimeout(p->http, 10.0, NULL, NULL);
+	return 1;
+}
+
+static void
+lost_connection(struct pb_print *p, const char *what)
+{
+	p->h.state = PB_PRINTER_UNREACHABLE;
+	snprintf(p->h.message, sizeof(p->h.message), "CUPS at %s stopped answering (%s): %s",
+		 cupsServer(), what, cupsLastErrorString());
+	disconnect(p);
+}
+
+/* The queue: asks CUPS for its state. Returns 0 when the connection failed. */
+static int
+query_printer(struct pb_print *p)
+{
+	static const char *const want[] = { "printer-state", "printer-state-reasons",
+					    "printer-state-message", "printer-is-accepting-jobs" };
+	ipp_t *resp;
+	ipp_attribute_t *a;
+
+	if (p->printer[0]) {
+		snprintf(p->queue, sizeof(p->queue), "%s", p->printer);
+	} else {
+		const char *def = cupsGetDefault2(p->http);
+		if (!def) {
+			if (transport_error(cupsLastError())) {
+				lost_connection(p, "default printer");
+				return 0;
+			}
+			p->queue[0] = '\0';
+			p->h.state = PB_PRINTER_MISSING;
+			snprintf(p->h.message, sizeof(p->h.message),
+				 "CUPS has no default printer: set [print] printer or "
+				 "lpadmin -d QUEUE");
+			return 1;
+		}
+		snprintf(p->queue, sizeof(p->queue), "%s", def);
+	}
+	snprintf(p->h.queue, sizeof(p->h.queue), "%s", p->queue);
+	ipp_t *req = new_request(IPP_OP_GET_PRINTER_ATTRIBUTES, "printers", p->queue, 0);
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+		      (int)(sizeof(want) / sizeof(*want)), NULL, want);
+	resp = cupsDoRequest(p->http, req, "/");
+	if (!resp || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
+		ipp_status_t st = cupsLastError();
+		ippDelete(resp);
+		if (transport_error(st) || !resp) {
+			lost_connection(p, "printer state");
+			return 0;
+		}
+		p->h.state = PB_PRINTER_MISSING;
+		snprintf(p->h.message, sizeof(p->h.message), "no print queue '%s' in CUPS: %s",
+			 p->queue, cupsLastErrorString());
+		return 1;
+	}
+	a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
+	switch (a ? ippGetInteger(a, 0) : IPP_PSTATE_IDLE) {
+	case IPP_PSTATE_PROCESSING:
+		p->h.state = PB_PRINTER_PRINTING;
+		break;
+	case IPP_PSTATE_STOPPED:
+		p->h.state = PB_PRINTER_STOPPED;
+		break;
+	default:
+		p->h.state = PB_PRINTER_IDLE;
+	}
+	a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
+	p->h.accepting = a ? ippGetBoolean(a, 0) : 1;
+	int blocked = 0;
+	size_t off = 0;
+	a = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD);
+	for (int i = 0; a && i < ippGetCount(a); i++) {
+		const char *r = ippGetString(a, i, NULL);
+		if (!r || !strcmp(r, "none"))
+			continue;
+		blocked |= pb_printer_reason_blocks(r);
+		int n = snprintf(p->h.reasons + off, sizeof(p->h.reasons) - off, "%s%s",
+				 off ? "," : "", r);
+		if (n > 0 && (size_t)n < sizeof(p->h.reasons) - off)
+			off += (size_t)n;
+	}
+	a = ippFindAttribute(resp, "printer-state-message", IPP_TAG_TEXT);
+	const char *msg = a ? ippGetString(a, 0, NULL) : NULL;
+	if (p->h.state == PB_PRINTER_STOPPED || blocked || !p->h.accepting) {
+		/* printer-state-message is whatever a filter or backend said last (often a
+		 * command line), so the reasons speak first, in words staff act on */
+		const char *words = reason_words(p->h.reasons);
+		snprintf(p->h.message, sizeof(p->h.message), "%s",
+			 words              ? words
+			 : !p->h.accepting  ? "the queue is not accepting jobs (cupsaccept)"
+			 : msg && *msg      ? msg
+					    : "CUPS stopped the queue");
+	}
+	p->h.ready = !blocked && p->h.accepting && p->h.state != PB_PRINTER_STOPPED;
+	ippDelete(resp);
+	return 1;
+}
+
+static int
+simple_request(struct pb_print *p, ipp_op_t op, int job, const char *what)
+{
+	ipp_t *req = new_request(op, "printers", p->queue, job);
+	ippDelete(cupsDoRequest(p->http, req, "/admin/"));
+	if (cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
+		pb_err("print: %s %s: %s", what, p->queue, cupsLastErrorString());
+		return -1;
+	}
+	return 0;
+}
+
+/* Staff fixed the printer. */
+static void
+resume(struct pb_print *p)
+{
+	int ok = 1;
+	if (!p->queue[0] || p->h.state == PB_PRINTER_MISSING) {
+		pb_err("print: cannot resume: %s", p->h.message);
+		return;
+	}
+	ok &= simple_request(p, IPP_OP_RESUME_PRINTER, 0, "resume") == 0;
+	ok &= simple_request(p, IPP_OP_CUPS_ACCEPT_JOBS, 0, "accept jobs on") == 0;
+	for (int i = 0; i < p->spool.n; i++) {
+		const struct pb_spool_job *j = &p->spool.jobs[i];
+		if (j->cups_job <= 0)
+			continue;
+		/* held jobs are released; jobs a filter or backend error stopped start over */
+		if (j->cups_state == IPP_JSTATE_HELD)
+			ok &= simple_request(p, IPP_OP_RELEASE_JOB, j->cups_job, "release job on") == 0;
+		else if (j->cups_state == IPP_JSTATE_STOPPED)
+			ok &= simple_request(p, IPP_OP_RESTART_JOB, j->cups_job, "restart job on") == 0;
+	}
+	if (ok)
+		pb_notice("print: queue %s resumed by staff; %d print%s waiting", p->queue,
+			  p->spool.n, p->spool.n == 1 ? "" : "s");
+}
+
+/* Looks a print up in CUPS' job history by its name. Returns its id, 0 when CUPS never had
+ * it, -1 when CUPS could not be asked. */
+static int
+find_by_name(struct pb_print *p, const char *name, int *state)
+{
+	cups_job_t *jobs;
+	int n = cupsGetJobs2(p->http, &jobs, NULL, 0, CUPS_WHICHJOBS_ALL), best = 0;
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (jobs[i].title && !strcmp(jobs[i].title, name) && jobs[i].id > best) {
+			best = jobs[i].id;
+			*state = jobs[i].state;
+		}
+	cupsFreeJobs(n, jobs);
+	return best;
+}
+
+struct optlist {
+	int n;
+	cups_option_t *opts;
+};
+
+static void
+add_one(void *ctx, const char *name, const char *value)
+{
+	struct optlist *l = ctx;
+	l->n = cupsAddOption(name, value, l->n, &l->opts);
+}
+
+static void
+add_options(struct pb_print *p, int *n, cups_option_t **opts)
+{
+	char quality[8];
+	pwg_media_t *m = pwgMediaForPWG(p->media);
+
+	if (!m)
+		m = pwgMediaForPPD(p->media);
+	if (p->borderless && m) {
+		/* a size with zero margins: CUPS picks the driver's borderless page size */
+		char col[256];
+		snprintf(col, sizeof(col),
+			 "{media-size={x-dimension=%d y-dimension=%d} media-top-margin=0 "
+			 "media-bottom-margin=0 media-left-margin=0 media-right-margin=0}",
+			 m->width, m->length);
+		*n = cupsAddOption("media-col", col, *n, opts);
+	} else {
+		*n = cupsAddOption("media", p->media, *n, opts);
+	}
+	snprintf(quality, sizeof(quality), "%d", p->quality);
+	*n = cupsAddOption("print-quality", quality, *n, opts);
+	*n = cupsAddOption("print-scaling", p->fill ? "fill" : "fit", *n, opts);
+	/* the configured extras last, so staff can override any of the above */
+	struct optlist l = { *n, *opts };
+	char why[200];
+	pb_config_each_setting(p->options, add_one, &l, why, sizeof(why)); /* checked at load */
+	*n = l.n;
+	*opts = l.opts;
+}
+
+/* Sends job i to CUPS. Returns 0 when it could not (and later jobs must wait their turn). */
+static int
+submit(struct pb_print *p, int i)
+{
+	struct pb_spool_job *j = &p->spool.jobs[i];
+	char *photo = pb_spool_photo(&p->spool, i);
+	cups_option_t *opts = NULL;
+	int nopts = 0, id;
+
+	if (j->uncertain) {
+		int state = 0;
+		id = find_by_name(p, j->id, &state);
+		if (id < 0) {
+			free(photo);
+			return 0;
+		}
+		j->uncertain = 0;
+		if (id > 0 && state != IPP_JSTATE_CANCELED && state != IPP_JSTATE_ABORTED) {
+			pb_notice("print %s: CUPS already has it as job %d; not sending it again",
+				  j->id, id);
+			j->cups_job = id;
+			pb_spool_save(&p->spool);
+			free(photo);
+			return 1;
+		}
+	}
+	add_options(p, &nopts, &opts);
+	id = cupsPrintFile2(p->http, p->queue, photo, j->id, nopts, opts);
+	cupsFreeOptions(nopts, opts);
+	free(photo);
+	if (id <= 0) {
+		ipp_status_t st = cupsLastError();
+		/* the request may have reached CUPS before the answer was lost */
+		j->uncertain = 1;
+		pb_err("print %s: CUPS did not take it: %s", j->id, cupsLastErrorString());
+		if (transport_error(st))
+			lost_connection(p, "submit");
+		return 0;
+	}
+	j->cups_job = id;
+	p->spool.c.submitted++;
+	pb_spool_save(&p->spool);
+	pb_info("print %s: CUPS job %d on %s (copy %d of %d)", j->id, id, p->queue, j->copy,
+		j->copies);
+	return 1;
+}
+
+static void
+completed(struct pb_print *p, int i, ipp_t *resp)
+{
+	struct pb_spool_job *j = &p->spool.jobs[i];
+	struct pb_spool_counters *c = &p->spool.c;
+	ipp_attribute_t *a0 = ippFindAttribute(resp, "time-at-processing", IPP_TAG_INTEGER);
+	ipp_attribute_t *a1 = ippFindAttribute(resp, "time-at-completed", IPP_TAG_INTEGER);
+	int t0 = a0 ? ippGetInteger(a0, 0) : 0, t1 = a1 ? ippGetInteger(a1, 0) : 0;
+
+	if (t0 <= 0 || t1 < t0)
+		t0 = t1 = 0; /* not timed */
+
+	if (t1 > 0) {
+		double dt = t1 - t0 > 0 ? t1 - t0 : 1; /* CUPS counts whole seconds */
+		/* a moving average: the printer's pace changes with ribbon, heat and size */
+		c->seconds_per_print = c->seconds_per_print > 0
+					       ? 0.7 * c->seconds_per_print + 0.3 * dt
+					       : dt;
+	}
+	c->completed++;
+	if (c->prints_remaining > 0)
+		c->prints_remaining--;
+	if (c->prints_remaining >= 0)
+		pb_info("print %s: CUPS job %d completed (%d s); %d print%s left on the printer",
+			j->id, j->cups_job, t1 - t0, c->prints_remaining,
+			c->prints_remaining == 1 ? "" : "s");
+	else
+		pb_info("print %s: CUPS job %d completed (%d s)", j->id, j->cups_job, t1 - t0);
+	pb_spool_remove(&p->spool, i);
+}
+
+/* Follows job i. Returns 1 when it left the spool (i now names the next job). */
+static int
+track(struct pb_print *p, int i)
+{
+	static const char *const want[] = { "job-state", "job-state-reasons", "job-name",
+					    "time-at-processing", "time-at-completed" };
+	struct pb_spool_job *j = &p->spool.jobs[i];
+	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, NULL, NULL, j->cups_job);
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+		      (int)(sizeof(want) / sizeof(*want)), NULL, want);
+	ipp_t *resp = cupsDoRequest(p->http, req, "/");
+	ipp_status_t st = cupsLastError();
+	const char *why = NULL;
+
+	if (!resp || st > IPP_STATUS_OK_CONFLICTING) {
+		ippDelete(resp);
+		if (transport_error(st) || !resp) {
+			lost_connection(p, "job state");
+			return 0;
+		}
+		why = "CUPS no longer knows it";
+	} else {
+		ipp_attribute_t *a = ippFindAttribute(resp, "job-name", IPP_TAG_NAME);
+		const char *name = a ? ippGetString(a, 0, NULL) : NULL;
+		a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
+		int state = a ? ippGetInteger(a, 0) : 0;
+		ipp_attribute_t *reasons = ippFindAttribute(resp, "job-state-reasons",
+							    IPP_TAG_KEYWORD);
+		if (!name || strcmp(name, j->id)) {
+			why = "CUPS has another job under its id (a new CUPS spool)";
+		} else if (state == IPP_JSTATE_COMPLETED) {
+			completed(p, i, resp);
+			ippDelete(resp);
+			return 1;
+		} else if (state == IPP_JSTATE_CANCELED &&
+			   (ippContainsString(reasons, "job-canceled-by-user") ||
+			    ippContainsString(reasons, "job-canceled-by-operator"))) {
+			pb_notice("print %s: CUPS job %d was canceled by staff; not printing it",
+				  j->id, j->cups_job);
+			p->spool.c.canceled++;
+			pb_spool_remove(&p->spool, i);
+			ippDelete(resp);
+			return 1;
+		} else if (state == IPP_JSTATE_CANCELED || state == IPP_JSTATE_ABORTED) {
+			why = state == IPP_JSTATE_ABORTED ? "CUPS aborted it"
+							  : "CUPS canceled it (queue deleted?)";
+		} else {
+			j->cups_state = state;
+			if (state == IPP_JSTATE_HELD || state == IPP_JSTATE_STOPPED ||
+			    (state == IPP_JSTATE_PENDING && p->h.state == PB_PRINTER_STOPPED))
+				p->h.held++;
+		}
+		ippDelete(resp);
+	}
+	if (why) {
+		pb_warn("print %s: CUPS job %d is lost: %s; sending it again", j->id, j->cups_job,
+			why);
+		j->cups_job = 0;
+		j->resubmits++;
+		p->spool.c.resubmitted++;
+		pb_spool_save(&p->spool);
+	}
+	return 0;
+}
+
+/* One look at CUPS: state, our jobs, then whatever is waiting to be sent. */
+static void
+cycle(struct pb_print *p, int resume_now)
+{
+	memset(&p->h, 0, sizeof(p->h));
+	p->h.accepting = 0;
+	if (!connect_cups(p) || !query_printer(p))
+		return;
+	if (resume_now) {
+		resume(p);
+		memset(&p->h, 0, sizeof(p->h));
+		if (!query_printer(p))
+			return;
+	}
+	for (int i = 0; i < p->spool.n && p->http;) {
+		if (p->spool.jobs[i].cups_job > 0 && track(p, i))
+			continue;
+		i++;
+	}
+	if (!p->http || p->h.state == PB_PRINTER_MISSING || !p->h.accepting)
+		return;
+	for (int i = 0; i < p->spool.n && p->http; i++)
+		if (p->spool.jobs[i].cups_job <= 0 && !submit(p, i))
+			break; /* keep the order: nothing overtakes a print that is waiting */
+}
+
+static void
+log_changes(struct pb_print *p)
+{
+	char line[sizeof(p->last_logged)];
+	const struct pb_printer_health *h = &p->h;
+
+	snprintf(line, sizeof(line), "%s%s%s%s%s", pb_printer_state_name(h->state),
+		 h->reasons[0] ? " (" : "", h->reasons, h->reasons[0] ? ")" : "",
+		 h->ready ? "" : " - not printing");
+	if (strcmp(line, p->last_logged)) {
+		if (h->ready)
+			pb_notice("printer %s: %s", h->queue[0] ? h->queue : "?", line);
+		else
+			pb_warn("printer %s: %s: %s", h->queue[0] ? h->queue : "?", line,
+				h->message);
+		snprintf(p->last_logged, sizeof(p->last_logged), "%s", line);
+	}
+	if (h->paper_low && !p->warned_low)
+		pb_warn("printer %s: only %d prints left: load paper and set the count "
+			"(photoboothctl printer paper N)", h->queue, h->prints_remaining);
+	p->warned_low = h->paper_low;
+}
+
+static void
+publish(struct pb_print *p)
+{
+	struct pb_spool_counters *c = &p->spool.c;
+	struct pb_printer_health *h = &p->h;
+
+	h->pending = p->spool.n;
+	h->prints_remaining = c->prints_remaining;
+	h->paper_low = c->prints_remaining >= 0 && c->prints_remaining <= p->paper_warn;
+	h->seconds_per_print = c->seconds_per_print > 0 ? c->seconds_per_print
+							: p->seconds_per_print;
+	h->completed = c->completed;
+	h->submitted = c->submitted;
+	h->resubmitted = c->resubmitted;
+	h->canceled = c->canceled;
+	if (!h->queue[0])
+		snprintf(h->queue, sizeof(h->queue), "%s", p->printer);
+	log_changes(p);
+
+	pthread_mutex_lock(&p->lock);
+	unsigned failed = p->health.failed;
+	p->health = *h;
+	p->health.failed = failed;
+	if (p->capowed < p->spool.n) {
+		p->capowed = p->spool.n + 16;
+		p->owed = pb_xrealloc(p->owed, (size_t)p->capowed * sizeof(*p->owed));
+	}
+	for (int i = 0; i < p->spool.n; i++)
+		memcpy(p->owed[i].session, p->spool.jobs[i].session, sizeof(p->owed[i].session));
+	p->nowed = p->spool.n;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Spools what the main thread handed over. Called without the lock. */
+static void
+spool_requests(struct pb_print *p, struct request *r)
+{
+	while (r) {
+		struct request *next = r->next;
+		for (int k = 1; k <= r->copies; k++) {
+			enum pb_status st = pb_spool_add(&p->spool, r->session, k, r->copies, r->photo);
+			if (st != PB_OK) {
+				pb_err("print: session %s copy %d of %d could not be spooled (%s); "
+				       "it will not print",
+				       r->session, k, r->copies, pb_status_str(st));
+				pthread_mutex_lock(&p->lock);
+				p->health.failed++;
+				pthread_mutex_unlock(&p->lock);
+			}
+		}
+		free(r->photo);
+		free(r);
+		r = next;
+	}
+	/* the spool now holds them; the owed list must not lose them meanwhile */
+	pthread_mutex_lock(&p->lock);
+	if (p->capowed < p->spool.n) {
+		p->capowed = p->spool.n + 16;
+		p->owed = pb_xrealloc(p->owed, (size_t)p->capowed * sizeof(*p->owed));
+	}
+	for (int i = 0; i < p->spool.n; i++)
+		memcpy(p->owed[i].session, p->spool.jobs[i].session, sizeof(p->owed[i].session));
+	p->nowed = p->spool.n;
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *
+run(void *arg)
+{
+	struct pb_print *p = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct request *reqs = p->req_head;
+		int resume_now = p->resume, paper = p->paper, quit = p->quit;
+		p->req_head = NULL;
+		p->req_tail = &p->req_head;
+		p->resume = 0;
+		p->paper = -2;
+		pthread_mutex_unlock(&p->lock);
+
+		spool_requests(p, reqs); /* even when quitting: a handed-over print is owed */
+		if (quit)
+			break;
+		if (paper >= -1) {
+			p->spool.c.prints_remaining = paper;
+			pb_spool_save(&p->spool);
+			pb_notice("printer: staff set %d prints left", paper);
+		}
+		cycle(p, resume_now);
+		publish(p);
+
+		pthread_mutex_lock(&p->lock);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += p->poll_ms / 1000;
+		until.tv_nsec += (long)(p->poll_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (!p->quit && !p->req_head && !p->resume && p->paper == -2)
+			if (pthread_cond_timedwait(&p->cond, &p->lock, &until) == ETIMEDOUT)
+				break;
+	}
+	disconnect(p);
+	return NULL;
+}
+
+struct pb_print *
+pb_print_create(const struct pb_print_config *cfg)
+{
+	struct pb_print *p = pb_xcalloc(1, sizeof(*p));
+	pthread_condattr_t ca;
+
+	p->printer = pb_xstrdup(cfg->printer ? cfg->printer : "");
+	p->media = pb_xstrdup(cfg->media);
+	p->options = pb_xstrdup(cfg->options ? cfg->options : "");
+	p->spool_dir = pb_xstrdup(cfg->spool_dir);
+	p->quality = cfg->quality;
+	p->fill = cfg->fill;
+	p->borderless = cfg->borderless;
+	p->seconds_per_print = cfg->seconds_per_print > 0 ? cfg->seconds_per_print : 15;
+	p->paper_warn = cfg->paper_warn;
+	p->poll_ms = cfg->poll_ms > 0 ? cfg->poll_ms : 1000;
+	p->req_tail = &p->req_head;
+	p->paper = -2;
+	p->warned_low = 0;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pb_spool_open(&p->spool, p->spool_dir) != PB_OK) {
+		pb_err("print: the spool folder %s is not usable", p->spool_dir);
+		pb_print_destroy(p);
+		return NULL;
+	}
+	/* what the spool owes, before the thread has looked at CUPS */
+	p->h.prints_remaining = p->spool.c.prints_remaining;
+	snprintf(p->h.queue, sizeof(p->h.queue), "%s", p->printer);
+	p->h.pending = p->spool.n;
+	p->h.seconds_per_print = p->spool.c.seconds_per_print > 0 ? p->spool.c.seconds_per_print
+								   : p->seconds_per_print;
+	p->health = p->h;
+	spool_requests(p, NULL);
+	if (p->spool.n)
+		pb_notice("print: %d print%s still owed from before; reconciling with CUPS",
+			  p->spool.n, p->spool.n == 1 ? "" : "s");
+	for (int i = 0; i < p->spool.n; i++)
+		if (p->spool.jobs[i].cups_job <= 0)
+			p->spool.jobs[i].uncertain = 1; /* a crash may have hidden its id */
+	if (pthread_create(&p->thread, NULL, run, p) != 0) {
+		pb_err("print: cannot start the print thread");
+		pb_print_destroy(p);
+		return NULL;
+	}
+	p->started = 1;
+	return p;
+}
+
+void
+pb_print_destroy(struct pb_print *p)
+{
+	if (!p)
+		return;
+	if (p->started) {
+		pthread_mutex_lock(&p->lock);
+		p->quit = 1;
+		pthread_cond_signal(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->thread, NULL);
+	}
+	for (struct request *r = p->req_head, *next; r; r = next) {
+		next = r->next;
+		free(r->photo);
+		free(r);
+	}
+	pb_spool_close(&p->spool);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p->owed);
+	free(p->printer);
+	free(p->media);
+	free(p->options);
+	free(p->spool_dir);
+	free(p);
+}
+
+enum pb_status
+pb_print_submit(struct pb_print *p, const char *session, const char *photo, int copies)
+{
+	if (copies < 1 || copies > 99)
+		return PB_ERR_INPUT;
+	struct request *r = pb_xcalloc(1, sizeof(*r));
+	snprintf(r->session, sizeof(r->session), "%s", session);
+	r->photo = pb_xstrdup(photo);
+	r->copies = copies;
+	pthread_mutex_lock(&p->lock);
+	*p->req_tail = r;
+	p->req_tail = &r->next;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return PB_OK;
+}
+
+void
+pb_print_resume(struct pb_print *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->resume = 1;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pb_print_set_paper(struct pb_print *p, int n)
+{
+	pthread_mutex_lock(&p->lock);
+	p->paper = n < -1 ? -1 : n;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pb_print_health(struct pb_print *p, struct pb_printer_health *out)
+{
+	pthread_mutex_lock(&p->lock);
+	*out = p->health;
+	for (struct request *r = p->req_head; r; r = r->next)
+		out->pending += r->copies;
+	pthread_mutex_unlock(&p->lock);
+}
+
+int
+pb_print_position(struct pb_print *p, const char *session, struct pb_print_position *pos)
+{
+	int first = -1;
+
+	memset(pos, 0, sizeof(*pos));
+	pthread_mutex_lock(&p->lock);
+	for (int i = 0; i < p->nowed; i++) {
+		if (!strcmp(p->owed[i].session, session)) {
+			if (first < 0)
+				first = i;
+			pos->mine++;
+		}
+	}
+	pos->ahead = first >= 0 ? first : p->nowed;
+	for (struct request *r = p->req_head; r; r = r->next) {
+		if (!strcmp(r->session, session)) {
+			pos->mine += r->copies;
+			first = p->nowed;
+		} else if (first < 0) {
+			pos->ahead += r->copies;
+		}
+	}
+	double spp = p->health.seconds_per_print > 0 ? p->health.seconds_per_print : 15;
+	pthread_mutex_unlock(&p->lock);
+	pos->eta_s = (int)((pos->ahead + pos->mine) * spp + 0.999);
+	return pos->mine > 0;
+}
