@@ -32,6 +32,7 @@ enum pb_event_type {
 	PB_EV_CAPTURE_FAILED, /* result: the camera failed */
 	PB_EV_COMPOSED,       /* result: the worker made final.jpg for (session, job) */
 	PB_EV_COMPOSE_FAILED, /* result: the worker failed (bad capture, disk) */
+	PB_EV_PRINT,          /* the guest picked how many prints (arg) on the deliver screen */
 	PB_EV_TIMEOUT,        /* made by the core from TICK; callers need not send it */
 	PB_EV_COUNT
 };
@@ -40,6 +41,7 @@ struct pb_event {
 	enum pb_event_type type;
 	uint32_t session; /* results only: the session they belong to */
 	uint32_t job;     /* results only: the request they answer */
+	int arg;          /* PB_EV_PRINT: copies */
 };
 
 enum pb_action_type {
@@ -48,6 +50,7 @@ enum pb_action_type {
 	PB_ACT_STORE,   /* keep the capture just received as the photo of slot */
 	PB_ACT_COMPOSE, /* compose the stored photos into final.jpg, answering with job */
 	PB_ACT_DELIVER, /* the guest accepted: save the session and deliver it */
+	PB_ACT_PRINT,   /* print copies of the session's photo */
 	PB_ACT_END,     /* the session is over: keep its folder if keep, else delete it */
 };
 
@@ -57,6 +60,7 @@ struct pb_action {
 	uint32_t job;
 	int slot;
 	int keep;
+	int copies;
 };
 
 #define PB_MAX_ACTIONS 4
@@ -64,6 +68,8 @@ struct pb_action {
 struct pb_kiosk_config {
 	int slots;                 /* photos per session, from the overlay (1..PB_MAX_SLOTS) */
 	int retakes;               /* retakes allowed on the review screen */
+	int max_copies;            /* prints a guest may pick on the deliver screen; 0: no printing */
+	int print_fallback;        /* delivery "both": skip printing while the printer is not ready */
 	uint32_t timeout_ms[PB_STATE_COUNT]; /* per state; 0 = none (attract only) */
 };
 
@@ -73,6 +79,7 @@ struct pb_kiosk_counters {
 	uint32_t sessions;  /* sessions started */
 	uint32_t photos;    /* captures stored */
 	uint32_t accepted;  /* sessions that reached delivery */
+	uint32_t prints;    /* prints asked for */
 	uint32_t retakes;
 	uint32_t failures;  /* error screens shown */
 	uint32_t timeouts;  /* states left by timeout, other than countdown */
@@ -91,6 +98,10 @@ struct pb_kiosk {
 	int retakes_used;
 	int composed;         /* final.jpg exists for this session */
 	enum pb_state failed_in; /* where the error screen came from */
+	int printer_ready;    /* as the shell last reported it */
+	int print_offered;    /* this session's deliver screen offers prints */
+	int copies;           /* prints this session asked for; 0 before the choice */
+	int ev_arg;           /* the argument of the event being handled */
 	struct pb_kiosk_counters counters;
 };
 
@@ -109,6 +120,10 @@ int pb_kiosk_set_slots(struct pb_kiosk *k, int slots);
 int64_t pb_kiosk_remaining_ms(const struct pb_kiosk *k, uint64_t now_ms);
 
 int pb_kiosk_retakes_left(const struct pb_kiosk *k);
+
+/* The shell reports whether a print would come out now. With print_fallback, a guest who
+ * reaches the deliver screen while it is not is not offered prints. */
+void pb_kiosk_set_printer_ready(struct pb_kiosk *k, int ready);
 
 /* Stable lower-case names used in status JSON and logs ("attract", "countdown", ...). */
 const char *pb_state_name(enum pb_state s);

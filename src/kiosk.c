@@ -53,6 +53,18 @@ retakes_left(const struct pb_kiosk *k)
 }
 
 static int
+print_open(const struct pb_kiosk *k)
+{
+	return k->print_offered && k->copies == 0;
+}
+
+static int
+print_request_ok(const struct pb_kiosk *k)
+{
+	return print_open(k) && k->ev_arg >= 1 && k->ev_arg <= k->cfg.max_copies;
+}
+
+static int
 failed_in_capture(const struct pb_kiosk *k)
 {
 	return k->failed_in == PB_CAPTURE;
@@ -142,7 +154,32 @@ static void
 deliver(struct pb_kiosk *k, struct out *o)
 {
 	k->counters.accepted++;
+	/* decided once, so the screen does not change under the guest's finger */
+	k->print_offered = k->cfg.max_copies > 0 && (k->printer_ready || !k->cfg.print_fallback);
+	k->copies = 0;
 	emit(o, PB_ACT_DELIVER, k);
+}
+
+static void
+print_copies(struct pb_kiosk *k, struct out *o, int copies)
+{
+	k->copies = copies;
+	k->counters.prints += (uint32_t)copies;
+	emit(o, PB_ACT_PRINT, k);
+	o->a[o->n - 1].copies = copies;
+}
+
+static void
+print_chosen(struct pb_kiosk *k, struct out *o)
+{
+	print_copies(k, o, k->ev_arg);
+}
+
+static void
+print_one(struct pb_kiosk *k, struct out *o)
+{
+	/* the big button, or a guest who walked off: the print is what they came for */
+	print_copies(k, o, 1);
 }
 
 static void
@@ -153,6 +190,8 @@ session_end(struct pb_kiosk *k, struct out *o)
 	k->job = 0;
 	k->slot = 0;
 	k->composed = 0;
+	k->print_offered = 0;
+	k->copies = 0;
 }
 
 static const struct transition transitions[] = {
@@ -170,6 +209,9 @@ static const struct transition transitions[] = {
 	{ PB_REVIEW,     PB_EV_ACCEPT,         NULL,              deliver,        PB_DELIVER    },
 	{ PB_REVIEW,     PB_EV_TRIGGER,        NULL,              deliver,        PB_DELIVER    },
 	{ PB_REVIEW,     PB_EV_TIMEOUT,        NULL,              deliver,        PB_DELIVER    },
+	{ PB_DELIVER,    PB_EV_PRINT,          print_request_ok,  print_chosen,   PB_DELIVER    },
+	{ PB_DELIVER,    PB_EV_TRIGGER,        print_open,        print_one,      PB_DELIVER    },
+	{ PB_DELIVER,    PB_EV_TIMEOUT,        print_open,        print_one,      PB_THANKS     },
 	{ PB_DELIVER,    PB_EV_TRIGGER,        NULL,              NULL,           PB_THANKS     },
 	{ PB_DELIVER,    PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     },
 	{ PB_THANKS,     PB_EV_TRIGGER,        NULL,              session_end,    PB_ATTRACT    },
@@ -233,6 +275,7 @@ pb_kiosk_handle(struct pb_kiosk *k, const struct pb_event *ev, uint64_t now_ms,
 		enter(k, PB_ATTRACT, now_ms);
 		return o.n;
 	}
+	k->ev_arg = ev->arg;
 	for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++) {
 		const struct transition *t = &transitions[i];
 		if (t->from != k->state || t->event != type)
@@ -262,6 +305,12 @@ pb_kiosk_remaining_ms(const struct pb_kiosk *k, uint64_t now_ms)
 	if (k->deadline_ms == UINT64_MAX)
 		return -1;
 	return now_ms >= k->deadline_ms ? 0 : (int64_t)(k->deadline_ms - now_ms);
+}
+
+void
+pb_kiosk_set_printer_ready(struct pb_kiosk *k, int ready)
+{
+	k->printer_ready = ready;
 }
 
 int
@@ -296,6 +345,7 @@ pb_event_name(enum pb_event_type e)
 		[PB_EV_CAPTURE_FAILED] = "capture-failed",
 		[PB_EV_COMPOSED] = "composed",
 		[PB_EV_COMPOSE_FAILED] = "compose-failed",
+		[PB_EV_PRINT] = "print",
 		[PB_EV_TIMEOUT] = "timeout",
 	};
 	return (unsigned)e < PB_EV_COUNT ? names[e] : "unknown";

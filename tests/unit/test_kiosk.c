@@ -401,6 +401,125 @@ test_irrelevant_events_change_nothing(void **state)
 	assert_string_equal(pb_event_name(PB_EV_COMPOSE_FAILED), "compose-failed");
 }
 
+static void
+rig_print(struct rig *r, int max_copies, int fallback, int printer_ready)
+{
+	struct pb_kiosk_config cfg = base_cfg;
+	cfg.max_copies = max_copies;
+	cfg.print_fallback = fallback;
+	r->now = 1000;
+	pb_kiosk_init(&r->k, &cfg, r->now);
+	pb_kiosk_set_printer_ready(&r->k, printer_ready);
+}
+
+static int
+send_print(struct rig *r, int copies)
+{
+	struct pb_event ev = { .type = PB_EV_PRINT, .arg = copies };
+	r->n = pb_kiosk_handle(&r->k, &ev, r->now, r->act);
+	return r->n;
+}
+
+/* Copies are picked once per session, within 1..max_copies: no print floods. */
+static void
+test_print_copies_limits(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_print(&r, 2, 0, 1);
+	drive_to(&r, PB_DELIVER);
+	assert_true(r.k.print_offered);
+	/* out of range: ignored, still choosing */
+	assert_int_equal(send_print(&r, 3), 0);
+	assert_int_equal(send_print(&r, 0), 0);
+	assert_int_equal(send_print(&r, -1), 0);
+	assert_int_equal(r.k.copies, 0);
+	/* two copies: one PRINT action for this session */
+	assert_int_equal(send_print(&r, 2), 1);
+	assert_int_equal(r.act[0].type, PB_ACT_PRINT);
+	assert_int_equal(r.act[0].copies, 2);
+	assert_int_equal(r.act[0].session, r.k.session);
+	assert_int_equal(r.k.state, PB_DELIVER);
+	/* a second pick, or the big button, prints nothing more */
+	assert_int_equal(send_print(&r, 1), 0);
+	send(&r, PB_EV_TRIGGER);
+	assert_false(has_action(&r, PB_ACT_PRINT));
+	assert_int_equal(r.k.state, PB_THANKS);
+	assert_int_equal(r.k.counters.prints, 2);
+	/* the next session may print again, and starts from zero */
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	drive_to(&r, PB_DELIVER);
+	assert_int_equal(r.k.copies, 0);
+	assert_int_equal(send_print(&r, 1), 1);
+	assert_int_equal(r.k.counters.prints, 3);
+	/* prints are not asked for anywhere but on the deliver screen */
+	send(&r, PB_EV_TRIGGER);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	assert_int_equal(send_print(&r, 1), 0);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(send_print(&r, 1), 0);
+}
+
+/* The big button, or a guest who walked away, prints one copy. */
+static void
+test_print_default_one(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_print(&r, 4, 0, 1);
+	drive_to(&r, PB_DELIVER);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(has_action(&r, PB_ACT_PRINT) ? r.act[0].copies : 0, 1);
+	assert_int_equal(r.k.state, PB_DELIVER);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_THANKS);
+
+	rig_print(&r, 4, 0, 1);
+	drive_to(&r, PB_DELIVER);
+	expire(&r);
+	assert_true(has_action(&r, PB_ACT_PRINT));
+	assert_int_equal(r.act[has_action(&r, PB_ACT_PRINT) - 1].copies, 1);
+	assert_int_equal(r.k.state, PB_THANKS);
+}
+
+/* print mode queues even while the printer is down; both mode falls back to sharing. */
+static void
+test_print_when_printer_down(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_print(&r, 2, 0, 0);
+	drive_to(&r, PB_DELIVER);
+	assert_true(r.k.print_offered);
+	assert_int_equal(send_print(&r, 1), 1);
+
+	rig_print(&r, 2, 1, 0);
+	drive_to(&r, PB_DELIVER);
+	assert_false(r.k.print_offered);
+	assert_int_equal(send_print(&r, 1), 0);
+	expire(&r);
+	assert_false(has_action(&r, PB_ACT_PRINT));
+	assert_int_equal(r.k.state, PB_THANKS);
+	/* the printer came back: the next guest is offered prints, decided on arrival */
+	pb_kiosk_set_printer_ready(&r.k, 1);
+	send(&r, PB_EV_TRIGGER);
+	drive_to(&r, PB_DELIVER);
+	assert_true(r.k.print_offered);
+	pb_kiosk_set_printer_ready(&r.k, 0); /* going down now does not take the offer away */
+	assert_int_equal(send_print(&r, 2), 1);
+
+	/* share only: never a print */
+	rig_print(&r, 0, 0, 1);
+	drive_to(&r, PB_DELIVER);
+	assert_false(r.k.print_offered);
+	assert_int_equal(send_print(&r, 1), 0);
+	send(&r, PB_EV_TRIGGER);
+	assert_false(has_action(&r, PB_ACT_PRINT));
+	assert_int_equal(r.k.state, PB_THANKS);
+}
+
 int
 main(void)
 {
@@ -415,6 +534,9 @@ main(void)
 		cmocka_unit_test(test_multi_slot),
 		cmocka_unit_test(test_error_retry),
 		cmocka_unit_test(test_irrelevant_events_change_nothing),
+		cmocka_unit_test(test_print_copies_limits),
+		cmocka_unit_test(test_print_default_one),
+		cmocka_unit_test(test_print_when_printer_down),
 	};
 	return cmocka_run_group_tests_name("kiosk", tests, NULL, NULL);
 }
