@@ -16,8 +16,14 @@ enum pb_button {
 	PB_BTN_DONE,     /* deliver */
 	PB_BTN_RETRY,    /* error */
 	PB_BTN_CONTINUE, /* thanks: anywhere */
+	PB_BTN_COPIES_1, /* deliver: print 1 .. PB_MAX_COPY_BUTTONS copies */
+	PB_BTN_COPIES_2,
+	PB_BTN_COPIES_3,
+	PB_BTN_COPIES_4,
 	PB_BTN_COUNT
 };
+
+#define PB_MAX_COPY_BUTTONS 4
 
 struct pb_layout {
 	enum pb_state state; /* the screen this layout is for */
@@ -31,13 +37,16 @@ struct pb_layout {
 	struct pb_rect body;   /* secondary text area */
 	struct pb_rect media;  /* live view / photo area */
 	struct pb_rect badge;  /* small top pill ("Photo 2 of 3") */
+	struct pb_rect notice; /* attract: a discreet banner under the call to action */
 	struct pb_rect button[PB_BTN_COUNT]; /* w == 0: not on this screen */
 };
 
 /* dpi <= 0 when unknown: 10 mm is then taken at 133 dpi (the official 7" Pi touchscreen,
- * the densest screen booths use). retake: whether the Retake button is offered. */
+ * the densest screen booths use). retake: whether the Retake button is offered. copies: on
+ * the deliver screen, how many "N prints" buttons to offer instead of Done (0 for none,
+ * at most PB_MAX_COPY_BUTTONS). */
 void pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float dpi,
-		       int retake);
+		       int retake, int copies);
 
 /* Stable lower-case names ("start", "retake", ...) for status output. */
 const char *pb_button_name(enum pb_button b);

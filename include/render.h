@@ -11,6 +11,16 @@
 #include "layout.h"
 #include "overlay.h"
 
+/* Printing, as the guest should know it. */
+struct pb_view_print {
+	int mode;          /* 0 no printing, 1 print, 2 both (prints only while the printer is ready) */
+	int printer_ready; /* a print asked for now would come out */
+	int offered;       /* this guest may pick prints */
+	int copies;        /* what they picked; 0 not yet */
+	int max_copies;
+	int ahead, mine, eta_s; /* the guest's prints in the queue (print.h) */
+};
+
 /* Everything a screen shows, gathered by the shell each frame. */
 struct pb_view {
 	enum pb_state state;
@@ -22,6 +32,7 @@ struct pb_view {
 	enum pb_camera_state camera;
 	int capture_width, capture_height; /* the camera's photo size, for the photo-area guide */
 	const struct pb_overlay *overlay;
+	struct pb_view_print print;
 };
 
 struct pb_render;

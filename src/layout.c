@@ -51,7 +51,8 @@ pb_rect_fit(int w, int h, struct pb_rect box)
 }
 
 void
-pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float dpi, int retake)
+pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float dpi, int retake,
+		  int copies)
 {
 	int s = min_i(w, h);
 	int u, bh, m;
@@ -81,6 +82,9 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 		l->button[PB_BTN_START] = (struct pb_rect){ 0, 0, w, h };
 		l->title = (struct pb_rect){ (w - cw) / 2, h - ch - 3 * m, cw, ch };
 		l->body = (struct pb_rect){ m, m, w - lw - 3 * m, lh };
+		int nw = min_i(w - 2 * m, s * 9 / 10);
+		/* below the call to action, clear of its breathing (one unit) */
+		l->notice = (struct pb_rect){ (w - nw) / 2, h - 2 * m - m / 4, nw, 2 * m };
 		break;
 	}
 	case PB_COUNTDOWN:
@@ -123,6 +127,18 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 			l->button[PB_BTN_DONE].x = half + (half - m - bw) / 2;
 			l->button[PB_BTN_DONE].w = bw;
 		}
+		if (copies > 0) {
+			/* one button per number of prints, in a row where Done would be */
+			struct pb_rect row = l->portrait ? (struct pb_rect){ m, h - m - bh, w - 2 * m, bh }
+						 : (struct pb_rect){ w / 2, h - m - bh, w / 2 - m, bh };
+			int n = min_i(copies, PB_MAX_COPY_BUTTONS);
+			int cw = min_i((row.w - (n - 1) * m) / n, max_i(s * 3 / 10, l->touch_min * 2));
+			int x = row.x + (row.w - (n * cw + (n - 1) * m)) / 2;
+			l->button[PB_BTN_DONE] = (struct pb_rect){ 0 };
+			for (int i = 0; i < n; i++)
+				l->button[PB_BTN_COPIES_1 + i] =
+					(struct pb_rect){ x + i * (cw + m), row.y, cw, bh };
+		}
 		break;
 	}
 	case PB_THANKS:
@@ -147,8 +163,9 @@ pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y)
 {
 	/* Specific buttons first; the whole-screen ones last. */
 	static const enum pb_button order[] = { PB_BTN_LANGUAGE, PB_BTN_RETAKE, PB_BTN_ACCEPT,
-						PB_BTN_DONE, PB_BTN_RETRY, PB_BTN_START,
-						PB_BTN_CONTINUE };
+						PB_BTN_DONE, PB_BTN_COPIES_1, PB_BTN_COPIES_2,
+						PB_BTN_COPIES_3, PB_BTN_COPIES_4, PB_BTN_RETRY,
+						PB_BTN_START, PB_BTN_CONTINUE };
 	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (pb_rect_contains(l->button[order[i]], x, y))
 			return order[i];
@@ -165,6 +182,8 @@ pb_button_name(enum pb_button b)
 		[PB_BTN_NONE] = "none",     [PB_BTN_START] = "start",   [PB_BTN_LANGUAGE] = "language",
 		[PB_BTN_RETAKE] = "retake", [PB_BTN_ACCEPT] = "accept", [PB_BTN_DONE] = "done",
 		[PB_BTN_RETRY] = "retry",   [PB_BTN_CONTINUE] = "continue",
+		[PB_BTN_COPIES_1] = "copies-1", [PB_BTN_COPIES_2] = "copies-2",
+		[PB_BTN_COPIES_3] = "copies-3", [PB_BTN_COPIES_4] = "copies-4",
 	};
 	return (unsigned)b < PB_BTN_COUNT ? names[b] : "none";
 }

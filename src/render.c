@@ -330,6 +330,11 @@ draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	button(rd, cta, _("Touch to start"), 1);
 	pill(rd, l->button[PB_BTN_LANGUAGE], !strcmp(v->language, "ko") ? "English" : "한국어");
 	camera_note(rd, v);
+	/* told before they shoot, not after */
+	if (v->print.mode && !v->print.printer_ready)
+		pill(rd, l->notice,
+		     v->print.mode == 1 ? _("The printer is paused — your print will wait in the queue")
+					: _("The printer is paused — no prints for now"));
 }
 
 static void
@@ -417,18 +422,70 @@ draw_review(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	button(rd, l->button[PB_BTN_ACCEPT], _("Looks good!"), 1);
 }
 
+/* The deliver screen's headline and the line under it. */
+static void
+deliver_words(const struct pb_view *v, char *title, size_t tn, char *body, size_t bn)
+{
+	const struct pb_view_print *p = &v->print;
+
+	*body = '\0';
+	if (p->offered && p->copies == 0) {
+		snprintf(title, tn, "%s", _("How many prints?"));
+		if (!p->printer_ready)
+			snprintf(body, bn, "%s",
+				 _("The printer needs our staff right now. Your prints will wait "
+				   "in the queue and come out as soon as it is fixed."));
+	} else if (p->offered && p->mine == 0) {
+		snprintf(title, tn, "%s", _("Printed!"));
+		snprintf(body, bn, "%s", _("Pick up your print at the printer."));
+	} else if (p->offered && !p->printer_ready) {
+		snprintf(title, tn, "%s", _("Your print is queued"));
+		if (p->ahead > 0)
+			snprintf(body, bn,
+				 _("The printer needs our staff. Your print is safe in the queue "
+				   "(%d ahead of you) and will come out as soon as it is fixed."),
+				 p->ahead);
+		else
+			snprintf(body, bn, "%s",
+				 _("The printer needs our staff. Your print is safe in the queue "
+				   "and will come out first, as soon as it is fixed."));
+	} else if (p->offered) {
+		snprintf(title, tn, "%s", _("Printing"));
+		if (p->ahead > 0)
+			snprintf(body, bn, _("Printing — %d ahead of you, about %d s"), p->ahead,
+				 p->eta_s);
+		else
+			snprintf(body, bn, _("Printing — you're next, about %d s"), p->eta_s);
+	} else {
+		snprintf(title, tn, "%s", _("Your photo is saved"));
+		snprintf(body, bn, "%s",
+			 p->mode == 2 ? _("The printer is paused and sharing is not set up yet, so the "
+					  "photo stays here. Ask a staff member for a copy.")
+				      : _("Sharing is not set up on this booth yet, so the photo stays "
+					  "here. Ask a staff member for a copy."));
+	}
+}
+
 static void
 draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
 	const struct pb_layout *l = &rd->layout;
-	(void)v;
+	char title[128], body[400];
+
 	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	photo(rd, l->media);
-	text(rd, _("Your photo is saved"), l->title, l->title_px * 7 / 10, WHITE);
-	text(rd, _("This booth has no printing or sharing set up yet, so the photo stays here. "
-		   "Ask a staff member for a copy."),
-	     l->body, l->body_px, MUTED);
-	button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
+	deliver_words(v, title, sizeof(title), body, sizeof(body));
+	text(rd, title, l->title, l->title_px * 7 / 10, WHITE);
+	if (*body)
+		text(rd, body, l->body, l->body_px, MUTED);
+	for (int i = 0; i < PB_MAX_COPY_BUTTONS; i++) {
+		char n[8];
+		snprintf(n, sizeof(n), "%d", i + 1);
+		if (l->button[PB_BTN_COPIES_1 + i].w)
+			button(rd, l->button[PB_BTN_COPIES_1 + i], n, 1);
+	}
+	if (l->button[PB_BTN_DONE].w)
+		button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
 }
 
 static void
@@ -456,7 +513,10 @@ draw_error(struct pb_render *rd, const struct pb_view *v, int w, int h)
 void
 pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
-	pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0);
+	int copies = v->state == PB_DELIVER && v->print.offered && !v->print.copies
+			     ? v->print.max_copies
+			     : 0;
+	pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0, copies);
 	rd->state = v->state;
 	SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND);
 	switch (v->state) {

@@ -87,7 +87,35 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 		goto out;
 	}
 	rc = 0;
-	for (int s = 0; s < PB_STATE_COUNT; s++) {
+	/* every state, then the printing variants of attract and deliver */
+	static const struct {
+		const char *name;
+		enum pb_state state;
+		struct pb_view_print print;
+	} extra[] = {
+		{ "attract-printer-paused", PB_ATTRACT, { .mode = 1 } },
+		{ "attract-printer-paused-both", PB_ATTRACT, { .mode = 2 } },
+		{ "deliver-print-copies", PB_DELIVER,
+		  { .mode = 1, .printer_ready = 1, .offered = 1, .max_copies = 4 } },
+		{ "deliver-print-copies-paused", PB_DELIVER,
+		  { .mode = 1, .offered = 1, .max_copies = 2 } },
+		{ "deliver-print-queue", PB_DELIVER,
+		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2,
+		    .ahead = 3, .mine = 1, .eta_s = 48 } },
+		{ "deliver-print-next", PB_DELIVER,
+		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 2, .max_copies = 2,
+		    .mine = 2, .eta_s = 24 } },
+		{ "deliver-print-held", PB_DELIVER,
+		  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .ahead = 2, .mine = 1 } },
+		{ "deliver-print-held-first", PB_DELIVER,
+		  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .mine = 1 } },
+		{ "deliver-print-done", PB_DELIVER,
+		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2 } },
+		{ "deliver-print-paused-both", PB_DELIVER, { .mode = 2 } },
+	};
+	int nextra = (int)(sizeof(extra) / sizeof(*extra));
+	for (int i = 0; i < PB_STATE_COUNT + nextra; i++) {
+		int s = i < PB_STATE_COUNT ? i : (int)extra[i - PB_STATE_COUNT].state;
 		struct pb_view v = {
 			.state = (enum pb_state)s,
 			.in_state_ms = s == PB_CAPTURE ? 120 : 600,
@@ -101,10 +129,14 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 			.capture_height = cfg->sim_height,
 			.overlay = ov,
 		};
+		if (i >= PB_STATE_COUNT)
+			v.print = extra[i - PB_STATE_COUNT].print;
 		char path[4096];
 		pb_render_draw(rd, &v, w, h);
 		SDL_RenderPresent(r);
-		snprintf(path, sizeof(path), "%s/%s.bmp", dir, pb_state_name((enum pb_state)s));
+		snprintf(path, sizeof(path), "%s/%s.bmp", dir,
+			 i < PB_STATE_COUNT ? pb_state_name((enum pb_state)s)
+					    : extra[i - PB_STATE_COUNT].name);
 		if (SDL_SaveBMP(surf, path) < 0) {
 			fprintf(stderr, "%s: %s\n", path, SDL_GetError());
 			rc = 1;

@@ -29,9 +29,11 @@ test_buttons(void **state)
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		int w = sizes[i][0], h = sizes[i][1];
 		for (int s = 0; s < PB_STATE_COUNT; s++) {
-			for (int retake = 0; retake <= 1; retake++) {
+			for (int variant = 0; variant <= 2 + PB_MAX_COPY_BUTTONS; variant++) {
+				/* Retake offered or not; then 1..4 print buttons */
+				int retake = variant & 1, copies = variant >= 2 ? variant - 1 : 0;
 				struct pb_layout l;
-				pb_layout_compute(&l, (enum pb_state)s, w, h, 0, retake);
+				pb_layout_compute(&l, (enum pb_state)s, w, h, 0, retake, copies);
 				/* 10 mm at the 7" Pi touchscreen's 133 dpi */
 				assert_int_equal(l.touch_min, 52);
 				for (int b = 1; b < PB_BTN_COUNT; b++) {
@@ -61,27 +63,41 @@ test_screen_specifics(void **state)
 {
 	struct pb_layout l;
 	(void)state;
-	pb_layout_compute(&l, PB_REVIEW, 1920, 1080, 0, 0);
+	pb_layout_compute(&l, PB_REVIEW, 1920, 1080, 0, 0, 0);
 	assert_int_equal(l.button[PB_BTN_RETAKE].w, 0); /* no retakes left: no button */
 	assert_true(l.button[PB_BTN_ACCEPT].w > 0);
-	pb_layout_compute(&l, PB_REVIEW, 1920, 1080, 0, 1);
+	pb_layout_compute(&l, PB_REVIEW, 1920, 1080, 0, 1, 0);
 	assert_true(l.button[PB_BTN_RETAKE].w > 0);
 	/* the photo does not run under the buttons */
 	assert_false(overlap(l.media, l.button[PB_BTN_ACCEPT]));
 	/* attract: anywhere starts, except the language button */
-	pb_layout_compute(&l, PB_ATTRACT, 800, 480, 0, 1);
+	pb_layout_compute(&l, PB_ATTRACT, 800, 480, 0, 1, 0);
 	assert_int_equal(pb_layout_hit(&l, PB_ATTRACT, 400, 240), PB_BTN_START);
 	assert_int_equal(pb_layout_hit(&l, PB_ATTRACT, 5, 470), PB_BTN_START);
 	/* nothing to press during the countdown */
-	pb_layout_compute(&l, PB_COUNTDOWN, 800, 480, 0, 1);
+	pb_layout_compute(&l, PB_COUNTDOWN, 800, 480, 0, 1, 0);
 	assert_int_equal(pb_layout_hit(&l, PB_COUNTDOWN, 400, 240), PB_BTN_NONE);
 	/* the error screen: tap anywhere to try again */
-	pb_layout_compute(&l, PB_ERROR, 800, 480, 0, 1);
+	pb_layout_compute(&l, PB_ERROR, 800, 480, 0, 1, 0);
 	assert_int_equal(pb_layout_hit(&l, PB_ERROR, 10, 10), PB_BTN_RETRY);
 	/* a big screen with a known DPI: 10 mm at 96 dpi is 38 px, buttons far larger */
-	pb_layout_compute(&l, PB_REVIEW, 3840, 2160, 96, 1);
+	pb_layout_compute(&l, PB_REVIEW, 3840, 2160, 96, 1, 0);
 	assert_int_equal(l.touch_min, 38);
 	assert_true(l.button[PB_BTN_ACCEPT].h >= 300);
+	/* deliver with printing: one button per number of prints instead of Done */
+	for (int portrait = 0; portrait <= 1; portrait++) {
+		int w = portrait ? 480 : 800, h = portrait ? 800 : 480;
+		pb_layout_compute(&l, PB_DELIVER, w, h, 0, 1, 2);
+		assert_int_equal(l.button[PB_BTN_DONE].w, 0);
+		assert_true(l.button[PB_BTN_COPIES_1].w > 0 && l.button[PB_BTN_COPIES_2].w > 0);
+		assert_int_equal(l.button[PB_BTN_COPIES_3].w, 0);
+		assert_true(l.button[PB_BTN_COPIES_1].x < l.button[PB_BTN_COPIES_2].x);
+		assert_false(overlap(l.media, l.button[PB_BTN_COPIES_1]));
+		assert_false(overlap(l.body, l.button[PB_BTN_COPIES_2]));
+		pb_layout_compute(&l, PB_DELIVER, w, h, 0, 1, 0);
+		assert_true(l.button[PB_BTN_DONE].w > 0);
+		assert_int_equal(l.button[PB_BTN_COPIES_1].w, 0);
+	}
 }
 
 static void
