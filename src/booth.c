@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mem.h"
 #include "overlay.h"
+#include "print.h"
 #include "render.h"
 #include "session.h"
 #include "worker.h"
@@ -32,6 +33,10 @@ struct booth {
 	struct pb_control *control;
 	struct pb_display *display;
 	struct pb_render *render;
+	struct pb_print *print;         /* NULL when delivery is share only */
+	struct pb_printer_health printer; /* as last asked */
+	struct pb_print_position position; /* the current session's prints */
+	uint64_t printer_asked_ms;
 	Uint32 ev_base;
 	struct pb_session_info session;
 	int session_on_disk; /* a compose job was queued: the folder may exist */
@@ -215,12 +220,28 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 	}
 	case PB_ACT_DELIVER:
 		snprintf(b->session.status, sizeof(b->session.status), "accepted");
-		/* Printing and sharing are not built yet: say so in the record, as on screen. */
-		snprintf(b->session.note, sizeof(b->session.note),
-			 "delivery %s is not configured in this version; photo kept on the booth",
-			 b->session.delivery);
+		/* Sharing is not built yet: say so in the record, as on screen. */
+		if (b->kiosk.print_offered)
+			snprintf(b->session.note, sizeof(b->session.note), "print offered");
+		else
+			snprintf(b->session.note, sizeof(b->session.note),
+				 "%s; photo kept on the booth",
+				 b->print ? "printer not ready and sharing not built yet"
+					  : "sharing is not built in this version");
 		queue_write(b, 0);
 		break;
+	case PB_ACT_PRINT: {
+		char *photo = pb_xasprintf("%s/final.jpg", b->session.dir);
+		pb_print_submit(b->print, b->session.id, photo, a->copies);
+		free(photo);
+		b->printer_asked_ms = 0; /* show the queue position from the next frame on */
+		pb_info("session %s: %d print%s asked for", b->session.id, a->copies,
+			a->copies == 1 ? "" : "s");
+		snprintf(b->session.note, sizeof(b->session.note), "%d print%s spooled", a->copies,
+			 a->copies == 1 ? "" : "s");
+		queue_write(b, 0);
+		break;
+	}
 	case PB_ACT_END:
 		if (a->keep) {
 			snprintf(b->last_session, sizeof(b->last_session), "%s", b->session.id);
@@ -237,9 +258,9 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 }
 
 static void
-feed(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job)
+feed_arg(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job, int arg)
 {
-	struct pb_event ev = { type, session, job };
+	struct pb_event ev = { type, session, job, arg };
 	struct pb_action acts[PB_MAX_ACTIONS];
 	uint64_t now = pb_now_ms();
 	enum pb_state before = b->kiosk.state;
@@ -251,6 +272,12 @@ feed(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job)
 			type == PB_EV_TICK ? "timeout" : pb_event_name(type));
 	for (int i = 0; i < n; i++)
 		perform(b, &acts[i], now);
+}
+
+static void
+feed(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job)
+{
+	feed_arg(b, type, session, job, 0);
 }
 
 /* Results from other threads */
@@ -336,10 +363,24 @@ status_json(struct booth *b, struct pb_buf *out)
 	pb_json_int(out, "reconnects", ch.reconnects);
 	pb_json_int(out, "liveview_restarts", ch.liveview_restarts);
 	pb_json_close(out);
+	if (b->print) {
+		struct pb_printer_health ph;
+		pb_print_health(b->print, &ph);
+		pb_printer_health_json(&ph, out);
+		/* the current guest's prints, as the deliver screen shows them */
+		pb_json_open(out, "print_position");
+		pb_json_int(out, "ahead", b->position.ahead);
+		pb_json_int(out, "mine", b->position.mine);
+		pb_json_int(out, "eta_s", b->position.eta_s);
+		pb_json_close(out);
+	} else {
+		pb_json_str(out, "printer", NULL);
+	}
 	pb_json_open(out, "counters");
 	pb_json_int(out, "sessions", c->sessions);
 	pb_json_int(out, "photos", c->photos);
 	pb_json_int(out, "accepted", c->accepted);
+	pb_json_int(out, "prints", c->prints);
 	pb_json_int(out, "retakes", c->retakes);
 	pb_json_int(out, "failures", c->failures);
 	pb_json_int(out, "timeouts", c->timeouts);
@@ -377,6 +418,37 @@ status_json(struct booth *b, struct pb_buf *out)
 	pb_buf_append(out, "\n", 1);
 }
 
+#define COMMANDS "status, trigger, reset, printer resume, printer paper N"
+
+static void
+printer_command(struct booth *b, int argc, char **argv, struct pb_buf *reply)
+{
+	if (!b->print) {
+		pb_control_reply(reply, 1, "this booth does not print ([kiosk] delivery = %s)",
+				 pb_delivery_name(b->cfg->delivery));
+	} else if (argc == 2 && !strcmp(argv[1], "resume")) {
+		pb_print_resume(b->print);
+		pb_info("staff: printer resume");
+		pb_control_reply(reply, 0, "resuming %s: enabling the queue and releasing %d "
+					   "waiting print%s (see status)",
+				 b->printer.queue[0] ? b->printer.queue : "the printer",
+				 b->printer.pending, b->printer.pending == 1 ? "" : "s");
+	} else if (argc == 3 && !strcmp(argv[1], "paper")) {
+		char *end;
+		long n = strtol(argv[2], &end, 10);
+		if (!*argv[2] || *end || n < 0 || n > 100000) {
+			pb_control_reply(reply, 2, "printer paper: '%s' is not a count of prints "
+						   "(0..100000)", argv[2]);
+			return;
+		}
+		pb_print_set_paper(b->print, (int)n);
+		pb_info("staff: printer paper %ld", n);
+		pb_control_reply(reply, 0, "%ld prints left", n);
+	} else {
+		pb_control_reply(reply, 2, "usage: printer resume | printer paper N");
+	}
+}
+
 static void
 on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 {
@@ -397,10 +469,12 @@ on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 	} else if (!strcmp(argv[0], "reset") && argc == 1) {
 		feed(b, PB_EV_RESET, 0, 0);
 		pb_control_reply(reply, 0, "%s -> attract", pb_state_name(before));
+	} else if (!strcmp(argv[0], "printer")) {
+		printer_command(b, argc, argv, reply);
 	} else if (!strcmp(argv[0], "help")) {
-		pb_control_reply(reply, 0, "commands: status, trigger, reset");
+		pb_control_reply(reply, 0, "commands: " COMMANDS);
 	} else {
-		pb_control_reply(reply, 2, "unknown command '%s' (commands: status, trigger, reset)",
+		pb_control_reply(reply, 2, "unknown command '%s' (commands: " COMMANDS ")",
 				 argv[0]);
 	}
 }
@@ -444,6 +518,13 @@ on_input(struct booth *b, struct pb_input in)
 		case PB_BTN_LANGUAGE:
 			set_language(b, strcmp(b->language, "ko") ? "ko" : "en");
 			break;
+		case PB_BTN_COPIES_1:
+		case PB_BTN_COPIES_2:
+		case PB_BTN_COPIES_3:
+		case PB_BTN_COPIES_4:
+			feed_arg(b, PB_EV_PRINT, 0, 0,
+				 1 + (int)(pb_render_hit(b->render, in.x, in.y) - PB_BTN_COPIES_1));
+			break;
 		case PB_BTN_NONE:
 		case PB_BTN_COUNT:
 			break;
@@ -482,6 +563,16 @@ draw(struct booth *b, uint64_t now)
 		.capture_width = b->capture_w,
 		.capture_height = b->capture_h,
 		.overlay = b->overlay,
+		.print = {
+			.mode = !b->print ? 0 : b->cfg->delivery == PB_DELIVERY_BOTH ? 2 : 1,
+			.printer_ready = b->printer.ready,
+			.offered = b->kiosk.print_offered,
+			.copies = b->kiosk.copies,
+			.max_copies = b->kiosk.cfg.max_copies,
+			.ahead = b->position.ahead,
+			.mine = b->position.mine,
+			.eta_s = b->position.eta_s,
+		},
 	};
 	int w, h;
 	pb_display_size(b->display, &w, &h);
@@ -489,10 +580,51 @@ draw(struct booth *b, uint64_t now)
 	SDL_RenderPresent(pb_display_renderer(b->display));
 }
 
+/* The print thread's view, a few times a second: cheap (a copy under a lock). */
+static void
+watch_printer(struct booth *b, uint64_t now)
+{
+	if (!b->print || now - b->printer_asked_ms < 200)
+		return;
+	b->printer_asked_ms = now;
+	pb_print_health(b->print, &b->printer);
+	pb_kiosk_set_printer_ready(&b->kiosk, b->printer.ready);
+	if (b->kiosk.session && b->kiosk.copies)
+		pb_print_position(b->print, b->session.id, &b->position);
+	else
+		b->position = (struct pb_print_position){ 0 };
+}
+
+static struct pb_print *
+start_print(const struct pb_config *c)
+{
+	char *spool = pb_xasprintf("%s/spool", c->data_dir);
+	static const int quality[] = { [PB_QUALITY_DRAFT] = 3, [PB_QUALITY_NORMAL] = 4,
+				       [PB_QUALITY_HIGH] = 5 };
+	struct pb_print_config pc = {
+		.printer = c->printer,
+		.media = c->media,
+		.quality = quality[c->print_quality],
+		.fill = c->print_scaling == PB_SCALING_FILL,
+		.borderless = c->borderless,
+		.options = c->print_options,
+		.seconds_per_print = c->seconds_per_print,
+		.paper_warn = c->paper_warn,
+		.spool_dir = spool,
+		.poll_ms = 1000,
+	};
+	struct pb_print *p = pb_print_create(&pc);
+	free(spool);
+	return p;
+}
+
 static struct pb_kiosk_config
 kiosk_config(const struct pb_config *cfg, int slots)
 {
 	struct pb_kiosk_config kc = { .slots = slots, .retakes = cfg->retakes };
+	if (cfg->delivery == PB_DELIVERY_PRINT || cfg->delivery == PB_DELIVERY_BOTH)
+		kc.max_copies = cfg->max_copies;
+	kc.print_fallback = cfg->delivery == PB_DELIVERY_BOTH;
 	kc.timeout_ms[PB_COUNTDOWN] = (uint32_t)cfg->countdown * 1000u;
 	kc.timeout_ms[PB_CAPTURE] = (uint32_t)cfg->capture_timeout * 1000u;
 	kc.timeout_ms[PB_PROCESSING] = (uint32_t)cfg->processing_timeout * 1000u;
@@ -601,6 +733,13 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 		rc = PB_EXIT_CONFIG;
 		goto out;
 	}
+	if (cfg->delivery == PB_DELIVERY_PRINT || cfg->delivery == PB_DELIVERY_BOTH) {
+		b.print = start_print(cfg);
+		if (!b.print) {
+			rc = PB_EXIT_CONFIG;
+			goto out;
+		}
+	}
 	b.worker = pb_worker_create("worker");
 	b.camera = start_camera(&b);
 	if (!b.worker || !b.camera)
@@ -631,6 +770,7 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 		}
 		now = pb_now_ms();
 		pb_control_poll(b.control, now, on_control, &b);
+		watch_printer(&b, now);
 		feed(&b, PB_EV_TICK, 0, 0);
 		enum pb_camera_state cs = pb_camera_state(b.camera, NULL, 0, NULL);
 		if (cs != b.camera_state) {
@@ -655,6 +795,7 @@ out:
 	pb_control_close(b.control);
 	pb_camera_destroy(b.camera);
 	pb_worker_destroy(b.worker); /* finishes queued writes */
+	pb_print_destroy(b.print);   /* spools what was handed over */
 	if (b.ev_base)
 		drain_events(&b);
 	free_captures(&b);

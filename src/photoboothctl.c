@@ -16,6 +16,9 @@ usage(FILE *f)
 		   "  status    the kiosk's state as one JSON object\n"
 		   "  trigger   what the big button does now (start, accept, next)\n"
 		   "  reset     abort any session and go back to the attract screen\n"
+		   "  printer resume   after fixing the printer (paper, ribbon, jam): enable the\n"
+		   "                   queue and print what waited, in order\n"
+		   "  printer paper N  paper loaded: N prints left (counted down per print)\n"
 		   "\n"
 		   "exit codes: 0 done, 1 refused or failed, 2 usage\n");
 }
