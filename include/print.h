@@ -49,6 +49,7 @@ struct pb_printer_health {
 	int paper_low;         /* prints_remaining has fallen to the warning level */
 	double seconds_per_print; /* measured, or the configured estimate */
 	unsigned completed, submitted, resubmitted, canceled, failed;
+	int last_submit_ms;    /* the last print: handed over to accepted by CUPS, spool included */
 };
 
 /* Where a session's prints stand in the spool. */

@@ -26,6 +26,7 @@ struct pb_spool_job {
 	int resubmits;     /* times CUPS lost or dropped it and it was sent again */
 	int uncertain;     /* (not saved) may be in CUPS without our knowing its id */
 	int cups_state;    /* (not saved) the IPP job-state last seen; 0 unknown */
+	uint64_t asked_ms; /* (not saved) when the guest asked, monotonic; 0 unknown */
 };
 
 struct pb_spool_counters {

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "json.h"
 #include "log.h"
@@ -19,6 +20,7 @@ struct request {
 	char session[48];
 	char *photo;
 	int copies;
+	uint64_t asked_ms; /* when the main thread handed it over */
 };
 
 struct owed {
@@ -51,6 +53,7 @@ struct pb_print {
 	struct pb_printer_health h; /* being gathered */
 	char last_logged[600];
 	int warned_low;
+	int last_submit_ms; /* hand-over to CUPS job id, spooling included, of the last print */
 };
 
 const char *
@@ -91,6 +94,7 @@ pb_printer_health_json(const struct pb_printer_health *h, struct pb_buf *out)
 	pb_json_int(out, "resubmitted", h->resubmitted);
 	pb_json_int(out, "canceled", h->canceled);
 	pb_json_int(out, "failed", h->failed);
+	pb_json_int(out, "last_submit_ms", h->last_submit_ms);
 	pb_json_close(out);
 }
 
@@ -446,8 +450,14 @@ submit(struct pb_print *p, int i)
 	j->cups_job = id;
 	p->spool.c.submitted++;
 	pb_spool_save(&p->spool);
-	pb_info("print %s: CUPS job %d on %s (copy %d of %d)", j->id, id, p->queue, j->copy,
-		j->copies);
+	if (j->asked_ms) {
+		p->last_submit_ms = (int)(pb_now_ms() - j->asked_ms);
+		pb_info("print %s: CUPS job %d on %s (copy %d of %d), %d ms after it was asked for",
+			j->id, id, p->queue, j->copy, j->copies, p->last_submit_ms);
+	} else {
+		pb_info("print %s: CUPS job %d on %s (copy %d of %d)", j->id, id, p->queue, j->copy,
+			j->copies);
+	}
 	return 1;
 }
 
@@ -611,6 +621,7 @@ publish(struct pb_print *p)
 	h->submitted = c->submitted;
 	h->resubmitted = c->resubmitted;
 	h->canceled = c->canceled;
+	h->last_submit_ms = p->last_submit_ms;
 	if (!h->queue[0])
 		snprintf(h->queue, sizeof(h->queue), "%s", p->printer);
 	log_changes(p);
@@ -637,6 +648,8 @@ spool_requests(struct pb_print *p, struct request *r)
 		struct request *next = r->next;
 		for (int k = 1; k <= r->copies; k++) {
 			enum pb_status st = pb_spool_add(&p->spool, r->session, k, r->copies, r->photo);
+			if (st == PB_OK)
+				p->spool.jobs[p->spool.n - 1].asked_ms = r->asked_ms;
 			if (st != PB_OK) {
 				pb_err("print: session %s copy %d of %d could not be spooled (%s); "
 				       "it will not print",
@@ -794,6 +807,7 @@ pb_print_submit(struct pb_print *p, const char *session, const char *photo, int 
 	snprintf(r->session, sizeof(r->session), "%s", session);
 	r->photo = pb_xstrdup(photo);
 	r->copies = copies;
+	r->asked_ms = pb_now_ms();
 	pthread_mutex_lock(&p->lock);
 	*p->req_tail = r;
 	p->req_tail = &r->next;
