@@ -9,7 +9,8 @@ run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclang-rt-14-dev
 	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev cups-daemon cups-client cups-filters
 	printer-driver-cups-pdf poppler-utils"
-bench="$build libjpeg-turbo-progs mate-backgrounds imagemagick time xvfb xauth python3"
+bench="$build libjpeg-turbo-progs mate-backgrounds imagemagick time xvfb xauth python3
+	cups-daemon cups-client cups-filters"
 
 case "${1:-}" in
 build) want=$build ;;
