@@ -16,7 +16,7 @@ CUPS_PDF_CONF=
 # start_cupsd DIR: configures and starts cupsd in DIR; waits until it answers.
 start_cupsd() {
 	CUPS_DIR=$1
-	local bin="$CUPS_DIR/bin"
+	local bin="$CUPS_DIR/bin" d
 	mkdir -p "$CUPS_DIR"/{spool/tmp,cache,state,log,pdf,dev} "$bin/backend"
 	# cupsd runs filters as lp, which must reach the files here
 	chmod o+x "$(dirname "$CUPS_DIR")"
