@@ -459,8 +459,12 @@ on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 		pb_control_reply(reply, 0, "ok");
 		status_json(b, reply);
 	} else if (!strcmp(argv[0], "trigger") && argc == 1) {
+		int copies = b->kiosk.copies;
 		feed(b, PB_EV_TRIGGER, 0, 0);
-		if (b->kiosk.state != before)
+		if (b->kiosk.copies != copies)
+			pb_control_reply(reply, 0, "%s: %d print%s", pb_state_name(before),
+					 b->kiosk.copies, b->kiosk.copies == 1 ? "" : "s");
+		else if (b->kiosk.state != before)
 			pb_control_reply(reply, 0, "%s -> %s", pb_state_name(before),
 					 pb_state_name(b->kiosk.state));
 		else

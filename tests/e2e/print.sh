@@ -231,7 +231,7 @@ check "a missing queue: status says missing" wait_for 10 'pstat_is state missing
 check "... naming it" grep -q "no print queue 'late-queue'" <(pstat message)
 check "a guest reaches deliver" guest
 g4=$(json session)
-tap copies-1 >/dev/null
+check "photoboothctl trigger on deliver prints one" test "$(ctl trigger)" = "deliver: 1 print"
 finish
 check "the print waits in the spool" wait_for 5 'test "$(spooled)" = 1'
 add_queue late-queue "pbtest:$CUPS_DIR/dev"
