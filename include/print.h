@@ -50,6 +50,7 @@ struct pb_printer_health {
 	double seconds_per_print; /* measured, or the configured estimate */
 	unsigned completed, submitted, resubmitted, canceled, failed;
 	int last_submit_ms;    /* the last print: handed over to accepted by CUPS, spool included */
+	char last_action[320]; /* how staff's last resume went, in words; "" before any */
 };
 
 /* Where a session's prints stand in the spool. */

@@ -54,6 +54,8 @@ struct pb_print {
 	char last_logged[600];
 	int warned_low;
 	int last_submit_ms; /* hand-over to CUPS job id, spooling included, of the last print */
+	int resume_wanted;  /* staff asked; done once CUPS answers */
+	char last_action[320];
 };
 
 const char *
@@ -95,6 +97,7 @@ pb_printer_health_json(const struct pb_printer_health *h, struct pb_buf *out)
 	pb_json_int(out, "canceled", h->canceled);
 	pb_json_int(out, "failed", h->failed);
 	pb_json_int(out, "last_submit_ms", h->last_submit_ms);
+	pb_json_str(out, "last_action", h->last_action);
 	pb_json_close(out);
 }
 
@@ -315,8 +318,16 @@ simple_request(struct pb_print *p, ipp_op_t op, int job, const char *what)
 {
 	ipp_t *req = new_request(op, "printers", p->queue, job);
 	ippDelete(cupsDoRequest(p->http, req, "/admin/"));
-	if (cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
-		pb_err("print: %s %s: %s", what, p->queue, cupsLastErrorString());
+	ipp_status_t st = cupsLastError();
+	if (st > IPP_STATUS_OK_CONFLICTING) {
+		int denied = st == IPP_STATUS_ERROR_FORBIDDEN ||
+			     st == IPP_STATUS_ERROR_NOT_AUTHORIZED ||
+			     st == IPP_STATUS_ERROR_NOT_AUTHENTICATED;
+		snprintf(p->last_action, sizeof(p->last_action), "%s %s failed: %s%s", what,
+			 p->queue, cupsLastErrorString(),
+			 denied ? " (the kiosk's user must be a CUPS admin: adduser USER lpadmin)"
+				: "");
+		pb_err("print: %s", p->last_action);
 		return -1;
 	}
 	return 0;
@@ -327,8 +338,10 @@ static void
 resume(struct pb_print *p)
 {
 	int ok = 1;
+	p->resume_wanted = 0;
 	if (!p->queue[0] || p->h.state == PB_PRINTER_MISSING) {
-		pb_err("print: cannot resume: %s", p->h.message);
+		snprintf(p->last_action, sizeof(p->last_action), "resume failed: %s", p->h.message);
+		pb_err("print: %s", p->last_action);
 		return;
 	}
 	ok &= simple_request(p, IPP_OP_RESUME_PRINTER, 0, "resume") == 0;
@@ -343,9 +356,12 @@ resume(struct pb_print *p)
 		else if (j->cups_state == IPP_JSTATE_STOPPED)
 			ok &= simple_request(p, IPP_OP_RESTART_JOB, j->cups_job, "restart job on") == 0;
 	}
-	if (ok)
+	if (ok) {
+		snprintf(p->last_action, sizeof(p->last_action), "resumed %s with %d print%s waiting",
+			 p->queue, p->spool.n, p->spool.n == 1 ? "" : "s");
 		pb_notice("print: queue %s resumed by staff; %d print%s waiting", p->queue,
 			  p->spool.n, p->spool.n == 1 ? "" : "s");
+	}
 }
 
 /* Looks a print up in CUPS' job history by its name. Returns its id, 0 when CUPS never had
@@ -559,13 +575,17 @@ track(struct pb_print *p, int i)
 
 /* One look at CUPS: state, our jobs, then whatever is waiting to be sent. */
 static void
-cycle(struct pb_print *p, int resume_now)
+cycle(struct pb_print *p)
 {
 	memset(&p->h, 0, sizeof(p->h));
 	p->h.accepting = 0;
-	if (!connect_cups(p) || !query_printer(p))
+	if (!connect_cups(p) || !query_printer(p)) {
+		if (p->resume_wanted)
+			snprintf(p->last_action, sizeof(p->last_action),
+				 "resume waits: %s", p->h.message);
 		return;
-	if (resume_now) {
+	}
+	if (p->resume_wanted) {
 		resume(p);
 		memset(&p->h, 0, sizeof(p->h));
 		if (!query_printer(p))
@@ -622,6 +642,7 @@ publish(struct pb_print *p)
 	h->resubmitted = c->resubmitted;
 	h->canceled = c->canceled;
 	h->last_submit_ms = p->last_submit_ms;
+	snprintf(h->last_action, sizeof(h->last_action), "%s", p->last_action);
 	if (!h->queue[0])
 		snprintf(h->queue, sizeof(h->queue), "%s", p->printer);
 	log_changes(p);
@@ -699,7 +720,9 @@ run(void *arg)
 			pb_spool_save(&p->spool);
 			pb_notice("printer: staff set %d prints left", paper);
 		}
-		cycle(p, resume_now);
+		if (resume_now)
+			p->resume_wanted = 1;
+		cycle(p);
 		publish(p);
 
 		pthread_mutex_lock(&p->lock);

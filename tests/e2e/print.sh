@@ -165,6 +165,7 @@ check "after a restart, status still shows media-empty" wait_for 10 'grep -q med
 check "and the three prints pending" pstat_is pending 3
 rm "$CUPS_DIR/dev/paper-out" # staff refill
 check "photoboothctl printer resume" ctl printer resume
+check "status tells staff the resume worked" wait_for 10 'grep -q "resumed booth with 3 prints waiting" <(pstat last_action)'
 check "the held prints come out" wait_for 30 'test "$(all_prints)" = 3'
 check "each exactly once" test "$(prints "$g1-1")$(prints "$g2-1")$(prints "$g2-2")" = 111
 check "the printer is ready again" wait_for 10 'pstat_is ready True'
@@ -183,6 +184,9 @@ start_kiosk "$WORK/k.conf" || exit 1
 check "no CUPS server: status says unreachable" wait_for 10 'pstat_is state unreachable'
 check "... and why" grep -q "cannot reach CUPS at $CUPS_DIR/cups.sock" <(pstat message)
 check "the kiosk logs it" grep -q "printer booth: unreachable" "$WORK/kiosk.log"
+ctl printer resume >/dev/null
+check "a resume without CUPS says it waits for CUPS" \
+	wait_for 10 'grep -q "resume waits: cannot reach CUPS" <(pstat last_action)'
 check "a guest reaches deliver" guest
 g3=$(json session)
 check "and orders 2" tap copies-2
