@@ -12,16 +12,8 @@
 #ifndef PB_PRINT_H
 #define PB_PRINT_H
 
+#include "printer.h"
 #include "status.h"
-
-enum pb_printer_state {
-	PB_PRINTER_UNKNOWN,     /* not asked yet */
-	PB_PRINTER_IDLE,
-	PB_PRINTER_PRINTING,
-	PB_PRINTER_STOPPED,     /* CUPS stopped the queue (paper out, a jam, staff) */
-	PB_PRINTER_MISSING,     /* no such queue, or no default printer */
-	PB_PRINTER_UNREACHABLE, /* no CUPS server answers */
-};
 
 struct pb_print_config {
 	const char *printer;   /* CUPS queue; "" for CUPS' default */
@@ -34,23 +26,6 @@ struct pb_print_config {
 	int paper_warn;        /* warn staff when this few prints are left */
 	const char *spool_dir;
 	int poll_ms;           /* how often CUPS is asked (1000) */
-};
-
-struct pb_printer_health {
-	enum pb_printer_state state;
-	int ready;             /* a print submitted now would come out */
-	int accepting;         /* printer-is-accepting-jobs */
-	char queue[128];       /* the queue in use */
-	char reasons[256];     /* printer-state-reasons, comma-separated; "" for none */
-	char message[256];     /* what is wrong, in CUPS' or the printer's words; "" when fine */
-	int pending;           /* prints spooled and not yet completed */
-	int held;              /* of those, prints CUPS holds or keeps on a stopped queue */
-	int prints_remaining;  /* paper left as staff set it; -1 when never set */
-	int paper_low;         /* prints_remaining has fallen to the warning level */
-	double seconds_per_print; /* measured, or the configured estimate */
-	unsigned completed, submitted, resubmitted, canceled, failed;
-	int last_submit_ms;    /* the last print: handed over to accepted by CUPS, spool included */
-	char last_action[320]; /* how staff's last resume went, in words; "" before any */
 };
 
 /* Where a session's prints stand in the spool. */
@@ -85,16 +60,5 @@ void pb_print_health(struct pb_print *p, struct pb_printer_health *out);
 
 /* Fills pos for session; returns 0 when none of its prints are owed any more. */
 int pb_print_position(struct pb_print *p, const char *session, struct pb_print_position *pos);
-
-/* Writes h as the "printer" member of the JSON object open in out (status output). */
-struct pb_buf;
-void pb_printer_health_json(const struct pb_printer_health *h, struct pb_buf *out);
-
-/* Stable lower-case names ("idle", "stopped", ...). */
-const char *pb_printer_state_name(enum pb_printer_state s);
-
-/* Whether a printer-state-reasons keyword stops printing (media-empty, media-jam-error,
- * offline-report, ...), as opposed to a warning or report (media-low-warning). Any thread. */
-int pb_printer_reason_blocks(const char *reason);
 
 #endif

@@ -230,6 +230,14 @@ test_reasons(void **state)
 		assert_true(pb_printer_reason_blocks(stop[i]));
 	for (unsigned i = 0; i < sizeof(go) / sizeof(*go); i++)
 		assert_false(pb_printer_reason_blocks(go[i]));
+	/* staff get words, the most pressing reason first */
+	assert_non_null(strstr(pb_printer_reason_words("media-empty-error,paused"), "out of paper"));
+	assert_non_null(strstr(pb_printer_reason_words("paused,media-jam"), "paper jam"));
+	assert_non_null(strstr(pb_printer_reason_words("marker-supply-empty-error"), "ribbon"));
+	assert_non_null(strstr(pb_printer_reason_words("offline-report"), "offline"));
+	assert_non_null(strstr(pb_printer_reason_words("paused"), "resume"));
+	assert_null(pb_printer_reason_words(""));
+	assert_null(pb_printer_reason_words("cups-waiting-for-job-completed"));
 }
 
 /* No CUPS server answers: the print is spooled, the status says why, nothing is lost when the

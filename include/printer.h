@@ -1,0 +1,47 @@
+/* printer.h - a printer's health as the kiosk reports it, and what CUPS' printer-state-reasons
+ * mean for printing. Plain values and pure functions; any thread. */
+#ifndef PB_PRINTER_H
+#define PB_PRINTER_H
+
+enum pb_printer_state {
+	PB_PRINTER_UNKNOWN,     /* not asked yet */
+	PB_PRINTER_IDLE,
+	PB_PRINTER_PRINTING,
+	PB_PRINTER_STOPPED,     /* CUPS stopped the queue (paper out, a jam, staff) */
+	PB_PRINTER_MISSING,     /* no such queue, or no default printer */
+	PB_PRINTER_UNREACHABLE, /* no CUPS server answers */
+};
+
+struct pb_printer_health {
+	enum pb_printer_state state;
+	int ready;             /* a print submitted now would come out */
+	int accepting;         /* printer-is-accepting-jobs */
+	char queue[128];       /* the queue in use */
+	char reasons[256];     /* printer-state-reasons, comma-separated; "" for none */
+	char message[256];     /* what is wrong and what to do, in words; "" when fine */
+	int pending;           /* prints spooled and not yet completed */
+	int held;              /* of those, prints CUPS holds or keeps on a stopped queue */
+	int prints_remaining;  /* paper left as staff set it; -1 when never set */
+	int paper_low;         /* prints_remaining has fallen to the warning level */
+	double seconds_per_print; /* measured, or the configured estimate */
+	unsigned completed, submitted, resubmitted, canceled, failed;
+	int last_submit_ms;    /* the last print: handed over to accepted by CUPS, spool included */
+	char last_action[320]; /* how staff's last resume went, in words; "" before any */
+};
+
+/* Writes h as the "printer" member of the JSON object open in out (status output). */
+struct pb_buf;
+void pb_printer_health_json(const struct pb_printer_health *h, struct pb_buf *out);
+
+/* What staff should do about the most pressing of reasons (comma-separated keywords), in
+ * words: "out of paper: load paper (and ribbon), then resume". NULL when none needs them. */
+const char *pb_printer_reason_words(const char *reasons);
+
+/* Stable lower-case names ("idle", "stopped", ...). */
+const char *pb_printer_state_name(enum pb_printer_state s);
+
+/* Whether a printer-state-reasons keyword stops printing (media-empty, media-jam-error,
+ * offline-report, ...), as opposed to a warning or report (media-low-warning). Any thread. */
+int pb_printer_reason_blocks(const char *reason);
+
+#endif
