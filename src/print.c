@@ -524,6 +524,19 @@ log_changes(struct pb_print *p)
 	p->warned_low = h->paper_low;
 }
 
+/* The spool's order of sessions, for pb_print_position. Under the lock. */
+static void
+copy_owed(struct pb_print *p)
+{
+	if (p->capowed < p->spool.n) {
+		p->capowed = p->spool.n + 16;
+		p->owed = pb_xrealloc(p->owed, (size_t)p->capowed * sizeof(*p->owed));
+	}
+	for (int i = 0; i < p->spool.n; i++)
+		memcpy(p->owed[i].session, p->spool.jobs[i].session, sizeof(p->owed[i].session));
+	p->nowed = p->spool.n;
+}
+
 static void
 publish(struct pb_print *p)
 {
@@ -549,13 +562,7 @@ publish(struct pb_print *p)
 	unsigned failed = p->health.failed;
 	p->health = *h;
 	p->health.failed = failed;
-	if (p->capowed < p->spool.n) {
-		p->capowed = p->spool.n + 16;
-		p->owed = pb_xrealloc(p->owed, (size_t)p->capowed * sizeof(*p->owed));
-	}
-	for (int i = 0; i < p->spool.n; i++)
-		memcpy(p->owed[i].session, p->spool.jobs[i].session, sizeof(p->owed[i].session));
-	p->nowed = p->spool.n;
+	copy_owed(p);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -584,13 +591,7 @@ spool_requests(struct pb_print *p, struct request *r)
 	}
 	/* the spool now holds them; the owed list must not lose them meanwhile */
 	pthread_mutex_lock(&p->lock);
-	if (p->capowed < p->spool.n) {
-		p->capowed = p->spool.n + 16;
-		p->owed = pb_xrealloc(p->owed, (size_t)p->capowed * sizeof(*p->owed));
-	}
-	for (int i = 0; i < p->spool.n; i++)
-		memcpy(p->owed[i].session, p->spool.jobs[i].session, sizeof(p->owed[i].session));
-	p->nowed = p->spool.n;
+	copy_owed(p);
 	pthread_mutex_unlock(&p->lock);
 }
 
