@@ -257,6 +257,21 @@ pb_spool_save(struct pb_spool *s)
 	return st;
 }
 
+static enum pb_status
+copy_file(const char *from, const char *to)
+{
+	unsigned char *data;
+	size_t len;
+	enum pb_status st = pb_file_read(from, (size_t)256 << 20, &data, &len);
+	if (st != PB_OK) {
+		pb_err("spool: cannot read %s: %s", from, pb_status_str(st));
+		return st == PB_ERR_IO && access(from, F_OK) < 0 ? PB_ERR_INPUT : st;
+	}
+	st = pb_file_write_atomic(to, data, len, 0640);
+	free(data);
+	return st;
+}
+
 enum pb_status
 pb_spool_add(struct pb_spool *s, const char *session, int copy, int copies, const char *photo)
 {
@@ -273,12 +288,21 @@ pb_spool_add(struct pb_spool *s, const char *session, int copy, int copies, cons
 	/* A hard link: no copy, and the print survives whatever happens to the session. */
 	if (link(photo, path) < 0) {
 		int e = errno;
+		if (e == EXDEV || e == EPERM || e == EMLINK) {
+			/* another file system, or one without hard links: a copy will do */
+			st = copy_file(photo, path);
+			free(path);
+			if (st != PB_OK)
+				return st;
+			goto listed;
+		}
 		pb_err("spool: cannot link %s to %s: %s", photo, path, strerror(e));
 		free(path);
 		return e == ENOSPC || e == EDQUOT ? PB_ERR_MEDIA : e == ENOENT ? PB_ERR_INPUT
 										: PB_ERR_IO;
 	}
 	free(path);
+listed:;
 	struct pb_spool_job *j = append(s, id);
 	snprintf(j->session, sizeof(j->session), "%s", session);
 	j->copy = copy;

@@ -82,6 +82,25 @@ test_round_trip(void **state)
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.jobs[0].id, "20261122-101010-0a0b0c0d-2");
 	pb_spool_close(&s);
+	/* a photo on another file system (no hard link possible) is copied */
+	char *shm = strdup("/dev/shm/pbtest-photo-XXXXXX");
+	int fd = mkstemp(shm);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "from tmpfs", 10), 10);
+	close(fd);
+	assert_int_equal(pb_spool_open(&s, spool), PB_OK);
+	assert_int_equal(pb_spool_add(&s, "20261122-101012-0e0e0e0e", 1, 1, shm), PB_OK);
+	unlink(shm);
+	free(shm);
+	char *copied = path_in(spool, "20261122-101012-0e0e0e0e-1.jpg");
+	unsigned char *data;
+	size_t len;
+	assert_int_equal(pb_file_read(copied, 100, &data, &len), PB_OK);
+	assert_int_equal(len, 10);
+	assert_memory_equal(data, "from tmpfs", 10);
+	free(data);
+	free(copied);
+	pb_spool_close(&s);
 	/* the session's own photo is untouched throughout */
 	assert_int_equal(access(photo, F_OK), 0);
 	free(photo);
@@ -281,6 +300,19 @@ test_no_cups_server(void **state)
 	assert_int_equal(pos.ahead, 0);
 	assert_int_equal(pos.eta_s, 40); /* 2 prints at the configured 20 s */
 	assert_false(pb_print_position(p, "20261122-120000-00000000", &pos));
+	assert_false(pos.failed);
+	/* a photo that is gone cannot be spooled: the guest's screen must not say printed */
+	assert_int_equal(pb_print_submit(p, "20261122-120001-abcdef02", "/nonexistent/final.jpg", 1),
+			 PB_OK);
+	for (int i = 0; i < 400 && !pos.failed; i++) {
+		pb_print_position(p, "20261122-120001-abcdef02", &pos);
+		nanosleep(&(struct timespec){ 0, 25000000 }, NULL);
+	}
+	assert_true(pos.failed);
+	assert_int_equal(pos.mine, 0);
+	pb_print_health(p, &h);
+	assert_int_equal(h.failed, 1);
+	assert_int_equal(h.pending, 2);
 	pb_print_destroy(p);
 	/* both prints are in the spool for the next start */
 	assert_true(exists(spool, "20261122-120000-abcdef01-1.jpg"));
