@@ -33,6 +33,7 @@ struct pb_print_position {
 	int ahead;  /* prints of earlier sessions still to come out */
 	int mine;   /* this session's prints still to come out */
 	int eta_s;  /* until this session's last print is out */
+	int failed; /* a print of this session could not be spooled (disk full, photo gone) */
 };
 
 struct pb_print;
@@ -58,7 +59,8 @@ void pb_print_set_paper(struct pb_print *p, int n);
 /* A copy of the latest health. */
 void pb_print_health(struct pb_print *p, struct pb_printer_health *out);
 
-/* Fills pos for session; returns 0 when none of its prints are owed any more. */
+/* Fills pos for session; returns 0 when none of its prints are owed any more (all printed,
+ * or pos->failed). */
 int pb_print_position(struct pb_print *p, const char *session, struct pb_print_position *pos);
 
 #endif

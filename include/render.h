@@ -19,6 +19,7 @@ struct pb_view_print {
 	int copies;        /* what they picked; 0 not yet */
 	int max_copies;
 	int ahead, mine, eta_s; /* the guest's prints in the queue (print.h) */
+	int failed;        /* the guest's prints could not be queued */
 };
 
 /* Everything a screen shows, gathered by the shell each frame. */

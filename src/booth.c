@@ -372,6 +372,7 @@ status_json(struct booth *b, struct pb_buf *out)
 		pb_json_int(out, "ahead", b->position.ahead);
 		pb_json_int(out, "mine", b->position.mine);
 		pb_json_int(out, "eta_s", b->position.eta_s);
+		pb_json_bool(out, "failed", b->position.failed);
 		pb_json_close(out);
 	} else {
 		pb_json_str(out, "printer", NULL);
@@ -576,6 +577,7 @@ draw(struct booth *b, uint64_t now)
 			.ahead = b->position.ahead,
 			.mine = b->position.mine,
 			.eta_s = b->position.eta_s,
+			.failed = b->position.failed,
 		},
 	};
 	int w, h;

@@ -44,6 +44,7 @@ struct pb_print {
 	struct pb_printer_health health;
 	struct owed *owed;
 	int nowed, capowed;
+	char failed_session[48]; /* the last session a print of which could not be spooled */
 
 	/* print thread only */
 	struct pb_spool spool;
@@ -582,6 +583,7 @@ spool_requests(struct pb_print *p, struct request *r)
 				       r->session, k, r->copies, pb_status_str(st));
 				pthread_mutex_lock(&p->lock);
 				p->health.failed++;
+				memcpy(p->failed_session, r->session, sizeof(p->failed_session));
 				pthread_mutex_unlock(&p->lock);
 			}
 		}
@@ -781,6 +783,7 @@ pb_print_position(struct pb_print *p, const char *session, struct pb_print_posit
 		}
 	}
 	pos->ahead = first >= 0 ? first : p->nowed;
+	pos->failed = !strcmp(p->failed_session, session);
 	for (struct request *r = p->req_head; r; r = r->next) {
 		if (!strcmp(r->session, session)) {
 			pos->mine += r->copies;

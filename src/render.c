@@ -435,6 +435,11 @@ deliver_words(const struct pb_view *v, char *title, size_t tn, char *body, size_
 			snprintf(body, bn, "%s",
 				 _("The printer needs our staff right now. Your prints will wait "
 				   "in the queue and come out as soon as it is fixed."));
+	} else if (p->offered && p->failed) {
+		snprintf(title, tn, "%s", _("Your print could not be queued"));
+		snprintf(body, bn, "%s",
+			 _("Please ask our staff: your photo is saved on the booth and they can "
+			   "print it for you."));
 	} else if (p->offered && p->mine == 0) {
 		snprintf(title, tn, "%s", _("Printed!"));
 		snprintf(body, bn, "%s", _("Pick up your print at the printer."));

@@ -112,6 +112,9 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 		{ "deliver-print-done", PB_DELIVER,
 		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2 } },
 		{ "deliver-print-paused-both", PB_DELIVER, { .mode = 2 } },
+		{ "deliver-print-failed", PB_DELIVER,
+		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2,
+		    .failed = 1 } },
 	};
 	int nextra = (int)(sizeof(extra) / sizeof(*extra));
 	for (int i = 0; i < PB_STATE_COUNT + nextra; i++) {
