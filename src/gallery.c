@@ -1,0 +1,234 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gallery.h"
+#include "json.h"
+#include "log.h"
+#include "mem.h"
+#include "share.h"
+
+struct pb_gallery {
+	struct MHD_Daemon *d;
+	char *data_dir;
+	char *title; /* HTML-escaped */
+	int port;
+};
+
+static void
+escape_html(struct pb_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': pb_buf_append(b, "&amp;", 5); break;
+		case '<': pb_buf_append(b, "&lt;", 4); break;
+		case '>': pb_buf_append(b, "&gt;", 4); break;
+		case '"': pb_buf_append(b, "&quot;", 6); break;
+		case '\'': pb_buf_append(b, "&#39;", 5); break;
+		default: pb_buf_append(b, s, 1);
+		}
+	}
+}
+
+static void
+common_headers(struct MHD_Response *r, const char *type)
+{
+	MHD_add_response_header(r, "Content-Type", type);
+	/* a guest's photo: not for shared caches, not for other sites' pages */
+	MHD_add_response_header(r, "Cache-Control", "private, no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+}
+
+static enum MHD_Result
+reply_text(struct MHD_Connection *c, unsigned code, const char *type, const char *body,
+	   size_t len)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body,
+								 MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	common_headers(r, type);
+	enum MHD_Result ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+not_found(struct MHD_Connection *c)
+{
+	static const char body[] = "<!doctype html><meta charset=utf-8><title>Not found</title>"
+				   "<p>This link is not valid, or it has expired.</p>\n";
+	return reply_text(c, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8", body,
+			  sizeof(body) - 1);
+}
+
+static enum MHD_Result
+page(struct pb_gallery *g, struct MHD_Connection *c, const char *token)
+{
+	struct pb_buf b;
+	pb_buf_init(&b);
+	pb_buf_printf(&b,
+		      "<!doctype html>\n<html lang=en><head><meta charset=utf-8>\n"
+		      "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n"
+		      "<title>%s</title>\n<style>\n"
+		      "body{margin:0;background:#11131c;color:#fff;font:18px/1.4 system-ui,sans-serif;"
+		      "text-align:center}\nmain{max-width:40rem;margin:0 auto;padding:1rem}\n"
+		      "img{width:100%%;height:auto;border:4px solid #fff;box-sizing:border-box}\n"
+		      "a.dl{display:block;margin:1rem 0;padding:1rem;border-radius:2rem;"
+		      "background:#ff6b4a;color:#fff;font-weight:bold;text-decoration:none}\n"
+		      "</style></head><body><main>\n<h1>%s</h1>\n"
+		      "<img src=\"%s.jpg\" alt=\"Your photo\">\n"
+		      "<a class=dl href=\"%s.jpg\" download>Download your photo</a>\n"
+		      "<p>This link expires; save the photo to keep it.</p>\n</main></body></html>\n",
+		      g->title, g->title, token, token);
+	enum MHD_Result ret = reply_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.data, b.len);
+	pb_buf_fini(&b);
+	return ret;
+}
+
+static enum MHD_Result
+photo(struct pb_gallery *g, struct MHD_Connection *c, const char *session)
+{
+	char *path = pb_xasprintf("%s/sessions/%s/share.jpg", g->data_dir, session);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	free(path);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return not_found(c);
+	}
+	/* libmicrohttpd sends the file (sendfile) and closes fd */
+	struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	if (!r) {
+		close(fd);
+		return MHD_NO;
+	}
+	char disp[128];
+	snprintf(disp, sizeof(disp), "attachment; filename=\"photo-%.48s.jpg\"", session);
+	common_headers(r, "image/jpeg");
+	MHD_add_response_header(r, "Content-Disposition", disp);
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+       const char *version, const char *upload_data, size_t *upload_size, void **state)
+{
+	struct pb_gallery *g = cls;
+	char token[PB_TOKEN_LEN + 1], session[128];
+	(void)version;
+	(void)upload_data;
+
+	if (!*state) {
+		/* first call: headers only; answer on the second */
+		*state = (void *)1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0; /* a body we never asked for: ignore it */
+		return MHD_YES;
+	}
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+		static const char body[] = "method not allowed\n";
+		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", body,
+				  sizeof(body) - 1);
+	}
+	/* exactly /p/<token> or /p/<token>.jpg; libmicrohttpd has already decoded %xx, so
+	 * "%2e%2e" or "%2f" arrive as characters a token never has */
+	size_t n = strlen(url);
+	int jpg = n == 3 + PB_TOKEN_LEN + 4 && !strcmp(url + 3 + PB_TOKEN_LEN, ".jpg");
+	if (strncmp(url, "/p/", 3) || (n != 3 + PB_TOKEN_LEN && !jpg))
+		return not_found(c);
+	memcpy(token, url + 3, PB_TOKEN_LEN);
+	token[PB_TOKEN_LEN] = '\0';
+	if (pb_share_link_lookup(g->data_dir, token, time(NULL), session, sizeof(session)) !=
+	    PB_OK)
+		return not_found(c);
+	return jpg ? photo(g, c, session) : page(g, c, token);
+}
+
+static int
+parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	char *end;
+	long port;
+
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || port < 0 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+struct pb_gallery *
+pb_gallery_start(const struct pb_gallery_config *cfg, char *why, size_t n)
+{
+	struct sockaddr_in sa;
+	struct pb_buf title;
+
+	if (parse_listen(cfg->listen, &sa) < 0) {
+		snprintf(why, n, "listen = %s: not ADDRESS:PORT (e.g. 0.0.0.0:8080)", cfg->listen);
+		return NULL;
+	}
+	struct pb_gallery *g = pb_xcalloc(1, sizeof(*g));
+	g->data_dir = pb_xstrdup(cfg->data_dir);
+	pb_buf_init(&title);
+	pb_buf_append(&title, "", 0);
+	escape_html(&title, cfg->title ? cfg->title : "Your photo");
+	g->title = title.data;
+	g->d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, g,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 256u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_address ? cfg->max_per_address : 32u,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s ? cfg->idle_timeout_s : 10u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384, MHD_OPTION_END);
+	if (!g->d) {
+		snprintf(why, n, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+		pb_gallery_stop(g);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(g->d, MHD_DAEMON_INFO_BIND_PORT);
+	g->port = info ? info->port : ntohs(sa.sin_port);
+	pb_info("gallery: serving download links on %s (port %d)", cfg->listen, g->port);
+	return g;
+}
+
+int
+pb_gallery_port(const struct pb_gallery *g)
+{
+	return g->port;
+}
+
+void
+pb_gallery_stop(struct pb_gallery *g)
+{
+	if (!g)
+		return;
+	if (g->d)
+		MHD_stop_daemon(g->d);
+	free(g->data_dir);
+	free(g->title);
+	free(g);
+}
