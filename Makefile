@@ -27,7 +27,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
 CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
-	camera camera_sim camera_gphoto2 worker control spool printer print share gallery
+	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render display_sdl booth screens
 
@@ -119,7 +119,7 @@ build/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) build
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = fuzz_jpeg fuzz_png fuzz_overlay
-FUZZ_CORE = $(filter-out camera camera_sim worker control kiosk session offline spool printer print share gallery,$(CORE))
+FUZZ_CORE = $(filter-out camera camera_sim worker control kiosk session offline spool printer print share gallery qr,$(CORE))
 FUZZ_OBJ = $(FUZZ_CORE:%=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: src/%.c build/flags

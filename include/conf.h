@@ -66,6 +66,10 @@ struct pb_config {
 	char *print_options;  /* "name=value, name=value" */
 	int seconds_per_print;
 	int paper_warn;
+	/* [share] */
+	char *public_url;     /* http(s)://host[:port][/path], no trailing slash */
+	char *share_listen;   /* ADDRESS:PORT of the gallery server */
+	int retention_hours;
 	/* [storage] */
 	char *data_dir;
 	/* [control] */

@@ -34,6 +34,7 @@ struct pb_view {
 	int capture_width, capture_height; /* the camera's photo size, for the photo-area guide */
 	const struct pb_overlay *overlay;
 	struct pb_view_print print;
+	const char *share_url; /* the session's download link, or NULL */
 };
 
 struct pb_render;
@@ -50,6 +51,10 @@ enum pb_status pb_render_live_frame(struct pb_render *rd, const unsigned char *j
 /* The composed photo shown on review and deliver; NULL forgets it (the next guest must never
  * see it). */
 enum pb_status pb_render_set_photo(struct pb_render *rd, const struct pb_image *img);
+
+/* The session's download link as a QR code (qr.h); NULL forgets it. pb_render_set_photo
+ * forgets it too. */
+enum pb_status pb_render_set_qr(struct pb_render *rd, const struct pb_image *qr);
 
 /* Draws the screen for v into the whole w x h output (does not present). */
 void pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h);

@@ -16,6 +16,9 @@
 #include "mem.h"
 #include "overlay.h"
 #include "print.h"
+#include "gallery.h"
+#include "qr.h"
+#include "share.h"
 #include "render.h"
 #include "session.h"
 #include "worker.h"
@@ -50,6 +53,8 @@ struct booth {
 	int capture_w, capture_h; /* the size of the camera's photos, once one is seen */
 	enum pb_camera_state camera_state; /* as last drawn */
 	char last_session[48];
+	struct pb_gallery *gallery;       /* NULL when delivery is print only */
+	char share_url[320];              /* the current session's download link, "" for none */
 	int quit;
 };
 
@@ -76,6 +81,9 @@ struct write_job {
 	struct pb_job job;
 	struct pb_session_info info;
 	int discard;
+	char token[PB_TOKEN_LEN + 1]; /* a download link to record first, or "" */
+	char data_dir[PATH_MAX];
+	time_t expires;
 };
 
 static void
@@ -135,6 +143,10 @@ static void
 write_run(struct pb_job *job)
 {
 	struct write_job *wj = (struct write_job *)job;
+	if (wj->token[0] && pb_share_link_write(wj->data_dir, wj->token, wj->info.id,
+					       wj->expires) == PB_OK)
+		pb_info("session %s: download link %.4s… valid until %lld", wj->info.id, wj->token,
+			(long long)wj->expires);
 	if (wj->discard) {
 		if (pb_session_discard(&wj->info) == PB_OK)
 			pb_info("session %s: discarded", wj->info.id);
@@ -157,6 +169,29 @@ queue_write(struct booth *b, int discard)
 	wj->job.destroy = write_destroy;
 	wj->info = b->session;
 	wj->discard = discard;
+	pb_worker_submit(b->worker, &wj->job);
+}
+
+/* A download link for the session: the token, the link recorded (worker), the QR on screen. */
+static void
+share_begin(struct booth *b)
+{
+	struct write_job *wj = pb_xcalloc(1, sizeof(*wj));
+	struct pb_image *qr = NULL;
+
+	wj->job.run = write_run;
+	wj->job.destroy = write_destroy;
+	wj->info = b->session;
+	b->share_url[0] = '\0';
+	if (pb_share_token(wj->token) == PB_OK) {
+		snprintf(wj->data_dir, sizeof(wj->data_dir), "%s", b->cfg->data_dir);
+		wj->expires = time(NULL) + (time_t)b->cfg->retention_hours * 3600;
+		snprintf(b->share_url, sizeof(b->share_url), "%s/p/%s", b->cfg->public_url,
+			 wj->token);
+		if (pb_qr_encode(b->share_url, &qr) == PB_OK)
+			pb_render_set_qr(b->render, qr);
+		pb_image_destroy(qr);
+	}
 	pb_worker_submit(b->worker, &wj->job);
 }
 
@@ -183,6 +218,7 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 		b->session_on_disk = 0;
 		free_captures(b);
 		pb_render_set_photo(b->render, NULL);
+		b->share_url[0] = '\0';
 		pb_info("session %s: started", b->session.id);
 		break;
 	case PB_ACT_CAPTURE:
@@ -220,15 +256,17 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 	}
 	case PB_ACT_DELIVER:
 		snprintf(b->session.status, sizeof(b->session.status), "accepted");
-		/* Sharing is not built yet: say so in the record, as on screen. */
 		if (b->kiosk.print_offered)
 			snprintf(b->session.note, sizeof(b->session.note), "print offered");
+		else if (b->gallery)
+			snprintf(b->session.note, sizeof(b->session.note), "download link shown");
 		else
 			snprintf(b->session.note, sizeof(b->session.note),
-				 "%s; photo kept on the booth",
-				 b->print ? "printer not ready and sharing not built yet"
-					  : "sharing is not built in this version");
-		queue_write(b, 0);
+				 "printer not ready; photo kept on the booth");
+		if (b->gallery)
+			share_begin(b);
+		else
+			queue_write(b, 0);
 		break;
 	case PB_ACT_PRINT: {
 		char *photo = pb_xasprintf("%s/final.jpg", b->session.dir);
@@ -253,6 +291,7 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 		}
 		free_captures(b);
 		pb_render_set_photo(b->render, NULL);
+		b->share_url[0] = '\0';
 		break;
 	}
 }
@@ -568,6 +607,7 @@ draw(struct booth *b, uint64_t now)
 		.capture_width = b->capture_w,
 		.capture_height = b->capture_h,
 		.overlay = b->overlay,
+		.share_url = b->share_url[0] ? b->share_url : NULL,
 		.print = {
 			.mode = !b->print ? 0 : b->cfg->delivery == PB_DELIVERY_BOTH ? 2 : 1,
 			.printer_ready = b->printer.ready,
@@ -739,6 +779,20 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 		rc = PB_EXIT_CONFIG;
 		goto out;
 	}
+	if (cfg->delivery == PB_DELIVERY_SHARE || cfg->delivery == PB_DELIVERY_BOTH) {
+		struct pb_gallery_config gc = {
+			.listen = cfg->share_listen,
+			.data_dir = cfg->data_dir,
+			.title = b.overlay->title,
+		};
+		b.gallery = pb_gallery_start(&gc, err, sizeof(err));
+		if (!b.gallery) {
+			fprintf(stderr, "[share] %s\n", err);
+			rc = PB_EXIT_CONFIG;
+			goto out;
+		}
+		pb_share_purge(cfg->data_dir, time(NULL));
+	}
 	if (cfg->delivery == PB_DELIVERY_PRINT || cfg->delivery == PB_DELIVERY_BOTH) {
 		b.print = start_print(cfg);
 		if (!b.print) {
@@ -802,6 +856,7 @@ out:
 	pb_camera_destroy(b.camera);
 	pb_worker_destroy(b.worker); /* finishes queued writes */
 	pb_print_destroy(b.print);   /* spools what was handed over */
+	pb_gallery_stop(b.gallery);
 	if (b.ev_base)
 		drain_events(&b);
 	free_captures(&b);

@@ -13,6 +13,7 @@ enum type {
 	T_STR,      /* a string that must not be empty */
 	T_OPTSTR,   /* a string that may be empty */
 	T_SETTINGS, /* camera settings: "name=value, name=value", may be empty */
+	T_URL,      /* an http:// or https:// URL; a trailing slash is dropped */
 	T_INT,
 	T_ENUM,
 };
@@ -127,6 +128,13 @@ static const struct key keys[] = {
 	{ "print", "paper_warn", T_INT, OFF(paper_warn), "20", 0, 10000, NULL,
 	  "Warn staff when this few prints are left (staff set the count when loading paper)." },
 
+	{ "share", "public_url", T_URL, OFF(public_url), "http://photobooth.local:8080", 0, 0, NULL,
+	  "Where phones reach the gallery: download links are public_url/p/<token>." },
+	{ "share", "listen", T_STR, OFF(share_listen), "0.0.0.0:8080", 0, 0, NULL,
+	  "ADDRESS:PORT the built-in gallery server listens on." },
+	{ "share", "retention_hours", T_INT, OFF(retention_hours), "72", 1, 8760, NULL,
+	  "Download links expire after this many hours; the photos are then deleted." },
+
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
 	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },
 
@@ -181,6 +189,25 @@ set_value(struct pb_config *cfg, const struct key *k, const char *v, struct pb_b
 		free(*str_field(cfg, k));
 		*str_field(cfg, k) = pb_xstrdup(v);
 		return 0;
+	case T_URL: {
+		size_t n = strlen(v);
+		if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) {
+			pb_buf_printf(why, "[%s] %s = %s: must start with http:// or https://",
+				      k->section, k->name, v);
+			return -1;
+		}
+		size_t scheme = v[4] == 's' ? 8 : 7;
+		if (strpbrk(v, " \t\"<>") || n <= scheme || v[scheme] == '/' || n > 200) {
+			pb_buf_printf(why, "[%s] %s = %s: not a URL a phone can open", k->section,
+				      k->name, v);
+			return -1;
+		}
+		free(*str_field(cfg, k));
+		*str_field(cfg, k) = pb_xstrdup(v);
+		for (char *e = *str_field(cfg, k) + n; e[-1] == '/'; e--)
+			e[-1] = '\0';
+		return 0;
+	}
 	case T_STR:
 		if (!*v) {
 			pb_buf_printf(why, "[%s] %s must not be empty", k->section, k->name);
@@ -244,7 +271,7 @@ pb_config_fini(struct pb_config *cfg)
 {
 	for (size_t i = 0; i < NKEYS; i++)
 		if (keys[i].type == T_STR || keys[i].type == T_OPTSTR ||
-		    keys[i].type == T_SETTINGS) {
+		    keys[i].type == T_SETTINGS || keys[i].type == T_URL) {
 			free(*str_field(cfg, &keys[i]));
 			*str_field(cfg, &keys[i]) = NULL;
 		}

@@ -26,6 +26,8 @@ struct pb_render {
 	int live_w, live_h;
 	int have_live;
 	SDL_Texture *photo;
+	SDL_Texture *qr;  /* the download link's QR code, one pixel per module */
+	int qr_side;
 	int photo_w, photo_h;
 	struct pb_layout layout;
 	enum pb_state state;
@@ -57,6 +59,8 @@ pb_render_destroy(struct pb_render *rd)
 		SDL_DestroyTexture(rd->live);
 	if (rd->photo)
 		SDL_DestroyTexture(rd->photo);
+	if (rd->qr)
+		SDL_DestroyTexture(rd->qr);
 	pb_text_destroy(rd->text);
 	pb_jpeg_destroy(rd->jpeg);
 	free(rd);
@@ -111,6 +115,7 @@ pb_render_set_photo(struct pb_render *rd, const struct pb_image *img)
 	if (rd->photo)
 		SDL_DestroyTexture(rd->photo);
 	rd->photo = NULL;
+	pb_render_set_qr(rd, NULL); /* the link belongs to the photo */
 	if (!img)
 		return PB_OK;
 	rd->photo = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
@@ -122,6 +127,25 @@ pb_render_set_photo(struct pb_render *rd, const struct pb_image *img)
 	SDL_UpdateTexture(rd->photo, NULL, img->pixels, img->stride);
 	rd->photo_w = img->width;
 	rd->photo_h = img->height;
+	return PB_OK;
+}
+
+enum pb_status
+pb_render_set_qr(struct pb_render *rd, const struct pb_image *qr)
+{
+	if (rd->qr)
+		SDL_DestroyTexture(rd->qr);
+	rd->qr = NULL;
+	if (!qr)
+		return PB_OK;
+	rd->qr = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
+				   qr->width, qr->height);
+	if (!rd->qr)
+		return PB_ERR_NOMEM;
+	/* sharp module edges when scaled up */
+	SDL_SetTextureScaleMode(rd->qr, SDL_ScaleModeNearest);
+	SDL_UpdateTexture(rd->qr, NULL, qr->pixels, qr->stride);
+	rd->qr_side = qr->width;
 	return PB_OK;
 }
 
@@ -471,6 +495,29 @@ deliver_words(const struct pb_view *v, char *title, size_t tn, char *body, size_
 	}
 }
 
+/* The download link: the QR code as big as the space allows, in whole pixels per module so
+ * every module is the same size, and the link as text under it. */
+static void
+draw_share(struct pb_render *rd, const struct pb_view *v)
+{
+	const struct pb_layout *l = &rd->layout;
+	int th = l->title_px * 13 / 10, uh = l->body_px * 3 / 2;
+	struct pb_rect title = { l->title.x, l->title.y, l->title.w, th };
+	struct pb_rect url = { l->body.x, l->body.y + l->body.h - uh, l->body.w, uh };
+	int top = title.y + title.h + l->unit, bottom = url.y - l->unit;
+	int room = bottom - top < l->body.w ? bottom - top : l->body.w;
+	int px = room / rd->qr_side;
+
+	text(rd, _("Scan to get your photo"), title, l->title_px * 7 / 10, WHITE);
+	if (px < 1)
+		px = 1;
+	int side = px * rd->qr_side;
+	SDL_Rect dst = { l->body.x + (l->body.w - side) / 2, top + (bottom - top - side) / 2, side,
+			 side };
+	SDL_RenderCopy(rd->r, rd->qr, NULL, &dst);
+	text(rd, v->share_url, url, l->body_px * 8 / 10, MUTED);
+}
+
 static void
 draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
@@ -479,6 +526,11 @@ draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 
 	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	photo(rd, l->media);
+	if (rd->qr && v->share_url && !v->print.offered) {
+		draw_share(rd, v);
+		button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
+		return;
+	}
 	deliver_words(v, title, sizeof(title), body, sizeof(body));
 	text(rd, title, l->title, l->title_px * 7 / 10, WHITE);
 	if (*body)
