@@ -27,14 +27,14 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
 CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
-	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr
+	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr address mail outbox
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render display_sdl booth screens
 
 CORE_OBJ = $(CORE:%=build/obj/%.o)
 UI_OBJ = $(UI:%=build/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
-	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share
+	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_mail
 UNIT_BIN = $(UNIT_TESTS:%=build/tests/%)
 LANGS = ko
 MO = $(LANGS:%=build/locale/%/LC_MESSAGES/photobooth.mo)
@@ -119,7 +119,7 @@ build/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) build
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = fuzz_jpeg fuzz_png fuzz_overlay
-FUZZ_CORE = $(filter-out camera camera_sim worker control kiosk session offline spool printer print share gallery qr,$(CORE))
+FUZZ_CORE = $(filter-out camera camera_sim worker control kiosk session offline spool printer print share gallery qr mail outbox,$(CORE))
 FUZZ_OBJ = $(FUZZ_CORE:%=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: src/%.c build/flags

@@ -32,6 +32,7 @@ struct pb_config {
 	int processing_timeout;
 	int review_timeout;
 	int deliver_timeout;
+	int email_timeout;
 	int thanks_timeout;
 	int error_timeout;
 	/* [display] */
@@ -70,6 +71,16 @@ struct pb_config {
 	char *public_url;     /* http(s)://host[:port][/path], no trailing slash */
 	char *share_listen;   /* ADDRESS:PORT of the gallery server */
 	int retention_hours;
+	/* [mail] */
+	char *smtp_url;       /* "" when email is off */
+	int starttls;
+	char *mail_username;
+	char *mail_password_file;
+	char *mail_from;
+	char *mail_subject;
+	char *mail_reply_to;
+	int require_consent;
+	int retry_max_seconds;
 	/* [storage] */
 	char *data_dir;
 	/* [control] */

@@ -15,13 +15,18 @@ struct pb_display_config {
 enum pb_input_kind {
 	PB_IN_NONE,
 	PB_IN_TOUCH,   /* a touch or click at (x, y) in output pixels */
-	PB_IN_TRIGGER, /* Space or Enter: USB arcade buttons type one of these */
+	PB_IN_TRIGGER, /* Space: USB arcade buttons type it */
+	PB_IN_ENTER,   /* Enter: a trigger, or "send" while an address is typed */
+	PB_IN_TEXT,    /* typed text (UTF-8 in text), from a physical keyboard */
+	PB_IN_BACKSPACE,
+	PB_IN_ESCAPE,
 	PB_IN_QUIT,    /* the window was closed, SIGTERM or SIGINT */
 };
 
 struct pb_input {
 	enum pb_input_kind kind;
 	int x, y;
+	char text[32]; /* PB_IN_TEXT */
 };
 
 struct pb_display;

@@ -19,6 +19,7 @@ enum pb_state {
 	PB_DELIVER,
 	PB_THANKS,
 	PB_ERROR,
+	PB_EMAIL,        /* the guest types their address on the deliver screen's keyboard */
 	PB_STATE_COUNT
 };
 
@@ -33,6 +34,10 @@ enum pb_event_type {
 	PB_EV_COMPOSED,       /* result: the worker made final.jpg for (session, job) */
 	PB_EV_COMPOSE_FAILED, /* result: the worker failed (bad capture, disk) */
 	PB_EV_PRINT,          /* the guest picked how many prints (arg) on the deliver screen */
+	PB_EV_EMAIL,          /* the Email me button on the deliver screen */
+	PB_EV_TYPED,          /* a key on the email keyboard: the guest is still there */
+	PB_EV_EMAIL_SEND,     /* the shell checked the typed address (and consent): send it */
+	PB_EV_CANCEL,         /* the Cancel button on the email keyboard */
 	PB_EV_TIMEOUT,        /* made by the core from TICK; callers need not send it */
 	PB_EV_COUNT
 };
@@ -51,6 +56,7 @@ enum pb_action_type {
 	PB_ACT_COMPOSE, /* compose the stored photos into final.jpg, answering with job */
 	PB_ACT_DELIVER, /* the guest accepted: save the session and deliver it */
 	PB_ACT_PRINT,   /* print copies of the session's photo */
+	PB_ACT_EMAIL,   /* queue an email of the session's link to the address the shell holds */
 	PB_ACT_END,     /* the session is over: keep its folder if keep, else delete it */
 };
 
@@ -70,6 +76,7 @@ struct pb_kiosk_config {
 	int retakes;               /* retakes allowed on the review screen */
 	int max_copies;            /* prints a guest may pick on the deliver screen; 0: no printing */
 	int print_fallback;        /* delivery "both": skip printing while the printer is not ready */
+	int email;                 /* the deliver screen offers "Email me" */
 	uint32_t timeout_ms[PB_STATE_COUNT]; /* per state; 0 = none (attract only) */
 };
 
@@ -80,6 +87,7 @@ struct pb_kiosk_counters {
 	uint32_t photos;    /* captures stored */
 	uint32_t accepted;  /* sessions that reached delivery */
 	uint32_t prints;    /* prints asked for */
+	uint32_t emails;    /* emails queued */
 	uint32_t retakes;
 	uint32_t failures;  /* error screens shown */
 	uint32_t timeouts;  /* states left by timeout, other than countdown */
@@ -101,6 +109,7 @@ struct pb_kiosk {
 	int printer_ready;    /* as the shell last reported it */
 	int print_offered;    /* this session's deliver screen offers prints */
 	int copies;           /* prints this session asked for; 0 before the choice */
+	int emailed;          /* this session's email is queued */
 	int ev_arg;           /* the argument of the event being handled */
 	struct pb_kiosk_counters counters;
 };
@@ -124,6 +133,9 @@ int pb_kiosk_retakes_left(const struct pb_kiosk *k);
 /* The shell reports whether a print would come out now. With print_fallback, a guest who
  * reaches the deliver screen while it is not is not offered prints. */
 void pb_kiosk_set_printer_ready(struct pb_kiosk *k, int ready);
+
+/* Whether the deliver screen offers "Email me" now (once per session, after any print choice). */
+int pb_kiosk_email_open(const struct pb_kiosk *k);
 
 /* Stable lower-case names used in status JSON and logs ("attract", "countdown", ...). */
 const char *pb_state_name(enum pb_state s);

@@ -20,10 +20,29 @@ enum pb_button {
 	PB_BTN_COPIES_2,
 	PB_BTN_COPIES_3,
 	PB_BTN_COPIES_4,
+	PB_BTN_EMAIL,    /* deliver: open the email keyboard */
+	PB_BTN_SEND,     /* email: send to the typed address */
+	PB_BTN_CANCEL,   /* email: back to deliver */
+	PB_BTN_CONSENT,  /* email: the consent box (when it is asked for) */
+	PB_BTN_KEY,      /* email: a key of the on-screen keyboard (pb_layout_key says which) */
 	PB_BTN_COUNT
 };
 
 #define PB_MAX_COPY_BUTTONS 4
+#define PB_MAX_KEYS 48
+
+/* A key of the email keyboard: text is what it types (NULL: backspace). */
+struct pb_key {
+	const char *label;
+	const char *text;
+	struct pb_rect r;
+};
+
+/* pb_layout_compute's email argument */
+enum {
+	PB_LAYOUT_EMAIL = 1,   /* deliver: offer "Email me" */
+	PB_LAYOUT_CONSENT = 2, /* email: show the consent box */
+};
 
 struct pb_layout {
 	enum pb_state state; /* the screen this layout is for */
@@ -39,14 +58,22 @@ struct pb_layout {
 	struct pb_rect badge;  /* small top pill ("Photo 2 of 3") */
 	struct pb_rect notice; /* attract: a discreet banner under the call to action */
 	struct pb_rect button[PB_BTN_COUNT]; /* w == 0: not on this screen */
+	/* email: title is the address field, body the line under it, keyboard the keys' area */
+	struct pb_rect keyboard;
+	struct pb_key keys[PB_MAX_KEYS];
+	int nkeys;
 };
 
 /* dpi <= 0 when unknown: 10 mm is then taken at 133 dpi (the official 7" Pi touchscreen,
  * the densest screen booths use). retake: whether the Retake button is offered. copies: on
  * the deliver screen, how many "N prints" buttons to offer instead of Done (0 for none,
- * at most PB_MAX_COPY_BUTTONS). */
+ * at most PB_MAX_COPY_BUTTONS). email: PB_LAYOUT_EMAIL and PB_LAYOUT_CONSENT flags. Keys of the
+ * email keyboard are at least 7 mm wide (phone keyboards: about 6 mm) and 10 mm tall. */
 void pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float dpi,
-		       int retake, int copies);
+		       int retake, int copies, int email);
+
+/* The key under (x, y) on the email screen: an index into l->keys, or -1. */
+int pb_layout_key(const struct pb_layout *l, int x, int y);
 
 /* Stable lower-case names ("start", "retake", ...) for status output. */
 const char *pb_button_name(enum pb_button b);

@@ -11,4 +11,8 @@
 enum pb_status pb_png_decode(const unsigned char *data, size_t len, struct pb_image **out,
 			     int *has_alpha, char *why, size_t whylen);
 
+/* Encodes an opaque image (alpha is written as is, so premultiplied colours only come out
+ * right where alpha is 255) as an 8-bit RGBA PNG. *out is malloc'd; caller frees. */
+enum pb_status pb_png_encode(const struct pb_image *img, unsigned char **out, size_t *len);
+
 #endif

@@ -22,6 +22,16 @@ struct pb_view_print {
 	int failed;        /* the guest's prints could not be queued */
 };
 
+/* Email, as the guest sees it. */
+#define PB_EMAIL_NEED_CONSENT 100 /* problem: the consent box is not ticked */
+struct pb_view_email {
+	int offered;            /* the deliver screen offers "Email me" */
+	const char *typed;      /* the address field (email screen) */
+	int consent_asked, consent_given;
+	int problem;            /* 0, an enum pb_address_check value, or PB_EMAIL_NEED_CONSENT */
+	const char *sent_to;    /* deliver: the masked address this session's email went to */
+};
+
 /* Everything a screen shows, gathered by the shell each frame. */
 struct pb_view {
 	enum pb_state state;
@@ -35,6 +45,7 @@ struct pb_view {
 	const struct pb_overlay *overlay;
 	struct pb_view_print print;
 	const char *share_url; /* the session's download link, or NULL */
+	struct pb_view_email email;
 };
 
 struct pb_render;

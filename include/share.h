@@ -30,6 +30,11 @@ enum pb_status pb_share_link_write(const char *data_dir, const char *token, cons
 enum pb_status pb_share_link_lookup(const char *data_dir, const char *token, time_t now,
 				    char *session, size_t n);
 
+/* The live link of session (for a resend): its token and expiry. PB_ERR_INPUT when the
+ * session has none, or it expired. Reads every link: for staff, not for guests. */
+enum pb_status pb_share_link_find(const char *data_dir, const char *session, time_t now,
+				  char token[PB_TOKEN_LEN + 1], time_t *expires);
+
 /* Deletes expired links and their sessions' folders. Returns how many links went. */
 int pb_share_purge(const char *data_dir, time_t now);
 

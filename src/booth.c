@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "address.h"
 #include "booth.h"
 #include "camera.h"
 #include "clock.h"
@@ -14,6 +15,7 @@
 #include "kiosk.h"
 #include "log.h"
 #include "mem.h"
+#include "outbox.h"
 #include "overlay.h"
 #include "print.h"
 #include "gallery.h"
@@ -55,6 +57,14 @@ struct booth {
 	char last_session[48];
 	struct pb_gallery *gallery;       /* NULL when delivery is print only */
 	char share_url[320];              /* the current session's download link, "" for none */
+	time_t share_expires;
+	struct pb_outbox *outbox;         /* NULL when email is not configured */
+	char email[PB_ADDRESS_MAX + 1];   /* the address being typed; wiped once queued */
+	int consent;                      /* the guest ticked the consent box */
+	int email_problem;                /* what the email screen tells the guest, 0 nothing */
+	char email_sent_to[PB_ADDRESS_MAX + 8]; /* masked, for the deliver screen */
+	uint64_t purged_ms;               /* the last purge of expired links */
+	int windowed;
 	int quit;
 };
 
@@ -161,6 +171,36 @@ write_destroy(struct pb_job *job)
 	free(job);
 }
 
+struct purge_job {
+	struct pb_job job;
+	char data_dir[PATH_MAX];
+};
+
+static void
+purge_run(struct pb_job *job)
+{
+	struct purge_job *pj = (struct purge_job *)job;
+	int n = pb_share_purge(pj->data_dir, time(NULL));
+	if (n)
+		pb_info("purge: %d expired download link%s and their photos deleted", n,
+			n == 1 ? "" : "s");
+}
+
+/* Expired links and their photos go within PURGE_MS of expiring (the worker does it). */
+#define PURGE_MS (10u * 60u * 1000u)
+static void
+maybe_purge(struct booth *b, uint64_t now)
+{
+	if (!b->gallery || (b->purged_ms && now - b->purged_ms < PURGE_MS))
+		return;
+	b->purged_ms = now;
+	struct purge_job *pj = pb_xcalloc(1, sizeof(*pj));
+	pj->job.run = purge_run;
+	pj->job.destroy = write_destroy;
+	snprintf(pj->data_dir, sizeof(pj->data_dir), "%s", b->cfg->data_dir);
+	pb_worker_submit(b->worker, &pj->job);
+}
+
 static void
 queue_write(struct booth *b, int discard)
 {
@@ -186,6 +226,7 @@ share_begin(struct booth *b)
 	if (pb_share_token(wj->token) == PB_OK) {
 		snprintf(wj->data_dir, sizeof(wj->data_dir), "%s", b->cfg->data_dir);
 		wj->expires = time(NULL) + (time_t)b->cfg->retention_hours * 3600;
+		b->share_expires = wj->expires;
 		snprintf(b->share_url, sizeof(b->share_url), "%s/p/%s", b->cfg->public_url,
 			 wj->token);
 		if (pb_qr_encode(b->share_url, &qr) == PB_OK)
@@ -196,6 +237,16 @@ share_begin(struct booth *b)
 }
 
 /* The kiosk's actions, carried out */
+
+/* The typed address and what was said about it: never kept past the email screen's use. */
+static void
+forget_email(struct booth *b)
+{
+	explicit_bzero(b->email, sizeof(b->email));
+	b->consent = 0;
+	b->email_problem = 0;
+	b->email_sent_to[0] = '\0';
+}
 
 static void
 free_captures(struct booth *b)
@@ -219,6 +270,7 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 		free_captures(b);
 		pb_render_set_photo(b->render, NULL);
 		b->share_url[0] = '\0';
+		forget_email(b);
 		pb_info("session %s: started", b->session.id);
 		break;
 	case PB_ACT_CAPTURE:
@@ -292,7 +344,24 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 		free_captures(b);
 		pb_render_set_photo(b->render, NULL);
 		b->share_url[0] = '\0';
+		forget_email(b);
 		break;
+	case PB_ACT_EMAIL: {
+		enum pb_status st = pb_outbox_add(b->outbox, b->email, b->session.id, b->share_url,
+						  b->share_expires);
+		pb_address_mask(b->email, b->email_sent_to, sizeof(b->email_sent_to));
+		if (st == PB_OK)
+			pb_info("session %s: email to %s queued", b->session.id, b->email_sent_to);
+		else
+			pb_err("session %s: email to %s not queued: %s", b->session.id,
+			       b->email_sent_to, pb_status_str(st));
+		explicit_bzero(b->email, sizeof(b->email));
+		snprintf(b->session.note, sizeof(b->session.note), "%s", b->kiosk.copies
+			 ? "prints spooled; download link shown; email queued"
+			 : "download link shown; email queued");
+		queue_write(b, 0);
+		break;
+	}
 	}
 }
 
@@ -416,11 +485,38 @@ status_json(struct booth *b, struct pb_buf *out)
 	} else {
 		pb_json_str(out, "printer", NULL);
 	}
+	if (b->outbox) {
+		struct pb_outbox_stats os;
+		pb_outbox_stats(b->outbox, &os);
+		pb_json_open(out, "outbox");
+		pb_json_int(out, "depth", os.depth);
+		pb_json_int(out, "oldest_age_s", os.oldest_age_s);
+		pb_json_int(out, "retry_in_s", os.retry_in_s);
+		pb_json_int(out, "sent", os.sent);
+		pb_json_int(out, "failures", os.failures);
+		pb_json_int(out, "expired", os.expired);
+		pb_json_int(out, "unsaved", os.unsaved);
+		pb_json_str(out, "last_error", os.last_error[0] ? os.last_error : NULL);
+		pb_json_close(out);
+	} else {
+		pb_json_str(out, "outbox", NULL);
+	}
+	if (b->kiosk.state == PB_EMAIL) {
+		/* what the email screen shows, without the address itself */
+		pb_json_open(out, "email");
+		pb_json_int(out, "typed_chars", (int64_t)strlen(b->email));
+		pb_json_bool(out, "consent", b->consent);
+		pb_json_str(out, "problem",
+			    b->email_problem == PB_EMAIL_NEED_CONSENT ? "consent"
+			    : b->email_problem ? pb_address_problem(b->email_problem) : NULL);
+		pb_json_close(out);
+	}
 	pb_json_open(out, "counters");
 	pb_json_int(out, "sessions", c->sessions);
 	pb_json_int(out, "photos", c->photos);
 	pb_json_int(out, "accepted", c->accepted);
 	pb_json_int(out, "prints", c->prints);
+	pb_json_int(out, "emails", c->emails);
 	pb_json_int(out, "retakes", c->retakes);
 	pb_json_int(out, "failures", c->failures);
 	pb_json_int(out, "timeouts", c->timeouts);
@@ -452,13 +548,70 @@ status_json(struct booth *b, struct pb_buf *out)
 		}
 	}
 	pb_json_close(out);
+	/* the email keyboard's keys, by what they type ("backspace" for the one that erases) */
+	if (b->render && pb_render_layout(b->render)->nkeys &&
+	    pb_render_layout(b->render)->state == PB_EMAIL) {
+		const struct pb_layout *l = pb_render_layout(b->render);
+		pb_json_open(out, "keys");
+		for (int i = 0; i < l->nkeys; i++) {
+			struct pb_rect r = l->keys[i].r;
+			pb_json_array(out, l->keys[i].text ? l->keys[i].text : "backspace");
+			pb_json_int(out, NULL, r.x);
+			pb_json_int(out, NULL, r.y);
+			pb_json_int(out, NULL, r.w);
+			pb_json_int(out, NULL, r.h);
+			pb_json_close(out);
+		}
+		pb_json_close(out);
+	}
 	pb_json_str(out, "version", PB_VERSION);
 	pb_json_int(out, "uptime_s", (int64_t)((pb_now_ms() - b->started_ms) / 1000));
 	pb_json_close(out);
 	pb_buf_append(out, "\n", 1);
 }
 
-#define COMMANDS "status, trigger, reset, printer resume, printer paper N"
+#define COMMANDS "status, trigger, reset, printer resume, printer paper N, resend SESSION ADDRESS"
+
+/* Staff: a guest says the email never came. The session's live link goes to the address
+ * (the guest's own, or a corrected one) through the outbox like any other email. */
+static void
+resend_command(struct booth *b, int argc, char **argv, struct pb_buf *reply)
+{
+	char token[PB_TOKEN_LEN + 1], masked[PB_ADDRESS_MAX + 8], *link;
+	time_t expires;
+	enum pb_address_check c;
+
+	if (argc != 3) {
+		pb_control_reply(reply, 2, "usage: resend SESSION ADDRESS");
+		return;
+	}
+	if (!b->outbox) {
+		pb_control_reply(reply, 1, "email is not set up on this booth ([mail] smtp_url, "
+					   "[kiosk] delivery = share or both)");
+		return;
+	}
+	c = pb_address_check(argv[2]);
+	if (c != PB_ADDR_OK) {
+		pb_control_reply(reply, 1, "resend: the address %s", pb_address_problem(c));
+		return;
+	}
+	if (strlen(argv[1]) >= 64 || strchr(argv[1], '/') ||
+	    pb_share_link_find(b->cfg->data_dir, argv[1], time(NULL), token, &expires) != PB_OK) {
+		pb_control_reply(reply, 1, "resend: session '%.64s' has no live download link (wrong "
+					   "id, or it expired and its photo is deleted)", argv[1]);
+		return;
+	}
+	link = pb_xasprintf("%s/p/%s", b->cfg->public_url, token);
+	pb_address_mask(argv[2], masked, sizeof(masked));
+	if (pb_outbox_add(b->outbox, argv[2], argv[1], link, expires) == PB_OK) {
+		pb_info("staff: resend of session %s to %s", argv[1], masked);
+		pb_control_reply(reply, 0, "session %s: email to %s queued (see status: outbox)",
+				 argv[1], masked);
+	} else {
+		pb_control_reply(reply, 1, "resend: session %s could not be queued", argv[1]);
+	}
+	free(link);
+}
 
 static void
 printer_command(struct booth *b, int argc, char **argv, struct pb_buf *reply)
@@ -515,6 +668,8 @@ on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 		pb_control_reply(reply, 0, "%s -> attract", pb_state_name(before));
 	} else if (!strcmp(argv[0], "printer")) {
 		printer_command(b, argc, argv, reply);
+	} else if (!strcmp(argv[0], "resend")) {
+		resend_command(b, argc, argv, reply);
 	} else if (!strcmp(argv[0], "help")) {
 		pb_control_reply(reply, 0, "commands: " COMMANDS);
 	} else {
@@ -533,14 +688,118 @@ set_language(struct booth *b, const char *lang)
 	pb_info("language: %s", lang);
 }
 
+/* The email screen */
+
+static void
+email_type(struct booth *b, const char *text)
+{
+	size_t n = strlen(b->email), t = strlen(text);
+	/* a domain key replaces whatever domain was typed */
+	if (text[0] == '@' && t > 1) {
+		char *at = strchr(b->email, '@');
+		if (at)
+			n = (size_t)(at - b->email);
+	}
+	if (n + t < sizeof(b->email)) {
+		memcpy(b->email + n, text, t + 1);
+	}
+	b->email_problem = 0;
+	feed(b, PB_EV_TYPED, 0, 0);
+}
+
+static void
+email_backspace(struct booth *b)
+{
+	size_t n = strlen(b->email);
+	/* one character, not one byte: drop UTF-8 continuation bytes with it */
+	while (n > 0 && ((unsigned char)b->email[n - 1] & 0xc0) == 0x80)
+		b->email[--n] = '\0';
+	if (n > 0)
+		b->email[--n] = '\0';
+	b->email_problem = 0;
+	feed(b, PB_EV_TYPED, 0, 0);
+}
+
+static void
+email_submit(struct booth *b)
+{
+	enum pb_address_check c = pb_address_check(b->email);
+	if (c != PB_ADDR_OK) {
+		b->email_problem = (int)c;
+		pb_info("email: address refused (%s)", pb_address_problem(c));
+		feed(b, PB_EV_TYPED, 0, 0);
+	} else if (b->cfg->require_consent && !b->consent) {
+		b->email_problem = PB_EMAIL_NEED_CONSENT;
+		feed(b, PB_EV_TYPED, 0, 0);
+	} else {
+		feed(b, PB_EV_EMAIL_SEND, 0, 0);
+	}
+}
+
+static void
+email_input(struct booth *b, struct pb_input in)
+{
+	switch (in.kind) {
+	case PB_IN_TEXT:
+		email_type(b, in.text);
+		break;
+	case PB_IN_BACKSPACE:
+		email_backspace(b);
+		break;
+	case PB_IN_ENTER:
+		email_submit(b);
+		break;
+	case PB_IN_ESCAPE:
+		feed(b, PB_EV_CANCEL, 0, 0);
+		break;
+	case PB_IN_TOUCH:
+		switch (pb_render_hit(b->render, in.x, in.y)) {
+		case PB_BTN_KEY: {
+			const struct pb_layout *l = pb_render_layout(b->render);
+			int k = pb_layout_key(l, in.x, in.y);
+			if (k >= 0 && l->keys[k].text)
+				email_type(b, l->keys[k].text);
+			else if (k >= 0)
+				email_backspace(b);
+			break;
+		}
+		case PB_BTN_SEND:
+			email_submit(b);
+			break;
+		case PB_BTN_CANCEL:
+			feed(b, PB_EV_CANCEL, 0, 0);
+			break;
+		case PB_BTN_CONSENT:
+			b->consent = !b->consent;
+			if (b->email_problem == PB_EMAIL_NEED_CONSENT)
+				b->email_problem = 0;
+			feed(b, PB_EV_TYPED, 0, 0);
+			break;
+		default:
+			break;
+		}
+		break;
+	case PB_IN_QUIT:
+		b->quit = 1;
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 on_input(struct booth *b, struct pb_input in)
 {
+	if (b->kiosk.state == PB_EMAIL) {
+		email_input(b, in);
+		return;
+	}
 	switch (in.kind) {
 	case PB_IN_QUIT:
 		b->quit = 1;
 		break;
 	case PB_IN_TRIGGER:
+	case PB_IN_ENTER:
 		feed(b, PB_EV_TRIGGER, 0, 0);
 		break;
 	case PB_IN_TOUCH:
@@ -569,12 +828,16 @@ on_input(struct booth *b, struct pb_input in)
 			feed_arg(b, PB_EV_PRINT, 0, 0,
 				 1 + (int)(pb_render_hit(b->render, in.x, in.y) - PB_BTN_COPIES_1));
 			break;
-		case PB_BTN_NONE:
-		case PB_BTN_COUNT:
+		case PB_BTN_EMAIL:
+			explicit_bzero(b->email, sizeof(b->email));
+			b->email_problem = 0;
+			feed(b, PB_EV_EMAIL, 0, 0);
+			break;
+		default:
 			break;
 		}
 		break;
-	case PB_IN_NONE:
+	default:
 		break;
 	}
 }
@@ -608,6 +871,14 @@ draw(struct booth *b, uint64_t now)
 		.capture_height = b->capture_h,
 		.overlay = b->overlay,
 		.share_url = b->share_url[0] ? b->share_url : NULL,
+		.email = {
+			.offered = pb_kiosk_email_open(&b->kiosk),
+			.typed = b->email,
+			.consent_asked = b->cfg->require_consent,
+			.consent_given = b->consent,
+			.problem = b->email_problem,
+			.sent_to = b->email_sent_to[0] ? b->email_sent_to : NULL,
+		},
 		.print = {
 			.mode = !b->print ? 0 : b->cfg->delivery == PB_DELIVERY_BOTH ? 2 : 1,
 			.printer_ready = b->printer.ready,
@@ -664,6 +935,34 @@ start_print(const struct pb_config *c)
 	return p;
 }
 
+static struct pb_outbox *
+start_outbox(const struct pb_config *c, const char *title)
+{
+	char *dir = pb_xasprintf("%s/outbox", c->data_dir);
+	char *sessions = pb_xasprintf("%s/sessions", c->data_dir);
+	struct pb_outbox_config oc = {
+		.dir = dir,
+		.sessions_dir = sessions,
+		.server = {
+			.url = c->smtp_url,
+			.starttls = c->starttls,
+			.username = c->mail_username,
+			.from = c->mail_from,
+			.reply_to = c->mail_reply_to,
+			.subject = c->mail_subject,
+			.timeout_s = 60,
+		},
+		.password_file = c->mail_password_file,
+		.title = title,
+		.retry_first_s = 2,
+		.retry_max_s = c->retry_max_seconds,
+	};
+	struct pb_outbox *o = pb_outbox_create(&oc);
+	free(dir);
+	free(sessions);
+	return o;
+}
+
 static struct pb_kiosk_config
 kiosk_config(const struct pb_config *cfg, int slots)
 {
@@ -671,6 +970,8 @@ kiosk_config(const struct pb_config *cfg, int slots)
 	if (cfg->delivery == PB_DELIVERY_PRINT || cfg->delivery == PB_DELIVERY_BOTH)
 		kc.max_copies = cfg->max_copies;
 	kc.print_fallback = cfg->delivery == PB_DELIVERY_BOTH;
+	kc.email = cfg->delivery != PB_DELIVERY_PRINT && cfg->smtp_url[0];
+	kc.timeout_ms[PB_EMAIL] = (uint32_t)cfg->email_timeout * 1000u;
 	kc.timeout_ms[PB_COUNTDOWN] = (uint32_t)cfg->countdown * 1000u;
 	kc.timeout_ms[PB_CAPTURE] = (uint32_t)cfg->capture_timeout * 1000u;
 	kc.timeout_ms[PB_PROCESSING] = (uint32_t)cfg->processing_timeout * 1000u;
@@ -746,6 +1047,7 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 	int rc = 1;
 
 	b.started_ms = pb_now_ms();
+	b.windowed = opt->windowed;
 	if (pb_overlay_load(cfg->overlays_dir, cfg->overlay, &b.overlay, err, sizeof(err))) {
 		fprintf(stderr, "%s", err);
 		return PB_EXIT_CONFIG;
@@ -791,7 +1093,13 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 			rc = PB_EXIT_CONFIG;
 			goto out;
 		}
-		pb_share_purge(cfg->data_dir, time(NULL));
+	}
+	if (b.gallery && cfg->smtp_url[0]) {
+		b.outbox = start_outbox(cfg, b.overlay->title);
+		if (!b.outbox) {
+			rc = PB_EXIT_CONFIG;
+			goto out;
+		}
 	}
 	if (cfg->delivery == PB_DELIVERY_PRINT || cfg->delivery == PB_DELIVERY_BOTH) {
 		b.print = start_print(cfg);
@@ -831,6 +1139,7 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 		now = pb_now_ms();
 		pb_control_poll(b.control, now, on_control, &b);
 		watch_printer(&b, now);
+		maybe_purge(&b, now);
 		feed(&b, PB_EV_TICK, 0, 0);
 		enum pb_camera_state cs = pb_camera_state(b.camera, NULL, 0, NULL);
 		if (cs != b.camera_state) {
@@ -856,6 +1165,7 @@ out:
 	pb_camera_destroy(b.camera);
 	pb_worker_destroy(b.worker); /* finishes queued writes */
 	pb_print_destroy(b.print);   /* spools what was handed over */
+	pb_outbox_destroy(b.outbox); /* writes what was handed over */
 	pb_gallery_stop(b.gallery);
 	if (b.ev_base)
 		drain_events(&b);

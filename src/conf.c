@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "conf.h"
 #include "inifile.h"
 #include "json.h"
@@ -13,7 +14,8 @@ enum type {
 	T_STR,      /* a string that must not be empty */
 	T_OPTSTR,   /* a string that may be empty */
 	T_SETTINGS, /* camera settings: "name=value, name=value", may be empty */
-	T_URL,      /* an http:// or https:// URL; a trailing slash is dropped */
+	T_URL,      /* a URL with one of the schemes in choices; a trailing slash is dropped;
+		     * min 1: may be empty */
 	T_INT,
 	T_ENUM,
 };
@@ -36,6 +38,8 @@ static const char *const viewfinder_names[] = { "auto", "on", "off", NULL };
 static const char *const quality_names[] = { "draft", "normal", "high", NULL };
 static const char *const scaling_names[] = { "fill", "fit", NULL };
 static const char *const yes_no[] = { "no", "yes", NULL };
+static const char *const web_schemes[] = { "http", "https", NULL };
+static const char *const mail_schemes[] = { "smtp", "smtps", NULL };
 const char *const pb_languages[] = { "en", "ko", NULL };
 
 #define OFF(f) offsetof(struct pb_config, f)
@@ -61,6 +65,8 @@ static const struct key keys[] = {
 	  "Seconds on the review screen before the photo is accepted for the guest." },
 	{ "kiosk", "deliver_timeout", T_INT, OFF(deliver_timeout), "30", 3, 600, NULL,
 	  "Seconds on the delivery screen before the thank-you screen." },
+	{ "kiosk", "email_timeout", T_INT, OFF(email_timeout), "60", 10, 600, NULL,
+	  "Seconds the email keyboard waits for the next key before the guest is taken as gone." },
 	{ "kiosk", "thanks_timeout", T_INT, OFF(thanks_timeout), "5", 1, 60, NULL,
 	  "Seconds on the thank-you screen before the attract screen." },
 	{ "kiosk", "error_timeout", T_INT, OFF(error_timeout), "10", 2, 120, NULL,
@@ -128,12 +134,32 @@ static const struct key keys[] = {
 	{ "print", "paper_warn", T_INT, OFF(paper_warn), "20", 0, 10000, NULL,
 	  "Warn staff when this few prints are left (staff set the count when loading paper)." },
 
-	{ "share", "public_url", T_URL, OFF(public_url), "http://photobooth.local:8080", 0, 0, NULL,
+	{ "share", "public_url", T_URL, OFF(public_url), "http://photobooth.local:8080", 0, 0,
+	  web_schemes,
 	  "Where phones reach the gallery: download links are public_url/p/<token>." },
 	{ "share", "listen", T_STR, OFF(share_listen), "0.0.0.0:8080", 0, 0, NULL,
 	  "ADDRESS:PORT the built-in gallery server listens on." },
 	{ "share", "retention_hours", T_INT, OFF(retention_hours), "72", 1, 8760, NULL,
 	  "Download links expire after this many hours; the photos are then deleted." },
+
+	{ "mail", "smtp_url", T_URL, OFF(smtp_url), "", 1, 0, mail_schemes,
+	  "SMTP server for emailing photos, smtp://host:587 or smtps://host:465; empty: no email." },
+	{ "mail", "starttls", T_ENUM, OFF(starttls), "yes", 0, 0, yes_no,
+	  "yes: smtp:// must upgrade to TLS (STARTTLS) before logging in; no: plain (local relay)." },
+	{ "mail", "username", T_OPTSTR, OFF(mail_username), "", 0, 0, NULL,
+	  "SMTP login name; empty: no login." },
+	{ "mail", "password_file", T_OPTSTR, OFF(mail_password_file), "", 0, 0, NULL,
+	  "File holding the SMTP password (first line), readable by the service only." },
+	{ "mail", "from", T_OPTSTR, OFF(mail_from), "", 0, 0, NULL,
+	  "Sender address, e.g. photos@example.com (required with smtp_url)." },
+	{ "mail", "subject", T_STR, OFF(mail_subject), "Your photo", 0, 0, NULL,
+	  "Subject line of the email." },
+	{ "mail", "reply_to", T_OPTSTR, OFF(mail_reply_to), "", 0, 0, NULL,
+	  "Reply-To address; empty: none." },
+	{ "mail", "require_consent", T_ENUM, OFF(require_consent), "yes", 0, 0, yes_no,
+	  "yes: the guest must tick \"We'll use your address only to send this photo\" first." },
+	{ "mail", "retry_max_seconds", T_INT, OFF(retry_max_seconds), "300", 1, 3600, NULL,
+	  "Longest wait between attempts while the SMTP server cannot be reached." },
 
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
 	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },
@@ -190,16 +216,26 @@ set_value(struct pb_config *cfg, const struct key *k, const char *v, struct pb_b
 		*str_field(cfg, k) = pb_xstrdup(v);
 		return 0;
 	case T_URL: {
-		size_t n = strlen(v);
-		if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) {
-			pb_buf_printf(why, "[%s] %s = %s: must start with http:// or https://",
-				      k->section, k->name, v);
+		size_t n = strlen(v), scheme = 0;
+		if (!n && k->min) {
+			free(*str_field(cfg, k));
+			*str_field(cfg, k) = pb_xstrdup("");
+			return 0;
+		}
+		for (int i = 0; k->choices[i]; i++) {
+			size_t sl = strlen(k->choices[i]);
+			if (!strncmp(v, k->choices[i], sl) && !strncmp(v + sl, "://", 3))
+				scheme = sl + 3;
+		}
+		if (!scheme) {
+			pb_buf_printf(why, "[%s] %s = %s: must start with ", k->section, k->name, v);
+			for (int i = 0; k->choices[i]; i++)
+				pb_buf_printf(why, "%s%s://", i ? " or " : "", k->choices[i]);
 			return -1;
 		}
-		size_t scheme = v[4] == 's' ? 8 : 7;
-		if (strpbrk(v, " \t\"<>") || n <= scheme || v[scheme] == '/' || n > 200) {
-			pb_buf_printf(why, "[%s] %s = %s: not a URL a phone can open", k->section,
-				      k->name, v);
+		if (strpbrk(v, " \t\"<>\r\n") || n <= scheme || v[scheme] == '/' || n > 200) {
+			pb_buf_printf(why, "[%s] %s = %s: not a usable URL (host missing, or spaces)",
+				      k->section, k->name, v);
 			return -1;
 		}
 		free(*str_field(cfg, k));
@@ -319,6 +355,19 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 
 	snprintf(err, errlen, "%s", st ? ini.msg.data : "");
 	pb_buf_fini(&ini.msg);
+	if (st == PB_OK && cfg->smtp_url[0] && !cfg->mail_from[0]) {
+		snprintf(err, errlen, "%s: [mail] from must be set when smtp_url is\n", path);
+		st = PB_ERR_CONFIG;
+	}
+	for (int i = 0; st == PB_OK && i < 2; i++) {
+		const char *a = i ? cfg->mail_reply_to : cfg->mail_from;
+		enum pb_address_check c = pb_address_check(a);
+		if (*a && c != PB_ADDR_OK) {
+			snprintf(err, errlen, "%s: [mail] %s = %s: %s\n", path,
+				 i ? "reply_to" : "from", a, pb_address_problem(c));
+			st = PB_ERR_CONFIG;
+		}
+	}
 	return st;
 }
 

@@ -117,7 +117,7 @@ to_output(struct pb_display *d, int *x, int *y)
 struct pb_input
 pb_display_translate(struct pb_display *d, const SDL_Event *e)
 {
-	struct pb_input in = { PB_IN_NONE, 0, 0 };
+	struct pb_input in = { PB_IN_NONE, 0, 0, "" };
 	int ow, oh;
 
 	if (e->type == SDL_MOUSEBUTTONDOWN || e->type == SDL_FINGERDOWN || e->type == SDL_KEYDOWN)
@@ -140,18 +140,28 @@ pb_display_translate(struct pb_display *d, const SDL_Event *e)
 		in.x = (int)(e->tfinger.x * (float)ow);
 		in.y = (int)(e->tfinger.y * (float)oh);
 		break;
+	case SDL_TEXTINPUT:
+		in.kind = PB_IN_TEXT;
+		snprintf(in.text, sizeof(in.text), "%s", e->text.text);
+		break;
 	case SDL_KEYDOWN:
+		if (e->key.keysym.sym == SDLK_BACKSPACE) {
+			in.kind = PB_IN_BACKSPACE; /* held down, it repeats */
+			break;
+		}
 		if (e->key.repeat)
 			break;
 		switch (e->key.keysym.sym) {
 		case SDLK_SPACE:
-		case SDLK_RETURN:
-		case SDLK_KP_ENTER:
 			in.kind = PB_IN_TRIGGER;
 			break;
+		case SDLK_RETURN:
+		case SDLK_KP_ENTER:
+			in.kind = PB_IN_ENTER;
+			break;
 		case SDLK_ESCAPE:
-			if (d->windowed)
-				in.kind = PB_IN_QUIT; /* never in the kiosk: guests have keyboards too */
+			/* quits only a desktop window, never the kiosk: guests have keyboards too */
+			in.kind = d->windowed ? PB_IN_QUIT : PB_IN_ESCAPE;
 			break;
 		default:
 			break;

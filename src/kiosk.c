@@ -64,6 +64,18 @@ print_request_ok(const struct pb_kiosk *k)
 	return print_open(k) && k->ev_arg >= 1 && k->ev_arg <= k->cfg.max_copies;
 }
 
+int
+pb_kiosk_email_open(const struct pb_kiosk *k)
+{
+	return k->state == PB_DELIVER && k->cfg.email && !k->emailed && !print_open(k);
+}
+
+static int
+email_open(const struct pb_kiosk *k)
+{
+	return pb_kiosk_email_open(k);
+}
+
 static int
 failed_in_capture(const struct pb_kiosk *k)
 {
@@ -183,6 +195,14 @@ print_one(struct pb_kiosk *k, struct out *o)
 }
 
 static void
+email_send(struct pb_kiosk *k, struct out *o)
+{
+	k->emailed = 1;
+	k->counters.emails++;
+	emit(o, PB_ACT_EMAIL, k);
+}
+
+static void
 session_end(struct pb_kiosk *k, struct out *o)
 {
 	emit(o, PB_ACT_END, k);
@@ -192,6 +212,7 @@ session_end(struct pb_kiosk *k, struct out *o)
 	k->composed = 0;
 	k->print_offered = 0;
 	k->copies = 0;
+	k->emailed = 0;
 }
 
 static const struct transition transitions[] = {
@@ -212,8 +233,13 @@ static const struct transition transitions[] = {
 	{ PB_DELIVER,    PB_EV_PRINT,          print_request_ok,  print_chosen,   PB_DELIVER    },
 	{ PB_DELIVER,    PB_EV_TRIGGER,        print_open,        print_one,      PB_DELIVER    },
 	{ PB_DELIVER,    PB_EV_TIMEOUT,        print_open,        print_one,      PB_THANKS     },
+	{ PB_DELIVER,    PB_EV_EMAIL,          email_open,        NULL,           PB_EMAIL      },
 	{ PB_DELIVER,    PB_EV_TRIGGER,        NULL,              NULL,           PB_THANKS     },
 	{ PB_DELIVER,    PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     },
+	{ PB_EMAIL,      PB_EV_TYPED,          NULL,              NULL,           PB_EMAIL      },
+	{ PB_EMAIL,      PB_EV_EMAIL_SEND,     NULL,              email_send,     PB_DELIVER    },
+	{ PB_EMAIL,      PB_EV_CANCEL,         NULL,              NULL,           PB_DELIVER    },
+	{ PB_EMAIL,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     },
 	{ PB_THANKS,     PB_EV_TRIGGER,        NULL,              session_end,    PB_ATTRACT    },
 	{ PB_THANKS,     PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    },
 	{ PB_ERROR,      PB_EV_TRIGGER,        failed_in_capture, retry_slot,     PB_COUNTDOWN  },
@@ -328,6 +354,7 @@ pb_state_name(enum pb_state s)
 		[PB_CAPTURE] = "capture",       [PB_PROCESSING] = "processing",
 		[PB_REVIEW] = "review",         [PB_DELIVER] = "deliver",
 		[PB_THANKS] = "thanks",         [PB_ERROR] = "error",
+		[PB_EMAIL] = "email",
 	};
 	return (unsigned)s < PB_STATE_COUNT ? names[s] : "unknown";
 }
@@ -346,6 +373,10 @@ pb_event_name(enum pb_event_type e)
 		[PB_EV_COMPOSED] = "composed",
 		[PB_EV_COMPOSE_FAILED] = "compose-failed",
 		[PB_EV_PRINT] = "print",
+		[PB_EV_EMAIL] = "email",
+		[PB_EV_TYPED] = "typed",
+		[PB_EV_EMAIL_SEND] = "email-send",
+		[PB_EV_CANCEL] = "cancel",
 		[PB_EV_TIMEOUT] = "timeout",
 	};
 	return (unsigned)e < PB_EV_COUNT ? names[e] : "unknown";

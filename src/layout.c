@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "layout.h"
 
 static int
@@ -50,9 +52,51 @@ pb_rect_fit(int w, int h, struct pb_rect box)
 	return scale_centred(w, h, box, 0);
 }
 
+/* The email keyboard: lower case only (addresses are not case-sensitive in practice), the
+ * characters addresses use, and the domains most guests type. */
+static const char *const key_rows[][11] = {
+	{ "1", "2", "3", "4", "5", "6", "7", "8", "9", "0" },
+	{ "q", "w", "e", "r", "t", "y", "u", "i", "o", "p" },
+	{ "a", "s", "d", "f", "g", "h", "j", "k", "l", "@" },
+	{ "z", "x", "c", "v", "b", "n", "m", ".", "-", "_", "\b" },
+	{ "@gmail.com", "@outlook.com", "@icloud.com", "@naver.com", ".com" },
+};
+#define KEY_ROWS (int)(sizeof(key_rows) / sizeof(key_rows[0]))
+
+static void
+keyboard(struct pb_layout *l, struct pb_rect area, int gap)
+{
+	int rh = area.h / KEY_ROWS;
+	l->keyboard = area;
+	l->nkeys = 0;
+	for (int row = 0; row < KEY_ROWS; row++) {
+		int n = 0;
+		while (n < 11 && key_rows[row][n])
+			n++;
+		int kw = (area.w - (n - 1) * gap) / n;
+		int x = area.x + (area.w - (n * kw + (n - 1) * gap)) / 2;
+		for (int i = 0; i < n && l->nkeys < PB_MAX_KEYS; i++) {
+			const char *t = key_rows[row][i];
+			struct pb_key *k = &l->keys[l->nkeys++];
+			k->label = strcmp(t, "\b") ? t : "←";
+			k->text = strcmp(t, "\b") ? t : NULL;
+			k->r = (struct pb_rect){ x + i * (kw + gap), area.y + row * rh, kw, rh - gap };
+		}
+	}
+}
+
+int
+pb_layout_key(const struct pb_layout *l, int x, int y)
+{
+	for (int i = 0; i < l->nkeys; i++)
+		if (pb_rect_contains(l->keys[i].r, x, y))
+			return i;
+	return -1;
+}
+
 void
 pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float dpi, int retake,
-		  int copies)
+		  int copies, int email)
 {
 	int s = min_i(w, h);
 	int u, bh, m;
@@ -127,6 +171,14 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 			l->button[PB_BTN_DONE].x = half + (half - m - bw) / 2;
 			l->button[PB_BTN_DONE].w = bw;
 		}
+		if (copies == 0 && (email & PB_LAYOUT_EMAIL)) {
+			/* Email me and Done side by side, where Done was */
+			struct pb_rect row = l->portrait ? (struct pb_rect){ m, h - m - bh, w - 2 * m, bh }
+						 : (struct pb_rect){ w / 2, h - m - bh, w / 2 - m, bh };
+			int ew = (row.w - m) / 2;
+			l->button[PB_BTN_EMAIL] = (struct pb_rect){ row.x, row.y, ew, bh };
+			l->button[PB_BTN_DONE] = (struct pb_rect){ row.x + ew + m, row.y, ew, bh };
+		}
 		if (copies > 0) {
 			/* one button per number of prints, in a row where Done would be */
 			struct pb_rect row = l->portrait ? (struct pb_rect){ m, h - m - bh, w - 2 * m, bh }
@@ -138,6 +190,31 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 			for (int i = 0; i < n; i++)
 				l->button[PB_BTN_COPIES_1 + i] =
 					(struct pb_rect){ x + i * (cw + m), row.y, cw, bh };
+		}
+		break;
+	}
+	case PB_EMAIL: {
+		/* field, a line for help or the consent box, five rows of keys, Cancel and Send */
+		int gap = max_i(2, u / 2);
+		int fh = max_i(l->touch_min, h / 9);
+		int lh = max_i(l->touch_min, h / 12);
+		int rest = h - gap - fh - gap - lh - gap - gap;
+		int rh = max_i(l->touch_min + gap, rest / (KEY_ROWS + 1));
+		int y = gap;
+		int aw = min_i(w - 2 * gap, s * 16 / 10);
+		int ax = (w - aw) / 2;
+		l->title = (struct pb_rect){ ax, y, aw, fh };
+		y += fh + gap;
+		l->body = (struct pb_rect){ ax, y, aw, lh };
+		y += lh + gap;
+		keyboard(l, (struct pb_rect){ ax, y, aw, rh * KEY_ROWS }, gap);
+		y += rh * KEY_ROWS;
+		int bw = min_i(aw / 4, max_i(l->touch_min * 2, s / 3));
+		l->button[PB_BTN_CANCEL] = (struct pb_rect){ ax, y, bw, rh - gap };
+		l->button[PB_BTN_SEND] = (struct pb_rect){ ax + aw - bw, y, bw, rh - gap };
+		if (email & PB_LAYOUT_CONSENT) {
+			/* the consent box sits with the text it agrees to, over the keys */
+			l->button[PB_BTN_CONSENT] = l->body;
 		}
 		break;
 	}
@@ -164,11 +241,15 @@ pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y)
 	/* Specific buttons first; the whole-screen ones last. */
 	static const enum pb_button order[] = { PB_BTN_LANGUAGE, PB_BTN_RETAKE, PB_BTN_ACCEPT,
 						PB_BTN_DONE, PB_BTN_COPIES_1, PB_BTN_COPIES_2,
-						PB_BTN_COPIES_3, PB_BTN_COPIES_4, PB_BTN_RETRY,
+						PB_BTN_COPIES_3, PB_BTN_COPIES_4, PB_BTN_EMAIL,
+						PB_BTN_SEND, PB_BTN_CANCEL, PB_BTN_CONSENT,
+						PB_BTN_RETRY,
 						PB_BTN_START, PB_BTN_CONTINUE };
 	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (pb_rect_contains(l->button[order[i]], x, y))
 			return order[i];
+	if (state == PB_EMAIL && pb_layout_key(l, x, y) >= 0)
+		return PB_BTN_KEY;
 	/* On the error screen a guest taps anywhere to try again. */
 	if (state == PB_ERROR && x >= 0 && y >= 0 && x < l->w && y < l->h)
 		return PB_BTN_RETRY;
@@ -184,6 +265,8 @@ pb_button_name(enum pb_button b)
 		[PB_BTN_RETRY] = "retry",   [PB_BTN_CONTINUE] = "continue",
 		[PB_BTN_COPIES_1] = "copies-1", [PB_BTN_COPIES_2] = "copies-2",
 		[PB_BTN_COPIES_3] = "copies-3", [PB_BTN_COPIES_4] = "copies-4",
+		[PB_BTN_EMAIL] = "email",   [PB_BTN_SEND] = "send",     [PB_BTN_CANCEL] = "cancel",
+		[PB_BTN_CONSENT] = "consent", [PB_BTN_KEY] = "key",
 	};
 	return (unsigned)b < PB_BTN_COUNT ? names[b] : "none";
 }

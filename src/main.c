@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "booth.h"
+#include "mail.h"
 #include "conf.h"
 #include "i18n.h"
 #include "log.h"
@@ -195,8 +196,11 @@ main(int argc, char **argv)
 	rc = load(&cfg, config);
 	if (rc == 0 && check)
 		printf("%s: ok\n", config);
-	else if (rc == 0)
+	else if (rc == 0) {
+		pb_mail_global_init(); /* libcurl, before any thread starts */
 		rc = pb_booth_run(&cfg, &opt);
+		pb_mail_global_fini();
+	}
 	pb_config_fini(&cfg);
 	return rc;
 }

@@ -19,6 +19,8 @@ usage(FILE *f)
 		   "  printer resume   after fixing the printer (paper, ribbon, jam): enable the\n"
 		   "                   queue and print what waited, in order\n"
 		   "  printer paper N  paper loaded: N prints left (counted down per print)\n"
+		   "  resend SESSION ADDRESS  email the session's download link (again) to\n"
+		   "                   ADDRESS, when a guest says it never came\n"
 		   "\n"
 		   "exit codes: 0 done, 1 refused or failed, 2 usage\n");
 }

@@ -166,3 +166,35 @@ pb_png_decode(const unsigned char *data, size_t len, struct pb_image **out, int 
 	*out = img;
 	return PB_OK;
 }
+
+enum pb_status
+pb_png_encode(const struct pb_image *img, unsigned char **out, size_t *len)
+{
+	png_image pi;
+	png_alloc_size_t n = 0;
+
+	*out = NULL;
+	*len = 0;
+	memset(&pi, 0, sizeof(pi));
+	pi.version = PNG_IMAGE_VERSION;
+	pi.width = (png_uint_32)img->width;
+	pi.height = (png_uint_32)img->height;
+	/* 0xAARRGGBB words are B, G, R, A bytes in memory on the little-endian targets */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	pi.format = PNG_FORMAT_BGRA;
+#else
+	pi.format = PNG_FORMAT_ARGB;
+#endif
+	if (!png_image_write_to_memory(&pi, NULL, &n, 0, img->pixels, img->stride, NULL))
+		return PB_ERR_INPUT;
+	*out = malloc(n);
+	if (!*out)
+		return PB_ERR_NOMEM;
+	if (!png_image_write_to_memory(&pi, *out, &n, 0, img->pixels, img->stride, NULL)) {
+		free(*out);
+		*out = NULL;
+		return PB_ERR_INPUT;
+	}
+	*len = n;
+	return PB_OK;
+}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "compose.h"
 #include "i18n.h"
 #include "jpeg.h"
@@ -518,6 +519,27 @@ draw_share(struct pb_render *rd, const struct pb_view *v)
 	text(rd, v->share_url, url, l->body_px * 8 / 10, MUTED);
 }
 
+/* Notes over the bottom of the photo: the print's progress and where the email went, on the
+ * screen that shows the download link. */
+static void
+photo_notes(struct pb_render *rd, const struct pb_view *v)
+{
+	const struct pb_layout *l = &rd->layout;
+	char title[128], body[400], sent[400];
+	int ph = l->body_px * 2, y = l->media.y + l->media.h - ph - l->unit;
+	struct pb_rect r = { l->media.x + l->unit, y, l->media.w - 2 * l->unit, ph };
+
+	if (v->email.sent_to) {
+		snprintf(sent, sizeof(sent), _("Email on its way to %s"), v->email.sent_to);
+		pill(rd, r, sent);
+		r.y -= ph + l->unit;
+	}
+	if (v->print.offered && v->print.copies) {
+		deliver_words(v, title, sizeof(title), body, sizeof(body));
+		pill(rd, r, *body ? body : title);
+	}
+}
+
 static void
 draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
@@ -526,8 +548,11 @@ draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 
 	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	photo(rd, l->media);
-	if (rd->qr && v->share_url && !v->print.offered) {
+	if (rd->qr && v->share_url && !(v->print.offered && !v->print.copies)) {
 		draw_share(rd, v);
+		photo_notes(rd, v);
+		if (l->button[PB_BTN_EMAIL].w)
+			button(rd, l->button[PB_BTN_EMAIL], _("Email me"), 0);
 		button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
 		return;
 	}
@@ -543,6 +568,77 @@ draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	}
 	if (l->button[PB_BTN_DONE].w)
 		button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
+}
+
+/* What to tell a guest whose address will not do, in words they can act on. */
+static const char *
+email_problem(int problem)
+{
+	switch (problem) {
+	case PB_EMAIL_NEED_CONSENT:
+		return _("Please tick the box first");
+	case PB_ADDR_EMPTY:
+		return _("Type your email address first");
+	case PB_ADDR_NOT_ASCII:
+		return _("Please use plain letters (a–z) in the address");
+	case PB_ADDR_SPACE:
+		return _("Email addresses have no spaces");
+	case PB_ADDR_NO_AT:
+		return _("The address needs an @");
+	case PB_ADDR_MANY_AT:
+		return _("Only one @, please");
+	default:
+		return _("That address doesn't look right — please check it");
+	}
+}
+
+static void
+draw_email(struct pb_render *rd, const struct pb_view *v, int w, int h)
+{
+	const struct pb_layout *l = &rd->layout;
+	const char *typed = v->email.typed ? v->email.typed : "";
+	struct pb_rect f = l->title;
+	int pad = f.h / 5;
+	char shown[PB_ADDRESS_MAX + 8];
+
+	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	rounded(rd->r, f, f.h / 4, (SDL_Color){ 255, 255, 255, 235 });
+	struct pb_rect inner = { f.x + f.h / 3, f.y + pad, f.w - 2 * (f.h / 3), f.h - 2 * pad };
+	if (*typed) {
+		/* the caret blinks at the end; a long address keeps its end in view */
+		int caret = (v->in_state_ms / 530) % 2 == 0;
+		snprintf(shown, sizeof(shown), "%s%s", typed, caret ? "|" : " ");
+		pb_text_draw(rd->text, shown, inner, f.h * 55 / 100, BG, PB_ALIGN_LEFT);
+	} else {
+		pb_text_draw(rd->text, _("your.name@example.com"), inner, f.h * 50 / 100,
+			     (SDL_Color){ 120, 126, 146, 255 }, PB_ALIGN_LEFT);
+	}
+	if (v->email.problem) {
+		text(rd, email_problem(v->email.problem), l->body, l->body.h * 45 / 100, ACCENT);
+	} else if (l->button[PB_BTN_CONSENT].w) {
+		struct pb_rect c = l->button[PB_BTN_CONSENT];
+		int box = c.h * 55 / 100;
+		struct pb_rect b = { c.x + box / 3, c.y + (c.h - box) / 2, box, box };
+		outline(rd->r, b, box / 8 + 1, WHITE);
+		if (v->email.consent_given)
+			fill(rd->r, (struct pb_rect){ b.x + box / 4, b.y + box / 4, box / 2, box / 2 },
+			     ACCENT);
+		pb_text_draw(rd->text, _("We'll use your address only to send this photo"),
+			     (struct pb_rect){ b.x + box + box / 2, c.y, c.w - box * 2, c.h },
+			     c.h * 40 / 100, WHITE, PB_ALIGN_LEFT);
+	} else {
+		text(rd, _("We'll use your address only to send this photo"), l->body,
+		     l->body.h * 40 / 100, MUTED);
+	}
+	for (int i = 0; i < l->nkeys; i++) {
+		const struct pb_key *k = &l->keys[i];
+		rounded(rd->r, k->r, k->r.h / 6, (SDL_Color){ 255, 255, 255, 40 });
+		text(rd, k->label, (struct pb_rect){ k->r.x + 2, k->r.y + k->r.h / 6, k->r.w - 4,
+						     k->r.h * 2 / 3 },
+		     k->r.h * 45 / 100, WHITE);
+	}
+	button(rd, l->button[PB_BTN_CANCEL], _("Cancel"), 0);
+	button(rd, l->button[PB_BTN_SEND], _("Send"), 1);
 }
 
 static void
@@ -573,7 +669,9 @@ pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	int copies = v->state == PB_DELIVER && v->print.offered && !v->print.copies
 			     ? v->print.max_copies
 			     : 0;
-	pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0, copies);
+	int email = (v->email.offered ? PB_LAYOUT_EMAIL : 0) |
+		    (v->email.consent_asked ? PB_LAYOUT_CONSENT : 0);
+	pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0, copies, email);
 	rd->state = v->state;
 	SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND);
 	switch (v->state) {
@@ -597,6 +695,9 @@ pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
 		break;
 	case PB_THANKS:
 		draw_thanks(rd, v, w, h);
+		break;
+	case PB_EMAIL:
+		draw_email(rd, v, w, h);
 		break;
 	case PB_ERROR:
 	case PB_STATE_COUNT:

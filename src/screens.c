@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "booth.h"
+#include "address.h"
 #include "camera.h"
 #include "compose.h"
 #include "file.h"
@@ -12,6 +13,7 @@
 #include "jpeg.h"
 #include "log.h"
 #include "overlay.h"
+#include "qr.h"
 #include "render.h"
 
 static enum pb_status
@@ -86,35 +88,58 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 		fprintf(stderr, "cannot load the sample pictures\n");
 		goto out;
 	}
+	static const char url[] = "http://photobooth.local:8080/p/Xq3vN8dT0aLmR5wKpZ2yHc";
+	struct pb_image *qr = NULL;
+	if (pb_qr_encode(url, &qr) != PB_OK || pb_render_set_qr(rd, qr) != PB_OK) {
+		pb_image_destroy(qr);
+		fprintf(stderr, "cannot make the sample QR code\n");
+		goto out;
+	}
+	pb_image_destroy(qr);
 	rc = 0;
-	/* every state, then the printing variants of attract and deliver */
+	/* every state, then the printing and sharing variants of attract, deliver and email */
 	static const struct {
 		const char *name;
 		enum pb_state state;
 		struct pb_view_print print;
+		int share;
+		struct pb_view_email email;
 	} extra[] = {
-		{ "attract-printer-paused", PB_ATTRACT, { .mode = 1 } },
-		{ "attract-printer-paused-both", PB_ATTRACT, { .mode = 2 } },
+		{ "attract-printer-paused", PB_ATTRACT, { .mode = 1 }, 0, { 0 } },
+		{ "attract-printer-paused-both", PB_ATTRACT, { .mode = 2 }, 0, { 0 } },
 		{ "deliver-print-copies", PB_DELIVER,
-		  { .mode = 1, .printer_ready = 1, .offered = 1, .max_copies = 4 } },
+		  { .mode = 1, .printer_ready = 1, .offered = 1, .max_copies = 4 }, 0, { 0 } },
 		{ "deliver-print-copies-paused", PB_DELIVER,
-		  { .mode = 1, .offered = 1, .max_copies = 2 } },
+		  { .mode = 1, .offered = 1, .max_copies = 2 }, 0, { 0 } },
 		{ "deliver-print-queue", PB_DELIVER,
 		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2,
-		    .ahead = 3, .mine = 1, .eta_s = 48 } },
+		    .ahead = 3, .mine = 1, .eta_s = 48 }, 0, { 0 } },
 		{ "deliver-print-next", PB_DELIVER,
 		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 2, .max_copies = 2,
-		    .mine = 2, .eta_s = 24 } },
+		    .mine = 2, .eta_s = 24 }, 0, { 0 } },
 		{ "deliver-print-held", PB_DELIVER,
-		  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .ahead = 2, .mine = 1 } },
+		  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .ahead = 2, .mine = 1 }, 0, { 0 } },
 		{ "deliver-print-held-first", PB_DELIVER,
-		  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .mine = 1 } },
+		  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .mine = 1 }, 0, { 0 } },
 		{ "deliver-print-done", PB_DELIVER,
-		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2 } },
-		{ "deliver-print-paused-both", PB_DELIVER, { .mode = 2 } },
+		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2 }, 0, { 0 } },
+		{ "deliver-print-paused-both", PB_DELIVER, { .mode = 2 }, 0, { 0 } },
 		{ "deliver-print-failed", PB_DELIVER,
 		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2,
-		    .failed = 1 } },
+		    .failed = 1 }, 0, { 0 } },
+		{ "deliver-share", PB_DELIVER, { 0 }, 1, { .offered = 1 } },
+		{ "deliver-share-sent", PB_DELIVER, { 0 }, 1, { .sent_to = "g***@example.com" } },
+		{ "deliver-both-printing", PB_DELIVER,
+		  { .mode = 2, .printer_ready = 1, .offered = 1, .copies = 2, .max_copies = 2,
+		    .ahead = 1, .mine = 2, .eta_s = 45 }, 1,
+		  { .offered = 1 } },
+		{ "email-typed", PB_EMAIL, { 0 }, 1,
+		  { .typed = "guest.name@example.com", .consent_asked = 1, .consent_given = 1 } },
+		{ "email-invalid", PB_EMAIL, { 0 }, 1,
+		  { .typed = "g\xc3\xa9st@example.com", .consent_asked = 1, .problem = PB_ADDR_NOT_ASCII } },
+		{ "email-consent", PB_EMAIL, { 0 }, 1,
+		  { .typed = "guest@example.com", .consent_asked = 1,
+		    .problem = PB_EMAIL_NEED_CONSENT } },
 	};
 	int nextra = (int)(sizeof(extra) / sizeof(*extra));
 	for (int i = 0; i < PB_STATE_COUNT + nextra; i++) {
@@ -132,8 +157,11 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 			.capture_height = cfg->sim_height,
 			.overlay = ov,
 		};
-		if (i >= PB_STATE_COUNT)
+		if (i >= PB_STATE_COUNT) {
 			v.print = extra[i - PB_STATE_COUNT].print;
+			v.email = extra[i - PB_STATE_COUNT].email;
+			v.share_url = extra[i - PB_STATE_COUNT].share ? url : NULL;
+		}
 		char path[4096];
 		pb_render_draw(rd, &v, w, h);
 		SDL_RenderPresent(r);

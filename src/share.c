@@ -118,6 +118,37 @@ pb_share_link_lookup(const char *data_dir, const char *token, time_t now, char *
 	return PB_OK;
 }
 
+enum pb_status
+pb_share_link_find(const char *data_dir, const char *session, time_t now,
+		   char token[PB_TOKEN_LEN + 1], time_t *expires)
+{
+	char *dir = pb_xasprintf("%s/links", data_dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	enum pb_status st = PB_ERR_INPUT;
+
+	while (d && (e = readdir(d))) {
+		char s[128];
+		long long exp;
+		if (!pb_share_token_valid(e->d_name))
+			continue;
+		char *path = pb_xasprintf("%s/%s", dir, e->d_name);
+		if (read_link(path, s, sizeof(s), &exp) == PB_OK && !strcmp(s, session) &&
+		    exp > (long long)now) {
+			snprintf(token, PB_TOKEN_LEN + 1, "%s", e->d_name);
+			*expires = (time_t)exp;
+			st = PB_OK;
+		}
+		free(path);
+		if (st == PB_OK)
+			break;
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return st;
+}
+
 int
 pb_share_purge(const char *data_dir, time_t now)
 {

@@ -50,8 +50,8 @@ flow() {
 	check "$out: trigger accepts the photo" ctl trigger
 	check "$out: deliver" wait_state deliver 5
 	shot "$out" deliver
-	check "$out: deliver says sharing is not built yet (session.json)" \
-		grep -q '"status":"accepted".*sharing is not built' "$(session_dir "$id")/session.json"
+	check "$out: deliver shows the download link (session.json)" \
+		grep -q '"status":"accepted".*download link shown' "$(session_dir "$id")/session.json"
 	check "$out: trigger leaves deliver" ctl trigger
 	check "$out: thanks" wait_state thanks 5
 	shot "$out" thanks

@@ -56,6 +56,8 @@ ${KIOSK_EXTRA:-}
 data_dir = $WORK/data
 [control]
 socket = $WORK/ctl.sock
+[share]
+listen = ${SHARE_LISTEN:-127.0.0.1:0}
 $(printf '%s\n' "$@")
 EOC
 }

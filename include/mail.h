@@ -1,0 +1,49 @@
+/* mail.h - one email with the guest's download link, sent over SMTP with libcurl.
+ *
+ * The message is MIME, built by libcurl's MIME API: multipart/related holding a
+ * multipart/alternative (a plain-text part and an HTML part) and, inline, a thumbnail of the
+ * photo and the link's QR code, which the HTML shows by Content-ID. It is made from the
+ * session's share.jpg at send time, so the outbox only keeps the address and the link.
+ * Blocking (network, up to timeout_s); any thread; no shared state. */
+#ifndef PB_MAIL_H
+#define PB_MAIL_H
+
+#include <stddef.h>
+#include <time.h>
+#include "status.h"
+
+struct pb_mail_server {
+	const char *url;      /* smtp://host[:port] or smtps://host[:port] */
+	int starttls;         /* smtp://: insist on STARTTLS */
+	const char *username; /* "" for no login */
+	const char *password;
+	const char *from;
+	const char *reply_to; /* "" for none */
+	const char *subject;  /* UTF-8; encoded for the header when it is not plain ASCII */
+	int timeout_s;
+	/* Polled during a transfer; non-zero cuts it off (PB_ERR_BUSY). NULL: never. */
+	int (*cancelled)(void *ctx);
+	void *cancel_ctx;
+};
+
+struct pb_mail_message {
+	const char *to;         /* a valid address (address.h) */
+	const char *link;       /* the download link */
+	const char *title;      /* the event's name, shown in the message */
+	const char *photo;      /* path of the share JPEG, for the thumbnail */
+	const char *message_id; /* unique and the same on every attempt, without <> */
+	time_t expires;         /* when the link stops working */
+};
+
+/* Sends m. PB_OK when the server accepted it. PB_ERR_BUSY when it should be tried again
+ * later (server away, network down, login refused, recipient refused): why says which, in
+ * the server's words. PB_ERR_INPUT when the message cannot be made (the photo is gone or
+ * unreadable). */
+enum pb_status pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m,
+			    char *why, size_t whylen);
+
+/* Initialises libcurl once per process (not thread-safe: call from main before threads). */
+void pb_mail_global_init(void);
+void pb_mail_global_fini(void);
+
+#endif

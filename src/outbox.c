@@ -1,0 +1,541 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "clock.h"
+#include "file.h"
+#include "json.h"
+#include "log.h"
+#include "mem.h"
+#include "outbox.h"
+
+#define MSG_MAX 4096 /* an outbox file is a few lines; anything bigger is not ours */
+
+struct msg {
+	char id[48];
+	char to[PB_ADDRESS_MAX + 1];
+	char session[64];
+	char link[512];
+	time_t created, expires;
+	int saved;             /* on disk */
+	int save_failed;       /* counted in stats.unsaved */
+	int attempts;
+	uint64_t next_try_ms;  /* this message's own backoff (refused recipient, no photo) */
+	struct msg *next;
+};
+
+struct pb_outbox {
+	char *dir, *sessions_dir, *title;
+	char *url, *username, *password, *from, *reply_to, *subject;
+	struct pb_mail_server server;
+	int retry_first_s, retry_max_s;
+	char domain[128];      /* for Message-IDs: the sender's domain */
+
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stop;
+	struct msg *queue;     /* oldest first */
+	int server_failures;   /* in a row, for the server-wide backoff */
+	uint64_t server_next_ms;
+	unsigned seq;
+	struct pb_outbox_stats stats;
+};
+
+static char *
+path_of(const struct pb_outbox *o, const char *id, const char *ext)
+{
+	return pb_xasprintf("%s/%s.%s", o->dir, id, ext);
+}
+
+static void
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+static int
+session_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n < 64 && strspn(s, "0123456789abcdefghijklmnopqrstuvwxyz"
+					    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") == n;
+}
+
+/* Outbox files */
+
+static enum pb_status
+msg_save(struct pb_outbox *o, struct msg *m)
+{
+	struct pb_buf b;
+	char *path = path_of(o, m->id, "msg");
+	enum pb_status st;
+
+	pb_buf_init(&b);
+	pb_buf_printf(&b, "to=%s\nsession=%s\nlink=%s\ncreated=%lld\nexpires=%lld\n", m->to,
+		      m->session, m->link, (long long)m->created, (long long)m->expires);
+	st = pb_file_write_atomic(path, b.data, b.len, 0600);
+	pb_buf_fini(&b);
+	free(path);
+	return st;
+}
+
+static int
+field(const char *line, const char *key, char *out, size_t n)
+{
+	size_t k = strlen(key);
+	if (strncmp(line, key, k) || line[k] != '=' || strlen(line + k + 1) >= n)
+		return 0;
+	snprintf(out, n, "%s", line + k + 1);
+	return 1;
+}
+
+/* Parses <id>.msg; NULL when it is not a message we wrote (moved aside as .bad). */
+static struct msg *
+msg_load(struct pb_outbox *o, const char *id)
+{
+	char *path = path_of(o, id, "msg");
+	unsigned char *data = NULL;
+	size_t len = 0;
+	struct msg *m = pb_xcalloc(1, sizeof(*m));
+	char num[32];
+	int have = 0;
+
+	if (pb_file_read(path, MSG_MAX, &data, &len) == PB_OK && strlen((char *)data) == len) {
+		char *save = NULL;
+		for (char *line = strtok_r((char *)data, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (field(line, "to", m->to, sizeof(m->to)))
+				have |= 1;
+			else if (field(line, "session", m->session, sizeof(m->session)))
+				have |= 2;
+			else if (field(line, "link", m->link, sizeof(m->link)))
+				have |= 4;
+			else if (field(line, "created", num, sizeof(num)))
+				m->created = (time_t)strtoll(num, NULL, 10), have |= 8;
+			else if (field(line, "expires", num, sizeof(num)))
+				m->expires = (time_t)strtoll(num, NULL, 10), have |= 16;
+		}
+	}
+	free(data);
+	if (have != 31 || pb_address_check(m->to) != PB_ADDR_OK || !session_id_ok(m->session) ||
+	    strncmp(m->link, "http", 4)) {
+		char *bad = path_of(o, id, "bad");
+		pb_err("outbox: %s is damaged or not a message; moved to %s", path, bad);
+		rename(path, bad);
+		free(bad);
+		free(path);
+		free(m);
+		return NULL;
+	}
+	snprintf(m->id, sizeof(m->id), "%s", id);
+	m->saved = 1;
+	free(path);
+	return m;
+}
+
+static void
+enqueue_sorted(struct pb_outbox *o, struct msg *m)
+{
+	struct msg **p = &o->queue;
+	while (*p && ((*p)->created < m->created ||
+		      ((*p)->created == m->created && strcmp((*p)->id, m->id) < 0)))
+		p = &(*p)->next;
+	m->next = *p;
+	*p = m;
+}
+
+static int
+ends_with(const char *s, const char *ext)
+{
+	size_t n = strlen(s), e = strlen(ext);
+	return n > e && !strcmp(s + n - e, ext);
+}
+
+/* What a previous run left: sent markers finish their deletion, messages are queued. */
+static void
+recover(struct pb_outbox *o)
+{
+	DIR *d = opendir(o->dir);
+	struct dirent *e;
+	int finished = 0, loaded = 0;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char id[48];
+		size_t n = strlen(e->d_name);
+		if (ends_with(e->d_name, ".sent") && n - 5 < sizeof(id)) {
+			memcpy(id, e->d_name, n - 5);
+			id[n - 5] = '\0';
+			char *msg = path_of(o, id, "msg");
+			if (unlink(msg) == 0)
+				finished++;
+			free(msg);
+		} else if (strstr(e->d_name, ".tmp.")) {
+			/* a write cut short: its message was never handed to SMTP */
+			char *p = pb_xasprintf("%s/%s", o->dir, e->d_name);
+			unlink(p);
+			free(p);
+		}
+	}
+	fsync_dir(o->dir);
+	rewinddir(d);
+	while ((e = readdir(d))) {
+		char id[48];
+		size_t n = strlen(e->d_name);
+		if (ends_with(e->d_name, ".sent")) {
+			char *p = pb_xasprintf("%s/%s", o->dir, e->d_name);
+			unlink(p);
+			free(p);
+		} else if (ends_with(e->d_name, ".msg") && n - 4 < sizeof(id)) {
+			memcpy(id, e->d_name, n - 4);
+			id[n - 4] = '\0';
+			struct msg *m = msg_load(o, id);
+			if (m) {
+				enqueue_sorted(o, m);
+				loaded++;
+			}
+		}
+	}
+	closedir(d);
+	if (finished)
+		pb_info("outbox: %d message%s sent before a restart, not sent again", finished,
+			finished == 1 ? " was" : "s were");
+	if (loaded)
+		pb_info("outbox: %d message%s waiting from before", loaded, loaded == 1 ? "" : "s");
+}
+
+/* Sent: the marker first, then the message, so a crash in between never sends it twice. */
+static void
+mark_sent(struct pb_outbox *o, const struct msg *m)
+{
+	char *sent = path_of(o, m->id, "sent"), *msg = path_of(o, m->id, "msg");
+	if (m->saved) {
+		if (pb_file_write_atomic(sent, "", 0, 0600) != PB_OK)
+			pb_err("outbox: no sent marker for %s; a crash now would send it twice",
+			       m->id);
+		if (unlink(msg) < 0 && errno != ENOENT)
+			pb_err("outbox: cannot delete %s: %s", msg, strerror(errno));
+		fsync_dir(o->dir);
+		unlink(sent);
+	}
+	free(sent);
+	free(msg);
+}
+
+static void
+drop(struct pb_outbox *o, const struct msg *m)
+{
+	char *msg = path_of(o, m->id, "msg");
+	if (unlink(msg) < 0 && errno != ENOENT)
+		pb_err("outbox: cannot delete %s: %s", msg, strerror(errno));
+	free(msg);
+}
+
+/* The thread */
+
+static int
+cancelled(void *ctx)
+{
+	struct pb_outbox *o = ctx;
+	return __atomic_load_n(&o->stop, __ATOMIC_RELAXED);
+}
+
+static void
+unlink_msg(struct pb_outbox *o, struct msg *m)
+{
+	for (struct msg **p = &o->queue; *p; p = &(*p)->next)
+		if (*p == m) {
+			*p = m->next;
+			return;
+		}
+}
+
+static int
+backoff_s(const struct pb_outbox *o, int failures)
+{
+	long s = o->retry_first_s;
+	for (int i = 1; i < failures && s < o->retry_max_s; i++)
+		s *= 2;
+	return (int)(s < o->retry_max_s ? s : o->retry_max_s);
+}
+
+/* One attempt at m, with the lock released while it runs. */
+static void
+attempt(struct pb_outbox *o, struct msg *m)
+{
+	struct msg copy = *m;
+	char why[256], masked[PB_ADDRESS_MAX + 8], photo[PATH_MAX], mid[200];
+	enum pb_status st;
+
+	pthread_mutex_unlock(&o->lock);
+	pb_address_mask(copy.to, masked, sizeof(masked));
+	snprintf(photo, sizeof(photo), "%s/%s/share.jpg", o->sessions_dir, copy.session);
+	snprintf(mid, sizeof(mid), "%s@%s", copy.id, o->domain);
+	struct pb_mail_message mm = {
+		.to = copy.to, .link = copy.link, .title = o->title, .photo = photo,
+		.message_id = mid, .expires = copy.expires,
+	};
+	uint64_t t0 = pb_now_ms();
+	st = pb_mail_send(&o->server, &mm, why, sizeof(why));
+	if (st == PB_OK) {
+		mark_sent(o, &copy);
+		pb_info("outbox: %s sent to %s in %llu ms (session %s)", copy.id, masked,
+			(unsigned long long)(pb_now_ms() - t0), copy.session);
+	} else if (!cancelled(o)) {
+		pb_warn("outbox: %s to %s not sent (attempt %d): %s", copy.id, masked,
+			copy.attempts + 1, why);
+	}
+	pthread_mutex_lock(&o->lock);
+
+	uint64_t now = pb_now_ms();
+	if (st == PB_OK) {
+		unlink_msg(o, m);
+		free(m);
+		o->stats.sent++;
+		o->stats.last_error[0] = '\0';
+		o->server_failures = 0;
+		o->server_next_ms = 0;
+		return;
+	}
+	if (cancelled(o))
+		return;
+	o->stats.failures++;
+	memcpy(o->stats.last_error, why, sizeof(o->stats.last_error));
+	m->attempts++;
+	if (st == PB_ERR_INPUT) {
+		/* this message only (its photo is not there yet, or unreadable) */
+		m->next_try_ms = now + (uint64_t)backoff_s(o, m->attempts) * 1000u;
+	} else {
+		/* the server: every message waits */
+		o->server_failures++;
+		o->server_next_ms = now + (uint64_t)backoff_s(o, o->server_failures) * 1000u;
+	}
+}
+
+static void *
+run(void *arg)
+{
+	struct pb_outbox *o = arg;
+
+	pthread_mutex_lock(&o->lock);
+	while (!o->stop) {
+		uint64_t now = pb_now_ms(), wake = UINT64_MAX;
+		time_t wall = time(NULL);
+		struct msg *due = NULL;
+
+		for (struct msg *m = o->queue, *next; m; m = next) {
+			next = m->next;
+			if (!m->saved) {
+				struct msg copy = *m;
+				pthread_mutex_unlock(&o->lock);
+				enum pb_status st = msg_save(o, &copy);
+				pthread_mutex_lock(&o->lock);
+				if (st == PB_OK)
+					m->saved = 1;
+				else if (!m->save_failed++)
+					o->stats.unsaved++;
+			}
+			if (m->expires <= wall) {
+				char masked[PB_ADDRESS_MAX + 8];
+				pb_address_mask(m->to, masked, sizeof(masked));
+				pb_warn("outbox: %s to %s dropped: its link expired before it "
+					"could be sent", m->id, masked);
+				drop(o, m);
+				unlink_msg(o, m);
+				free(m);
+				o->stats.expired++;
+				continue;
+			}
+			uint64_t t = m->next_try_ms > o->server_next_ms ? m->next_try_ms
+									 : o->server_next_ms;
+			if (t <= now && !due)
+				due = m;
+			else if (t > now && t < wake)
+				wake = t;
+		}
+		if (due) {
+			attempt(o, due);
+			continue;
+		}
+		if (wake == UINT64_MAX) {
+			pthread_cond_wait(&o->cond, &o->lock);
+		} else {
+			struct timespec until;
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			uint64_t ms = wake - now;
+			until.tv_sec += (time_t)(ms / 1000);
+			until.tv_nsec += (long)(ms % 1000) * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&o->cond, &o->lock, &until);
+		}
+	}
+	/* whatever was handed over reaches the disk before the thread goes */
+	for (struct msg *m = o->queue; m; m = m->next)
+		if (!m->saved && msg_save(o, m) == PB_OK)
+			m->saved = 1;
+	pthread_mutex_unlock(&o->lock);
+	return NULL;
+}
+
+static char *
+read_password(const char *path)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (!path || !*path)
+		return pb_xstrdup("");
+	if (pb_file_read(path, 4096, &data, &len) != PB_OK) {
+		pb_err("[mail] password_file %s cannot be read; logging in without a password",
+		       path);
+		return pb_xstrdup("");
+	}
+	data[strcspn((char *)data, "\r\n")] = '\0';
+	return (char *)data;
+}
+
+struct pb_outbox *
+pb_outbox_create(const struct pb_outbox_config *cfg)
+{
+	struct pb_outbox *o;
+	pthread_condattr_t ca;
+	const char *at;
+
+	if (pb_file_mkdirs(cfg->dir, 0700) != PB_OK)
+		return NULL;
+	o = pb_xcalloc(1, sizeof(*o));
+	o->dir = pb_xstrdup(cfg->dir);
+	o->sessions_dir = pb_xstrdup(cfg->sessions_dir);
+	o->title = pb_xstrdup(cfg->title ? cfg->title : "the event");
+	o->url = pb_xstrdup(cfg->server.url);
+	o->username = pb_xstrdup(cfg->server.username ? cfg->server.username : "");
+	o->password = read_password(cfg->password_file);
+	o->from = pb_xstrdup(cfg->server.from);
+	o->reply_to = pb_xstrdup(cfg->server.reply_to ? cfg->server.reply_to : "");
+	o->subject = pb_xstrdup(cfg->server.subject ? cfg->server.subject : "Your photo");
+	o->server = cfg->server;
+	o->server.url = o->url;
+	o->server.username = o->username;
+	o->server.password = o->password;
+	o->server.from = o->from;
+	o->server.reply_to = o->reply_to;
+	o->server.subject = o->subject;
+	o->server.cancelled = cancelled;
+	o->server.cancel_ctx = o;
+	o->retry_first_s = cfg->retry_first_s > 0 ? cfg->retry_first_s : 2;
+	o->retry_max_s = cfg->retry_max_s >= o->retry_first_s ? cfg->retry_max_s : o->retry_first_s;
+	at = strchr(o->from, '@');
+	snprintf(o->domain, sizeof(o->domain), "%s", at ? at + 1 : "photobooth.invalid");
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&o->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	recover(o);
+	if (pthread_create(&o->thread, NULL, run, o) != 0) {
+		pb_err("outbox: cannot start its thread");
+		o->stop = 1;
+		pb_outbox_destroy(o);
+		return NULL;
+	}
+	return o;
+}
+
+void
+pb_outbox_destroy(struct pb_outbox *o)
+{
+	if (!o)
+		return;
+	if (!o->stop) {
+		pthread_mutex_lock(&o->lock);
+		__atomic_store_n(&o->stop, 1, __ATOMIC_RELAXED);
+		pthread_cond_signal(&o->cond);
+		pthread_mutex_unlock(&o->lock);
+		pthread_join(o->thread, NULL);
+	}
+	while (o->queue) {
+		struct msg *m = o->queue;
+		o->queue = m->next;
+		explicit_bzero(m->to, sizeof(m->to));
+		free(m);
+	}
+	pthread_mutex_destroy(&o->lock);
+	pthread_cond_destroy(&o->cond);
+	explicit_bzero(o->password, strlen(o->password));
+	free(o->password);
+	free(o->dir);
+	free(o->sessions_dir);
+	free(o->title);
+	free(o->url);
+	free(o->username);
+	free(o->from);
+	free(o->reply_to);
+	free(o->subject);
+	free(o);
+}
+
+enum pb_status
+pb_outbox_add(struct pb_outbox *o, const char *to, const char *session, const char *link,
+	      time_t expires)
+{
+	struct msg *m;
+	unsigned char rnd[4] = { 0 };
+
+	if (pb_address_check(to) != PB_ADDR_OK || !session_id_ok(session) ||
+	    strlen(link) >= sizeof(m->link))
+		return PB_ERR_INPUT;
+	m = pb_xcalloc(1, sizeof(*m));
+	snprintf(m->to, sizeof(m->to), "%s", to);
+	snprintf(m->session, sizeof(m->session), "%s", session);
+	snprintf(m->link, sizeof(m->link), "%s", link);
+	m->created = time(NULL);
+	m->expires = expires;
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		memset(rnd, 0, sizeof(rnd)); /* the sequence number keeps ids unique anyway */
+	pthread_mutex_lock(&o->lock);
+	/* names sort by creation: the wall clock, a sequence, then a random tail so two
+	 * booths' (or two runs') messages never share an id */
+	snprintf(m->id, sizeof(m->id), "%010lld-%04u-%02x%02x%02x%02x", (long long)m->created,
+		 o->seq++ % 10000u, rnd[0], rnd[1], rnd[2], rnd[3]);
+	enqueue_sorted(o, m);
+	pthread_cond_signal(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	return PB_OK;
+}
+
+void
+pb_outbox_stats(struct pb_outbox *o, struct pb_outbox_stats *out)
+{
+	uint64_t now = pb_now_ms();
+	time_t wall = time(NULL);
+
+	pthread_mutex_lock(&o->lock);
+	*out = o->stats;
+	out->depth = 0;
+	out->oldest_age_s = 0;
+	for (struct msg *m = o->queue; m; m = m->next) {
+		out->depth++;
+		if (wall - m->created > out->oldest_age_s)
+			out->oldest_age_s = (int)(wall - m->created);
+	}
+	out->retry_in_s = o->queue && o->server_next_ms > now
+				  ? (int)((o->server_next_ms - now + 999) / 1000)
+				  : 0;
+	pthread_mutex_unlock(&o->lock);
+}

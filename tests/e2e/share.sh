@@ -1,0 +1,201 @@
+#!/bin/bash
+# End to end: sharing. The real kiosk under Xvfb (800x480) with the built-in gallery on
+# loopback and an SMTP sink (tests/mail/smtpsink.py, aiosmtpd). A guest's QR code is read off
+# a screenshot with zbarimg and its link downloads share.jpg byte for byte; headless chromium
+# opens the page at 360x740; an address typed on the on-screen keyboard gets the same link by
+# email (MIME checked with Python's email parser); with SMTP down for a whole session and the
+# kiosk killed, the email goes out once SMTP is back, exactly once; staff resend. Bad input
+# tried: an address with a space, unicode, no consent, a resend to a bad address or session,
+# a public_url without a scheme. Screenshots: tests/artifacts/share/.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+OUT=share
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+HTTP_PORT=$(free_port)
+SMTP_PORT=$(free_port)
+MAIL="$WORK/mail"
+SINK_PID=
+
+start_sink() {
+	/usr/bin/python3 "$TOP/tests/mail/smtpsink.py" "$SMTP_PORT" "$MAIL" >"$WORK/sink.out" 2>"$WORK/sink.log" &
+	SINK_PID=$!
+	for _ in $(seq 100); do grep -q ready "$WORK/sink.out" 2>/dev/null && return 0; sleep 0.1; done
+	echo "SMTP sink did not start"; cat "$WORK/sink.log"; return 1
+}
+stop_sink() { [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null; SINK_PID=; }
+mails() { find "$MAIL/new" -type f 2>/dev/null | wc -l; }
+trap 'stop_sink; cleanup' EXIT
+
+# wait_for SECONDS 'shell test': a bounded poll.
+wait_for() {
+	local tries=$(($1 * 10))
+	for _ in $(seq "$tries"); do eval "$2" && return 0; sleep 0.1; done
+	echo "timed out: $2"; return 1
+}
+
+# tap_key KEY: a touch on a key of the on-screen keyboard (status lists them).
+tap_key() {
+	local r
+	r=$(ctl status | python3 -c '
+import json, sys
+k = json.load(sys.stdin).get("keys", {}).get(sys.argv[1])
+print("" if k is None else "%d %d" % (k[0] + k[2] // 2, k[1] + k[3] // 2))' "$1")
+	[ -n "$r" ] || { echo "no key '$1'"; return 1; }
+	# shellcheck disable=SC2086
+	tap_at $r
+}
+type_keys() { local c; for c in $(echo "$1" | grep -o .); do tap_key "$c" || return 1; done; }
+
+conf="$WORK/share.conf"
+KIOSK_EXTRA="delivery = share
+countdown = 1
+review_timeout = 60
+deliver_timeout = 120" SHARE_LISTEN="127.0.0.1:$HTTP_PORT" write_config "$conf" \
+	"public_url = http://127.0.0.1:$HTTP_PORT/" \
+	"[mail]" "smtp_url = smtp://127.0.0.1:$SMTP_PORT" "starttls = no" \
+	"from = photos@booth.example" "subject = Your photo from the booth" \
+	"retry_max_seconds = 2"
+
+# to deliver: one guest through photoboothctl
+guest() {
+	ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null && wait_state deliver 5
+}
+
+start_xvfb 800 480 || exit 1
+start_sink || exit 1
+start_kiosk "$conf" || exit 1
+check "guest reaches deliver" guest
+S1=$(json session)
+sleep 0.5
+shot $OUT deliver-qr
+URL=$(zbarimg -q --raw "$ART/$OUT/deliver-qr.png" 2>/dev/null | head -1)
+echo "# QR code: $URL"
+check "zbarimg reads the QR code off the screen" test -n "$URL"
+check "the QR code is public_url/p/<22-character token>" \
+	grep -Eq "^http://127.0.0.1:$HTTP_PORT/p/[A-Za-z0-9_-]{22}\$" <<<"$URL"
+check "the link's page opens (200, text/html)" \
+	test "$(curl -s -o "$WORK/page.html" -w '%{http_code} %{content_type}' "$URL")" = "200 text/html; charset=utf-8"
+check "the page links the photo for download" grep -q 'download' "$WORK/page.html"
+curl -s -D "$WORK/jpg.headers" -o "$WORK/got.jpg" "$URL.jpg"
+check "the link downloads share.jpg byte for byte" cmp -s "$WORK/got.jpg" "$WORK/data/sessions/$S1/share.jpg"
+check "the download is an attachment" grep -qi '^Content-Disposition: attachment' "$WORK/jpg.headers"
+check "a wrong token is 404" test "$(curl -s -o /dev/null -w '%{http_code}' "${URL%?}A")" = 404
+check "a path with .. is 404" \
+	test "$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/p/../sessions/$S1/share.jpg")" = 404
+if command -v chromium >/dev/null; then
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+		--window-size=360,740 --screenshot="$ART/$OUT/phone-360x740.png" "$URL" \
+		>"$WORK/chromium.log" 2>&1
+	check "chromium renders the page at 360x740 (screenshot)" \
+		test "$(image_size "$ART/$OUT/phone-360x740.png")" = 360x740
+	check "the phone screenshot shows the photo (not blank)" not_blank "$ART/$OUT/phone-360x740.png"
+else
+	not_ok "chromium is installed (scripts/deps.sh check)"
+fi
+
+# Email: the on-screen keyboard, a wrong address first, consent, then the real one.
+check "Email me opens the keyboard" tap email
+check "email screen" wait_state email 5
+type_keys "guest"
+xdotool type --delay 30 " x"
+xdotool key Return
+sleep 0.3
+check "a space: refused with a reason, nothing sent" test "$(json email.problem)" = "has a space"
+shot $OUT email-space
+for _ in 1 2; do tap_key backspace; done
+check "backspace erases (5 characters left)" wait_for 5 '[ "$(json email.typed_chars)" = 5 ]'
+tap_key "@gmail.com"
+check "the domain key completes the address" wait_for 5 '[ "$(json email.typed_chars)" = 15 ]'
+tap send
+sleep 0.3
+check "consent is asked for before sending" test "$(json email.problem)" = consent
+shot $OUT email-consent
+tap consent
+sleep 0.3
+shot $OUT email-ready
+tap send
+check "Send: back to deliver" wait_state deliver 5
+sleep 0.3
+shot $OUT deliver-sent
+check "the email arrives at the SMTP sink" wait_for 20 '[ "$(mails)" = 1 ]'
+check "the email is MIME with the same link in both parts, the photo and the QR inline" \
+	/usr/bin/python3 - "$MAIL" "$URL" <<'PY'
+import email, email.policy, glob, sys
+maildir, url = sys.argv[1], sys.argv[2]
+msg = email.message_from_binary_file(open(glob.glob(maildir + "/new/*")[0], "rb"), policy=email.policy.default)
+assert msg["To"] == "guest@gmail.com", msg["To"]
+assert msg["Subject"] == "Your photo from the booth"
+assert msg.get_content_type() == "multipart/mixed"
+parts = {p.get_content_type(): p for p in msg.walk()}
+for t in ("multipart/related", "multipart/alternative", "text/plain", "text/html", "image/jpeg", "image/png"):
+    assert t in parts, t
+assert url in parts["text/plain"].get_content()
+html = parts["text/html"].get_content()
+assert url in html
+for t in ("image/jpeg", "image/png"):
+    cid = parts[t]["Content-ID"].strip("<>")
+    assert "cid:" + cid in html, cid
+    assert len(parts[t].get_content()) > 500
+PY
+check "the address is not in the log in full" bash -c "! grep -q 'guest@gmail.com' '$WORK/kiosk.log'"
+check "the log has it masked" grep -q 'g\*\*\*@gmail.com' "$WORK/kiosk.log"
+check "the outbox is empty once sent" test -z "$(ls "$WORK/data/outbox")"
+check "status: outbox sent 1, depth 0" test "$(json outbox.sent)/$(json outbox.depth)" = 1/0
+ctl trigger >/dev/null
+wait_state thanks 5
+ctl trigger >/dev/null
+wait_state attract 5
+
+# SMTP down for a whole session; the kiosk is killed; SMTP comes back.
+stop_sink
+check "guest 2 reaches deliver" guest
+S2=$(json session)
+tap email
+wait_state email 5
+xdotool type --delay 30 "second@example.com"
+tap consent
+xdotool key Return
+check "with SMTP down the guest still gets 'sent'" wait_state deliver 5
+check "the email waits in the outbox (depth 1)" wait_for 10 '[ "$(json outbox.depth)" = 1 ]'
+check "status says why" wait_for 10 'json outbox.last_error | grep -q unreachable'
+check "one message file on disk" test "$(ls "$WORK/data/outbox" | grep -c '\.msg$')" = 1
+kill -9 "$KIOSK_PID"
+wait "$KIOSK_PID" 2>/dev/null
+KIOSK_PID=
+start_kiosk "$conf"
+check "after SIGKILL and restart the email still waits" test "$(json outbox.depth)" = 1
+start_sink
+check "SMTP back: the email is delivered" wait_for 30 '[ "$(mails)" = 2 ]'
+check "the outbox is empty" wait_for 5 '[ "$(json outbox.depth)" = 0 ]'
+stop_kiosk
+start_kiosk "$conf"
+sleep 3
+check "exactly once: no second copy after another restart" test "$(mails)" = 2
+check "the second email went to the second guest" grep -lq '^To: second@example.com' "$MAIL"/new/*
+
+# Staff resend.
+check "resend SESSION ADDRESS queues the link" ctl resend "$S1" staff@example.com
+check "the resent email arrives" wait_for 20 '[ "$(mails)" = 3 ]'
+check "resent with the first guest's link" grep -q "${URL##*/}" "$(grep -l '^To: staff@example.com' "$MAIL"/new/*)"
+ctl resend "$S1" "a@b@example.com" >"$WORK/r.out" 2>&1
+check "resend to an address with two @: refused (1) with the reason" \
+	test "$?/$(grep -c "more than one @" "$WORK/r.out")" = 1/1
+ctl resend nosuchsession a@example.com >"$WORK/r.out" 2>&1
+check "resend of an unknown session: refused (1)" test $? = 1
+ctl resend "$S1" >/dev/null 2>&1
+check "resend without an address: usage (2)" test $? = 2
+stop_kiosk
+stop_sink
+
+# public_url without a scheme: refused at start with the key and the line.
+write_config "$WORK/bad.conf" "public_url = photobooth.local:8080"
+"$PB" --config "$WORK/bad.conf" --check-config >"$WORK/bad.out" 2>&1
+check "public_url without a scheme: exit 78" test $? = 78
+check "... naming the key" grep -q 'public_url = photobooth.local:8080: must start with http:// or https://' "$WORK/bad.out"
+write_config "$WORK/bad2.conf" "[mail]" "smtp_url = smtp://127.0.0.1:25" "from = not an address"
+"$PB" --config "$WORK/bad2.conf" --check-config >"$WORK/bad.out" 2>&1
+check "[mail] from that is not an address: exit 78" test $? = 78
+check "... with the reason" grep -q 'from = not an address: has a space' "$WORK/bad.out"
+
+summary

@@ -1,0 +1,526 @@
+/* Email: address validation and masking, and the outbox against a real SMTP server (the
+ * aiosmtpd sink of tests/mail/smtpsink.py on loopback). Addresses tried: spaces, several @,
+ * CR/LF header injection, 300 characters, unicode (accents, hangul), dots in the wrong
+ * places, domains without a dot or with bad labels. Outbox faults tried: the server down,
+ * then back (each message exactly once); a restart with messages waiting; a crash between
+ * the send and the delete (sent marker); a damaged outbox file; an expired link; a missing
+ * photo; a refused SMTP login. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "address.h"
+#include "helpers.h"
+#include "image.h"
+#include "jpeg.h"
+#include "json.h"
+#include "outbox.h"
+
+/* Addresses */
+
+static void
+test_address_valid(void **state)
+{
+	static const char *const good[] = {
+		"guest@example.com", "first.last+tag@sub.example.co.kr", "a@b.io",
+		"o'neil@example.ie", "x_y-z@my-domain.example", "UPPER@EXAMPLE.COM",
+		"1234567890123456789012345678901234567890123456789012345678901234@example.com",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(pb_address_check(good[i]), PB_ADDR_OK);
+}
+
+static void
+test_address_invalid(void **state)
+{
+	static const struct {
+		const char *s;
+		enum pb_address_check want;
+	} bad[] = {
+		{ "", PB_ADDR_EMPTY },
+		{ "guest @example.com", PB_ADDR_SPACE },
+		{ " guest@example.com", PB_ADDR_SPACE },
+		{ "guest@example.com\tx", PB_ADDR_CONTROL },
+		{ "a@b@example.com", PB_ADDR_MANY_AT },
+		{ "guest@@example.com", PB_ADDR_MANY_AT },
+		{ "guest@example.com\r\nBcc: all@example.com", PB_ADDR_CONTROL },
+		{ "guest@example.com\n", PB_ADDR_CONTROL },
+		{ "g\xc3\xa9st@example.com", PB_ADDR_NOT_ASCII },
+		{ "\xea\xb2\x8c\xec\x8a\xa4\xed\x8a\xb8@example.com", PB_ADDR_NOT_ASCII },
+		{ "guest@\xd0\xb5xample.com", PB_ADDR_NOT_ASCII }, /* a Cyrillic look-alike e */
+		{ "guestexample.com", PB_ADDR_NO_AT },
+		{ ".guest@example.com", PB_ADDR_LOCAL },
+		{ "guest.@example.com", PB_ADDR_LOCAL },
+		{ "gu..est@example.com", PB_ADDR_LOCAL },
+		{ "@example.com", PB_ADDR_LOCAL },
+		{ "gu(est)@example.com", PB_ADDR_LOCAL },
+		{ "\"guest\"@example.com", PB_ADDR_LOCAL },
+		{ "guest@", PB_ADDR_DOMAIN },
+		{ "guest@example", PB_ADDR_DOMAIN },
+		{ "guest@example.", PB_ADDR_DOMAIN },
+		{ "guest@example.com.", PB_ADDR_DOMAIN },
+		{ "guest@.example.com", PB_ADDR_DOMAIN },
+		{ "guest@-example.com", PB_ADDR_DOMAIN },
+		{ "guest@example-.com", PB_ADDR_DOMAIN },
+		{ "guest@exam_ple.com", PB_ADDR_DOMAIN },
+		{ "guest@example.c", PB_ADDR_DOMAIN },
+		{ "guest@example.c0m", PB_ADDR_DOMAIN },
+		{ "guest@[127.0.0.1]", PB_ADDR_DOMAIN },
+		{ "12345678901234567890123456789012345678901234567890123456789012345@example.com",
+		  PB_ADDR_TOO_LONG },
+	};
+	char longest[400];
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum pb_address_check got = pb_address_check(bad[i].s);
+		if (got != bad[i].want)
+			fail_msg("'%s': got %d (%s), want %d", bad[i].s, got,
+				 pb_address_problem(got), bad[i].want);
+		assert_string_not_equal(pb_address_problem(got), "valid");
+	}
+	/* 300 characters: a long domain of valid labels */
+	memset(longest, 'a', 300);
+	longest[300] = '\0';
+	longest[10] = '@';
+	for (int i = 60; i < 290; i += 60)
+		longest[i] = '.';
+	memcpy(longest + 296, ".com", 5);
+	assert_int_equal(pb_address_check(longest), PB_ADDR_TOO_LONG);
+	/* a 63-character label is fine, 64 is not */
+	char label[128] = "g@";
+	memset(label + 2, 'd', 63);
+	strcpy(label + 65, ".com");
+	assert_int_equal(pb_address_check(label), PB_ADDR_OK);
+	memset(label + 2, 'd', 64);
+	strcpy(label + 66, ".com");
+	assert_int_equal(pb_address_check(label), PB_ADDR_DOMAIN);
+}
+
+static void
+test_address_mask(void **state)
+{
+	char out[300];
+	(void)state;
+	pb_address_mask("guest@example.com", out, sizeof(out));
+	assert_string_equal(out, "g***@example.com");
+	pb_address_mask("x@b.io", out, sizeof(out));
+	assert_string_equal(out, "x***@b.io");
+	pb_address_mask("guest@example.com\r\nBcc: a@b.io", out, sizeof(out));
+	assert_string_equal(out, "***");
+	pb_address_mask("not an address", out, sizeof(out));
+	assert_string_equal(out, "***");
+	pb_address_mask("guest@example.com", out, 5);
+	assert_string_equal(out, "g***");
+}
+
+/* The outbox against the SMTP sink */
+
+struct fixture {
+	char *dir;      /* temp: outbox/, sessions/, mail/ */
+	char outbox[512], sessions[512], mail[512];
+	int port;
+	pid_t sink;
+	int sink_out; /* the sink's stdout, kept open while it runs */
+	const char *password; /* the sink's, NULL for no AUTH */
+};
+
+static int
+free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t n = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &n) < 0)
+		abort();
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+static void
+sink_start(struct fixture *f)
+{
+	int p[2];
+	char script[600], port[16], line[16] = "";
+	snprintf(script, sizeof(script), "%s/tests/mail/smtpsink.py", srcdir());
+	snprintf(port, sizeof(port), "%d", f->port);
+	assert_int_equal(pipe(p), 0);
+	f->sink = fork();
+	assert_true(f->sink >= 0);
+	if (f->sink == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		if (f->password)
+			execl("/usr/bin/python3", "python3", script, port, f->mail, "--password",
+			      f->password, (char *)NULL);
+		else
+			execl("/usr/bin/python3", "python3", script, port, f->mail, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	struct pollfd pfd = { p[0], POLLIN, 0 };
+	size_t got = 0;
+	while (got < 6 && poll(&pfd, 1, 15000) == 1) {
+		ssize_t n = read(p[0], line + got, sizeof(line) - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	f->sink_out = p[0];
+	if (strncmp(line, "ready\n", 6))
+		fail_msg("the SMTP sink did not start on port %d (said '%s')", f->port, line);
+}
+
+static void
+sink_stop(struct fixture *f)
+{
+	if (f->sink > 0) {
+		kill(f->sink, SIGTERM);
+		waitpid(f->sink, NULL, 0);
+		close(f->sink_out);
+		f->sink = 0;
+	}
+}
+
+static int
+count_files(const char *dir, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && (!suffix || strstr(e->d_name, suffix)))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int
+mails(struct fixture *f)
+{
+	char d[600];
+	snprintf(d, sizeof(d), "%s/new", f->mail);
+	return count_files(d, NULL);
+}
+
+/* Every message the sink holds, concatenated. */
+static char *
+all_mail(struct fixture *f)
+{
+	char d[600];
+	struct pb_buf b;
+	DIR *dir;
+	struct dirent *e;
+	snprintf(d, sizeof(d), "%s/new", f->mail);
+	pb_buf_init(&b);
+	pb_buf_append(&b, "", 0);
+	dir = opendir(d);
+	while (dir && (e = readdir(dir))) {
+		char p[1200];
+		unsigned char *data;
+		size_t len;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", d, e->d_name);
+		if (pb_file_read(p, 1 << 24, &data, &len) == PB_OK) {
+			pb_buf_append(&b, (char *)data, len);
+			free(data);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	return b.data;
+}
+
+static void
+make_photo(struct fixture *f, const char *session)
+{
+	char p[800];
+	struct pb_image *img;
+	struct pb_jpeg *j = pb_jpeg_create();
+	unsigned char *data;
+	size_t len;
+	snprintf(p, sizeof(p), "%s/%s", f->sessions, session);
+	assert_int_equal(pb_file_mkdirs(p, 0755), PB_OK);
+	snprintf(p, sizeof(p), "%s/%s/share.jpg", f->sessions, session);
+	assert_int_equal(pb_image_create(1600, 1067, 0xff336699u, &img), PB_OK);
+	assert_int_equal(pb_jpeg_encode(j, img, 85, 0, &data, &len), PB_OK);
+	assert_int_equal(pb_file_write_atomic(p, data, len, 0644), PB_OK);
+	free(data);
+	pb_image_destroy(img);
+	pb_jpeg_destroy(j);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	f->dir = make_tmpdir();
+	snprintf(f->outbox, sizeof(f->outbox), "%s/outbox", f->dir);
+	snprintf(f->sessions, sizeof(f->sessions), "%s/sessions", f->dir);
+	snprintf(f->mail, sizeof(f->mail), "%s/mail", f->dir);
+	f->port = free_port();
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	sink_stop(f);
+	rm_tree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct pb_outbox *
+outbox(struct fixture *f, const char *username, const char *password_file)
+{
+	char url[64];
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", f->port);
+	struct pb_outbox_config c = {
+		.dir = f->outbox,
+		.sessions_dir = f->sessions,
+		.server = { .url = url, .starttls = 0, .username = username,
+			    .from = "photos@booth.example", .reply_to = "help@booth.example",
+			    .subject = "Your photo \xec\x82\xac\xec\xa7\x84", .timeout_s = 10 },
+		.password_file = password_file,
+		.title = "re:Play <2026>",
+		.retry_first_s = 1,
+		.retry_max_s = 1,
+	};
+	struct pb_outbox *o = pb_outbox_create(&c);
+	assert_non_null(o);
+	return o;
+}
+
+/* Bounded poll: until the outbox's stats satisfy cond, at most 20 s. */
+static int
+wait_stats(struct pb_outbox *o, int (*cond)(const struct pb_outbox_stats *, int), int arg)
+{
+	struct pb_outbox_stats s;
+	for (int i = 0; i < 400; i++) {
+		pb_outbox_stats(o, &s);
+		if (cond(&s, arg))
+			return 1;
+		usleep(50000);
+	}
+	return 0;
+}
+
+static int
+sent_is(const struct pb_outbox_stats *s, int n)
+{
+	return (int)s->sent == n && s->depth == 0;
+}
+
+static int
+failures_at_least(const struct pb_outbox_stats *s, int n)
+{
+	return (int)s->failures >= n;
+}
+
+static int
+expired_is(const struct pb_outbox_stats *s, int n)
+{
+	return (int)s->expired == n && s->depth == 0;
+}
+
+#define LINK "http://booth.example:8080/p/AAAAAAAAAAAAAAAAAAAAAA"
+
+static void
+test_send(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_outbox_stats s;
+	sink_start(f);
+	make_photo(f, "s1");
+	struct pb_outbox *o = outbox(f, "", "");
+	assert_int_equal(pb_outbox_add(o, "guest@example.com", "s1", LINK, time(NULL) + 3600),
+			 PB_OK);
+	/* refused at the door: nothing queued */
+	assert_int_equal(pb_outbox_add(o, "guest@example.com\r\nBcc: x@y.io", "s1", LINK,
+				       time(NULL) + 3600), PB_ERR_INPUT);
+	assert_int_equal(pb_outbox_add(o, "guest@example.com", "../etc", LINK, time(NULL) + 3600),
+			 PB_ERR_INPUT);
+	assert_true(wait_stats(o, sent_is, 1));
+	pb_outbox_stats(o, &s);
+	assert_string_equal(s.last_error, "");
+	pb_outbox_destroy(o);
+	assert_int_equal(mails(f), 1);
+	char *m = all_mail(f);
+	assert_non_null(strstr(m, LINK));
+	assert_non_null(strstr(m, "To: guest@example.com"));
+	assert_non_null(strstr(m, "From: photos@booth.example"));
+	assert_non_null(strstr(m, "Reply-To: help@booth.example"));
+	assert_non_null(strstr(m, "Subject: =?UTF-8?B?"));
+	assert_non_null(strstr(m, "multipart/related"));
+	assert_non_null(strstr(m, "multipart/alternative"));
+	assert_non_null(strstr(m, "image/jpeg"));
+	assert_non_null(strstr(m, "image/png"));
+	assert_non_null(strstr(m, "re:Play &lt;2026&gt;"));  /* the title, escaped in HTML */
+	assert_null(strstr(m, "Bcc"));
+	free(m);
+	/* the address is gone from the booth once sent */
+	assert_int_equal(count_files(f->outbox, NULL), 0);
+}
+
+static void
+test_server_down_then_back(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_outbox_stats s;
+	make_photo(f, "s1");
+	make_photo(f, "s2");
+	struct pb_outbox *o = outbox(f, "", "");
+	assert_int_equal(pb_outbox_add(o, "one@example.com", "s1", LINK, time(NULL) + 3600), PB_OK);
+	assert_int_equal(pb_outbox_add(o, "two@example.com", "s2", LINK, time(NULL) + 3600), PB_OK);
+	assert_true(wait_stats(o, failures_at_least, 2));
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.depth, 2);
+	assert_int_equal(s.sent, 0);
+	assert_non_null(strstr(s.last_error, "unreachable"));
+	assert_int_equal(count_files(f->outbox, ".msg"), 2); /* on disk */
+	/* the kiosk restarts while the server is still away */
+	pb_outbox_destroy(o);
+	o = outbox(f, "", "");
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.depth, 2);
+	sink_start(f);
+	assert_true(wait_stats(o, sent_is, 2));
+	pb_outbox_destroy(o);
+	assert_int_equal(mails(f), 2);
+	/* a third start sends nothing more */
+	o = outbox(f, "", "");
+	usleep(300000);
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.sent, 0);
+	pb_outbox_destroy(o);
+	assert_int_equal(mails(f), 2);
+	char *m = all_mail(f);
+	assert_non_null(strstr(m, "To: one@example.com"));
+	assert_non_null(strstr(m, "To: two@example.com"));
+	free(m);
+}
+
+static void
+test_sent_marker(void **state)
+{
+	struct fixture *f = *state;
+	char p[700];
+	struct pb_outbox_stats s;
+	make_photo(f, "s1");
+	assert_int_equal(pb_file_mkdirs(f->outbox, 0700), PB_OK);
+	/* a crash after the server took it, before the file was deleted */
+	snprintf(p, sizeof(p), "%s/0000000001-0000-00000000.msg", f->outbox);
+	write_text(p, "to=guest@example.com\nsession=s1\nlink=" LINK
+		      "\ncreated=1\nexpires=99999999999\n");
+	snprintf(p, sizeof(p), "%s/0000000001-0000-00000000.sent", f->outbox);
+	write_text(p, "");
+	/* and a damaged file next to a good one */
+	snprintf(p, sizeof(p), "%s/0000000002-0000-00000000.msg", f->outbox);
+	write_text(p, "to=guest@example.com\nsession=s1\n\x01garbage");
+	snprintf(p, sizeof(p), "%s/0000000003-0000-00000000.msg", f->outbox);
+	write_text(p, "to=other@example.com\nsession=s1\nlink=" LINK
+		      "\ncreated=3\nexpires=99999999999\n");
+	sink_start(f);
+	struct pb_outbox *o = outbox(f, "", "");
+	assert_true(wait_stats(o, sent_is, 1));
+	pb_outbox_stats(o, &s);
+	pb_outbox_destroy(o);
+	assert_int_equal(mails(f), 1);
+	char *m = all_mail(f);
+	assert_non_null(strstr(m, "To: other@example.com"));
+	assert_null(strstr(m, "To: guest@example.com"));
+	free(m);
+	assert_int_equal(count_files(f->outbox, ".bad"), 1);
+	assert_int_equal(count_files(f->outbox, ".msg"), 0);
+	assert_int_equal(count_files(f->outbox, ".sent"), 0);
+}
+
+static void
+test_expired_and_missing_photo(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_outbox_stats s;
+	sink_start(f);
+	make_photo(f, "s1");
+	struct pb_outbox *o = outbox(f, "", "");
+	/* expired: dropped, never sent */
+	assert_int_equal(pb_outbox_add(o, "late@example.com", "s1", LINK, time(NULL) - 1), PB_OK);
+	assert_true(wait_stats(o, expired_is, 1));
+	/* no photo yet: waits, and goes once the photo is there */
+	assert_int_equal(pb_outbox_add(o, "early@example.com", "s2", LINK, time(NULL) + 3600),
+			 PB_OK);
+	assert_true(wait_stats(o, failures_at_least, 1));
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.depth, 1);
+	assert_non_null(strstr(s.last_error, "s2/share.jpg"));
+	make_photo(f, "s2");
+	assert_true(wait_stats(o, sent_is, 1));
+	pb_outbox_destroy(o);
+	assert_int_equal(mails(f), 1);
+	char *m = all_mail(f);
+	assert_null(strstr(m, "late@example.com"));
+	free(m);
+}
+
+static void
+test_login_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_outbox_stats s;
+	char pw[700];
+	f->password = "s3cret";
+	sink_start(f);
+	make_photo(f, "s1");
+	snprintf(pw, sizeof(pw), "%s/password", f->dir);
+	write_text(pw, "wrong\n");
+	struct pb_outbox *o = outbox(f, "booth", pw);
+	assert_int_equal(pb_outbox_add(o, "guest@example.com", "s1", LINK, time(NULL) + 3600),
+			 PB_OK);
+	assert_true(wait_stats(o, failures_at_least, 2));
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.depth, 1);
+	assert_non_null(strstr(s.last_error, "login refused"));
+	pb_outbox_destroy(o);
+	assert_int_equal(mails(f), 0);
+	/* staff fix the password: the queued message goes */
+	write_text(pw, "s3cret\n");
+	o = outbox(f, "booth", pw);
+	assert_true(wait_stats(o, sent_is, 1));
+	pb_outbox_destroy(o);
+	assert_int_equal(mails(f), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_address_valid),
+		cmocka_unit_test(test_address_invalid),
+		cmocka_unit_test(test_address_mask),
+		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_server_down_then_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sent_marker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expired_and_missing_photo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_login_refused, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
