@@ -9,7 +9,7 @@ build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojp
 run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclang-rt-14-dev
 	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev cups-daemon cups-client cups-filters
-	printer-driver-cups-pdf poppler-utils"
+	printer-driver-cups-pdf poppler-utils python3-aiosmtpd zbar-tools chromium curl"
 bench="$build libjpeg-turbo-progs mate-backgrounds imagemagick time xvfb xauth python3
 	cups-daemon cups-client cups-filters"
 

@@ -17,10 +17,11 @@ struct rig {
 static const struct pb_kiosk_config base_cfg = {
 	.slots = 1,
 	.retakes = 1,
+	.email = 1,
 	.timeout_ms = {
 		[PB_COUNTDOWN] = 3000, [PB_CAPTURE] = 15000, [PB_PROCESSING] = 30000,
 		[PB_REVIEW] = 15000,   [PB_DELIVER] = 30000, [PB_THANKS] = 5000,
-		[PB_ERROR] = 10000,
+		[PB_ERROR] = 10000,    [PB_EMAIL] = 60000,
 	},
 };
 
@@ -95,6 +96,10 @@ drive_to(struct rig *r, enum pb_state s)
 	send(r, PB_EV_ACCEPT);
 	if (s == PB_DELIVER)
 		return;
+	if (s == PB_EMAIL) {
+		send(r, PB_EV_EMAIL);
+		return;
+	}
 	send(r, PB_EV_TRIGGER);
 }
 
@@ -305,7 +310,8 @@ test_reset_from_every_state(void **state)
 		assert_int_equal(r.act[i - 1].session, session);
 		/* a finished photo is kept; an unfinished session is not */
 		assert_int_equal(r.act[i - 1].keep, composed);
-		assert_int_equal(composed, s == PB_REVIEW || s == PB_DELIVER || s == PB_THANKS);
+		assert_int_equal(composed, s == PB_REVIEW || s == PB_DELIVER || s == PB_THANKS ||
+						   s == PB_EMAIL);
 	}
 }
 
@@ -520,6 +526,65 @@ test_print_when_printer_down(void **state)
 	assert_int_equal(r.k.state, PB_THANKS);
 }
 
+/* Email: offered once per session, after any print choice; typing keeps the keyboard up;
+ * a send queues exactly one email; cancel and timeout send nothing. */
+static void
+test_email(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 1, 1);
+	drive_to(&r, PB_DELIVER);
+	assert_true(pb_kiosk_email_open(&r.k));
+	send(&r, PB_EV_EMAIL);
+	assert_int_equal(r.k.state, PB_EMAIL);
+	/* a key a little before the timeout keeps the keyboard for another full timeout */
+	r.now += 59000;
+	send(&r, PB_EV_TYPED);
+	r.now += 59000;
+	send(&r, PB_EV_TICK);
+	assert_int_equal(r.k.state, PB_EMAIL);
+	send(&r, PB_EV_CANCEL);
+	assert_int_equal(r.k.state, PB_DELIVER);
+	assert_false(has_action(&r, PB_ACT_EMAIL));
+	send(&r, PB_EV_EMAIL);
+	assert_int_equal(send(&r, PB_EV_EMAIL_SEND), 1);
+	assert_true(has_action(&r, PB_ACT_EMAIL));
+	assert_int_equal(r.k.state, PB_DELIVER);
+	assert_int_equal(r.k.counters.emails, 1);
+	/* once per session */
+	assert_false(pb_kiosk_email_open(&r.k));
+	assert_int_equal(send(&r, PB_EV_EMAIL), 0);
+	assert_int_equal(r.k.state, PB_DELIVER);
+	send(&r, PB_EV_TRIGGER);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	/* the next guest may email again; walking away from the keyboard sends nothing */
+	drive_to(&r, PB_EMAIL);
+	expire(&r);
+	assert_int_equal(r.k.state, PB_THANKS);
+	assert_false(has_action(&r, PB_ACT_EMAIL));
+	assert_int_equal(r.k.counters.emails, 1);
+	/* EMAIL_SEND outside the keyboard does nothing */
+	send(&r, PB_EV_EMAIL_SEND);
+	assert_int_equal(r.k.state, PB_THANKS);
+
+	/* both mode: the print choice comes first */
+	rig_print(&r, 2, 1, 1);
+	r.k.cfg.email = 1;
+	drive_to(&r, PB_DELIVER);
+	assert_false(pb_kiosk_email_open(&r.k));
+	assert_int_equal(send(&r, PB_EV_EMAIL), 0);
+	send_print(&r, 1);
+	assert_true(pb_kiosk_email_open(&r.k));
+	/* print only: no email */
+	rig_print(&r, 2, 0, 1);
+	r.k.cfg.email = 0;
+	drive_to(&r, PB_DELIVER);
+	send_print(&r, 1);
+	assert_false(pb_kiosk_email_open(&r.k));
+}
+
 int
 main(void)
 {
@@ -537,6 +602,7 @@ main(void)
 		cmocka_unit_test(test_print_copies_limits),
 		cmocka_unit_test(test_print_default_one),
 		cmocka_unit_test(test_print_when_printer_down),
+		cmocka_unit_test(test_email),
 	};
 	return cmocka_run_group_tests_name("kiosk", tests, NULL, NULL);
 }
