@@ -21,6 +21,8 @@ void pb_buf_init(struct pb_buf *b);
 void pb_buf_fini(struct pb_buf *b);
 void pb_buf_append(struct pb_buf *b, const char *s, size_t n);
 void pb_buf_printf(struct pb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with &, <, >, " and ' escaped for HTML text and attribute values. */
+void pb_buf_html(struct pb_buf *b, const char *s);
 
 /* JSON: open an object or array ("key": { / "key": [), close the innermost one. key is NULL
  * at the top level and inside arrays. Nesting deeper than 16 aborts (a programming error). */

@@ -310,6 +310,9 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 		snprintf(b->session.status, sizeof(b->session.status), "accepted");
 		if (b->kiosk.print_offered)
 			snprintf(b->session.note, sizeof(b->session.note), "print offered");
+		else if (b->gallery && b->print)
+			snprintf(b->session.note, sizeof(b->session.note),
+				 "printer not ready; download link shown");
 		else if (b->gallery)
 			snprintf(b->session.note, sizeof(b->session.note), "download link shown");
 		else

@@ -23,21 +23,6 @@ struct pb_gallery {
 };
 
 static void
-escape_html(struct pb_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': pb_buf_append(b, "&amp;", 5); break;
-		case '<': pb_buf_append(b, "&lt;", 4); break;
-		case '>': pb_buf_append(b, "&gt;", 4); break;
-		case '"': pb_buf_append(b, "&quot;", 6); break;
-		case '\'': pb_buf_append(b, "&#39;", 5); break;
-		default: pb_buf_append(b, s, 1);
-		}
-	}
-}
-
-static void
 common_headers(struct MHD_Response *r, const char *type)
 {
 	MHD_add_response_header(r, "Content-Type", type);
@@ -195,7 +180,7 @@ pb_gallery_start(const struct pb_gallery_config *cfg, char *why, size_t n)
 	g->data_dir = pb_xstrdup(cfg->data_dir);
 	pb_buf_init(&title);
 	pb_buf_append(&title, "", 0);
-	escape_html(&title, cfg->title ? cfg->title : "Your photo");
+	pb_buf_html(&title, cfg->title ? cfg->title : "Your photo");
 	g->title = title.data;
 	g->d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, g,

@@ -29,21 +29,6 @@ pb_mail_global_fini(void)
 	curl_global_cleanup();
 }
 
-static void
-html_escaped(struct pb_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': pb_buf_append(b, "&lt;", 4); break;
-		case '>': pb_buf_append(b, "&gt;", 4); break;
-		case '&': pb_buf_append(b, "&amp;", 5); break;
-		case '"': pb_buf_append(b, "&quot;", 6); break;
-		case '\'': pb_buf_append(b, "&#39;", 5); break;
-		default: pb_buf_append(b, s, 1);
-		}
-	}
-}
-
 /* A header value as RFC 2047 encoded-words when it is not plain printable ASCII. */
 static void
 header_text(struct pb_buf *b, const char *s)
@@ -161,11 +146,11 @@ html_body(struct pb_buf *b, const struct pb_mail_message *m, const char *until, 
 			 "style=\"max-width:520px;width:100%%;background:#fff;border-radius:12px\">"
 			 "\r\n<tr><td style=\"padding:24px;text-align:center\">\r\n<h1 style=\""
 			 "font-size:22px;margin:0 0 16px\">");
-	html_escaped(b, m->title);
+	pb_buf_html(b, m->title);
 	pb_buf_printf(b, "</h1>\r\n<img src=\"cid:photo.%s\" alt=\"Your photo\" width=\"472\" "
 			 "style=\"width:100%%;max-width:472px;height:auto;border:0\">\r\n"
 			 "<p style=\"margin:24px 0\"><a href=\"", ids);
-	html_escaped(b, m->link);
+	pb_buf_html(b, m->link);
 	pb_buf_printf(b, "\" style=\"display:inline-block;padding:14px 28px;background:#ff9900;"
 			 "color:#fff;font-weight:bold;text-decoration:none;border-radius:24px\">"
 			 "Download your photo</a></p>\r\n"
@@ -173,7 +158,7 @@ html_body(struct pb_buf *b, const struct pb_mail_message *m, const char *until, 
 			 "</p>\r\n<img src=\"cid:qr.%s\" alt=\"QR code of the download link\" "
 			 "width=\"160\" height=\"160\" style=\"border:0\">\r\n"
 			 "<p style=\"font-size:12px;color:#888\">The link works until ", ids);
-	html_escaped(b, until);
+	pb_buf_html(b, until);
 	pb_buf_printf(b, "; after that the photo is deleted.<br>You get this email because you "
 			 "typed your address at the photo booth. We use it only to send this photo."
 			 "</p>\r\n</td></tr></table>\r\n</td></tr></table>\r\n</body></html>\r\n");

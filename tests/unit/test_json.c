@@ -22,6 +22,17 @@ test_escaping(void **state)
 }
 
 static void
+test_html(void **state)
+{
+	struct pb_buf b;
+	(void)state;
+	pb_buf_init(&b);
+	pb_buf_html(&b, "re:Play <2026> & \"friends\" 'n' 사진");
+	assert_string_equal(b.data, "re:Play &lt;2026&gt; &amp; &quot;friends&quot; &#39;n&#39; 사진");
+	pb_buf_fini(&b);
+}
+
+static void
 test_nesting(void **state)
 {
 	struct pb_buf b;
@@ -65,6 +76,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_buffer_grows),
 	};
