@@ -85,7 +85,18 @@ struct pb_config {
 	char *data_dir;
 	/* [control] */
 	char *socket;
+	char *control_group;  /* "" for the kiosk's own */
+	/* [staff] */
+	char *staff_pin;      /* "" when there is no staff screen */
+	char *staff_key;      /* SDL key name */
+	int staff_timeout;
+	char *paper_presets;  /* "36, 108, 400" */
+	int purge_hours;
+	char *shutdown_command; /* "" for no button */
+	char *reboot_command;
 };
+
+#define PB_MAX_PAPER_PRESETS 4
 
 /* Fills cfg with the defaults. Strings are owned by cfg; free with pb_config_fini. */
 void pb_config_init(struct pb_config *cfg);
@@ -109,6 +120,28 @@ const char *pb_camera_backend_name(int backend);
 
 /* The names of enum values, for status output ("print", "share", "both"). */
 const char *pb_delivery_name(int delivery);
+
+/* The enum pb_delivery value of "print", "share" or "both"; -1 for anything else. */
+int pb_delivery_parse(const char *name);
+
+/* Parses "36, 108, 400" into out (up to max; out may be NULL). Returns how many there are, or
+ * -1 when the list is malformed or longer than PB_MAX_PAPER_PRESETS. */
+int pb_config_paper_presets(const char *list, int *out, int max);
+
+/* What a reload does with a key whose value changed. */
+enum {
+	PB_RELOAD_APPLIED, /* copied into running: it takes effect now */
+	PB_RELOAD_RESTART, /* left alone: it takes a restart (a thread or a device uses it) */
+	PB_RELOAD_CALLER,  /* copied into running; the caller applies it ([kiosk] overlay,
+			    * delivery: staff's choices in the settings file may win) */
+};
+
+/* Compares a freshly loaded config with the running one. Each key that differs is copied
+ * into running unless it needs a restart, and reported to fn (may be NULL). Returns how many
+ * keys differ. Main thread: the copied values are those only the main thread reads. */
+int pb_config_reload(struct pb_config *running, const struct pb_config *fresh,
+		     void (*fn)(void *ctx, const char *section, const char *name, int how),
+		     void *ctx);
 
 /* The languages with translations, NULL-terminated ("en", "ko"). */
 extern const char *const pb_languages[];

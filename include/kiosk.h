@@ -20,6 +20,8 @@ enum pb_state {
 	PB_THANKS,
 	PB_ERROR,
 	PB_EMAIL,        /* the guest types their address on the deliver screen's keyboard */
+	PB_PIN,          /* staff: the PIN keypad, after the hidden gesture */
+	PB_STAFF,        /* staff: health and actions, after the right PIN */
 	PB_STATE_COUNT
 };
 
@@ -37,7 +39,9 @@ enum pb_event_type {
 	PB_EV_EMAIL,          /* the Email me button on the deliver screen */
 	PB_EV_TYPED,          /* a key on the email keyboard: the guest is still there */
 	PB_EV_EMAIL_SEND,     /* the shell checked the typed address (and consent): send it */
-	PB_EV_CANCEL,         /* the Cancel button on the email keyboard */
+	PB_EV_CANCEL,         /* the Cancel button on the email keyboard or the PIN keypad */
+	PB_EV_STAFF,          /* the hidden gesture: any running session ends, the PIN keypad opens */
+	PB_EV_PIN_OK,         /* the shell checked the PIN: the staff screen opens */
 	PB_EV_TIMEOUT,        /* made by the core from TICK; callers need not send it */
 	PB_EV_COUNT
 };

@@ -9,6 +9,7 @@
 #include "inifile.h"
 #include "json.h"
 #include "mem.h"
+#include "staff.h"
 
 enum type {
 	T_STR,      /* a string that must not be empty */
@@ -166,6 +167,23 @@ static const struct key keys[] = {
 
 	{ "control", "socket", T_STR, OFF(socket), "/run/photobooth/control.sock", 0, 0, NULL,
 	  "Unix socket for photoboothctl (created with mode 0660)." },
+	{ "control", "group", T_OPTSTR, OFF(control_group), "", 0, 0, NULL,
+	  "Group that may use photoboothctl (owns the socket); empty: the kiosk's own group." },
+
+	{ "staff", "pin", T_OPTSTR, OFF(staff_pin), "", 0, 0, NULL,
+	  "PIN of the staff screen, 4 to 8 digits; empty: no staff screen (photoboothctl only)." },
+	{ "staff", "key", T_STR, OFF(staff_key), "F12", 0, 0, NULL,
+	  "Keyboard key that opens the PIN keypad (an SDL key name); a 3 s press top-left does too." },
+	{ "staff", "timeout", T_INT, OFF(staff_timeout), "120", 15, 3600, NULL,
+	  "Seconds without a touch before the staff screen closes itself." },
+	{ "staff", "paper_presets", T_OPTSTR, OFF(paper_presets), "36, 108, 400", 0, 0, NULL,
+	  "Paper loaded buttons: prints per roll or pack (Selphy 36 and 108, DNP and Mitsubishi 400)." },
+	{ "staff", "purge_hours", T_INT, OFF(purge_hours), "24", 1, 8760, NULL,
+	  "The staff screen's purge button deletes photos older than this many hours." },
+	{ "staff", "shutdown_command", T_OPTSTR, OFF(shutdown_command), "", 0, 0, NULL,
+	  "Command of the staff screen's Shut down button, e.g. systemctl poweroff; empty: no button." },
+	{ "staff", "reboot_command", T_OPTSTR, OFF(reboot_command), "", 0, 0, NULL,
+	  "Command of the staff screen's Restart button, e.g. systemctl reboot; empty: no button." },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -359,6 +377,17 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s: [mail] from must be set when smtp_url is\n", path);
 		st = PB_ERR_CONFIG;
 	}
+	if (st == PB_OK && cfg->staff_pin[0] && !pb_pin_valid(cfg->staff_pin)) {
+		snprintf(err, errlen, "%s: [staff] pin must be 4 to 8 digits (or empty for no "
+			 "staff screen)\n", path);
+		st = PB_ERR_CONFIG;
+	}
+	if (st == PB_OK && pb_config_paper_presets(cfg->paper_presets, NULL, 0) < 0) {
+		snprintf(err, errlen, "%s: [staff] paper_presets = %s: at most %d counts of prints "
+			 "(1..100000), separated by commas\n", path, cfg->paper_presets,
+			 PB_MAX_PAPER_PRESETS);
+		st = PB_ERR_CONFIG;
+	}
 	for (int i = 0; st == PB_OK && i < 2; i++) {
 		const char *a = i ? cfg->mail_reply_to : cfg->mail_from;
 		enum pb_address_check c = pb_address_check(a);
@@ -398,6 +427,101 @@ pb_delivery_name(int delivery)
 	if (delivery < 0 || delivery > PB_DELIVERY_BOTH)
 		return "unknown";
 	return delivery_names[delivery];
+}
+
+int
+pb_delivery_parse(const char *name)
+{
+	return choice_index(delivery_names, name);
+}
+
+int
+pb_config_paper_presets(const char *list, int *out, int max)
+{
+	int n = 0;
+	const char *p = list;
+
+	while (*p) {
+		char *end;
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		errno = 0;
+		long v = strtol(p, &end, 10);
+		if (end == p || errno || v < 1 || v > 100000 || n >= PB_MAX_PAPER_PRESETS)
+			return -1;
+		if (out && n < max)
+			out[n] = (int)v;
+		n++;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p && *p != ',')
+			return -1;
+	}
+	return n;
+}
+
+/* Keys whose new value a reload applies at once: read only by the main thread, when used. */
+static const char *const live_keys[] = {
+	"kiosk.countdown", "kiosk.language", "kiosk.retakes", "kiosk.capture_timeout",
+	"kiosk.processing_timeout", "kiosk.review_timeout", "kiosk.deliver_timeout",
+	"kiosk.email_timeout", "kiosk.thanks_timeout", "kiosk.error_timeout",
+	"print.max_copies", "share.public_url", "share.retention_hours", "mail.require_consent",
+	"staff.pin", "staff.key", "staff.timeout", "staff.paper_presets", "staff.purge_hours",
+	"staff.shutdown_command", "staff.reboot_command", NULL,
+};
+
+static int
+is_live(const struct key *k)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "%s.%s", k->section, k->name);
+	for (int i = 0; live_keys[i]; i++)
+		if (!strcmp(live_keys[i], name))
+			return 1;
+	return 0;
+}
+
+static int
+differs(const struct pb_config *a, const struct pb_config *b, const struct key *k)
+{
+	if (k->type == T_INT || k->type == T_ENUM)
+		return *int_field((struct pb_config *)a, k) != *int_field((struct pb_config *)b, k);
+	return strcmp(*str_field((struct pb_config *)a, k), *str_field((struct pb_config *)b, k));
+}
+
+int
+pb_config_reload(struct pb_config *running, const struct pb_config *fresh,
+		 void (*fn)(void *ctx, const char *section, const char *name, int how),
+		 void *ctx)
+{
+	int changed = 0;
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct key *k = &keys[i];
+		int how;
+		if (!differs(running, fresh, k))
+			continue;
+		changed++;
+		if (!strcmp(k->section, "kiosk") &&
+		    (!strcmp(k->name, "overlay") || !strcmp(k->name, "delivery")))
+			how = PB_RELOAD_CALLER;
+		else
+			how = is_live(k) ? PB_RELOAD_APPLIED : PB_RELOAD_RESTART;
+		if (how != PB_RELOAD_RESTART) {
+			if (k->type == T_INT || k->type == T_ENUM) {
+				*int_field(running, k) = *int_field((struct pb_config *)fresh, k);
+			} else {
+				free(*str_field(running, k));
+				*str_field(running, k) =
+					pb_xstrdup(*str_field((struct pb_config *)fresh, k));
+			}
+		}
+		if (fn)
+			fn(ctx, k->section, k->name, how);
+	}
+	return changed;
 }
 
 int

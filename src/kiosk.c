@@ -240,6 +240,12 @@ static const struct transition transitions[] = {
 	{ PB_EMAIL,      PB_EV_EMAIL_SEND,     NULL,              email_send,     PB_DELIVER    },
 	{ PB_EMAIL,      PB_EV_CANCEL,         NULL,              NULL,           PB_DELIVER    },
 	{ PB_EMAIL,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     },
+	{ PB_PIN,        PB_EV_TYPED,          NULL,              NULL,           PB_PIN        },
+	{ PB_PIN,        PB_EV_PIN_OK,         NULL,              NULL,           PB_STAFF      },
+	{ PB_PIN,        PB_EV_CANCEL,         NULL,              NULL,           PB_ATTRACT    },
+	{ PB_PIN,        PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    },
+	{ PB_STAFF,      PB_EV_TYPED,          NULL,              NULL,           PB_STAFF      },
+	{ PB_STAFF,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    },
 	{ PB_THANKS,     PB_EV_TRIGGER,        NULL,              session_end,    PB_ATTRACT    },
 	{ PB_THANKS,     PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    },
 	{ PB_ERROR,      PB_EV_TRIGGER,        failed_in_capture, retry_slot,     PB_COUNTDOWN  },
@@ -301,6 +307,15 @@ pb_kiosk_handle(struct pb_kiosk *k, const struct pb_event *ev, uint64_t now_ms,
 		enter(k, PB_ATTRACT, now_ms);
 		return o.n;
 	}
+	if (type == PB_EV_STAFF) {
+		/* Staff take over from any guest screen: the same as a reset, then the keypad. */
+		if (k->state == PB_PIN || k->state == PB_STAFF)
+			return 0;
+		if (k->session)
+			session_end(k, &o);
+		enter(k, PB_PIN, now_ms);
+		return o.n;
+	}
 	k->ev_arg = ev->arg;
 	for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++) {
 		const struct transition *t = &transitions[i];
@@ -354,7 +369,8 @@ pb_state_name(enum pb_state s)
 		[PB_CAPTURE] = "capture",       [PB_PROCESSING] = "processing",
 		[PB_REVIEW] = "review",         [PB_DELIVER] = "deliver",
 		[PB_THANKS] = "thanks",         [PB_ERROR] = "error",
-		[PB_EMAIL] = "email",
+		[PB_EMAIL] = "email",           [PB_PIN] = "pin",
+		[PB_STAFF] = "staff",
 	};
 	return (unsigned)s < PB_STATE_COUNT ? names[s] : "unknown";
 }
@@ -377,6 +393,8 @@ pb_event_name(enum pb_event_type e)
 		[PB_EV_TYPED] = "typed",
 		[PB_EV_EMAIL_SEND] = "email-send",
 		[PB_EV_CANCEL] = "cancel",
+		[PB_EV_STAFF] = "staff",
+		[PB_EV_PIN_OK] = "pin-ok",
 		[PB_EV_TIMEOUT] = "timeout",
 	};
 	return (unsigned)e < PB_EV_COUNT ? names[e] : "unknown";

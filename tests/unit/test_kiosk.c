@@ -21,7 +21,8 @@ static const struct pb_kiosk_config base_cfg = {
 	.timeout_ms = {
 		[PB_COUNTDOWN] = 3000, [PB_CAPTURE] = 15000, [PB_PROCESSING] = 30000,
 		[PB_REVIEW] = 15000,   [PB_DELIVER] = 30000, [PB_THANKS] = 5000,
-		[PB_ERROR] = 10000,    [PB_EMAIL] = 60000,
+		[PB_ERROR] = 10000,    [PB_EMAIL] = 60000,  [PB_PIN] = 30000,
+		[PB_STAFF] = 120000,
 	},
 };
 
@@ -77,6 +78,12 @@ drive_to(struct rig *r, enum pb_state s)
 {
 	if (s == PB_ATTRACT)
 		return;
+	if (s == PB_PIN || s == PB_STAFF) {
+		send(r, PB_EV_STAFF);
+		if (s == PB_STAFF)
+			send(r, PB_EV_PIN_OK);
+		return;
+	}
 	send(r, PB_EV_TRIGGER);
 	if (s == PB_COUNTDOWN)
 		return;
@@ -301,7 +308,7 @@ test_reset_from_every_state(void **state)
 		send(&r, PB_EV_RESET);
 		assert_int_equal(r.k.state, PB_ATTRACT);
 		assert_int_equal(r.k.session, 0);
-		if (s == PB_ATTRACT) {
+		if (s == PB_ATTRACT || s == PB_PIN || s == PB_STAFF) {
 			assert_int_equal(r.n, 0);
 			continue;
 		}
@@ -313,6 +320,68 @@ test_reset_from_every_state(void **state)
 		assert_int_equal(composed, s == PB_REVIEW || s == PB_DELIVER || s == PB_THANKS ||
 						   s == PB_EMAIL);
 	}
+}
+
+/* The hidden gesture from every guest screen: the session ends as a reset would (a finished
+ * photo kept), the keypad opens; only the PIN reaches the staff screen; staff who walk away
+ * are timed out back to attract. */
+static void
+test_staff(void **state)
+{
+	(void)state;
+	for (int s = 0; s < PB_STATE_COUNT; s++) {
+		struct rig r;
+		if (s == PB_PIN || s == PB_STAFF)
+			continue;
+		rig_init(&r, 1, 1);
+		drive_to(&r, (enum pb_state)s);
+		uint32_t session = r.k.session;
+		int composed = r.k.composed;
+		send(&r, PB_EV_STAFF);
+		assert_int_equal(r.k.state, PB_PIN);
+		assert_int_equal(r.k.session, 0);
+		if (session) {
+			int i = has_action(&r, PB_ACT_END);
+			assert_true(i);
+			assert_int_equal(r.act[i - 1].session, session);
+			assert_int_equal(r.act[i - 1].keep, composed);
+		} else {
+			assert_int_equal(r.n, 0);
+		}
+	}
+	struct rig r;
+	rig_init(&r, 1, 1);
+	send(&r, PB_EV_STAFF);
+	/* nothing a guest can send gets past the keypad */
+	static const enum pb_event_type guest[] = { PB_EV_TRIGGER, PB_EV_ACCEPT, PB_EV_RETAKE,
+						    PB_EV_PRINT, PB_EV_EMAIL, PB_EV_EMAIL_SEND,
+						    PB_EV_STAFF, PB_EV_CAPTURED, PB_EV_COMPOSED };
+	for (size_t i = 0; i < sizeof(guest) / sizeof(*guest); i++) {
+		send(&r, guest[i]);
+		assert_int_equal(r.k.state, PB_PIN);
+		assert_int_equal(r.n, 0);
+	}
+	send(&r, PB_EV_CANCEL);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	send(&r, PB_EV_STAFF);
+	/* typing keeps the keypad open; 30 s without a key closes it */
+	r.now += 29000;
+	send(&r, PB_EV_TYPED);
+	r.now += 29000;
+	send(&r, PB_EV_TICK);
+	assert_int_equal(r.k.state, PB_PIN);
+	send(&r, PB_EV_PIN_OK);
+	assert_int_equal(r.k.state, PB_STAFF);
+	for (size_t i = 0; i < sizeof(guest) / sizeof(*guest); i++) {
+		send(&r, guest[i]);
+		assert_int_equal(r.k.state, PB_STAFF);
+	}
+	assert_int_equal(pb_kiosk_remaining_ms(&r.k, r.now), 120000);
+	expire(&r);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	/* a session can start again at once */
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
 }
 
 static void
@@ -591,6 +660,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whole_session),
 		cmocka_unit_test(test_every_state_reachable),
+		cmocka_unit_test(test_staff),
 		cmocka_unit_test(test_every_non_attract_state_times_out),
 		cmocka_unit_test(test_review_timeout_auto_accepts),
 		cmocka_unit_test(test_retake_limit),

@@ -1,0 +1,155 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "inifile.h"
+#include "log.h"
+#include "mem.h"
+#include "settings.h"
+
+static const char *const count_names[PB_COUNT_N] = {
+	[PB_COUNT_SESSIONS] = "sessions", [PB_COUNT_PHOTOS] = "photos",
+	[PB_COUNT_PRINTS] = "prints",     [PB_COUNT_EMAILS] = "emails",
+	[PB_COUNT_DOWNLOADS] = "downloads", [PB_COUNT_FAILURES] = "failures",
+};
+
+const char *
+pb_count_name(enum pb_count c)
+{
+	return (unsigned)c < PB_COUNT_N ? count_names[c] : "unknown";
+}
+
+void
+pb_settings_init(struct pb_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->delivery = -1;
+}
+
+void
+pb_settings_count(struct pb_settings *s, enum pb_count c, uint64_t n)
+{
+	s->since_reset[c] += n;
+	s->total[c] += n;
+}
+
+void
+pb_settings_reset_counters(struct pb_settings *s, time_t now)
+{
+	memset(s->since_reset, 0, sizeof(s->since_reset));
+	s->reset_at = now;
+}
+
+static int
+parse_u64(const char *v, uint64_t *out)
+{
+	char *end;
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static void
+on_key(struct pb_ini *ini, const char *section, const char *name, const char *value)
+{
+	struct pb_settings *s = ini->user;
+	uint64_t n;
+
+	if (!strcmp(section, "kiosk") && !strcmp(name, "overlay")) {
+		if (strlen(value) >= sizeof(s->overlay) || strchr(value, '/'))
+			pb_ini_error(ini, "overlay: '%s' is not a theme name", value);
+		else
+			snprintf(s->overlay, sizeof(s->overlay), "%s", value);
+		return;
+	}
+	if (!strcmp(section, "kiosk") && !strcmp(name, "delivery")) {
+		int d = pb_delivery_parse(value);
+		if (d < 0)
+			pb_ini_error(ini, "delivery: '%s' is not print, share or both", value);
+		else
+			s->delivery = d;
+		return;
+	}
+	if (!strcmp(section, "counters") && !strcmp(name, "reset_at")) {
+		if (parse_u64(value, &n))
+			pb_ini_error(ini, "reset_at: '%s' is not a time", value);
+		else
+			s->reset_at = (time_t)n;
+		return;
+	}
+	for (int c = 0; c < PB_COUNT_N; c++) {
+		uint64_t *slot = !strcmp(section, "counters") ? &s->since_reset[c]
+				 : !strcmp(section, "totals") ? &s->total[c] : NULL;
+		if (!slot || strcmp(name, count_names[c]))
+			continue;
+		if (parse_u64(value, slot))
+			pb_ini_error(ini, "%s: '%s' is not a count", name, value);
+		return;
+	}
+	pb_ini_error(ini, "unknown setting [%s] %s", section, name);
+}
+
+enum pb_status
+pb_settings_load(const char *path, struct pb_settings *s, char *why, size_t whylen)
+{
+	struct pb_ini ini = { .path = path, .user = s, .handler = on_key };
+	FILE *f = fopen(path, "r");
+
+	why[0] = '\0';
+	if (!f)
+		return errno == ENOENT ? PB_OK : PB_ERR_IO;
+	fclose(f);
+	pb_buf_init(&ini.msg);
+	enum pb_status st = pb_ini_parse(&ini);
+	if (st != PB_OK) {
+		char *bad = pb_xasprintf("%s.bad", path);
+		snprintf(why, whylen, "%s", ini.msg.data ? ini.msg.data : path);
+		rename(path, bad);
+		free(bad);
+		st = PB_ERR_INPUT;
+	}
+	pb_buf_fini(&ini.msg);
+	return st;
+}
+
+void
+pb_settings_format(const struct pb_settings *s, struct pb_buf *out)
+{
+	pb_buf_printf(out, "# photobooth: staff's choices and the counters, written by the kiosk.\n"
+			   "# Everything else is in the config file; keys here win over it.\n"
+			   "[kiosk]\n");
+	if (s->overlay[0])
+		pb_buf_printf(out, "overlay = %s\n", s->overlay);
+	if (s->delivery >= 0)
+		pb_buf_printf(out, "delivery = %s\n", pb_delivery_name(s->delivery));
+	pb_buf_printf(out, "\n[counters]\nreset_at = %lld\n", (long long)s->reset_at);
+	for (int c = 0; c < PB_COUNT_N; c++)
+		pb_buf_printf(out, "%s = %" PRIu64 "\n", count_names[c], s->since_reset[c]);
+	pb_buf_printf(out, "\n[totals]\n");
+	for (int c = 0; c < PB_COUNT_N; c++)
+		pb_buf_printf(out, "%s = %" PRIu64 "\n", count_names[c], s->total[c]);
+}
+
+void
+pb_settings_counters_json(const struct pb_settings *s, struct pb_buf *out)
+{
+	pb_json_open(out, "totals");
+	pb_json_open(out, "since_reset");
+	for (int c = 0; c < PB_COUNT_N; c++)
+		pb_json_int(out, count_names[c], (int64_t)s->since_reset[c]);
+	pb_json_close(out);
+	pb_json_int(out, "reset_at", (int64_t)s->reset_at);
+	pb_json_open(out, "all_time");
+	for (int c = 0; c < PB_COUNT_N; c++)
+		pb_json_int(out, count_names[c], (int64_t)s->total[c]);
+	pb_json_close(out);
+	pb_json_close(out);
+}

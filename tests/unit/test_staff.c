@@ -1,0 +1,353 @@
+/* The PIN keypad (lockout, constant-time check), the settings file (round trip, damage,
+ * torn writes), config reload and the paper presets: pure code, a fake clock. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "file.h"
+#include "settings.h"
+#include "staff.h"
+
+static void
+type(struct pb_pin *p, const char *digits)
+{
+	for (const char *d = digits; *d; d++)
+		pb_pin_digit(p, *d);
+}
+
+static void
+test_pin(void **state)
+{
+	struct pb_pin p;
+	(void)state;
+
+	pb_pin_init(&p, "2468");
+	assert_true(pb_pin_enabled(&p));
+	type(&p, "2468");
+	assert_int_equal(pb_pin_submit(&p, 1000), PB_PIN_OK);
+	/* a prefix, a longer PIN, backspace, letters */
+	type(&p, "246");
+	assert_int_equal(pb_pin_submit(&p, 1000), PB_PIN_WRONG);
+	type(&p, "24680");
+	assert_int_equal(pb_pin_submit(&p, 1000), PB_PIN_WRONG);
+	type(&p, "24699");
+	pb_pin_backspace(&p);
+	pb_pin_backspace(&p);
+	pb_pin_digit(&p, 'x');
+	pb_pin_digit(&p, '8');
+	assert_string_equal(p.typed, "2468");
+	assert_int_equal(pb_pin_submit(&p, 1000), PB_PIN_OK);
+	assert_int_equal(p.wrong, 0); /* a right PIN forgives the wrong ones */
+	assert_string_equal(p.typed, ""); /* submit forgets the digits */
+	/* nine digits: the ninth is ignored */
+	type(&p, "123456789");
+	assert_int_equal(strlen(p.typed), PB_PIN_MAX);
+	pb_pin_clear(&p);
+	assert_string_equal(p.typed, "");
+}
+
+static void
+test_lockout(void **state)
+{
+	struct pb_pin p;
+	(void)state;
+
+	pb_pin_init(&p, "1234");
+	for (int i = 1; i < PB_PIN_TRIES; i++) {
+		type(&p, "0000");
+		assert_int_equal(pb_pin_submit(&p, 5000), PB_PIN_WRONG);
+	}
+	type(&p, "0000");
+	assert_int_equal(pb_pin_submit(&p, 5000), PB_PIN_LOCKED);
+	assert_int_equal(p.lockouts, 1);
+	assert_int_equal(pb_pin_locked_ms(&p, 5000), PB_PIN_LOCK_MS);
+	/* while locked even the right PIN is refused */
+	type(&p, "1234");
+	assert_int_equal(pb_pin_submit(&p, 5000 + PB_PIN_LOCK_MS - 1), PB_PIN_LOCKED);
+	assert_int_equal(pb_pin_locked_ms(&p, 5000 + PB_PIN_LOCK_MS - 1), 1);
+	/* then it works again, with five fresh tries */
+	assert_int_equal(pb_pin_locked_ms(&p, 5000 + PB_PIN_LOCK_MS), 0);
+	type(&p, "1234");
+	assert_int_equal(pb_pin_submit(&p, 5000 + PB_PIN_LOCK_MS), PB_PIN_OK);
+	type(&p, "9");
+	assert_int_equal(pb_pin_submit(&p, 70000), PB_PIN_WRONG);
+	assert_int_equal(p.wrong, 1);
+}
+
+static void
+test_pin_config(void **state)
+{
+	struct pb_pin p;
+	(void)state;
+	static const char *const bad[] = { "", "123", "123456789", "12a4", " 1234", "1234 ",
+					   "-123", "12.4", "１２３４" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_false(pb_pin_valid(bad[i]));
+		pb_pin_init(&p, bad[i]);
+		assert_false(pb_pin_enabled(&p));
+		/* nothing opens a disabled keypad, not even an empty PIN */
+		assert_int_equal(pb_pin_submit(&p, 0), PB_PIN_WRONG);
+	}
+	assert_true(pb_pin_valid("0000"));
+	assert_true(pb_pin_valid("12345678"));
+}
+
+static char dir[64];
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+test_settings_round_trip(void **state)
+{
+	struct pb_settings s, t;
+	struct pb_buf text;
+	char path[128], why[512];
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/settings.ini", dir);
+	unlink(path);
+	pb_settings_init(&s);
+	assert_int_equal(pb_settings_load(path, &s, why, sizeof(why)), PB_OK); /* missing: ok */
+	assert_int_equal(s.delivery, -1);
+	assert_string_equal(s.overlay, "");
+	snprintf(s.overlay, sizeof(s.overlay), "replay");
+	s.delivery = PB_DELIVERY_BOTH;
+	pb_settings_count(&s, PB_COUNT_SESSIONS, 3);
+	pb_settings_count(&s, PB_COUNT_DOWNLOADS, 5000000000ull); /* past 32 bits */
+	pb_settings_reset_counters(&s, 1700000000);
+	pb_settings_count(&s, PB_COUNT_PRINTS, 2);
+	pb_buf_init(&text);
+	pb_settings_format(&s, &text);
+	assert_int_equal(pb_file_write_atomic(path, text.data, text.len, 0640), PB_OK);
+	pb_buf_fini(&text);
+
+	pb_settings_init(&t);
+	assert_int_equal(pb_settings_load(path, &t, why, sizeof(why)), PB_OK);
+	assert_string_equal(t.overlay, "replay");
+	assert_int_equal(t.delivery, PB_DELIVERY_BOTH);
+	assert_int_equal(t.since_reset[PB_COUNT_SESSIONS], 0);
+	assert_int_equal(t.total[PB_COUNT_SESSIONS], 3);
+	assert_int_equal(t.since_reset[PB_COUNT_PRINTS], 2);
+	assert_true(t.total[PB_COUNT_DOWNLOADS] == 5000000000ull);
+	assert_int_equal(t.reset_at, 1700000000);
+}
+
+static void
+test_settings_damaged(void **state)
+{
+	static const char *const bad[] = {
+		"[kiosk]\ndelivery = fax\n",
+		"[kiosk]\noverlay = ../../etc\n",
+		"[counters]\nsessions = -4\n",
+		"[totals]\nphotos = 12abc\n",
+		"[counters]\nreset_at = yesterday\n",
+		"[kiosk]\ncolour = red\n",
+		"[kiosk\noverlay = replay\n",     /* torn: half a section header */
+		"\x01\x02\xff binary garbage\n",
+	};
+	char path[128], bad_path[140], why[512];
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/settings.ini", dir);
+	snprintf(bad_path, sizeof(bad_path), "%s.bad", path);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct pb_settings s;
+		unlink(bad_path);
+		write_file(path, bad[i]);
+		pb_settings_init(&s);
+		assert_int_equal(pb_settings_load(path, &s, why, sizeof(why)), PB_ERR_INPUT);
+		assert_non_null(strstr(why, "settings.ini:")); /* file:line */
+		/* moved aside, so the next start does not trip on it again */
+		assert_int_equal(access(path, F_OK), -1);
+		assert_int_equal(access(bad_path, F_OK), 0);
+	}
+}
+
+/* A writer killed at any moment leaves the old file or the new one, never a mix: a child
+ * rewrites the file in a loop and is SIGKILLed; every file the parent reads parses. */
+static void
+test_settings_kill(void **state)
+{
+	char path[128], why[512];
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/kill.ini", dir);
+	for (int round = 0; round < 20; round++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct pb_settings s;
+			pb_settings_init(&s);
+			for (uint64_t i = 0;; i++) {
+				struct pb_buf text;
+				s.delivery = (int)(i % 3);
+				snprintf(s.overlay, sizeof(s.overlay), i % 2 ? "replay" : "lounge");
+				pb_settings_count(&s, PB_COUNT_PHOTOS, 1);
+				pb_buf_init(&text);
+				pb_settings_format(&s, &text);
+				pb_file_write_atomic(path, text.data, text.len, 0640);
+				pb_buf_fini(&text);
+			}
+		}
+		usleep(2000 + (useconds_t)round * 1500);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		if (access(path, F_OK) != 0)
+			continue; /* killed before the first rename */
+		struct pb_settings s;
+		pb_settings_init(&s);
+		assert_int_equal(pb_settings_load(path, &s, why, sizeof(why)), PB_OK);
+		/* consistent: photos counts writes; overlay and delivery follow from it */
+		uint64_t i = s.total[PB_COUNT_PHOTOS] - 1;
+		assert_int_equal(s.delivery, (int)(i % 3));
+		assert_string_equal(s.overlay, i % 2 ? "replay" : "lounge");
+	}
+}
+
+static void
+test_paper_presets(void **state)
+{
+	int v[PB_MAX_PAPER_PRESETS];
+	(void)state;
+	assert_int_equal(pb_config_paper_presets("36, 108, 400", v, PB_MAX_PAPER_PRESETS), 3);
+	assert_int_equal(v[0], 36);
+	assert_int_equal(v[2], 400);
+	assert_int_equal(pb_config_paper_presets("", v, PB_MAX_PAPER_PRESETS), 0);
+	assert_int_equal(pb_config_paper_presets("50", NULL, 0), 1);
+	assert_int_equal(pb_config_paper_presets("1,2,3,4,5", v, PB_MAX_PAPER_PRESETS), -1);
+	assert_int_equal(pb_config_paper_presets("36 108", v, PB_MAX_PAPER_PRESETS), -1);
+	assert_int_equal(pb_config_paper_presets("0", v, PB_MAX_PAPER_PRESETS), -1);
+	assert_int_equal(pb_config_paper_presets("36, lots", v, PB_MAX_PAPER_PRESETS), -1);
+	assert_int_equal(pb_config_paper_presets("100001", v, PB_MAX_PAPER_PRESETS), -1);
+}
+
+struct seen {
+	char names[16][48];
+	int how[16];
+	int n;
+};
+
+static void
+note(void *ctx, const char *section, const char *name, int how)
+{
+	struct seen *s = ctx;
+	snprintf(s->names[s->n], sizeof(s->names[0]), "%s.%s", section, name);
+	s->how[s->n++] = how;
+}
+
+static int
+how_of(const struct seen *s, const char *name)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->names[i], name))
+			return s->how[i];
+	return -1;
+}
+
+static void
+test_reload(void **state)
+{
+	struct pb_config running, fresh;
+	struct seen seen = { .n = 0 };
+	char path[128], err[1024];
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/reload.conf", dir);
+	pb_config_init(&running);
+	pb_config_init(&fresh);
+	write_file(path, "[kiosk]\ncountdown = 5\noverlay = replay\n[staff]\npin = 9876\n"
+			 "[camera]\nbackend = gphoto2\n[print]\nmax_copies = 4\n");
+	assert_int_equal(pb_config_load(&fresh, path, err, sizeof(err)), PB_OK);
+	assert_int_equal(pb_config_reload(&running, &fresh, note, &seen), 5);
+	assert_int_equal(how_of(&seen, "kiosk.countdown"), PB_RELOAD_APPLIED);
+	assert_int_equal(how_of(&seen, "staff.pin"), PB_RELOAD_APPLIED);
+	assert_int_equal(how_of(&seen, "print.max_copies"), PB_RELOAD_APPLIED);
+	assert_int_equal(how_of(&seen, "kiosk.overlay"), PB_RELOAD_CALLER);
+	assert_int_equal(how_of(&seen, "camera.backend"), PB_RELOAD_RESTART);
+	assert_int_equal(running.countdown, 5);
+	assert_string_equal(running.staff_pin, "9876");
+	assert_string_equal(running.overlay, "replay");
+	assert_int_equal(running.camera_backend, 0); /* left for a restart */
+	/* the same again: only the key that needs a restart still differs */
+	seen.n = 0;
+	assert_int_equal(pb_config_reload(&running, &fresh, note, &seen), 1);
+	assert_string_equal(seen.names[0], "camera.backend");
+	pb_config_fini(&running);
+	pb_config_fini(&fresh);
+}
+
+static void
+test_staff_config(void **state)
+{
+	static const char *const bad[] = {
+		"[staff]\npin = 12\n",
+		"[staff]\npin = abcd\n",
+		"[staff]\npaper_presets = 36, 0\n",
+		"[staff]\npaper_presets = 1, 2, 3, 4, 5\n",
+		"[staff]\ntimeout = 5\n",
+		"[staff]\npurge_hours = 0\n",
+		"[control]\ngroup\n",
+	};
+	char path[128], err[1024];
+	(void)state;
+	snprintf(path, sizeof(path), "%s/staff.conf", dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct pb_config c;
+		pb_config_init(&c);
+		write_file(path, bad[i]);
+		assert_int_equal(pb_config_load(&c, path, err, sizeof(err)), PB_ERR_CONFIG);
+		assert_non_null(strstr(err, path));
+		pb_config_fini(&c);
+	}
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/pb-staff.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pin),
+		cmocka_unit_test(test_lockout),
+		cmocka_unit_test(test_pin_config),
+		cmocka_unit_test(test_settings_round_trip),
+		cmocka_unit_test(test_settings_damaged),
+		cmocka_unit_test(test_settings_kill),
+		cmocka_unit_test(test_paper_presets),
+		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_staff_config),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
