@@ -27,14 +27,16 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
 CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
-	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr address mail outbox
+	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr address mail outbox \
+	staff settings
 # The screen: SDL and SDL_ttf.
-UI = i18n text layout render display_sdl booth screens
+UI = i18n text layout render render_staff display_sdl booth booth_control screens
 
 CORE_OBJ = $(CORE:%=build/obj/%.o)
 UI_OBJ = $(UI:%=build/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
-	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_mail
+	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_mail \
+	test_staff
 UNIT_BIN = $(UNIT_TESTS:%=build/tests/%)
 LANGS = ko
 MO = $(LANGS:%=build/locale/%/LC_MESSAGES/photobooth.mo)

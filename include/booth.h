@@ -10,11 +10,13 @@
 
 struct pb_booth_options {
 	int windowed;
+	const char *config_path; /* what photoboothctl reload and SIGHUP read again */
 };
 
-/* Runs until SIGTERM, SIGINT or the window closes. Returns the process exit code: 0, 78 when
+/* Runs until SIGTERM, SIGINT or the window closes. SIGHUP reloads the config (as
+ * photoboothctl reload). A reload changes the keys of cfg that apply without a restart. Returns the process exit code: 0, 78 when
  * the configuration cannot work (theme, font, data_dir), 1 for other start-up failures. */
-int pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt);
+int pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt);
 
 /* Renders every screen at w x h in lang into dir/<state>.bmp with the real renderer and a
  * simulated scene, without a display (translation and layout review). Returns an exit code. */

@@ -32,6 +32,8 @@ struct pb_camera_ops {
 	enum pb_status (*keepalive)(void *impl, char *why, size_t whylen);
 	void (*close)(void *impl);
 	void (*destroy)(void *impl);
+	/* The connected camera's model name, for staff. Optional. */
+	void (*model)(void *impl, char *out, size_t outlen);
 };
 
 enum pb_camera_state {
@@ -52,6 +54,7 @@ struct pb_camera_options {
 struct pb_camera_health {
 	enum pb_camera_state state;
 	char reason[200];       /* the last problem, with the library's own words; may be "" */
+	char model[128];        /* the camera last connected ("" before any) */
 	double fps;             /* live-view frames per second, measured */
 	int live_view;          /* 1 streaming, 0 the camera has none, -1 not known yet */
 	int64_t shutter_lag_ms; /* last capture request to the shutter call; -1 none yet */
@@ -109,6 +112,8 @@ int pb_camera_take_frame(struct pb_camera *cam, struct pb_blob *frame, uint64_t 
 enum pb_camera_state pb_camera_state(struct pb_camera *cam, char *why, size_t whylen,
 				     double *fps);
 void pb_camera_health(struct pb_camera *cam, struct pb_camera_health *h);
+/* Staff: close the camera and open it again now (no backoff wait). Returns at once. */
+void pb_camera_reconnect(struct pb_camera *cam);
 const char *pb_camera_state_name(enum pb_camera_state st);
 
 /* Stops and joins the thread, closes and destroys the backend. NULL is fine. */

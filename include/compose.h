@@ -64,6 +64,10 @@ enum pb_status pb_image_scale_fit(const struct pb_image *src, int max_w, int max
 enum pb_status pb_image_scale_region(const struct pb_image *src, struct pb_rect r, int max_w,
 				     int max_h, struct pb_image **out);
 
+/* A small picture of the theme for staff: the print with grey where the photos go, dated
+ * today, scaled to fit max x max. */
+enum pb_status pb_compose_preview(const struct pb_overlay *ov, int max, struct pb_image **out);
+
 /* The centred crop of a w x h picture that has the aspect of slot. */
 struct pb_rect pb_crop_to_fill(int w, int h, struct pb_rect slot);
 

@@ -22,9 +22,10 @@ struct pb_control;
  * and body into reply with pb_control_reply. */
 typedef void (*pb_control_handler)(void *ctx, int argc, char **argv, struct pb_buf *reply);
 
-/* Binds path with mode 0660. A stale socket file (nobody listening) is replaced; a live one
+/* Binds path with mode 0660, owned by group when it is not NULL or "" (PB_ERR_CONFIG when
+ * there is no such group). A stale socket file (nobody listening) is replaced; a live one
  * means another kiosk runs: PB_ERR_BUSY. Main thread. */
-enum pb_status pb_control_open(const char *path, struct pb_control **out);
+enum pb_status pb_control_open(const char *path, const char *group, struct pb_control **out);
 
 /* Accepts, reads and answers whatever is ready; returns at once. now_ms for timeouts. */
 void pb_control_poll(struct pb_control *ctl, uint64_t now_ms, pb_control_handler handler,

@@ -21,6 +21,8 @@ enum pb_input_kind {
 	PB_IN_BACKSPACE,
 	PB_IN_ESCAPE,
 	PB_IN_QUIT,    /* the window was closed, SIGTERM or SIGINT */
+	PB_IN_RELEASE, /* the touch or click ended */
+	PB_IN_STAFF,   /* the staff key ([staff] key) */
 };
 
 struct pb_input {
@@ -42,7 +44,8 @@ void pb_display_size(struct pb_display *d, int *w, int *h);
 /* Dots per inch of the screen, or 0 when the display does not say. */
 float pb_display_dpi(struct pb_display *d);
 
-/* Translates one SDL event. */
-struct pb_input pb_display_translate(struct pb_display *d, const SDL_Event *e);
+/* Translates one SDL event; staff_key is the key that opens the PIN keypad. */
+struct pb_input pb_display_translate(struct pb_display *d, const SDL_Event *e,
+				     SDL_Keycode staff_key);
 
 #endif

@@ -35,4 +35,7 @@ int pb_gallery_port(const struct pb_gallery *g);
 /* Stops and frees it. NULL is fine. */
 void pb_gallery_stop(struct pb_gallery *g);
 
+/* Download pages served since start (a guest opened their link: a QR scan). Any thread. */
+unsigned pb_gallery_opened(struct pb_gallery *g);
+
 #endif

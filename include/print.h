@@ -53,6 +53,10 @@ enum pb_status pb_print_submit(struct pb_print *p, const char *session, const ch
 /* Staff fixed the printer: enable the queue, accept jobs, release our held jobs. */
 void pb_print_resume(struct pb_print *p);
 
+/* Staff cancel a stuck print: job is its CUPS job id (health.jobs), or 0 for the first print
+ * in the booth's queue, sent to CUPS or not. The print thread does it; health.last_action
+ * says how it went. A canceled print is not sent again. */
+void pb_print_cancel(struct pb_print *p, int job);
 /* Staff loaded paper: n prints left. */
 void pb_print_set_paper(struct pb_print *p, int n);
 

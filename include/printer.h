@@ -26,7 +26,9 @@ struct pb_printer_health {
 	double seconds_per_print; /* measured, or the configured estimate */
 	unsigned completed, submitted, resubmitted, canceled, failed;
 	int last_submit_ms;    /* the last print: handed over to accepted by CUPS, spool included */
-	char last_action[320]; /* how staff's last resume went, in words; "" before any */
+	char last_action[320]; /* how staff's last resume or cancel went, in words; "" before any */
+	int jobs[8];           /* CUPS job ids of the booth's prints in CUPS, oldest first */
+	int njobs;
 };
 
 /* Writes h as the "printer" member of the JSON object open in out (status output). */

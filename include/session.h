@@ -49,4 +49,9 @@ enum pb_status pb_session_write_json(const struct pb_session_info *info);
 /* Deletes an unfinished session's folder. */
 enum pb_status pb_session_discard(const struct pb_session_info *info);
 
+/* Staff: deletes the folders in data_dir/sessions last changed before `before`, except keep
+ * (the session on screen; may be NULL). Returns how many went, or -1 when the folder cannot
+ * be read. Blocking (worker). */
+int pb_session_purge(const char *data_dir, time_t before, const char *keep);
+
 #endif

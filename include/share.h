@@ -35,7 +35,8 @@ enum pb_status pb_share_link_lookup(const char *data_dir, const char *token, tim
 enum pb_status pb_share_link_find(const char *data_dir, const char *session, time_t now,
 				  char token[PB_TOKEN_LEN + 1], time_t *expires);
 
-/* Deletes expired links and their sessions' folders. Returns how many links went. */
+/* Deletes expired links and their sessions' folders, and links whose session folder is gone
+ * (staff purged it). Returns how many links went. */
 int pb_share_purge(const char *data_dir, time_t now);
 
 #endif

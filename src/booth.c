@@ -1,72 +1,19 @@
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "address.h"
-#include "booth.h"
-#include "camera.h"
+#include "booth_priv.h"
 #include "clock.h"
-#include "control.h"
-#include "display.h"
+#include "compose.h"
 #include "file.h"
 #include "i18n.h"
 #include "jpeg.h"
-#include "kiosk.h"
 #include "log.h"
 #include "mem.h"
-#include "outbox.h"
-#include "overlay.h"
-#include "print.h"
-#include "gallery.h"
 #include "qr.h"
 #include "share.h"
-#include "render.h"
-#include "session.h"
-#include "worker.h"
-
-#define FRAME_MS 33 /* redraw at most ~30 times a second: the live view's own rate */
-
-enum { EV_CAMERA, EV_COMPOSED, EV_COUNT };
-
-struct booth {
-	const struct pb_config *cfg;
-	struct pb_overlay *overlay;
-	struct pb_kiosk kiosk;
-	struct pb_camera *camera;
-	struct pb_worker *worker;
-	struct pb_control *control;
-	struct pb_display *display;
-	struct pb_render *render;
-	struct pb_print *print;         /* NULL when delivery is share only */
-	struct pb_printer_health printer; /* as last asked */
-	struct pb_print_position position; /* the current session's prints */
-	uint64_t printer_asked_ms;
-	Uint32 ev_base;
-	struct pb_session_info session;
-	int session_on_disk; /* a compose job was queued: the folder may exist */
-	struct pb_blob captures[PB_MAX_SLOTS];
-	struct pb_blob incoming; /* the capture being handed to the kiosk */
-	char language[8];
-	uint64_t frame_seq;
-	uint64_t started_ms;
-	uint64_t capture_ms;     /* when the last shot was requested */
-	int64_t last_capture_to_review_ms;
-	int capture_w, capture_h; /* the size of the camera's photos, once one is seen */
-	enum pb_camera_state camera_state; /* as last drawn */
-	char last_session[48];
-	struct pb_gallery *gallery;       /* NULL when delivery is print only */
-	char share_url[320];              /* the current session's download link, "" for none */
-	time_t share_expires;
-	struct pb_outbox *outbox;         /* NULL when email is not configured */
-	char email[PB_ADDRESS_MAX + 1];   /* the address being typed; wiped once queued */
-	int consent;                      /* the guest ticked the consent box */
-	int email_problem;                /* what the email screen tells the guest, 0 nothing */
-	char email_sent_to[PB_ADDRESS_MAX + 8]; /* masked, for the deliver screen */
-	uint64_t purged_ms;               /* the last purge of expired links */
-	int windowed;
-	int quit;
-};
 
 /* Jobs for the worker thread */
 
@@ -265,7 +212,7 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 		pb_session_info_init(&b->session, b->cfg->data_dir, time(NULL));
 		snprintf(b->session.overlay, sizeof(b->session.overlay), "%s", b->overlay->name);
 		snprintf(b->session.delivery, sizeof(b->session.delivery), "%s",
-			 pb_delivery_name(b->cfg->delivery));
+			 pb_delivery_name(b->delivery));
 		b->session_on_disk = 0;
 		free_captures(b);
 		pb_render_set_photo(b->render, NULL);
@@ -368,8 +315,8 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 	}
 }
 
-static void
-feed_arg(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job, int arg)
+void
+booth_feed_arg(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job, int arg)
 {
 	struct pb_event ev = { type, session, job, arg };
 	struct pb_action acts[PB_MAX_ACTIONS];
@@ -385,10 +332,10 @@ feed_arg(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t jo
 		perform(b, &acts[i], now);
 }
 
-static void
-feed(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job)
+void
+booth_feed(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job)
 {
-	feed_arg(b, type, session, job, 0);
+	booth_feed_arg(b, type, session, job, 0);
 }
 
 /* Results from other threads */
@@ -408,7 +355,7 @@ on_capture(struct booth *b, struct pb_camera_result *res)
 	}
 	b->incoming = res->photo; /* kept only if the kiosk says STORE */
 	res->photo = (struct pb_blob){ 0 };
-	feed(b, res->status == PB_OK ? PB_EV_CAPTURED : PB_EV_CAPTURE_FAILED, res->session,
+	booth_feed(b, res->status == PB_OK ? PB_EV_CAPTURED : PB_EV_CAPTURE_FAILED, res->session,
 	     res->job);
 	free(b->incoming.data);
 	b->incoming = (struct pb_blob){ 0 };
@@ -428,7 +375,7 @@ on_composed(struct booth *b, struct compose_result *r)
 		pb_info("session %s: capture to review %lld ms", b->session.id,
 			(long long)b->last_capture_to_review_ms);
 	}
-	feed(b, r->status == PB_OK ? PB_EV_COMPOSED : PB_EV_COMPOSE_FAILED, r->session, r->id);
+	booth_feed(b, r->status == PB_OK ? PB_EV_COMPOSED : PB_EV_COMPOSE_FAILED, r->session, r->id);
 	compose_result_destroy(r);
 }
 
@@ -437,248 +384,6 @@ camera_post(void *ctx, struct pb_camera_result *res)
 {
 	struct booth *b = ctx;
 	post(b->ev_base + EV_CAMERA, res, (void (*)(void *))pb_camera_result_destroy);
-}
-
-/* Status and control */
-
-static void
-status_json(struct booth *b, struct pb_buf *out)
-{
-	struct pb_camera_health ch;
-	const struct pb_kiosk_counters *c = &b->kiosk.counters;
-	int w = 0, h = 0;
-
-	if (b->display)
-		pb_display_size(b->display, &w, &h);
-	pb_json_open(out, NULL);
-	pb_json_str(out, "state", pb_state_name(b->kiosk.state));
-	pb_json_str(out, "session", b->kiosk.session ? b->session.id : NULL);
-	pb_json_int(out, "slot", b->kiosk.session ? b->kiosk.slot + 1 : 0);
-	pb_json_int(out, "slots", b->kiosk.cfg.slots);
-	pb_json_int(out, "retakes_left", pb_kiosk_retakes_left(&b->kiosk));
-	pb_json_str(out, "overlay", b->overlay->name);
-	pb_json_str(out, "delivery", pb_delivery_name(b->cfg->delivery));
-	pb_json_str(out, "language", b->language);
-	pb_camera_health(b->camera, &ch);
-	pb_json_open(out, "camera");
-	pb_json_str(out, "backend", pb_camera_backend_name(b->cfg->camera_backend));
-	pb_json_str(out, "state", pb_camera_state_name(ch.state));
-	pb_json_str(out, "reason", ch.reason);
-	pb_json_int(out, "fps", (int64_t)(ch.fps + 0.5));
-	pb_json_str(out, "live_view", ch.live_view < 0 ? "unknown" : ch.live_view ? "yes" : "no");
-	pb_json_int(out, "shutter_lag_ms", ch.shutter_lag_ms);
-	pb_json_int(out, "capture_ms", ch.capture_ms);
-	pb_json_int(out, "captures", ch.captures);
-	pb_json_int(out, "failures", ch.failures);
-	pb_json_int(out, "retries", ch.retries);
-	pb_json_int(out, "reconnects", ch.reconnects);
-	pb_json_int(out, "liveview_restarts", ch.liveview_restarts);
-	pb_json_close(out);
-	if (b->print) {
-		struct pb_printer_health ph;
-		pb_print_health(b->print, &ph);
-		pb_printer_health_json(&ph, out);
-		/* the current guest's prints, as the deliver screen shows them */
-		pb_json_open(out, "print_position");
-		pb_json_int(out, "ahead", b->position.ahead);
-		pb_json_int(out, "mine", b->position.mine);
-		pb_json_int(out, "eta_s", b->position.eta_s);
-		pb_json_bool(out, "failed", b->position.failed);
-		pb_json_close(out);
-	} else {
-		pb_json_str(out, "printer", NULL);
-	}
-	if (b->outbox) {
-		struct pb_outbox_stats os;
-		pb_outbox_stats(b->outbox, &os);
-		pb_json_open(out, "outbox");
-		pb_json_int(out, "depth", os.depth);
-		pb_json_int(out, "oldest_age_s", os.oldest_age_s);
-		pb_json_int(out, "retry_in_s", os.retry_in_s);
-		pb_json_int(out, "sent", os.sent);
-		pb_json_int(out, "failures", os.failures);
-		pb_json_int(out, "expired", os.expired);
-		pb_json_int(out, "unsaved", os.unsaved);
-		pb_json_str(out, "last_error", os.last_error[0] ? os.last_error : NULL);
-		pb_json_close(out);
-	} else {
-		pb_json_str(out, "outbox", NULL);
-	}
-	if (b->kiosk.state == PB_EMAIL) {
-		/* what the email screen shows, without the address itself */
-		pb_json_open(out, "email");
-		pb_json_int(out, "typed_chars", (int64_t)strlen(b->email));
-		pb_json_bool(out, "consent", b->consent);
-		pb_json_str(out, "problem",
-			    b->email_problem == PB_EMAIL_NEED_CONSENT ? "consent"
-			    : b->email_problem ? pb_address_problem(b->email_problem) : NULL);
-		pb_json_close(out);
-	}
-	pb_json_open(out, "counters");
-	pb_json_int(out, "sessions", c->sessions);
-	pb_json_int(out, "photos", c->photos);
-	pb_json_int(out, "accepted", c->accepted);
-	pb_json_int(out, "prints", c->prints);
-	pb_json_int(out, "emails", c->emails);
-	pb_json_int(out, "retakes", c->retakes);
-	pb_json_int(out, "failures", c->failures);
-	pb_json_int(out, "timeouts", c->timeouts);
-	pb_json_close(out);
-	pb_json_str(out, "last_session", b->last_session[0] ? b->last_session : NULL);
-	pb_json_int(out, "last_capture_to_review_ms", b->last_capture_to_review_ms);
-	pb_json_int(out, "pending_jobs", pb_worker_pending(b->worker));
-	pb_json_int(out, "text_overflows", b->render ? pb_render_overflows(b->render) : 0);
-	pb_json_open(out, "display");
-	pb_json_int(out, "width", w);
-	pb_json_int(out, "height", h);
-	pb_json_close(out);
-	/* Where the buttons of the screen on display are: [x, y, w, h] in output pixels. */
-	pb_json_str(out, "screen", b->render ? pb_state_name(pb_render_layout(b->render)->state)
-					    : NULL);
-	pb_json_open(out, "buttons");
-	if (b->render) {
-		const struct pb_layout *l = pb_render_layout(b->render);
-		for (int i = 1; i < PB_BTN_COUNT; i++) {
-			struct pb_rect r = l->button[i];
-			if (!r.w)
-				continue;
-			pb_json_array(out, pb_button_name((enum pb_button)i));
-			pb_json_int(out, NULL, r.x);
-			pb_json_int(out, NULL, r.y);
-			pb_json_int(out, NULL, r.w);
-			pb_json_int(out, NULL, r.h);
-			pb_json_close(out);
-		}
-	}
-	pb_json_close(out);
-	/* the email keyboard's keys, by what they type ("backspace" for the one that erases) */
-	if (b->render && pb_render_layout(b->render)->nkeys &&
-	    pb_render_layout(b->render)->state == PB_EMAIL) {
-		const struct pb_layout *l = pb_render_layout(b->render);
-		pb_json_open(out, "keys");
-		for (int i = 0; i < l->nkeys; i++) {
-			struct pb_rect r = l->keys[i].r;
-			pb_json_array(out, l->keys[i].text ? l->keys[i].text : "backspace");
-			pb_json_int(out, NULL, r.x);
-			pb_json_int(out, NULL, r.y);
-			pb_json_int(out, NULL, r.w);
-			pb_json_int(out, NULL, r.h);
-			pb_json_close(out);
-		}
-		pb_json_close(out);
-	}
-	pb_json_str(out, "version", PB_VERSION);
-	pb_json_int(out, "uptime_s", (int64_t)((pb_now_ms() - b->started_ms) / 1000));
-	pb_json_close(out);
-	pb_buf_append(out, "\n", 1);
-}
-
-#define COMMANDS "status, trigger, reset, printer resume, printer paper N, resend SESSION ADDRESS"
-
-/* Staff: a guest says the email never came. The session's live link goes to the address
- * (the guest's own, or a corrected one) through the outbox like any other email. */
-static void
-resend_command(struct booth *b, int argc, char **argv, struct pb_buf *reply)
-{
-	char token[PB_TOKEN_LEN + 1], masked[PB_ADDRESS_MAX + 8], *link;
-	time_t expires;
-	enum pb_address_check c;
-
-	if (argc != 3) {
-		pb_control_reply(reply, 2, "usage: resend SESSION ADDRESS");
-		return;
-	}
-	if (!b->outbox) {
-		pb_control_reply(reply, 1, "email is not set up on this booth ([mail] smtp_url, "
-					   "[kiosk] delivery = share or both)");
-		return;
-	}
-	c = pb_address_check(argv[2]);
-	if (c != PB_ADDR_OK) {
-		pb_control_reply(reply, 1, "resend: the address %s", pb_address_problem(c));
-		return;
-	}
-	if (strlen(argv[1]) >= 64 || strchr(argv[1], '/') ||
-	    pb_share_link_find(b->cfg->data_dir, argv[1], time(NULL), token, &expires) != PB_OK) {
-		pb_control_reply(reply, 1, "resend: session '%.64s' has no live download link (wrong "
-					   "id, or it expired and its photo is deleted)", argv[1]);
-		return;
-	}
-	link = pb_xasprintf("%s/p/%s", b->cfg->public_url, token);
-	pb_address_mask(argv[2], masked, sizeof(masked));
-	if (pb_outbox_add(b->outbox, argv[2], argv[1], link, expires) == PB_OK) {
-		pb_info("staff: resend of session %s to %s", argv[1], masked);
-		pb_control_reply(reply, 0, "session %s: email to %s queued (see status: outbox)",
-				 argv[1], masked);
-	} else {
-		pb_control_reply(reply, 1, "resend: session %s could not be queued", argv[1]);
-	}
-	free(link);
-}
-
-static void
-printer_command(struct booth *b, int argc, char **argv, struct pb_buf *reply)
-{
-	if (!b->print) {
-		pb_control_reply(reply, 1, "this booth does not print ([kiosk] delivery = %s)",
-				 pb_delivery_name(b->cfg->delivery));
-	} else if (argc == 2 && !strcmp(argv[1], "resume")) {
-		pb_print_resume(b->print);
-		pb_info("staff: printer resume");
-		pb_control_reply(reply, 0, "resuming %s: enabling the queue and releasing %d "
-					   "waiting print%s (see status)",
-				 b->printer.queue[0] ? b->printer.queue : "the printer",
-				 b->printer.pending, b->printer.pending == 1 ? "" : "s");
-	} else if (argc == 3 && !strcmp(argv[1], "paper")) {
-		char *end;
-		long n = strtol(argv[2], &end, 10);
-		if (!*argv[2] || *end || n < 0 || n > 100000) {
-			pb_control_reply(reply, 2, "printer paper: '%s' is not a count of prints "
-						   "(0..100000)", argv[2]);
-			return;
-		}
-		pb_print_set_paper(b->print, (int)n);
-		pb_info("staff: printer paper %ld", n);
-		pb_control_reply(reply, 0, "%ld prints left", n);
-	} else {
-		pb_control_reply(reply, 2, "usage: printer resume | printer paper N");
-	}
-}
-
-static void
-on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
-{
-	struct booth *b = ctx;
-	enum pb_state before = b->kiosk.state;
-
-	if (!strcmp(argv[0], "status") && argc == 1) {
-		pb_control_reply(reply, 0, "ok");
-		status_json(b, reply);
-	} else if (!strcmp(argv[0], "trigger") && argc == 1) {
-		int copies = b->kiosk.copies;
-		feed(b, PB_EV_TRIGGER, 0, 0);
-		if (b->kiosk.copies != copies)
-			pb_control_reply(reply, 0, "%s: %d print%s", pb_state_name(before),
-					 b->kiosk.copies, b->kiosk.copies == 1 ? "" : "s");
-		else if (b->kiosk.state != before)
-			pb_control_reply(reply, 0, "%s -> %s", pb_state_name(before),
-					 pb_state_name(b->kiosk.state));
-		else
-			pb_control_reply(reply, 1, "nothing to trigger in %s",
-					 pb_state_name(before));
-	} else if (!strcmp(argv[0], "reset") && argc == 1) {
-		feed(b, PB_EV_RESET, 0, 0);
-		pb_control_reply(reply, 0, "%s -> attract", pb_state_name(before));
-	} else if (!strcmp(argv[0], "printer")) {
-		printer_command(b, argc, argv, reply);
-	} else if (!strcmp(argv[0], "resend")) {
-		resend_command(b, argc, argv, reply);
-	} else if (!strcmp(argv[0], "help")) {
-		pb_control_reply(reply, 0, "commands: " COMMANDS);
-	} else {
-		pb_control_reply(reply, 2, "unknown command '%s' (commands: " COMMANDS ")",
-				 argv[0]);
-	}
 }
 
 /* Input */
@@ -707,7 +412,7 @@ email_type(struct booth *b, const char *text)
 		memcpy(b->email + n, text, t + 1);
 	}
 	b->email_problem = 0;
-	feed(b, PB_EV_TYPED, 0, 0);
+	booth_feed(b, PB_EV_TYPED, 0, 0);
 }
 
 static void
@@ -720,7 +425,7 @@ email_backspace(struct booth *b)
 	if (n > 0)
 		b->email[--n] = '\0';
 	b->email_problem = 0;
-	feed(b, PB_EV_TYPED, 0, 0);
+	booth_feed(b, PB_EV_TYPED, 0, 0);
 }
 
 static void
@@ -730,12 +435,12 @@ email_submit(struct booth *b)
 	if (c != PB_ADDR_OK) {
 		b->email_problem = (int)c;
 		pb_info("email: address refused (%s)", pb_address_problem(c));
-		feed(b, PB_EV_TYPED, 0, 0);
+		booth_feed(b, PB_EV_TYPED, 0, 0);
 	} else if (b->cfg->require_consent && !b->consent) {
 		b->email_problem = PB_EMAIL_NEED_CONSENT;
-		feed(b, PB_EV_TYPED, 0, 0);
+		booth_feed(b, PB_EV_TYPED, 0, 0);
 	} else {
-		feed(b, PB_EV_EMAIL_SEND, 0, 0);
+		booth_feed(b, PB_EV_EMAIL_SEND, 0, 0);
 	}
 }
 
@@ -753,7 +458,7 @@ email_input(struct booth *b, struct pb_input in)
 		email_submit(b);
 		break;
 	case PB_IN_ESCAPE:
-		feed(b, PB_EV_CANCEL, 0, 0);
+		booth_feed(b, PB_EV_CANCEL, 0, 0);
 		break;
 	case PB_IN_TOUCH:
 		switch (pb_render_hit(b->render, in.x, in.y)) {
@@ -770,13 +475,13 @@ email_input(struct booth *b, struct pb_input in)
 			email_submit(b);
 			break;
 		case PB_BTN_CANCEL:
-			feed(b, PB_EV_CANCEL, 0, 0);
+			booth_feed(b, PB_EV_CANCEL, 0, 0);
 			break;
 		case PB_BTN_CONSENT:
 			b->consent = !b->consent;
 			if (b->email_problem == PB_EMAIL_NEED_CONSENT)
 				b->email_problem = 0;
-			feed(b, PB_EV_TYPED, 0, 0);
+			booth_feed(b, PB_EV_TYPED, 0, 0);
 			break;
 		default:
 			break;
@@ -791,7 +496,7 @@ email_input(struct booth *b, struct pb_input in)
 }
 
 static void
-on_input(struct booth *b, struct pb_input in)
+guest_input(struct booth *b, struct pb_input in)
 {
 	if (b->kiosk.state == PB_EMAIL) {
 		email_input(b, in);
@@ -803,7 +508,7 @@ on_input(struct booth *b, struct pb_input in)
 		break;
 	case PB_IN_TRIGGER:
 	case PB_IN_ENTER:
-		feed(b, PB_EV_TRIGGER, 0, 0);
+		booth_feed(b, PB_EV_TRIGGER, 0, 0);
 		break;
 	case PB_IN_TOUCH:
 		pb_debug("touch at %d,%d on %s: %s", in.x, in.y, pb_state_name(b->kiosk.state),
@@ -813,13 +518,13 @@ on_input(struct booth *b, struct pb_input in)
 		case PB_BTN_DONE:
 		case PB_BTN_RETRY:
 		case PB_BTN_CONTINUE:
-			feed(b, PB_EV_TRIGGER, 0, 0);
+			booth_feed(b, PB_EV_TRIGGER, 0, 0);
 			break;
 		case PB_BTN_RETAKE:
-			feed(b, PB_EV_RETAKE, 0, 0);
+			booth_feed(b, PB_EV_RETAKE, 0, 0);
 			break;
 		case PB_BTN_ACCEPT:
-			feed(b, PB_EV_ACCEPT, 0, 0);
+			booth_feed(b, PB_EV_ACCEPT, 0, 0);
 			break;
 		case PB_BTN_LANGUAGE:
 			set_language(b, strcmp(b->language, "ko") ? "ko" : "en");
@@ -828,13 +533,13 @@ on_input(struct booth *b, struct pb_input in)
 		case PB_BTN_COPIES_2:
 		case PB_BTN_COPIES_3:
 		case PB_BTN_COPIES_4:
-			feed_arg(b, PB_EV_PRINT, 0, 0,
+			booth_feed_arg(b, PB_EV_PRINT, 0, 0,
 				 1 + (int)(pb_render_hit(b->render, in.x, in.y) - PB_BTN_COPIES_1));
 			break;
 		case PB_BTN_EMAIL:
 			explicit_bzero(b->email, sizeof(b->email));
 			b->email_problem = 0;
-			feed(b, PB_EV_EMAIL, 0, 0);
+			booth_feed(b, PB_EV_EMAIL, 0, 0);
 			break;
 		default:
 			break;
@@ -842,6 +547,72 @@ on_input(struct booth *b, struct pb_input in)
 		break;
 	default:
 		break;
+	}
+}
+
+#define STAFF_PRESS_MS 3000
+
+/* The top-left corner where a 3 s press opens the PIN keypad: 10 mm, or an eighth of the
+ * screen's short side when that is larger. */
+static int
+in_corner(struct booth *b, int x, int y)
+{
+	const struct pb_layout *l = pb_render_layout(b->render);
+	int side = l->touch_min;
+	if (l->w && l->h && (l->w < l->h ? l->w : l->h) / 8 > side)
+		side = (l->w < l->h ? l->w : l->h) / 8;
+	return x >= 0 && y >= 0 && x < side && y < side;
+}
+
+static void
+open_keypad(struct booth *b, const char *how)
+{
+	if (!pb_pin_enabled(&b->pin)) {
+		pb_info("staff: %s, but no [staff] pin is set: the staff screen is off", how);
+		return;
+	}
+	pb_info("staff: %s: PIN keypad", how);
+	pb_pin_clear(&b->pin);
+	b->pin_wrong = 0;
+	booth_feed(b, PB_EV_STAFF, 0, 0);
+}
+
+static void
+on_input(struct booth *b, struct pb_input in)
+{
+	if (in.kind == PB_IN_STAFF) {
+		open_keypad(b, "staff key");
+		return;
+	}
+	if (b->kiosk.state == PB_PIN || b->kiosk.state == PB_STAFF) {
+		b->pressing = 0;
+		booth_staff_input(b, in);
+		return;
+	}
+	/* A press in the corner waits: held 3 s it opens the keypad (the loop sees to that),
+	 * let go sooner it is an ordinary tap. */
+	if (in.kind == PB_IN_TOUCH && pb_pin_enabled(&b->pin) && in_corner(b, in.x, in.y)) {
+		b->pressing = 1;
+		b->press_ms = pb_now_ms();
+		b->press = in;
+		return;
+	}
+	if (in.kind == PB_IN_RELEASE) {
+		if (b->pressing) {
+			b->pressing = 0;
+			guest_input(b, b->press);
+		}
+		return;
+	}
+	guest_input(b, in);
+}
+
+static void
+watch_press(struct booth *b, uint64_t now)
+{
+	if (b->pressing && now - b->press_ms >= STAFF_PRESS_MS) {
+		b->pressing = 0;
+		open_keypad(b, "long press");
 	}
 }
 
@@ -853,7 +624,7 @@ on_event(struct booth *b, SDL_Event *e)
 	else if (e->type == b->ev_base + EV_COMPOSED)
 		on_composed(b, e->user.data1);
 	else if (b->display)
-		on_input(b, pb_display_translate(b->display, e));
+		on_input(b, pb_display_translate(b->display, e, b->staff_key));
 	else if (e->type == SDL_QUIT)
 		b->quit = 1;
 }
@@ -883,7 +654,8 @@ draw(struct booth *b, uint64_t now)
 			.sent_to = b->email_sent_to[0] ? b->email_sent_to : NULL,
 		},
 		.print = {
-			.mode = !b->print ? 0 : b->cfg->delivery == PB_DELIVERY_BOTH ? 2 : 1,
+			.mode = !b->print || b->delivery == PB_DELIVERY_SHARE ? 0
+				: b->delivery == PB_DELIVERY_BOTH ? 2 : 1,
 			.printer_ready = b->printer.ready,
 			.offered = b->kiosk.print_offered,
 			.copies = b->kiosk.copies,
@@ -895,6 +667,9 @@ draw(struct booth *b, uint64_t now)
 		},
 	};
 	int w, h;
+	char staff_text[4096];
+	if (v.state == PB_PIN || v.state == PB_STAFF)
+		booth_staff_view(b, &v.staff, staff_text, sizeof(staff_text));
 	pb_display_size(b->display, &w, &h);
 	pb_render_draw(b->render, &v, w, h);
 	SDL_RenderPresent(pb_display_renderer(b->display));
@@ -966,14 +741,19 @@ start_outbox(const struct pb_config *c, const char *title)
 	return o;
 }
 
-static struct pb_kiosk_config
-kiosk_config(const struct pb_config *cfg, int slots)
+/* The kiosk's settings from the config, the theme and the delivery mode in use. */
+void
+booth_kiosk_config(struct booth *b)
 {
-	struct pb_kiosk_config kc = { .slots = slots, .retakes = cfg->retakes };
-	if (cfg->delivery == PB_DELIVERY_PRINT || cfg->delivery == PB_DELIVERY_BOTH)
+	const struct pb_config *cfg = b->cfg;
+	/* a session keeps the number of photos it started with */
+	struct pb_kiosk_config kc = { .slots = b->kiosk.session ? b->kiosk.cfg.slots
+							       : b->overlay->nslots,
+				      .retakes = cfg->retakes };
+	if (b->delivery == PB_DELIVERY_PRINT || b->delivery == PB_DELIVERY_BOTH)
 		kc.max_copies = cfg->max_copies;
-	kc.print_fallback = cfg->delivery == PB_DELIVERY_BOTH;
-	kc.email = cfg->delivery != PB_DELIVERY_PRINT && cfg->smtp_url[0];
+	kc.print_fallback = b->delivery == PB_DELIVERY_BOTH;
+	kc.email = b->delivery != PB_DELIVERY_PRINT && b->outbox;
 	kc.timeout_ms[PB_EMAIL] = (uint32_t)cfg->email_timeout * 1000u;
 	kc.timeout_ms[PB_COUNTDOWN] = (uint32_t)cfg->countdown * 1000u;
 	kc.timeout_ms[PB_CAPTURE] = (uint32_t)cfg->capture_timeout * 1000u;
@@ -982,7 +762,9 @@ kiosk_config(const struct pb_config *cfg, int slots)
 	kc.timeout_ms[PB_DELIVER] = (uint32_t)cfg->deliver_timeout * 1000u;
 	kc.timeout_ms[PB_THANKS] = (uint32_t)cfg->thanks_timeout * 1000u;
 	kc.timeout_ms[PB_ERROR] = (uint32_t)cfg->error_timeout * 1000u;
-	return kc;
+	kc.timeout_ms[PB_PIN] = 30000u;
+	kc.timeout_ms[PB_STAFF] = (uint32_t)cfg->staff_timeout * 1000u;
+	b->kiosk.cfg = kc;
 }
 
 static struct pb_camera *
@@ -1042,35 +824,164 @@ drain_events(struct booth *b)
 	}
 }
 
-int
-pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
+struct overlay_job {
+	struct pb_job job;
+	struct pb_overlay *overlay;
+};
+
+static void
+overlay_free_run(struct pb_job *job)
 {
-	struct booth b = { .cfg = cfg };
+	pb_overlay_destroy(((struct overlay_job *)job)->overlay);
+}
+
+/* The staff screen's picture of the theme in use. */
+static void
+theme_preview(struct booth *b)
+{
+	struct pb_image *thumb = NULL;
+	if (!b->render)
+		return;
+	pb_compose_preview(b->overlay, 480, &thumb);
+	pb_render_set_thumb(b->render, thumb);
+	pb_image_destroy(thumb);
+}
+
+/* Themes, delivery modes and their threads */
+
+int
+booth_apply_overlay(struct booth *b, const char *name, char *why, size_t whylen)
+{
+	struct pb_overlay *ov;
+	char err[2048];
+
+	if (b->kiosk.session) {
+		snprintf(why, whylen, "a session is running");
+		return -1;
+	}
+	if (!*name || strchr(name, '/') || name[0] == '.') {
+		snprintf(why, whylen, "'%.64s' is not a theme name", name);
+		return -1;
+	}
+	if (pb_overlay_load(b->cfg->overlays_dir, name, &ov, err, sizeof(err)) != PB_OK) {
+		char *nl = strchr(err, '\n');
+		if (nl)
+			*nl = '\0';
+		snprintf(why, whylen, "theme %.64s cannot be used: %s", name, err);
+		return -1;
+	}
+	if (b->overlay) {
+		/* a compose job queued before may still read the old theme: the worker frees it
+		 * after them (it runs jobs in order) */
+		struct overlay_job *oj = pb_xcalloc(1, sizeof(*oj));
+		oj->job.run = overlay_free_run;
+		oj->job.destroy = write_destroy;
+		oj->overlay = b->overlay;
+		if (b->worker)
+			pb_worker_submit(b->worker, &oj->job);
+		else
+			overlay_free_run(&oj->job), free(oj);
+	}
+	b->overlay = ov;
+	booth_kiosk_config(b);
+	theme_preview(b);
+	return 0;
+}
+
+int
+booth_apply_delivery(struct booth *b, int delivery, char *why, size_t whylen)
+{
+	const struct pb_config *cfg = b->cfg;
+	char err[2048];
+
+	if (delivery != PB_DELIVERY_PRINT && !b->gallery) {
+		struct pb_gallery_config gc = {
+			.listen = cfg->share_listen,
+			.data_dir = cfg->data_dir,
+			.title = b->overlay->title,
+		};
+		b->gallery = pb_gallery_start(&gc, err, sizeof(err));
+		if (!b->gallery) {
+			snprintf(why, whylen, "[share] %s", err);
+			return -1;
+		}
+		if (cfg->smtp_url[0]) {
+			b->outbox = start_outbox(cfg, b->overlay->title);
+			if (!b->outbox) {
+				snprintf(why, whylen, "the email outbox cannot start (see the log)");
+				return -1;
+			}
+		}
+	}
+	if (delivery != PB_DELIVERY_SHARE && !b->print) {
+		b->print = start_print(cfg);
+		if (!b->print) {
+			snprintf(why, whylen, "the print spool cannot start (see the log)");
+			return -1;
+		}
+	}
+	b->delivery = delivery;
+	booth_kiosk_config(b);
+	return 0;
+}
+
+static volatile sig_atomic_t hangup;
+
+static void
+on_hangup(int sig)
+{
+	(void)sig;
+	hangup = 1;
+}
+
+int
+pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
+{
+	struct booth b = { .cfg = cfg, .pending_delivery = -1 };
 	char err[2048], *sessions;
 	int rc = 1;
 
 	b.started_ms = pb_now_ms();
 	b.windowed = opt->windowed;
-	if (pb_overlay_load(cfg->overlays_dir, cfg->overlay, &b.overlay, err, sizeof(err))) {
-		fprintf(stderr, "%s", err);
-		return PB_EXIT_CONFIG;
-	}
+	b.config_path = opt->config_path;
 	sessions = pb_xasprintf("%s/sessions", cfg->data_dir);
 	if (pb_file_mkdirs(sessions, 0750) != PB_OK) {
 		fprintf(stderr, "data_dir %s is not usable (see above)\n", cfg->data_dir);
 		free(sessions);
-		pb_overlay_destroy(b.overlay);
 		return PB_EXIT_CONFIG;
 	}
 	free(sessions);
+	/* staff's choices win over the config file's */
+	snprintf(b.settings_path, sizeof(b.settings_path), "%s/settings.ini", cfg->data_dir);
+	pb_settings_init(&b.settings);
+	if (pb_settings_load(b.settings_path, &b.settings, err, sizeof(err)) != PB_OK)
+		pb_err("settings: %s(moved aside to settings.ini.bad; the config file's choices "
+		       "apply)", err);
+	pb_pin_init(&b.pin, cfg->staff_pin);
+	if (b.settings.overlay[0] &&
+	    booth_apply_overlay(&b, b.settings.overlay, err, sizeof(err)) < 0) {
+		pb_err("settings: %s; using [kiosk] overlay = %s", err, cfg->overlay);
+		b.settings.overlay[0] = '\0';
+	}
+	if (!b.overlay && pb_overlay_load(cfg->overlays_dir, cfg->overlay, &b.overlay, err,
+					  sizeof(err))) {
+		fprintf(stderr, "%s", err);
+		return PB_EXIT_CONFIG;
+	}
 	if (SDL_Init(SDL_INIT_EVENTS) < 0) {
 		fprintf(stderr, "SDL: %s\n", SDL_GetError());
 		goto out;
 	}
 	b.ev_base = SDL_RegisterEvents(EV_COUNT);
+	b.staff_key = SDL_GetKeyFromName(cfg->staff_key);
+	if (b.staff_key == SDLK_UNKNOWN) {
+		fprintf(stderr, "[staff] key = %s: not a key name (SDL's names: F12, Pause, "
+			"Scroll Lock, ...)\n", cfg->staff_key);
+		rc = PB_EXIT_CONFIG;
+		goto out;
+	}
 	set_language(&b, cfg->language);
 	pb_kiosk_init(&b.kiosk, &(struct pb_kiosk_config){ 0 }, b.started_ms);
-	b.kiosk.cfg = kiosk_config(cfg, b.overlay->nslots);
 
 	struct pb_display_config dc = { opt->windowed, cfg->window_width, cfg->window_height };
 	if (pb_display_open(&dc, &b.display, err, sizeof(err)) != PB_OK) {
@@ -1084,37 +995,20 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 		rc = PB_EXIT_CONFIG;
 		goto out;
 	}
-	if (cfg->delivery == PB_DELIVERY_SHARE || cfg->delivery == PB_DELIVERY_BOTH) {
-		struct pb_gallery_config gc = {
-			.listen = cfg->share_listen,
-			.data_dir = cfg->data_dir,
-			.title = b.overlay->title,
-		};
-		b.gallery = pb_gallery_start(&gc, err, sizeof(err));
-		if (!b.gallery) {
-			fprintf(stderr, "[share] %s\n", err);
-			rc = PB_EXIT_CONFIG;
-			goto out;
-		}
-	}
-	if (b.gallery && cfg->smtp_url[0]) {
-		b.outbox = start_outbox(cfg, b.overlay->title);
-		if (!b.outbox) {
-			rc = PB_EXIT_CONFIG;
-			goto out;
-		}
-	}
-	if (cfg->delivery == PB_DELIVERY_PRINT || cfg->delivery == PB_DELIVERY_BOTH) {
-		b.print = start_print(cfg);
-		if (!b.print) {
-			rc = PB_EXIT_CONFIG;
-			goto out;
-		}
-	}
+	theme_preview(&b);
 	b.worker = pb_worker_create("worker");
-	b.camera = start_camera(&b);
-	if (!b.worker || !b.camera)
+	if (!b.worker)
 		goto out;
+	int delivery = b.settings.delivery >= 0 ? b.settings.delivery : cfg->delivery;
+	if (booth_apply_delivery(&b, delivery, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = PB_EXIT_CONFIG;
+		goto out;
+	}
+	b.camera = start_camera(&b);
+	if (!b.camera)
+		goto out;
+	booth_list_themes(&b);
 	{
 		char *dir = pb_xstrdup(cfg->socket), *slash = strrchr(dir, '/');
 		if (slash && slash != dir) {
@@ -1123,12 +1017,17 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 		}
 		free(dir);
 	}
-	if (pb_control_open(cfg->socket, &b.control) != PB_OK)
+	if (pb_control_open(cfg->socket, cfg->control_group, &b.control) != PB_OK) {
+		rc = PB_EXIT_CONFIG;
 		goto out;
+	}
+	signal(SIGHUP, on_hangup);
 
 	pb_notice("photobooth %s ready: theme %s (%d photo%s), delivery %s, camera %s",
 		  PB_VERSION, b.overlay->name, b.overlay->nslots, b.overlay->nslots > 1 ? "s" : "",
-		  pb_delivery_name(cfg->delivery), pb_camera_backend_name(cfg->camera_backend));
+		  pb_delivery_name(b.delivery), pb_camera_backend_name(cfg->camera_backend));
+	if (!pb_pin_enabled(&b.pin))
+		pb_notice("no [staff] pin: the staff screen is off (photoboothctl works)");
 	uint64_t next_draw = 0;
 	while (!b.quit) {
 		uint64_t now = pb_now_ms();
@@ -1140,10 +1039,17 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 				on_event(&b, &e);
 		}
 		now = pb_now_ms();
-		pb_control_poll(b.control, now, on_control, &b);
+		pb_control_poll(b.control, now, booth_on_control, &b);
+		if (hangup) {
+			hangup = 0;
+			pb_notice("SIGHUP: reloading %s", b.config_path);
+			booth_reload(&b, NULL);
+		}
+		watch_press(&b, now);
+		booth_staff_tick(&b, now);
 		watch_printer(&b, now);
 		maybe_purge(&b, now);
-		feed(&b, PB_EV_TICK, 0, 0);
+		booth_feed(&b, PB_EV_TICK, 0, 0);
 		enum pb_camera_state cs = pb_camera_state(b.camera, NULL, 0, NULL);
 		if (cs != b.camera_state) {
 			/* a frozen picture of a camera that is gone would be a lie */
@@ -1164,7 +1070,10 @@ pb_booth_run(const struct pb_config *cfg, const struct pb_booth_options *opt)
 	pb_notice("shutting down");
 	rc = 0;
 out:
+	signal(SIGHUP, SIG_DFL);
 	pb_control_close(b.control);
+	if (b.worker)
+		booth_settings_flush(&b);
 	pb_camera_destroy(b.camera);
 	pb_worker_destroy(b.worker); /* finishes queued writes */
 	pb_print_destroy(b.print);   /* spools what was handed over */

@@ -30,6 +30,7 @@ struct pb_camera {
 	int stopping;
 	/* capture request */
 	int want_capture;
+	int want_reconnect; /* staff asked */
 	uint32_t req_session, req_job;
 	int req_slot;
 	uint64_t req_ms;
@@ -143,7 +144,7 @@ wait_locked(struct pb_camera *cam, uint64_t ms)
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
 	}
-	while (!cam->stopping && !cam->want_capture)
+	while (!cam->stopping && !cam->want_capture && !cam->want_reconnect)
 		if (pthread_cond_timedwait(&cam->wake, &cam->lock, &ts) == ETIMEDOUT)
 			break;
 }
@@ -177,6 +178,13 @@ try_open(struct pb_camera *cam)
 	if (st == PB_OK) {
 		cam->open = 1;
 		pb_backoff_reset(&cam->backoff);
+		if (cam->ops->model) {
+			char model[128] = "";
+			cam->ops->model(cam->impl, model, sizeof(model));
+			pthread_mutex_lock(&cam->lock);
+			snprintf(cam->health.model, sizeof(cam->health.model), "%s", model);
+			pthread_mutex_unlock(&cam->lock);
+		}
 		cam->next_keepalive = 0;
 		cam->fps_logged = 0;
 		set_state(cam, PB_CAM_CONNECTED, "");
@@ -304,10 +312,24 @@ loop(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&cam->lock);
-		int stop = cam->stopping, want = cam->want_capture;
+		int stop = cam->stopping, want = cam->want_capture, again = cam->want_reconnect;
+		cam->want_reconnect = 0;
 		pthread_mutex_unlock(&cam->lock);
 		if (stop)
 			break;
+		if (again) {
+			pb_notice("camera %s: reconnecting (staff asked)", cam->ops->name);
+			if (cam->open)
+				cam->ops->close(cam->impl);
+			cam->open = 0;
+			cam->lv_since = 0;
+			pb_backoff_reset(&cam->backoff);
+			pthread_mutex_lock(&cam->lock);
+			cam->health.reconnects++;
+			pthread_mutex_unlock(&cam->lock);
+			set_state(cam, cam->ever_connected ? PB_CAM_RECONNECTING : PB_CAM_CONNECTING,
+				  "reconnecting (staff asked)");
+		}
 		if (!cam->open) {
 			uint64_t wait = pb_backoff_wait(&cam->backoff, pb_now_ms());
 			/* A guest quicker than the reconnect gets one more try before an answer,
@@ -407,6 +429,15 @@ pb_camera_create(const struct pb_camera_ops *ops, void *impl,
 	}
 	pthread_setname_np(cam->thread, "camera");
 	return cam;
+}
+
+void
+pb_camera_reconnect(struct pb_camera *cam)
+{
+	pthread_mutex_lock(&cam->lock);
+	cam->want_reconnect = 1;
+	pthread_cond_signal(&cam->wake);
+	pthread_mutex_unlock(&cam->lock);
 }
 
 void

@@ -536,6 +536,13 @@ gp_destroy(void *impl)
 	free(g);
 }
 
+static void
+gp_model(void *impl, char *out, size_t outlen)
+{
+	struct gp *g = impl;
+	snprintf(out, outlen, "%s", g->model_used);
+}
+
 const struct pb_camera_ops pb_camera_gphoto2_ops = {
 	.name = "gphoto2",
 	.open = gp_open,
@@ -545,6 +552,7 @@ const struct pb_camera_ops pb_camera_gphoto2_ops = {
 	.keepalive = gp_keepalive,
 	.close = gp_close,
 	.destroy = gp_destroy,
+	.model = gp_model,
 };
 
 void *

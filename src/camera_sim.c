@@ -201,6 +201,13 @@ sim_destroy(void *impl)
 	free(s);
 }
 
+static void
+sim_model(void *impl, char *out, size_t outlen)
+{
+	struct sim *s = impl;
+	snprintf(out, outlen, "simulated camera %dx%d", s->cfg.width, s->cfg.height);
+}
+
 const struct pb_camera_ops pb_camera_sim_ops = {
 	.name = "sim",
 	.open = sim_open,
@@ -208,6 +215,7 @@ const struct pb_camera_ops pb_camera_sim_ops = {
 	.capture = sim_capture,
 	.close = sim_close,
 	.destroy = sim_destroy,
+	.model = sim_model,
 };
 
 void *

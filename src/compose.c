@@ -348,3 +348,19 @@ pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov, const struct p
 	}
 	return PB_OK;
 }
+
+enum pb_status
+pb_compose_preview(const struct pb_overlay *ov, int max, struct pb_image **out)
+{
+	struct pb_image *canvas = NULL;
+	char err[256];
+	enum pb_status st = pb_image_create(ov->width, ov->height, 0xff8a90a4, &canvas);
+
+	*out = NULL;
+	if (st == PB_OK)
+		st = pb_compose_finish(ov, canvas, time(NULL), 0, err, sizeof(err));
+	if (st == PB_OK)
+		st = pb_image_scale_fit(canvas, max, max, out);
+	pb_image_destroy(canvas);
+	return st;
+}

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,7 +47,7 @@ make_addr(const char *path, struct sockaddr_un *sa)
 }
 
 enum pb_status
-pb_control_open(const char *path, struct pb_control **out)
+pb_control_open(const char *path, const char *group, struct pb_control **out)
 {
 	struct sockaddr_un sa;
 	struct pb_control *ctl;
@@ -78,6 +79,18 @@ pb_control_open(const char *path, struct pb_control **out)
 		pb_err("cannot listen on %s: %s", path, strerror(errno));
 		close(fd);
 		return PB_ERR_IO;
+	}
+	if (group && *group) {
+		/* the socket's group is who may use photoboothctl; everyone else is refused by
+		 * the kernel at connect (mode 0660) */
+		struct group *gr = getgrnam(group);
+		if (!gr || chown(path, (uid_t)-1, gr->gr_gid) < 0) {
+			pb_err("[control] group = %s: %s", group,
+			       gr ? strerror(errno) : "no such group");
+			close(fd);
+			unlink(path);
+			return PB_ERR_CONFIG;
+		}
 	}
 	ctl = pb_xcalloc(1, sizeof(*ctl));
 	ctl->fd = fd;

@@ -115,7 +115,7 @@ to_output(struct pb_display *d, int *x, int *y)
 }
 
 struct pb_input
-pb_display_translate(struct pb_display *d, const SDL_Event *e)
+pb_display_translate(struct pb_display *d, const SDL_Event *e, SDL_Keycode staff_key)
 {
 	struct pb_input in = { PB_IN_NONE, 0, 0, "" };
 	int ow, oh;
@@ -134,6 +134,13 @@ pb_display_translate(struct pb_display *d, const SDL_Event *e)
 		in.y = e->button.y;
 		to_output(d, &in.x, &in.y);
 		break;
+	case SDL_MOUSEBUTTONUP:
+		if (e->button.which != SDL_TOUCH_MOUSEID)
+			in.kind = PB_IN_RELEASE;
+		break;
+	case SDL_FINGERUP:
+		in.kind = PB_IN_RELEASE;
+		break;
 	case SDL_FINGERDOWN:
 		SDL_GetRendererOutputSize(d->r, &ow, &oh);
 		in.kind = PB_IN_TOUCH;
@@ -151,6 +158,10 @@ pb_display_translate(struct pb_display *d, const SDL_Event *e)
 		}
 		if (e->key.repeat)
 			break;
+		if (staff_key != SDLK_UNKNOWN && e->key.keysym.sym == staff_key) {
+			in.kind = PB_IN_STAFF;
+			break;
+		}
 		switch (e->key.keysym.sym) {
 		case SDLK_SPACE:
 			in.kind = PB_IN_TRIGGER;

@@ -1,6 +1,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct pb_gallery {
 	struct MHD_Daemon *d;
 	char *data_dir;
 	char *title; /* HTML-escaped */
+	atomic_uint opened; /* download pages served (GET) */
 	int port;
 };
 
@@ -142,6 +144,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	if (pb_share_link_lookup(g->data_dir, token, time(NULL), session, sizeof(session)) !=
 	    PB_OK)
 		return not_found(c);
+	if (!jpg && !strcmp(method, MHD_HTTP_METHOD_GET))
+		atomic_fetch_add(&g->opened, 1);
 	return jpg ? photo(g, c, session) : page(g, c, token);
 }
 
@@ -216,4 +220,10 @@ pb_gallery_stop(struct pb_gallery *g)
 	free(g->data_dir);
 	free(g->title);
 	free(g);
+}
+
+unsigned
+pb_gallery_opened(struct pb_gallery *g)
+{
+	return g ? atomic_load(&g->opened) : 0;
 }

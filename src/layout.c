@@ -230,9 +230,118 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 		l->button[PB_BTN_RETRY] = (struct pb_rect){ (w - bw) / 2, h - 2 * m - bh, bw, bh };
 		break;
 	}
+	case PB_PIN:
+	case PB_STAFF:
+		pb_layout_staff(l, state, w, h, dpi, 3, 0);
+		break;
 	case PB_STATE_COUNT:
 		break;
 	}
+}
+
+static const char *const pin_keys[] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "\b", "0" };
+
+static void
+pin_layout(struct pb_layout *l, int w, int h)
+{
+	int u = l->unit, gap = max_i(4, u);
+	int kh = max_i(l->touch_min, (h - 4 * u) / (l->portrait ? 9 : 7));
+	int kw = max_i(l->touch_min * 2, min_i(w / 6, kh * 2));
+	int pad_w = 3 * kw + 2 * gap, pad_h = 4 * kh + 3 * gap;
+	int below = l->portrait ? 2 * gap + kh : 0; /* Cancel goes under the keypad */
+	int top = max_i(u, (h - (2 * kh + 2 * gap + pad_h + below)) / 2);
+	int x = (w - pad_w) / 2;
+
+	l->title = (struct pb_rect){ u, top, w - 2 * u, kh };
+	l->body = (struct pb_rect){ x, top + kh + gap, pad_w, kh };
+	int y = l->body.y + kh + gap;
+	l->keyboard = (struct pb_rect){ x, y, pad_w, pad_h };
+	l->nkeys = 0;
+	for (int i = 0; i < 11; i++) {
+		struct pb_key *k = &l->keys[l->nkeys++];
+		int row = i / 3, col = i % 3;
+		k->label = strcmp(pin_keys[i], "\b") ? pin_keys[i] : "←";
+		k->text = strcmp(pin_keys[i], "\b") ? pin_keys[i] : NULL;
+		k->r = (struct pb_rect){ x + col * (kw + gap), y + row * (kh + gap), kw, kh };
+	}
+	l->button[PB_BTN_OK] = (struct pb_rect){ x + 2 * (kw + gap), y + 3 * (kh + gap), kw, kh };
+	int cw = max_i(l->touch_min * 2, min_i(kw * 3 / 2, (w - pad_w) / 2 - 2 * u));
+	if (l->portrait)
+		l->button[PB_BTN_CANCEL] = (struct pb_rect){ (w - cw) / 2, y + pad_h + gap + gap,
+							     cw, kh };
+	else /* beside it */
+		l->button[PB_BTN_CANCEL] = (struct pb_rect){ w - u - cw, h - u - kh, cw, kh };
+}
+
+/* The staff screen: a health panel, and the actions in a grid of three columns (the theme
+ * row twice as tall, for its preview). Landscape puts the panel on the left, portrait on top. */
+static void
+staff_layout(struct pb_layout *l, int w, int h, int npaper, int power)
+{
+	int u = l->unit, gap = max_i(4, u * 2 / 3);
+	int head = max_i(l->touch_min * 3 / 4, h / 12);
+	struct pb_rect grid;
+
+	l->title = (struct pb_rect){ u, u, w / 2 - u, head };
+	l->body = (struct pb_rect){ w / 2, u, w / 2 - u, head };
+	if (l->portrait) {
+		l->media = (struct pb_rect){ u, u + head + gap, w - 2 * u, (h - head) * 2 / 5 };
+		grid = (struct pb_rect){ u, l->media.y + l->media.h + gap, w - 2 * u, 0 };
+	} else {
+		l->media = (struct pb_rect){ u, u + head + gap, w * 2 / 5 - u, h - 2 * u - head - gap };
+		grid = (struct pb_rect){ w * 2 / 5 + gap, u + head + gap, w * 3 / 5 - gap - u, 0 };
+	}
+	grid.h = h - u - grid.y;
+	/* 7 units: the theme row is 2, then delivery, paper, printer and camera, counters, exit */
+	int rh = max_i(l->touch_min + gap, grid.h / 7);
+	int cw = (grid.w - 2 * gap) / 3;
+	int y = grid.y;
+#define CELL(col, row_y, hgt) ((struct pb_rect){ grid.x + (col) * (cw + gap), (row_y), cw, (hgt) })
+	l->button[PB_BTN_S_THEME_PREV] = CELL(0, y, 2 * rh - gap);
+	l->notice = CELL(1, y, 2 * rh - gap);
+	l->button[PB_BTN_S_THEME_NEXT] = CELL(2, y, 2 * rh - gap);
+	y += 2 * rh;
+	l->button[PB_BTN_S_PRINT] = CELL(0, y, rh - gap);
+	l->button[PB_BTN_S_SHARE] = CELL(1, y, rh - gap);
+	l->button[PB_BTN_S_BOTH] = CELL(2, y, rh - gap);
+	y += rh;
+	if (npaper > PB_MAX_PAPER_BUTTONS)
+		npaper = PB_MAX_PAPER_BUTTONS;
+	for (int i = 0; i < npaper; i++) {
+		int pw = (grid.w - (npaper - 1) * gap) / npaper;
+		l->button[PB_BTN_S_PAPER_1 + i] =
+			(struct pb_rect){ grid.x + i * (pw + gap), y, pw, rh - gap };
+	}
+	y += rh;
+	l->button[PB_BTN_S_RESUME] = CELL(0, y, rh - gap);
+	l->button[PB_BTN_S_CANCEL_JOB] = CELL(1, y, rh - gap);
+	l->button[PB_BTN_S_RECONNECT] = CELL(2, y, rh - gap);
+	y += rh;
+	l->button[PB_BTN_S_COUNTERS] = CELL(0, y, rh - gap);
+	l->button[PB_BTN_S_PURGE] = CELL(1, y, rh - gap);
+	l->button[PB_BTN_S_RESET] = CELL(2, y, rh - gap);
+	y += rh;
+	if (power & PB_LAYOUT_SHUTDOWN)
+		l->button[PB_BTN_S_SHUTDOWN] = CELL(0, y, rh - gap);
+	if (power & PB_LAYOUT_REBOOT)
+		l->button[PB_BTN_S_REBOOT] = CELL(1, y, rh - gap);
+	l->button[PB_BTN_S_EXIT] = CELL(2, y, rh - gap);
+#undef CELL
+}
+
+void
+pb_layout_staff(struct pb_layout *l, enum pb_state state, int w, int h, float dpi, int npaper,
+		int power)
+{
+	pb_layout_compute(l, PB_ATTRACT, w, h, dpi, 0, 0, 0);
+	memset(l->button, 0, sizeof(l->button));
+	l->state = state;
+	l->notice = (struct pb_rect){ 0 };
+	l->media = (struct pb_rect){ 0 };
+	if (state == PB_PIN)
+		pin_layout(l, w, h);
+	else
+		staff_layout(l, w, h, npaper, power);
 }
 
 enum pb_button
@@ -243,12 +352,20 @@ pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y)
 						PB_BTN_DONE, PB_BTN_COPIES_1, PB_BTN_COPIES_2,
 						PB_BTN_COPIES_3, PB_BTN_COPIES_4, PB_BTN_EMAIL,
 						PB_BTN_SEND, PB_BTN_CANCEL, PB_BTN_CONSENT,
-						PB_BTN_RETRY,
+						PB_BTN_RETRY, PB_BTN_OK,
+						PB_BTN_S_EXIT, PB_BTN_S_RESET,
+						PB_BTN_S_THEME_PREV, PB_BTN_S_THEME_NEXT,
+						PB_BTN_S_PRINT, PB_BTN_S_SHARE, PB_BTN_S_BOTH,
+						PB_BTN_S_PAPER_1, PB_BTN_S_PAPER_2,
+						PB_BTN_S_PAPER_3, PB_BTN_S_PAPER_4,
+						PB_BTN_S_RESUME, PB_BTN_S_CANCEL_JOB,
+						PB_BTN_S_RECONNECT, PB_BTN_S_COUNTERS,
+						PB_BTN_S_PURGE, PB_BTN_S_SHUTDOWN, PB_BTN_S_REBOOT,
 						PB_BTN_START, PB_BTN_CONTINUE };
 	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (pb_rect_contains(l->button[order[i]], x, y))
 			return order[i];
-	if (state == PB_EMAIL && pb_layout_key(l, x, y) >= 0)
+	if ((state == PB_EMAIL || state == PB_PIN) && pb_layout_key(l, x, y) >= 0)
 		return PB_BTN_KEY;
 	/* On the error screen a guest taps anywhere to try again. */
 	if (state == PB_ERROR && x >= 0 && y >= 0 && x < l->w && y < l->h)
@@ -266,7 +383,17 @@ pb_button_name(enum pb_button b)
 		[PB_BTN_COPIES_1] = "copies-1", [PB_BTN_COPIES_2] = "copies-2",
 		[PB_BTN_COPIES_3] = "copies-3", [PB_BTN_COPIES_4] = "copies-4",
 		[PB_BTN_EMAIL] = "email",   [PB_BTN_SEND] = "send",     [PB_BTN_CANCEL] = "cancel",
-		[PB_BTN_CONSENT] = "consent", [PB_BTN_KEY] = "key",
+		[PB_BTN_CONSENT] = "consent", [PB_BTN_KEY] = "key", [PB_BTN_OK] = "ok",
+		[PB_BTN_S_EXIT] = "exit", [PB_BTN_S_RESET] = "reset",
+		[PB_BTN_S_THEME_PREV] = "theme-prev", [PB_BTN_S_THEME_NEXT] = "theme-next",
+		[PB_BTN_S_PRINT] = "delivery-print", [PB_BTN_S_SHARE] = "delivery-share",
+		[PB_BTN_S_BOTH] = "delivery-both",
+		[PB_BTN_S_PAPER_1] = "paper-1", [PB_BTN_S_PAPER_2] = "paper-2",
+		[PB_BTN_S_PAPER_3] = "paper-3", [PB_BTN_S_PAPER_4] = "paper-4",
+		[PB_BTN_S_RESUME] = "resume", [PB_BTN_S_CANCEL_JOB] = "cancel-job",
+		[PB_BTN_S_RECONNECT] = "reconnect", [PB_BTN_S_COUNTERS] = "counters-reset",
+		[PB_BTN_S_PURGE] = "purge", [PB_BTN_S_SHUTDOWN] = "shutdown",
+		[PB_BTN_S_REBOOT] = "reboot",
 	};
 	return (unsigned)b < PB_BTN_COUNT ? names[b] : "none";
 }

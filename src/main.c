@@ -198,6 +198,7 @@ main(int argc, char **argv)
 		printf("%s: ok\n", config);
 	else if (rc == 0) {
 		pb_mail_global_init(); /* libcurl, before any thread starts */
+		opt.config_path = config;
 		rc = pb_booth_run(&cfg, &opt);
 		pb_mail_global_fini();
 	}

@@ -10,25 +10,69 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: photoboothctl [--socket PATH | --config FILE] COMMAND\n"
+	fprintf(f, "usage: photoboothctl [--json] [--socket PATH | --config FILE] COMMAND\n"
 		   "\n"
 		   "commands:\n"
 		   "  status    the kiosk's state as one JSON object\n"
 		   "  trigger   what the big button does now (start, accept, next)\n"
-		   "  reset     abort any session and go back to the attract screen\n"
-		   "  printer resume   after fixing the printer (paper, ribbon, jam): enable the\n"
-		   "                   queue and print what waited, in order\n"
-		   "  printer paper N  paper loaded: N prints left (counted down per print)\n"
+		   "  reset     abort any session (a finished photo is kept) and go back to the\n"
+		   "            attract screen\n"
+		   "  overlay [NAME]    list the installed themes, or switch to NAME (after the\n"
+		   "                    guest on screen, if any; kept across restarts)\n"
+		   "  delivery print|share|both  switch how guests get their photo (kept)\n"
+		   "  printer resume    after fixing the printer (paper, ribbon, jam): enable the\n"
+		   "                    queue and print what waited, in order\n"
+		   "  printer paper N   paper loaded: N prints left (counted down per print)\n"
+		   "  printer cancel [JOB]  cancel a stuck print: CUPS job JOB (status:\n"
+		   "                    printer.jobs), or the first in the queue\n"
+		   "  camera reconnect  close the camera and open it again now\n"
+		   "  counters [reset]  sessions, photos, prints, emails, QR downloads and\n"
+		   "                    failures since the last reset and all-time; reset zeroes\n"
+		   "                    the since-reset ones\n"
+		   "  purge HOURS       delete photos (and their download links) older than HOURS\n"
 		   "  resend SESSION ADDRESS  email the session's download link (again) to\n"
-		   "                   ADDRESS, when a guest says it never came\n"
+		   "                    ADDRESS, when a guest says it never came\n"
+		   "  reload            read the config file again (as SIGHUP): say what took\n"
+		   "                    effect and what needs a restart\n"
 		   "\n"
+		   "--json prints {\"code\": N, \"message\": \"...\", \"data\": ...} for scripts.\n"
 		   "exit codes: 0 done, 1 refused or failed, 2 usage\n");
+}
+
+/* --json: one object, whatever the command. A JSON body (status, counters) is embedded as
+ * is; any other body (overlay's list) as a string. */
+static void
+print_json(int code, const char *msg, const char *body)
+{
+	struct pb_buf out;
+	size_t n = body ? strlen(body) : 0;
+
+	while (n && (body[n - 1] == '\n' || body[n - 1] == ' '))
+		n--;
+	pb_buf_init(&out);
+	pb_json_open(&out, NULL);
+	pb_json_int(&out, "code", code);
+	pb_json_str(&out, "message", msg);
+	if (n && body[0] == '{') {
+		pb_buf_append(&out, ",\"data\":", 8);
+		pb_buf_append(&out, body, n);
+	} else if (n) {
+		char *copy = strndup(body, n);
+		pb_json_str(&out, "data", copy);
+		free(copy);
+	} else {
+		pb_json_str(&out, "data", NULL);
+	}
+	pb_buf_append(&out, "}\n", 2);
+	fputs(out.data, stdout);
+	pb_buf_fini(&out);
 }
 
 int
 main(int argc, char **argv)
 {
 	const char *socket = NULL, *config = NULL;
+	int json = 0;
 	char line[PB_CONTROL_MAX_LINE], why[512];
 	struct pb_config cfg;
 	struct pb_buf reply;
@@ -40,6 +84,8 @@ main(int argc, char **argv)
 			socket = argv[++i];
 		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config = argv[++i];
+		else if (!strcmp(argv[i], "--json"))
+			json = 1;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
@@ -75,7 +121,10 @@ main(int argc, char **argv)
 		socket = cfg.socket;
 	pb_buf_init(&reply);
 	if (pb_control_request(socket, line, &reply, 5000, why, sizeof(why)) != PB_OK) {
-		fprintf(stderr, "photoboothctl: %s\n", why);
+		if (json)
+			print_json(1, why, NULL);
+		else
+			fprintf(stderr, "photoboothctl: %s\n", why);
 		pb_buf_fini(&reply);
 		pb_config_fini(&cfg);
 		return 1;
@@ -83,7 +132,12 @@ main(int argc, char **argv)
 	/* "<code> <message>\n[body]": the body, if any, is what scripts read. */
 	char *body = strchr(reply.data, '\n');
 	code = atoi(reply.data);
-	if (body && body[1]) {
+	if (json) {
+		char *msg = strchr(reply.data, ' ');
+		if (body)
+			*body++ = '\0';
+		print_json(code, msg && (!body || msg < body) ? msg + 1 : "", body);
+	} else if (body && body[1]) {
 		fputs(body + 1, stdout);
 	} else {
 		char *msg = strchr(reply.data, ' ');

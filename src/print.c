@@ -40,6 +40,7 @@ struct pb_print {
 	struct request *req_head, **req_tail;
 	int resume;
 	int paper; /* -2: no request */
+	int cancel; /* -1: no request; 0 the first print; else a CUPS job id */
 	/* under lock: published by the print thread */
 	struct pb_printer_health health;
 	struct owed *owed;
@@ -55,6 +56,10 @@ struct pb_print {
 	int warned_low;
 	int last_submit_ms; /* hand-over to CUPS job id, spooling included, of the last print */
 	int resume_wanted;  /* staff asked; done once CUPS answers */
+	int cancel_wanted;  /* as cancel, once CUPS answers */
+	int canceled_ids[16]; /* CUPS jobs staff canceled through the booth (whatever CUPS
+			       * gives as the reason, they are not sent again) */
+	int ncanceled;
 	char last_action[320];
 };
 
@@ -263,6 +268,44 @@ resume(struct pb_print *p)
 	}
 }
 
+/* Staff cancel a print. One sent to CUPS is canceled there and leaves the spool when track()
+ * sees it canceled by the user; one not sent yet leaves the spool here. */
+static void
+cancel_job(struct pb_print *p)
+{
+	int job = p->cancel_wanted, i;
+
+	p->cancel_wanted = -1;
+	for (i = 0; i < p->spool.n; i++)
+		if (!job || p->spool.jobs[i].cups_job == job)
+			break;
+	if (i == p->spool.n) {
+		if (job)
+			snprintf(p->last_action, sizeof(p->last_action),
+				 "cancel: CUPS job %d is not one of the booth's prints", job);
+		else
+			snprintf(p->last_action, sizeof(p->last_action),
+				 "cancel: no print is waiting");
+		pb_warn("print: %s", p->last_action);
+		return;
+	}
+	struct pb_spool_job *j = &p->spool.jobs[i];
+	if (j->cups_job <= 0) {
+		snprintf(p->last_action, sizeof(p->last_action),
+			 "canceled print %s (not yet sent to CUPS)", j->id);
+		pb_notice("print: %s, by staff", p->last_action);
+		p->spool.c.canceled++;
+		pb_spool_remove(&p->spool, i);
+		return;
+	}
+	if (simple_request(p, IPP_OP_CANCEL_JOB, j->cups_job, "cancel job on") == 0) {
+		p->canceled_ids[p->ncanceled++ % 16] = j->cups_job;
+		snprintf(p->last_action, sizeof(p->last_action), "canceled CUPS job %d (print %s)",
+			 j->cups_job, j->id);
+		pb_notice("print: %s, by staff", p->last_action);
+	}
+}
+
 /* Looks a print up in CUPS' job history by its name. Returns its id, 0 when CUPS never had
  * it, -1 when CUPS could not be asked. */
 static int
@@ -407,6 +450,15 @@ completed(struct pb_print *p, int i, ipp_t *resp)
 	pb_spool_remove(&p->spool, i);
 }
 
+static int
+canceled_by_booth(const struct pb_print *p, int job)
+{
+	for (int i = 0; i < 16 && i < p->ncanceled; i++)
+		if (p->canceled_ids[i] == job)
+			return 1;
+	return 0;
+}
+
 /* Follows job i. Returns 1 when it left the spool (i now names the next job). */
 static int
 track(struct pb_print *p, int i)
@@ -442,7 +494,8 @@ track(struct pb_print *p, int i)
 			ippDelete(resp);
 			return 1;
 		} else if (state == IPP_JSTATE_CANCELED &&
-			   (ippContainsString(reasons, "job-canceled-by-user") ||
+			   (canceled_by_booth(p, j->cups_job) ||
+			    ippContainsString(reasons, "job-canceled-by-user") ||
 			    ippContainsString(reasons, "job-canceled-by-operator"))) {
 			pb_notice("print %s: CUPS job %d was canceled by staff; not printing it",
 				  j->id, j->cups_job);
@@ -479,9 +532,9 @@ cycle(struct pb_print *p)
 	memset(&p->h, 0, sizeof(p->h));
 	p->h.accepting = 0;
 	if (!connect_cups(p) || !query_printer(p)) {
-		if (p->resume_wanted)
-			snprintf(p->last_action, sizeof(p->last_action),
-				 "resume waits: %s", p->h.message);
+		if (p->resume_wanted || p->cancel_wanted >= 0)
+			snprintf(p->last_action, sizeof(p->last_action), "%s waits: %s",
+				 p->resume_wanted ? "resume" : "cancel", p->h.message);
 		return;
 	}
 	if (p->resume_wanted) {
@@ -490,6 +543,8 @@ cycle(struct pb_print *p)
 		if (!query_printer(p))
 			return;
 	}
+	if (p->cancel_wanted >= 0)
+		cancel_job(p);
 	for (int i = 0; i < p->spool.n && p->http;) {
 		if (p->spool.jobs[i].cups_job > 0 && track(p, i))
 			continue;
@@ -554,6 +609,10 @@ publish(struct pb_print *p)
 	h->resubmitted = c->resubmitted;
 	h->canceled = c->canceled;
 	h->last_submit_ms = p->last_submit_ms;
+	h->njobs = 0;
+	for (int i = 0; i < p->spool.n && h->njobs < (int)(sizeof(h->jobs) / sizeof(*h->jobs)); i++)
+		if (p->spool.jobs[i].cups_job > 0)
+			h->jobs[h->njobs++] = p->spool.jobs[i].cups_job;
 	snprintf(h->last_action, sizeof(h->last_action), "%s", p->last_action);
 	if (!h->queue[0])
 		snprintf(h->queue, sizeof(h->queue), "%s", p->printer);
@@ -606,11 +665,12 @@ run(void *arg)
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct request *reqs = p->req_head;
-		int resume_now = p->resume, paper = p->paper, quit = p->quit;
+		int resume_now = p->resume, paper = p->paper, quit = p->quit, cancel = p->cancel;
 		p->req_head = NULL;
 		p->req_tail = &p->req_head;
 		p->resume = 0;
 		p->paper = -2;
+		p->cancel = -1;
 		pthread_mutex_unlock(&p->lock);
 
 		spool_requests(p, reqs); /* even when quitting: a handed-over print is owed */
@@ -623,6 +683,8 @@ run(void *arg)
 		}
 		if (resume_now)
 			p->resume_wanted = 1;
+		if (cancel >= 0)
+			p->cancel_wanted = cancel;
 		cycle(p);
 		publish(p);
 
@@ -634,7 +696,7 @@ run(void *arg)
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
 		}
-		while (!p->quit && !p->req_head && !p->resume && p->paper == -2)
+		while (!p->quit && !p->req_head && !p->resume && p->paper == -2 && p->cancel < 0)
 			if (pthread_cond_timedwait(&p->cond, &p->lock, &until) == ETIMEDOUT)
 				break;
 	}
@@ -660,6 +722,8 @@ pb_print_create(const struct pb_print_config *cfg)
 	p->poll_ms = cfg->poll_ms > 0 ? cfg->poll_ms : 1000;
 	p->req_tail = &p->req_head;
 	p->paper = -2;
+	p->cancel = -1;
+	p->cancel_wanted = -1;
 	p->warned_low = 0;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_init(&ca);
@@ -745,6 +809,15 @@ pb_print_resume(struct pb_print *p)
 {
 	pthread_mutex_lock(&p->lock);
 	p->resume = 1;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pb_print_cancel(struct pb_print *p, int job)
+{
+	pthread_mutex_lock(&p->lock);
+	p->cancel = job < 0 ? 0 : job;
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 }

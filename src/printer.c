@@ -44,6 +44,10 @@ pb_printer_health_json(const struct pb_printer_health *h, struct pb_buf *out)
 	pb_json_int(out, "failed", h->failed);
 	pb_json_int(out, "last_submit_ms", h->last_submit_ms);
 	pb_json_str(out, "last_action", h->last_action);
+	pb_json_array(out, "jobs");
+	for (int i = 0; i < h->njobs; i++)
+		pb_json_int(out, NULL, h->jobs[i]);
+	pb_json_close(out);
 	pb_json_close(out);
 }
 

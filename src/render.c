@@ -10,29 +10,8 @@
 #include "log.h"
 #include "mem.h"
 #include "render.h"
+#include "render_priv.h"
 #include "text.h"
-
-static const SDL_Color BG = { 16, 19, 31, 255 };
-static const SDL_Color ACCENT = { 255, 107, 74, 255 };
-static const SDL_Color WHITE = { 255, 255, 255, 255 };
-static const SDL_Color MUTED = { 196, 202, 222, 255 };
-static const SDL_Color SHADE = { 8, 10, 18, 170 };
-
-struct pb_render {
-	SDL_Renderer *r;
-	struct pb_text *text;
-	struct pb_jpeg *jpeg;
-	float dpi;
-	SDL_Texture *live;
-	int live_w, live_h;
-	int have_live;
-	SDL_Texture *photo;
-	SDL_Texture *qr;  /* the download link's QR code, one pixel per module */
-	int qr_side;
-	int photo_w, photo_h;
-	struct pb_layout layout;
-	enum pb_state state;
-};
 
 struct pb_render *
 pb_render_create(SDL_Renderer *r, const char *font, float dpi, char *why, size_t whylen)
@@ -62,6 +41,8 @@ pb_render_destroy(struct pb_render *rd)
 		SDL_DestroyTexture(rd->photo);
 	if (rd->qr)
 		SDL_DestroyTexture(rd->qr);
+	if (rd->thumb)
+		SDL_DestroyTexture(rd->thumb);
 	pb_text_destroy(rd->text);
 	pb_jpeg_destroy(rd->jpeg);
 	free(rd);
@@ -132,6 +113,26 @@ pb_render_set_photo(struct pb_render *rd, const struct pb_image *img)
 }
 
 enum pb_status
+pb_render_set_thumb(struct pb_render *rd, const struct pb_image *img)
+{
+	if (rd->thumb)
+		SDL_DestroyTexture(rd->thumb);
+	rd->thumb = NULL;
+	if (!img)
+		return PB_OK;
+	rd->thumb = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
+				      img->width, img->height);
+	if (!rd->thumb) {
+		pb_err("theme preview %dx%d: %s", img->width, img->height, SDL_GetError());
+		return PB_ERR_NOMEM;
+	}
+	SDL_UpdateTexture(rd->thumb, NULL, img->pixels, img->stride);
+	rd->thumb_w = img->width;
+	rd->thumb_h = img->height;
+	return PB_OK;
+}
+
+enum pb_status
 pb_render_set_qr(struct pb_render *rd, const struct pb_image *qr)
 {
 	if (rd->qr)
@@ -158,8 +159,8 @@ sdl_rect(struct pb_rect r)
 	return (SDL_Rect){ r.x, r.y, r.w, r.h };
 }
 
-static void
-fill(SDL_Renderer *r, struct pb_rect rc, SDL_Color c)
+void
+pb_draw_fill(SDL_Renderer *r, struct pb_rect rc, SDL_Color c)
 {
 	SDL_Rect s = sdl_rect(rc);
 	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
@@ -167,8 +168,8 @@ fill(SDL_Renderer *r, struct pb_rect rc, SDL_Color c)
 }
 
 /* A rounded rectangle as a triangle fan: SDL has no such primitive. */
-static void
-rounded(SDL_Renderer *r, struct pb_rect rc, int radius, SDL_Color c)
+void
+pb_draw_rounded(SDL_Renderer *r, struct pb_rect rc, int radius, SDL_Color c)
 {
 	enum { SEG = 8, N = 4 * (SEG + 1) };
 	SDL_Vertex v[N + 1];
@@ -201,7 +202,7 @@ rounded(SDL_Renderer *r, struct pb_rect rc, int radius, SDL_Color c)
 static void
 circle(SDL_Renderer *r, int x, int y, int radius, SDL_Color c)
 {
-	rounded(r, (struct pb_rect){ x - radius, y - radius, 2 * radius, 2 * radius }, radius, c);
+	pb_draw_rounded(r, (struct pb_rect){ x - radius, y - radius, 2 * radius, 2 * radius }, radius, c);
 }
 
 /* A vertical gradient from transparent (top) to c (bottom). */
@@ -220,37 +221,37 @@ gradient(SDL_Renderer *r, struct pb_rect rc, SDL_Color c)
 	SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
 }
 
-static void
-outline(SDL_Renderer *r, struct pb_rect rc, int thick, SDL_Color c)
+void
+pb_draw_outline(SDL_Renderer *r, struct pb_rect rc, int thick, SDL_Color c)
 {
-	fill(r, (struct pb_rect){ rc.x, rc.y, rc.w, thick }, c);
-	fill(r, (struct pb_rect){ rc.x, rc.y + rc.h - thick, rc.w, thick }, c);
-	fill(r, (struct pb_rect){ rc.x, rc.y, thick, rc.h }, c);
-	fill(r, (struct pb_rect){ rc.x + rc.w - thick, rc.y, thick, rc.h }, c);
+	pb_draw_fill(r, (struct pb_rect){ rc.x, rc.y, rc.w, thick }, c);
+	pb_draw_fill(r, (struct pb_rect){ rc.x, rc.y + rc.h - thick, rc.w, thick }, c);
+	pb_draw_fill(r, (struct pb_rect){ rc.x, rc.y, thick, rc.h }, c);
+	pb_draw_fill(r, (struct pb_rect){ rc.x + rc.w - thick, rc.y, thick, rc.h }, c);
 }
 
-static void
-text(struct pb_render *rd, const char *s, struct pb_rect box, int px, SDL_Color c)
+void
+pb_draw_text(struct pb_render *rd, const char *s, struct pb_rect box, int px, SDL_Color c)
 {
 	pb_text_draw(rd->text, s, box, px, c, PB_ALIGN_CENTER);
 }
 
-static void
-button(struct pb_render *rd, struct pb_rect rc, const char *label, int primary)
+void
+pb_draw_button(struct pb_render *rd, struct pb_rect rc, const char *label, int primary)
 {
 	SDL_Color bg = primary ? ACCENT : (SDL_Color){ 255, 255, 255, 40 };
 	int pad = rc.h / 5;
 
-	rounded(rd->r, rc, rc.h / 2, bg);
-	text(rd, label, (struct pb_rect){ rc.x + rc.h / 3, rc.y + pad, rc.w - 2 * (rc.h / 3), rc.h - 2 * pad },
+	pb_draw_rounded(rd->r, rc, rc.h / 2, bg);
+	pb_draw_text(rd, label, (struct pb_rect){ rc.x + rc.h / 3, rc.y + pad, rc.w - 2 * (rc.h / 3), rc.h - 2 * pad },
 	     rc.h * 45 / 100, WHITE);
 }
 
-static void
-pill(struct pb_render *rd, struct pb_rect rc, const char *label)
+void
+pb_draw_pill(struct pb_render *rd, struct pb_rect rc, const char *label)
 {
-	rounded(rd->r, rc, rc.h / 2, SHADE);
-	text(rd, label, (struct pb_rect){ rc.x + rc.h / 2, rc.y + rc.h / 8, rc.w - rc.h, rc.h * 3 / 4 },
+	pb_draw_rounded(rd->r, rc, rc.h / 2, SHADE);
+	pb_draw_text(rd, label, (struct pb_rect){ rc.x + rc.h / 2, rc.y + rc.h / 8, rc.w - rc.h, rc.h * 3 / 4 },
 	     rc.h * 55 / 100, WHITE);
 }
 
@@ -271,18 +272,18 @@ live_view(struct pb_render *rd, const struct pb_view *v, int w, int h, int dim_o
 	struct pb_rect frame = { area.x - (int)(crop.x * k), area.y - (int)(crop.y * k),
 				 (int)(cw * k), (int)(ch * k) };
 
-	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	if (rd->have_live) {
 		SDL_Rect dst = sdl_rect(frame);
 		SDL_RenderCopyEx(rd->r, rd->live, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
 	}
 	if (dim_outside) {
 		SDL_Color d = { 0, 0, 0, 150 };
-		fill(rd->r, (struct pb_rect){ 0, 0, w, area.y }, d);
-		fill(rd->r, (struct pb_rect){ 0, area.y + area.h, w, h - area.y - area.h }, d);
-		fill(rd->r, (struct pb_rect){ 0, area.y, area.x, area.h }, d);
-		fill(rd->r, (struct pb_rect){ area.x + area.w, area.y, w - area.x - area.w, area.h }, d);
-		outline(rd->r, area, l->unit / 3 + 1, (SDL_Color){ 255, 255, 255, 200 });
+		pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, area.y }, d);
+		pb_draw_fill(rd->r, (struct pb_rect){ 0, area.y + area.h, w, h - area.y - area.h }, d);
+		pb_draw_fill(rd->r, (struct pb_rect){ 0, area.y, area.x, area.h }, d);
+		pb_draw_fill(rd->r, (struct pb_rect){ area.x + area.w, area.y, w - area.x - area.w, area.h }, d);
+		pb_draw_outline(rd->r, area, l->unit / 3 + 1, (SDL_Color){ 255, 255, 255, 200 });
 	}
 	return area;
 }
@@ -294,7 +295,7 @@ badge_slot(struct pb_render *rd, const struct pb_view *v)
 	if (v->slots <= 1)
 		return;
 	snprintf(s, sizeof(s), _("Photo %d of %d"), v->slot + 1, v->slots);
-	pill(rd, rd->layout.badge, s);
+	pb_draw_pill(rd, rd->layout.badge, s);
 }
 
 static void
@@ -334,7 +335,7 @@ camera_note(struct pb_render *rd, const struct pb_view *v)
 {
 	const char *words = camera_words(v);
 	if (words)
-		pill(rd, rd->layout.body, words);
+		pb_draw_pill(rd, rd->layout.body, words);
 }
 
 static void
@@ -352,12 +353,12 @@ draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	cta.y -= grow;
 	cta.w += 2 * grow;
 	cta.h += 2 * grow;
-	button(rd, cta, _("Touch to start"), 1);
-	pill(rd, l->button[PB_BTN_LANGUAGE], !strcmp(v->language, "ko") ? "English" : "한국어");
+	pb_draw_button(rd, cta, _("Touch to start"), 1);
+	pb_draw_pill(rd, l->button[PB_BTN_LANGUAGE], !strcmp(v->language, "ko") ? "English" : "한국어");
 	camera_note(rd, v);
 	/* told before they shoot, not after */
 	if (v->print.mode && !v->print.printer_ready)
-		pill(rd, l->notice,
+		pb_draw_pill(rd, l->notice,
 		     v->print.mode == 1 ? _("The printer is paused — your print will wait in the queue")
 					: _("The printer is paused — no prints for now"));
 }
@@ -374,10 +375,10 @@ draw_countdown(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	badge_slot(rd, v);
 	snprintf(num, sizeof(num), "%d", secs > 0 ? secs : 1);
 	circle(rd->r, w / 2, h / 2, radius, SHADE);
-	text(rd, num, (struct pb_rect){ w / 2 - radius, h / 2 - radius * 8 / 10, 2 * radius, radius * 16 / 10 },
+	pb_draw_text(rd, num, (struct pb_rect){ w / 2 - radius, h / 2 - radius * 8 / 10, 2 * radius, radius * 16 / 10 },
 	     radius * 3 / 2, WHITE);
 	if (v->camera == PB_CAM_CONNECTED)
-		pill(rd, (struct pb_rect){ l->body.x + l->body.w / 6, l->body.y, l->body.w * 2 / 3, l->body.h },
+		pb_draw_pill(rd, (struct pb_rect){ l->body.x + l->body.w / 6, l->body.y, l->body.w * 2 / 3, l->body.h },
 		     _("Look at the camera and smile!"));
 	else
 		camera_note(rd, v);
@@ -392,7 +393,7 @@ draw_capture(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	if (v->in_state_ms < 400) {
 		SDL_Color c = WHITE;
 		c.a = (Uint8)(255 - v->in_state_ms * 255 / 400);
-		fill(rd->r, (struct pb_rect){ 0, 0, w, h }, c);
+		pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, c);
 	}
 }
 
@@ -403,11 +404,11 @@ draw_processing(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	int s = w < h ? w : h;
 
 	live_view(rd, v, w, h, 0);
-	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, (SDL_Color){ 0, 0, 0, 170 });
+	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, (SDL_Color){ 0, 0, 0, 170 });
 	/* Only after 200 ms: a quick result should not flicker a spinner. */
 	if (v->in_state_ms >= 200) {
 		spinner(rd, w / 2, h / 2 - s / 12, s / 10, v->in_state_ms);
-		text(rd, _("Making your photo…"),
+		pb_draw_text(rd, _("Making your photo…"),
 		     (struct pb_rect){ l->body.x, h / 2 + s / 12, l->body.w, s / 8 }, l->body_px,
 		     WHITE);
 	}
@@ -424,8 +425,8 @@ photo(struct pb_render *rd, struct pb_rect box)
 							 box.w - 2 * border, box.h - 2 * border });
 	struct pb_rect shadow = { p.x - border + rd->layout.unit / 2, p.y - border + rd->layout.unit / 2,
 				  p.w + 2 * border, p.h + 2 * border };
-	fill(rd->r, shadow, (SDL_Color){ 0, 0, 0, 120 });
-	fill(rd->r, (struct pb_rect){ p.x - border, p.y - border, p.w + 2 * border, p.h + 2 * border },
+	pb_draw_fill(rd->r, shadow, (SDL_Color){ 0, 0, 0, 120 });
+	pb_draw_fill(rd->r, (struct pb_rect){ p.x - border, p.y - border, p.w + 2 * border, p.h + 2 * border },
 	     WHITE);
 	SDL_Rect dst = sdl_rect(p);
 	SDL_RenderCopy(rd->r, rd->photo, NULL, &dst);
@@ -438,13 +439,13 @@ draw_review(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	char s[128];
 	int secs = v->remaining_ms < 0 ? 0 : (int)((v->remaining_ms + 999) / 1000);
 
-	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	photo(rd, l->media);
 	snprintf(s, sizeof(s), _("Keeping this one in %d s"), secs);
-	text(rd, s, l->body, l->body_px, MUTED);
+	pb_draw_text(rd, s, l->body, l->body_px, MUTED);
 	if (l->button[PB_BTN_RETAKE].w)
-		button(rd, l->button[PB_BTN_RETAKE], _("Retake"), 0);
-	button(rd, l->button[PB_BTN_ACCEPT], _("Looks good!"), 1);
+		pb_draw_button(rd, l->button[PB_BTN_RETAKE], _("Retake"), 0);
+	pb_draw_button(rd, l->button[PB_BTN_ACCEPT], _("Looks good!"), 1);
 }
 
 /* The deliver screen's headline and the line under it. */
@@ -509,14 +510,14 @@ draw_share(struct pb_render *rd, const struct pb_view *v)
 	int room = bottom - top < l->body.w ? bottom - top : l->body.w;
 	int px = room / rd->qr_side;
 
-	text(rd, _("Scan to get your photo"), title, l->title_px * 7 / 10, WHITE);
+	pb_draw_text(rd, _("Scan to get your photo"), title, l->title_px * 7 / 10, WHITE);
 	if (px < 1)
 		px = 1;
 	int side = px * rd->qr_side;
 	SDL_Rect dst = { l->body.x + (l->body.w - side) / 2, top + (bottom - top - side) / 2, side,
 			 side };
 	SDL_RenderCopy(rd->r, rd->qr, NULL, &dst);
-	text(rd, v->share_url, url, l->body_px * 8 / 10, MUTED);
+	pb_draw_text(rd, v->share_url, url, l->body_px * 8 / 10, MUTED);
 }
 
 /* Notes over the bottom of the photo: the print's progress and where the email went, on the
@@ -531,12 +532,12 @@ photo_notes(struct pb_render *rd, const struct pb_view *v)
 
 	if (v->email.sent_to) {
 		snprintf(sent, sizeof(sent), _("Email on its way to %s"), v->email.sent_to);
-		pill(rd, r, sent);
+		pb_draw_pill(rd, r, sent);
 		r.y -= ph + l->unit;
 	}
 	if (v->print.offered && v->print.copies) {
 		deliver_words(v, title, sizeof(title), body, sizeof(body));
-		pill(rd, r, *body ? body : title);
+		pb_draw_pill(rd, r, *body ? body : title);
 	}
 }
 
@@ -546,28 +547,28 @@ draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	const struct pb_layout *l = &rd->layout;
 	char title[128], body[400];
 
-	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	photo(rd, l->media);
 	if (rd->qr && v->share_url && !(v->print.offered && !v->print.copies)) {
 		draw_share(rd, v);
 		photo_notes(rd, v);
 		if (l->button[PB_BTN_EMAIL].w)
-			button(rd, l->button[PB_BTN_EMAIL], _("Email me"), 0);
-		button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
+			pb_draw_button(rd, l->button[PB_BTN_EMAIL], _("Email me"), 0);
+		pb_draw_button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
 		return;
 	}
 	deliver_words(v, title, sizeof(title), body, sizeof(body));
-	text(rd, title, l->title, l->title_px * 7 / 10, WHITE);
+	pb_draw_text(rd, title, l->title, l->title_px * 7 / 10, WHITE);
 	if (*body)
-		text(rd, body, l->body, l->body_px, MUTED);
+		pb_draw_text(rd, body, l->body, l->body_px, MUTED);
 	for (int i = 0; i < PB_MAX_COPY_BUTTONS; i++) {
 		char n[8];
 		snprintf(n, sizeof(n), "%d", i + 1);
 		if (l->button[PB_BTN_COPIES_1 + i].w)
-			button(rd, l->button[PB_BTN_COPIES_1 + i], n, 1);
+			pb_draw_button(rd, l->button[PB_BTN_COPIES_1 + i], n, 1);
 	}
 	if (l->button[PB_BTN_DONE].w)
-		button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
+		pb_draw_button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
 }
 
 /* What to tell a guest whose address will not do, in words they can act on. */
@@ -601,8 +602,8 @@ draw_email(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	int pad = f.h / 5;
 	char shown[PB_ADDRESS_MAX + 8];
 
-	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
-	rounded(rd->r, f, f.h / 4, (SDL_Color){ 255, 255, 255, 235 });
+	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	pb_draw_rounded(rd->r, f, f.h / 4, (SDL_Color){ 255, 255, 255, 235 });
 	struct pb_rect inner = { f.x + f.h / 3, f.y + pad, f.w - 2 * (f.h / 3), f.h - 2 * pad };
 	if (*typed) {
 		/* the caret blinks at the end; a long address keeps its end in view */
@@ -614,31 +615,31 @@ draw_email(struct pb_render *rd, const struct pb_view *v, int w, int h)
 			     (SDL_Color){ 120, 126, 146, 255 }, PB_ALIGN_LEFT);
 	}
 	if (v->email.problem) {
-		text(rd, email_problem(v->email.problem), l->body, l->body.h * 45 / 100, ACCENT);
+		pb_draw_text(rd, email_problem(v->email.problem), l->body, l->body.h * 45 / 100, ACCENT);
 	} else if (l->button[PB_BTN_CONSENT].w) {
 		struct pb_rect c = l->button[PB_BTN_CONSENT];
 		int box = c.h * 55 / 100;
 		struct pb_rect b = { c.x + box / 3, c.y + (c.h - box) / 2, box, box };
-		outline(rd->r, b, box / 8 + 1, WHITE);
+		pb_draw_outline(rd->r, b, box / 8 + 1, WHITE);
 		if (v->email.consent_given)
-			fill(rd->r, (struct pb_rect){ b.x + box / 4, b.y + box / 4, box / 2, box / 2 },
+			pb_draw_fill(rd->r, (struct pb_rect){ b.x + box / 4, b.y + box / 4, box / 2, box / 2 },
 			     ACCENT);
 		pb_text_draw(rd->text, _("We'll use your address only to send this photo"),
 			     (struct pb_rect){ b.x + box + box / 2, c.y, c.w - box * 2, c.h },
 			     c.h * 40 / 100, WHITE, PB_ALIGN_LEFT);
 	} else {
-		text(rd, _("We'll use your address only to send this photo"), l->body,
+		pb_draw_text(rd, _("We'll use your address only to send this photo"), l->body,
 		     l->body.h * 40 / 100, MUTED);
 	}
 	for (int i = 0; i < l->nkeys; i++) {
 		const struct pb_key *k = &l->keys[i];
-		rounded(rd->r, k->r, k->r.h / 6, (SDL_Color){ 255, 255, 255, 40 });
-		text(rd, k->label, (struct pb_rect){ k->r.x + 2, k->r.y + k->r.h / 6, k->r.w - 4,
+		pb_draw_rounded(rd->r, k->r, k->r.h / 6, (SDL_Color){ 255, 255, 255, 40 });
+		pb_draw_text(rd, k->label, (struct pb_rect){ k->r.x + 2, k->r.y + k->r.h / 6, k->r.w - 4,
 						     k->r.h * 2 / 3 },
 		     k->r.h * 45 / 100, WHITE);
 	}
-	button(rd, l->button[PB_BTN_CANCEL], _("Cancel"), 0);
-	button(rd, l->button[PB_BTN_SEND], _("Send"), 1);
+	pb_draw_button(rd, l->button[PB_BTN_CANCEL], _("Cancel"), 0);
+	pb_draw_button(rd, l->button[PB_BTN_SEND], _("Send"), 1);
 }
 
 static void
@@ -646,9 +647,9 @@ draw_thanks(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
 	const struct pb_layout *l = &rd->layout;
 	(void)v;
-	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
-	text(rd, _("Thank you!"), l->title, l->title_px * 3 / 2, WHITE);
-	text(rd, _("Enjoy the rest of the event."), l->body, l->body_px, MUTED);
+	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	pb_draw_text(rd, _("Thank you!"), l->title, l->title_px * 3 / 2, WHITE);
+	pb_draw_text(rd, _("Enjoy the rest of the event."), l->body, l->body_px, MUTED);
 }
 
 static void
@@ -656,11 +657,11 @@ draw_error(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
 	const struct pb_layout *l = &rd->layout;
 	const char *words = camera_words(v);
-	fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
-	text(rd, _("Let's try that again"), l->title, l->title_px, WHITE);
-	text(rd, words ? words : _("Something went wrong with that photo. It wasn't you!"), l->body,
+	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
+	pb_draw_text(rd, _("Let's try that again"), l->title, l->title_px, WHITE);
+	pb_draw_text(rd, words ? words : _("Something went wrong with that photo. It wasn't you!"), l->body,
 	     l->body_px, MUTED);
-	button(rd, l->button[PB_BTN_RETRY], _("Try again"), 1);
+	pb_draw_button(rd, l->button[PB_BTN_RETRY], _("Try again"), 1);
 }
 
 void
@@ -671,7 +672,12 @@ pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
 			     : 0;
 	int email = (v->email.offered ? PB_LAYOUT_EMAIL : 0) |
 		    (v->email.consent_asked ? PB_LAYOUT_CONSENT : 0);
-	pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0, copies, email);
+	if (v->state == PB_PIN || v->state == PB_STAFF)
+		pb_layout_staff(&rd->layout, v->state, w, h, rd->dpi, v->staff.npaper,
+				v->staff.power);
+	else
+		pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0,
+				  copies, email);
 	rd->state = v->state;
 	SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND);
 	switch (v->state) {
@@ -698,6 +704,12 @@ pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
 		break;
 	case PB_EMAIL:
 		draw_email(rd, v, w, h);
+		break;
+	case PB_PIN:
+		pb_draw_pin(rd, v, w, h);
+		break;
+	case PB_STAFF:
+		pb_draw_staff(rd, v, w, h);
 		break;
 	case PB_ERROR:
 	case PB_STATE_COUNT:

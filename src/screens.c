@@ -2,6 +2,7 @@
  * simulated camera's scene. No display needed. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "booth.h"
@@ -15,6 +16,7 @@
 #include "overlay.h"
 #include "qr.h"
 #include "render.h"
+#include "settings.h"
 
 static enum pb_status
 sample_photo(const struct pb_overlay *ov, struct pb_image **out)
@@ -41,6 +43,55 @@ sample_photo(const struct pb_overlay *ov, struct pb_image **out)
 	pb_image_destroy(shot);
 	pb_jpeg_destroy(j);
 	return st;
+}
+
+/* The staff screens with made-up health: all fine, or everything wrong at once. */
+static void
+sample_staff(struct pb_view_staff *v, const char *name, char *buf, size_t buflen)
+{
+	static const uint64_t since[PB_COUNT_N] = { 42, 96, 51, 17, 23, 2 };
+	static const uint64_t total[PB_COUNT_N] = { 1204, 2890, 1532, 611, 734, 19 };
+	int bad = !strcmp(name, "staff-problems");
+	struct pb_staff_facts f = {
+		.uptime_s = 3 * 3600 + 25 * 60,
+		.camera = { .state = bad ? PB_CAM_RECONNECTING : PB_CAM_CONNECTED,
+			    .model = "Canon EOS 2000D", .fps = 29.6 },
+		.printing = 1,
+		.printer = { .state = bad ? PB_PRINTER_STOPPED : PB_PRINTER_IDLE, .ready = !bad,
+			     .queue = "DNP-DS620", .pending = bad ? 5 : 0,
+			     .prints_remaining = bad ? 0 : 312 },
+		.sharing = 1,
+		.email = 1,
+		.outbox = { .depth = bad ? 4 : 0, .oldest_age_s = bad ? 840 : 0, .sent = 17 },
+		.disk_free_mb = bad ? 310 : 21504,
+		.disk_total_mb = 29696,
+		.since_reset = since,
+		.total = total,
+	};
+	if (bad) {
+		snprintf(f.camera.reason, sizeof(f.camera.reason), "Could not find the requested "
+			 "device on the USB port");
+		snprintf(f.printer.message, sizeof(f.printer.message),
+			 "out of paper: load paper (and ribbon), then resume");
+		snprintf(f.outbox.last_error, sizeof(f.outbox.last_error),
+			 "SMTP server unreachable: Couldn't connect to server");
+	}
+	pb_staff_describe(&f, 1, v, buf, buflen);
+	v->theme = "Certification Lounge";
+	v->delivery = PB_DELIVERY_BOTH;
+	v->paper[0] = 36;
+	v->paper[1] = 108;
+	v->paper[2] = 400;
+	v->npaper = 3;
+	v->purge_hours = 24;
+	v->power = bad ? PB_LAYOUT_SHUTDOWN | PB_LAYOUT_REBOOT : 0;
+	v->typed = strcmp(name, "pin") ? 0 : 3;
+	v->wrong = !strcmp(name, "pin-wrong");
+	v->locked_ms = !strcmp(name, "pin-locked") ? 42000 : 0;
+	if (bad) {
+		v->toast = "print canceled: CUPS job 17";
+		v->toast_bad = 0;
+	}
 }
 
 int
@@ -96,6 +147,13 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 		goto out;
 	}
 	pb_image_destroy(qr);
+	qr = NULL;
+	if (pb_compose_preview(ov, 480, &qr) != PB_OK || pb_render_set_thumb(rd, qr) != PB_OK) {
+		pb_image_destroy(qr);
+		fprintf(stderr, "cannot make the theme preview\n");
+		goto out;
+	}
+	pb_image_destroy(qr);
 	rc = 0;
 	/* every state, then the printing and sharing variants of attract, deliver and email */
 	static const struct {
@@ -140,6 +198,9 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 		{ "email-consent", PB_EMAIL, { 0 }, 1,
 		  { .typed = "guest@example.com", .consent_asked = 1,
 		    .problem = PB_EMAIL_NEED_CONSENT } },
+		{ "pin-wrong", PB_PIN, { 0 }, 0, { 0 } },
+		{ "pin-locked", PB_PIN, { 0 }, 0, { 0 } },
+		{ "staff-problems", PB_STAFF, { 0 }, 0, { 0 } },
 	};
 	int nextra = (int)(sizeof(extra) / sizeof(*extra));
 	for (int i = 0; i < PB_STATE_COUNT + nextra; i++) {
@@ -162,12 +223,14 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 			v.email = extra[i - PB_STATE_COUNT].email;
 			v.share_url = extra[i - PB_STATE_COUNT].share ? url : NULL;
 		}
-		char path[4096];
+		char path[4096], staff_text[4096];
+		const char *name = i < PB_STATE_COUNT ? pb_state_name((enum pb_state)s)
+						      : extra[i - PB_STATE_COUNT].name;
+		if (s == PB_PIN || s == PB_STAFF)
+			sample_staff(&v.staff, name, staff_text, sizeof(staff_text));
 		pb_render_draw(rd, &v, w, h);
 		SDL_RenderPresent(r);
-		snprintf(path, sizeof(path), "%s/%s.bmp", dir,
-			 i < PB_STATE_COUNT ? pb_state_name((enum pb_state)s)
-					    : extra[i - PB_STATE_COUNT].name);
+		snprintf(path, sizeof(path), "%s/%s.bmp", dir, name);
 		if (SDL_SaveBMP(surf, path) < 0) {
 			fprintf(stderr, "%s: %s\n", path, SDL_GetError());
 			rc = 1;

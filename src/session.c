@@ -1,11 +1,14 @@
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 #include "file.h"
 #include "log.h"
+#include "mem.h"
 #include "session.h"
 
 void
@@ -148,4 +151,32 @@ enum pb_status
 pb_session_discard(const struct pb_session_info *info)
 {
 	return pb_file_remove_dir(info->dir);
+}
+
+int
+pb_session_purge(const char *data_dir, time_t before, const char *keep)
+{
+	char *dir = pb_xasprintf("%s/sessions", data_dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d) {
+		pb_err("purge: cannot read %s", dir);
+		free(dir);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (e->d_name[0] == '.' || (keep && !strcmp(keep, e->d_name)))
+			continue;
+		char *path = pb_xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_mtime < before &&
+		    pb_file_remove_dir(path) == PB_OK)
+			n++;
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+	return n;
 }

@@ -167,9 +167,14 @@ pb_share_purge(const char *data_dir, time_t now)
 		if (!pb_share_token_valid(e->d_name))
 			continue;
 		char *path = pb_xasprintf("%s/%s", dir, e->d_name);
-		if (read_link(path, session, sizeof(session), &expires) == PB_OK &&
-		    expires <= (long long)now) {
+		if (read_link(path, session, sizeof(session), &expires) == PB_OK) {
 			char *sdir = pb_xasprintf("%s/sessions/%s", data_dir, session);
+			/* a link whose photos staff deleted goes too */
+			if (expires > (long long)now && access(sdir, F_OK) == 0) {
+				free(sdir);
+				free(path);
+				continue;
+			}
 			/* the photos first: a link left behind leads nowhere */
 			if (access(sdir, F_OK) == 0 && pb_file_remove_dir(sdir) != PB_OK)
 				pb_err("share: cannot remove expired session %s", session);

@@ -89,8 +89,8 @@ for size in 1920x1080 800x480 1080x1920 480x800; do
 					/usr/bin/convert "$b" "${b%.bmp}.png" && rm "$b"
 				done
 				n=$(find "$dir" -name '*.png' | wc -l)
-				check "screens $theme $size $lang: 9 screens + 11 printing + 6 sharing ones, all text fits" \
-					test "$n" = 26
+				check "screens $theme $size $lang: 11 screens + 11 printing + 6 sharing + 3 staff ones, all text fits" \
+					test "$n" = 31
 				check "screens $theme $size $lang: processing shows its spinner" \
 					not_blank "$dir/processing.png"
 			else

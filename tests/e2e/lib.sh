@@ -158,3 +158,24 @@ tap_at() {
 
 # image_size FILE: prints WxH
 image_size() { identify -format '%wx%h' "$1"; }
+
+# wait_for SECONDS 'SHELL CODE': polls until the code succeeds (evaluated afresh each time).
+wait_for() {
+	local tries=$(($1 * 10))
+	for _ in $(seq "$tries"); do eval "$2" && return 0; sleep 0.1; done
+	echo "timed out: $2"
+	return 1
+}
+
+# tap_key KEY: a touch on a key of the on-screen keyboard or keypad (status lists them).
+tap_key() {
+	local r
+	r=$(ctl status | python3 -c '
+import json, sys
+k = json.load(sys.stdin).get("keys", {}).get(sys.argv[1])
+print("" if k is None else "%d %d" % (k[0] + k[2] // 2, k[1] + k[3] // 2))' "$1")
+	[ -n "$r" ] || { echo "no key '$1'"; return 1; }
+	# shellcheck disable=SC2086
+	tap_at $r
+}
+type_keys() { local c; for c in $(echo "$1" | grep -o .); do tap_key "$c" || return 1; done; }

@@ -16,16 +16,6 @@ OUT=print
 
 pstat() { json "printer.$1"; }
 
-# wait_for SECONDS 'SHELL CODE': polls until the code succeeds (evaluated afresh each time).
-wait_for() {
-	local tries=$(($1 * 10))
-	for _ in $(seq "$tries"); do
-		eval "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 pstat_is() { [ "$(pstat "$1")" = "$2" ]; }
 
 # prints NAME: how many prints of the job named NAME came out of the pbtest printer.

@@ -27,25 +27,6 @@ stop_sink() { [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_
 mails() { find "$MAIL/new" -type f 2>/dev/null | wc -l; }
 trap 'stop_sink; cleanup' EXIT
 
-# wait_for SECONDS 'shell test': a bounded poll.
-wait_for() {
-	local tries=$(($1 * 10))
-	for _ in $(seq "$tries"); do eval "$2" && return 0; sleep 0.1; done
-	echo "timed out: $2"; return 1
-}
-
-# tap_key KEY: a touch on a key of the on-screen keyboard (status lists them).
-tap_key() {
-	local r
-	r=$(ctl status | python3 -c '
-import json, sys
-k = json.load(sys.stdin).get("keys", {}).get(sys.argv[1])
-print("" if k is None else "%d %d" % (k[0] + k[2] // 2, k[1] + k[3] // 2))' "$1")
-	[ -n "$r" ] || { echo "no key '$1'"; return 1; }
-	# shellcheck disable=SC2086
-	tap_at $r
-}
-type_keys() { local c; for c in $(echo "$1" | grep -o .); do tap_key "$c" || return 1; done; }
 
 conf="$WORK/share.conf"
 KIOSK_EXTRA="delivery = share

@@ -89,7 +89,7 @@ test_roundtrip(void **state)
 	struct stat st;
 	int calls = 0;
 	(void)state;
-	assert_int_equal(pb_control_open(sock, &ctl), PB_OK);
+	assert_int_equal(pb_control_open(sock, NULL, &ctl), PB_OK);
 	assert_int_equal(stat(sock, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0660);
@@ -118,7 +118,7 @@ test_roundtrip(void **state)
 
 	/* a second kiosk on the same socket is refused while the first one lives */
 	struct pb_control *other;
-	assert_int_equal(pb_control_open(sock, &other), PB_ERR_BUSY);
+	assert_int_equal(pb_control_open(sock, NULL, &other), PB_ERR_BUSY);
 	pb_control_close(ctl);
 	assert_int_equal(stat(sock, &st), -1); /* removed on close */
 }
@@ -132,7 +132,7 @@ test_silent_client_is_dropped(void **state)
 	int calls = 0, fd;
 	char buf[64];
 	(void)state;
-	assert_int_equal(pb_control_open(sock, &ctl), PB_OK);
+	assert_int_equal(pb_control_open(sock, NULL, &ctl), PB_OK);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	strcpy(sa.sun_path, sock);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
@@ -166,7 +166,7 @@ test_stale_socket_and_no_server(void **state)
 	strcpy(sa.sun_path, sock);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
-	assert_int_equal(pb_control_open(sock, &ctl), PB_OK);
+	assert_int_equal(pb_control_open(sock, NULL, &ctl), PB_OK);
 	pb_control_close(ctl);
 }
 
