@@ -11,7 +11,7 @@ DESTDIR ?=
 include config.mk
 
 PKGS = sdl2 SDL2_ttf libturbojpeg libjpeg pixman-1 inih libpng libgphoto2 libmicrohttpd libqrencode \
-	libcurl
+	libcurl libsystemd
 VERSION = $(shell cat VERSION)
 
 # Evaluated when used, so the sub-make after scripts/deps.sh sees freshly installed packages.
@@ -28,7 +28,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 # The core: no SDL, linked into both binaries and the unit tests.
 CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr address mail outbox \
-	staff settings
+	staff settings notify
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render render_staff display_sdl booth booth_control screens
 

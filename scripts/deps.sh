@@ -5,7 +5,7 @@ set -eu
 
 build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev libjpeg62-turbo-dev
 	libpixman-1-dev libinih-dev libpng-dev libgphoto2-dev libcups2-dev libmicrohttpd-dev
-	libqrencode-dev libcurl4-openssl-dev fonts-nanum"
+	libqrencode-dev libcurl4-openssl-dev libsystemd-dev fonts-nanum"
 run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclang-rt-14-dev
 	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev cups-daemon cups-client cups-filters

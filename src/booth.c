@@ -12,6 +12,7 @@
 #include "jpeg.h"
 #include "log.h"
 #include "mem.h"
+#include "notify.h"
 #include "qr.h"
 #include "share.h"
 
@@ -925,6 +926,32 @@ booth_apply_delivery(struct booth *b, int delivery, char *why, size_t whylen)
 	return 0;
 }
 
+/* The service's one-line status for systemctl status: what staff would look at first. */
+static void
+service_status(struct booth *b, char *out, size_t n)
+{
+	size_t len = (size_t)snprintf(out, n, "camera: %s",
+				      pb_camera_state_name(pb_camera_state(b->camera, NULL, 0, NULL)));
+	if (b->print && len < n) {
+		char reason[sizeof(b->printer.reasons)];
+		memcpy(reason, b->printer.reasons, sizeof(reason));
+		reason[strcspn(reason, ",")] = '\0';
+		len += (size_t)snprintf(out + len, n - len, " · printer: %s",
+					reason[0] ? reason : pb_printer_state_name(b->printer.state));
+	}
+	if (b->outbox && len < n) {
+		struct pb_outbox_stats os;
+		pb_outbox_stats(b->outbox, &os);
+		if (os.depth)
+			len += (size_t)snprintf(out + len, n - len, " · email: %d waiting", os.depth);
+		else
+			len += (size_t)snprintf(out + len, n - len, " · email: ok");
+	}
+	if (len < n)
+		snprintf(out + len, n - len, " · %s, %s", b->overlay->name,
+			 pb_delivery_name(b->delivery));
+}
+
 static volatile sig_atomic_t hangup;
 
 static void
@@ -944,6 +971,7 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 	b.started_ms = pb_now_ms();
 	b.windowed = opt->windowed;
 	b.config_path = opt->config_path;
+	pb_notify_init();
 	sessions = pb_xasprintf("%s/sessions", cfg->data_dir);
 	if (pb_file_mkdirs(sessions, 0750) != PB_OK) {
 		fprintf(stderr, "data_dir %s is not usable (see above)\n", cfg->data_dir);
@@ -1028,6 +1056,10 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 		  pb_delivery_name(b.delivery), pb_camera_backend_name(cfg->camera_backend));
 	if (!pb_pin_enabled(&b.pin))
 		pb_notice("no [staff] pin: the staff screen is off (photoboothctl works)");
+	char service[256];
+	uint64_t status_ms = b.started_ms;
+	service_status(&b, service, sizeof(service));
+	pb_notify_ready(service);
 	uint64_t next_draw = 0;
 	while (!b.quit) {
 		uint64_t now = pb_now_ms();
@@ -1047,6 +1079,12 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 		}
 		watch_press(&b, now);
 		booth_staff_tick(&b, now);
+		pb_notify_watchdog(now);
+		if (now - status_ms >= 1000) {
+			status_ms = now;
+			service_status(&b, service, sizeof(service));
+			pb_notify_status(service);
+		}
 		watch_printer(&b, now);
 		maybe_purge(&b, now);
 		booth_feed(&b, PB_EV_TICK, 0, 0);
@@ -1068,6 +1106,7 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 		}
 	}
 	pb_notice("shutting down");
+	pb_notify_stopping();
 	rc = 0;
 out:
 	signal(SIGHUP, SIG_DFL);
