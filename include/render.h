@@ -1,5 +1,7 @@
 /* render.h - kiosk view to pixels: every screen of the attendee flow, drawn with an
- * SDL_Renderer (a window's, or a software renderer for offline screenshots). Main thread. */
+ * SDL_Renderer (a window's, or a software renderer for offline screenshots). Main thread.
+ * Every function but pb_render_draw accepts a NULL renderer (no display yet) and does
+ * nothing. */
 #ifndef PB_RENDER_H
 #define PB_RENDER_H
 

@@ -848,6 +848,41 @@ theme_preview(struct booth *b)
 	pb_image_destroy(thumb);
 }
 
+#define DISPLAY_RETRY_MS 5000
+
+/* The screen. Without one (a Pi booted with the monitor off, a loose HDMI cable) the kiosk
+ * runs on: prints, downloads, email and photoboothctl work, and the display is tried again
+ * every few seconds. PB_ERR_CONFIG when the font cannot be used. */
+static enum pb_status
+open_display(struct booth *b, uint64_t now)
+{
+	char err[1024];
+
+	if (b->display_tried_ms && now - b->display_tried_ms < DISPLAY_RETRY_MS)
+		return PB_ERR_NODEV;
+	b->display_tried_ms = now;
+	if (pb_display_open(&b->display_config, &b->display, err, sizeof(err)) != PB_OK) {
+		if (strcmp(err, b->display_why))
+			pb_warn("%s: running without a screen (printing, sharing and photoboothctl "
+				"work); trying again every %d s", err, DISPLAY_RETRY_MS / 1000);
+		snprintf(b->display_why, sizeof(b->display_why), "%s", err);
+		return PB_ERR_NODEV;
+	}
+	b->render = pb_render_create(pb_display_renderer(b->display), b->cfg->font,
+				     pb_display_dpi(b->display), err, sizeof(err));
+	if (!b->render) {
+		fprintf(stderr, "%s\n", err);
+		pb_display_close(b->display);
+		b->display = NULL;
+		return PB_ERR_CONFIG;
+	}
+	if (b->display_why[0])
+		pb_notice("display found: drawing again");
+	b->display_why[0] = '\0';
+	theme_preview(b);
+	return PB_OK;
+}
+
 /* Themes, delivery modes and their threads */
 
 int
@@ -1011,19 +1046,12 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 	set_language(&b, cfg->language);
 	pb_kiosk_init(&b.kiosk, &(struct pb_kiosk_config){ 0 }, b.started_ms);
 
-	struct pb_display_config dc = { opt->windowed, cfg->window_width, cfg->window_height };
-	if (pb_display_open(&dc, &b.display, err, sizeof(err)) != PB_OK) {
-		fprintf(stderr, "%s\n", err);
-		goto out;
-	}
-	b.render = pb_render_create(pb_display_renderer(b.display), cfg->font,
-				    pb_display_dpi(b.display), err, sizeof(err));
-	if (!b.render) {
-		fprintf(stderr, "%s\n", err);
+	b.display_config = (struct pb_display_config){ opt->windowed, cfg->window_width,
+						      cfg->window_height };
+	if (open_display(&b, b.started_ms) == PB_ERR_CONFIG) {
 		rc = PB_EXIT_CONFIG;
 		goto out;
 	}
-	theme_preview(&b);
 	b.worker = pb_worker_create("worker");
 	if (!b.worker)
 		goto out;
@@ -1100,7 +1128,9 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 			pb_render_live_frame(b.render, frame.data, frame.len);
 			free(frame.data);
 		}
-		if (now >= next_draw) {
+		if (!b.display)
+			open_display(&b, now);
+		if (b.display && now >= next_draw) {
 			draw(&b, now);
 			next_draw = now + FRAME_MS;
 		}

@@ -163,6 +163,8 @@ status_json(struct booth *b, struct pb_buf *out)
 	pb_json_int(out, "pending_jobs", pb_worker_pending(b->worker));
 	pb_json_int(out, "text_overflows", b->render ? pb_render_overflows(b->render) : 0);
 	pb_json_open(out, "display");
+	pb_json_str(out, "state", b->display ? "ok" : "missing");
+	pb_json_str(out, "reason", b->display ? NULL : b->display_why);
 	pb_json_int(out, "width", w);
 	pb_json_int(out, "height", h);
 	pb_json_close(out);

@@ -38,7 +38,10 @@ struct booth {
 	struct pb_camera *camera;
 	struct pb_worker *worker;
 	struct pb_control *control;
-	struct pb_display *display;
+	struct pb_display *display;     /* NULL while there is no screen (retried) */
+	struct pb_display_config display_config;
+	uint64_t display_tried_ms;
+	char display_why[1024];         /* why there is no screen, "" when there is */
 	struct pb_render *render;
 	int delivery;                   /* enum pb_delivery in use: staff's choice or the config's */
 	struct pb_print *print;         /* NULL until printing is first used */

@@ -51,6 +51,8 @@ pb_render_destroy(struct pb_render *rd)
 unsigned
 pb_render_overflows(const struct pb_render *rd)
 {
+	if (!rd)
+		return 0;
 	return pb_text_overflows(rd->text);
 }
 
@@ -59,6 +61,9 @@ pb_render_live_frame(struct pb_render *rd, const unsigned char *jpeg, size_t len
 {
 	int w, h, pitch;
 	void *pixels;
+
+	if (!rd)
+		return PB_OK;
 	enum pb_status st;
 
 	if (!jpeg) {
@@ -94,6 +99,8 @@ pb_render_live_frame(struct pb_render *rd, const unsigned char *jpeg, size_t len
 enum pb_status
 pb_render_set_photo(struct pb_render *rd, const struct pb_image *img)
 {
+	if (!rd)
+		return PB_OK; /* no display yet */
 	if (rd->photo)
 		SDL_DestroyTexture(rd->photo);
 	rd->photo = NULL;
@@ -115,6 +122,8 @@ pb_render_set_photo(struct pb_render *rd, const struct pb_image *img)
 enum pb_status
 pb_render_set_thumb(struct pb_render *rd, const struct pb_image *img)
 {
+	if (!rd)
+		return PB_OK; /* no display yet */
 	if (rd->thumb)
 		SDL_DestroyTexture(rd->thumb);
 	rd->thumb = NULL;
@@ -135,6 +144,8 @@ pb_render_set_thumb(struct pb_render *rd, const struct pb_image *img)
 enum pb_status
 pb_render_set_qr(struct pb_render *rd, const struct pb_image *qr)
 {
+	if (!rd)
+		return PB_OK; /* no display yet */
 	if (rd->qr)
 		SDL_DestroyTexture(rd->qr);
 	rd->qr = NULL;
@@ -721,11 +732,14 @@ pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
 enum pb_button
 pb_render_hit(const struct pb_render *rd, int x, int y)
 {
+	if (!rd)
+		return PB_BTN_NONE;
 	return pb_layout_hit(&rd->layout, rd->state, x, y);
 }
 
 const struct pb_layout *
 pb_render_layout(const struct pb_render *rd)
 {
-	return &rd->layout;
+	static const struct pb_layout none;
+	return rd ? &rd->layout : &none;
 }
