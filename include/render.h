@@ -120,6 +120,8 @@ const struct pb_layout *pb_render_layout(const struct pb_render *rd);
 /* What is under (x, y) on the screen drawn last. */
 enum pb_button pb_render_hit(const struct pb_render *rd, int x, int y);
 
+/* The keyboard or keypad key under (x, y) on the screen drawn last, or NULL. */
+const struct pb_key *pb_render_key(const struct pb_render *rd, int x, int y);
 /* Texts that did not fit their box since start-up (0 in a correct build). */
 unsigned pb_render_overflows(const struct pb_render *rd);
 

@@ -464,11 +464,10 @@ email_input(struct booth *b, struct pb_input in)
 	case PB_IN_TOUCH:
 		switch (pb_render_hit(b->render, in.x, in.y)) {
 		case PB_BTN_KEY: {
-			const struct pb_layout *l = pb_render_layout(b->render);
-			int k = pb_layout_key(l, in.x, in.y);
-			if (k >= 0 && l->keys[k].text)
-				email_type(b, l->keys[k].text);
-			else if (k >= 0)
+			const struct pb_key *k = pb_render_key(b->render, in.x, in.y);
+			if (k && k->text)
+				email_type(b, k->text);
+			else if (k)
 				email_backspace(b);
 			break;
 		}

@@ -782,45 +782,63 @@ pin_submit(struct booth *b)
 	booth_feed(b, PB_EV_TYPED, 0, 0);
 }
 
+/* Keypad input: digits typed (keys or a USB keyboard), erased, sent, or the keypad closed. */
+static void
+pin_type(struct booth *b, const char *digits)
+{
+	for (const char *c = digits; *c; c++)
+		pb_pin_digit(&b->pin, *c);
+	b->pin_wrong = 0;
+	booth_feed(b, PB_EV_TYPED, 0, 0);
+}
+
+static void
+pin_erase(struct booth *b)
+{
+	pb_pin_backspace(&b->pin);
+	b->pin_wrong = 0;
+	booth_feed(b, PB_EV_TYPED, 0, 0);
+}
+
+static void
+pin_cancel(struct booth *b)
+{
+	pb_pin_clear(&b->pin);
+	booth_feed(b, PB_EV_CANCEL, 0, 0);
+}
+
 static void
 pin_input(struct booth *b, struct pb_input in)
 {
+	const struct pb_key *k;
+
 	switch (in.kind) {
 	case PB_IN_TEXT:
-		for (const char *c = in.text; *c; c++)
-			pb_pin_digit(&b->pin, *c);
-		booth_feed(b, PB_EV_TYPED, 0, 0);
+		pin_type(b, in.text);
 		break;
 	case PB_IN_BACKSPACE:
-		pb_pin_backspace(&b->pin);
-		booth_feed(b, PB_EV_TYPED, 0, 0);
+		pin_erase(b);
 		break;
 	case PB_IN_ENTER:
 		pin_submit(b);
 		break;
 	case PB_IN_ESCAPE:
-		pb_pin_clear(&b->pin);
-		booth_feed(b, PB_EV_CANCEL, 0, 0);
+		pin_cancel(b);
 		break;
 	case PB_IN_TOUCH:
 		switch (pb_render_hit(b->render, in.x, in.y)) {
-		case PB_BTN_KEY: {
-			const struct pb_layout *l = pb_render_layout(b->render);
-			int k = pb_layout_key(l, in.x, in.y);
-			if (k >= 0 && l->keys[k].text)
-				pb_pin_digit(&b->pin, l->keys[k].text[0]);
-			else if (k >= 0)
-				pb_pin_backspace(&b->pin);
-			b->pin_wrong = 0;
-			booth_feed(b, PB_EV_TYPED, 0, 0);
+		case PB_BTN_KEY:
+			k = pb_render_key(b->render, in.x, in.y);
+			if (k && k->text)
+				pin_type(b, k->text);
+			else if (k)
+				pin_erase(b);
 			break;
-		}
 		case PB_BTN_OK:
 			pin_submit(b);
 			break;
 		case PB_BTN_CANCEL:
-			pb_pin_clear(&b->pin);
-			booth_feed(b, PB_EV_CANCEL, 0, 0);
+			pin_cancel(b);
 			break;
 		default:
 			break;

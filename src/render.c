@@ -61,11 +61,10 @@ pb_render_live_frame(struct pb_render *rd, const unsigned char *jpeg, size_t len
 {
 	int w, h, pitch;
 	void *pixels;
+	enum pb_status st;
 
 	if (!rd)
 		return PB_OK;
-	enum pb_status st;
-
 	if (!jpeg) {
 		rd->have_live = 0;
 		return PB_OK;
@@ -96,70 +95,59 @@ pb_render_live_frame(struct pb_render *rd, const unsigned char *jpeg, size_t len
 	return st;
 }
 
+/* Replaces *slot with a texture of img (NULL: none). */
+static enum pb_status
+replace_texture(struct pb_render *rd, SDL_Texture **slot, const struct pb_image *img,
+		const char *what)
+{
+	if (*slot)
+		SDL_DestroyTexture(*slot);
+	*slot = NULL;
+	if (!img)
+		return PB_OK;
+	*slot = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
+				  img->width, img->height);
+	if (!*slot) {
+		pb_err("%s texture %dx%d: %s", what, img->width, img->height, SDL_GetError());
+		return PB_ERR_NOMEM;
+	}
+	SDL_UpdateTexture(*slot, NULL, img->pixels, img->stride);
+	return PB_OK;
+}
+
 enum pb_status
 pb_render_set_photo(struct pb_render *rd, const struct pb_image *img)
 {
 	if (!rd)
 		return PB_OK; /* no display yet */
-	if (rd->photo)
-		SDL_DestroyTexture(rd->photo);
-	rd->photo = NULL;
 	pb_render_set_qr(rd, NULL); /* the link belongs to the photo */
-	if (!img)
-		return PB_OK;
-	rd->photo = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
-				      img->width, img->height);
-	if (!rd->photo) {
-		pb_err("photo texture %dx%d: %s", img->width, img->height, SDL_GetError());
-		return PB_ERR_NOMEM;
-	}
-	SDL_UpdateTexture(rd->photo, NULL, img->pixels, img->stride);
-	rd->photo_w = img->width;
-	rd->photo_h = img->height;
-	return PB_OK;
+	rd->photo_w = img ? img->width : 0;
+	rd->photo_h = img ? img->height : 0;
+	return replace_texture(rd, &rd->photo, img, "photo");
 }
 
 enum pb_status
 pb_render_set_thumb(struct pb_render *rd, const struct pb_image *img)
 {
 	if (!rd)
-		return PB_OK; /* no display yet */
-	if (rd->thumb)
-		SDL_DestroyTexture(rd->thumb);
-	rd->thumb = NULL;
-	if (!img)
 		return PB_OK;
-	rd->thumb = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
-				      img->width, img->height);
-	if (!rd->thumb) {
-		pb_err("theme preview %dx%d: %s", img->width, img->height, SDL_GetError());
-		return PB_ERR_NOMEM;
-	}
-	SDL_UpdateTexture(rd->thumb, NULL, img->pixels, img->stride);
-	rd->thumb_w = img->width;
-	rd->thumb_h = img->height;
-	return PB_OK;
+	rd->thumb_w = img ? img->width : 0;
+	rd->thumb_h = img ? img->height : 0;
+	return replace_texture(rd, &rd->thumb, img, "theme preview");
 }
 
 enum pb_status
 pb_render_set_qr(struct pb_render *rd, const struct pb_image *qr)
 {
 	if (!rd)
-		return PB_OK; /* no display yet */
-	if (rd->qr)
-		SDL_DestroyTexture(rd->qr);
-	rd->qr = NULL;
-	if (!qr)
 		return PB_OK;
-	rd->qr = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC,
-				   qr->width, qr->height);
-	if (!rd->qr)
-		return PB_ERR_NOMEM;
-	/* sharp module edges when scaled up */
-	SDL_SetTextureScaleMode(rd->qr, SDL_ScaleModeNearest);
-	SDL_UpdateTexture(rd->qr, NULL, qr->pixels, qr->stride);
-	rd->qr_side = qr->width;
-	return PB_OK;
+	enum pb_status st = replace_texture(rd, &rd->qr, qr, "QR code");
+	if (rd->qr) {
+		/* sharp module edges when scaled up */
+		SDL_SetTextureScaleMode(rd->qr, SDL_ScaleModeNearest);
+		rd->qr_side = qr->width;
+	}
+	return st;
 }
 
 /* Drawing primitives */
@@ -735,6 +723,15 @@ pb_render_hit(const struct pb_render *rd, int x, int y)
 	if (!rd)
 		return PB_BTN_NONE;
 	return pb_layout_hit(&rd->layout, rd->state, x, y);
+}
+
+const struct pb_key *
+pb_render_key(const struct pb_render *rd, int x, int y)
+{
+	if (!rd)
+		return NULL;
+	int k = pb_layout_key(&rd->layout, x, y);
+	return k >= 0 ? &rd->layout.keys[k] : NULL;
 }
 
 const struct pb_layout *

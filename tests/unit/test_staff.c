@@ -322,7 +322,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/pb-staff.XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/pb-staff.XXXXXX"); /* mkdtemp replaces the Xs */
 	return mkdtemp(dir) ? 0 : -1;
 }
 
