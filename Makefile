@@ -5,8 +5,18 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/photobooth
 LOCALEDIR ?= $(PREFIX)/share/locale
+MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+# systemd, udev and polkit read these under /usr and /usr/local alike (polkit: /usr only).
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+POLKITRULESDIR ?= $(PREFIX)/share/polkit-1/rules.d
 DESTDIR ?=
+# Build directory: make B=build/arm64 CC=aarch64-linux-gnu-gcc ... keeps a cross build apart.
+B ?= build
+PKG_CONFIG ?= pkg-config
 
 include config.mk
 
@@ -16,12 +26,12 @@ VERSION = $(shell cat VERSION)
 
 # Evaluated when used, so the sub-make after scripts/deps.sh sees freshly installed packages.
 # Debian 12's libcups2-dev ships no cups.pc, only cups-config.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) $(shell cups-config --libs)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(shell cups-config --cflags)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(shell cups-config --libs)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Wshadow -Werror -Iinclude $(PKG_CFLAGS) \
 	-DPB_VERSION='"$(VERSION)"' -DPB_DATADIR='"$(DATADIR)"' -DPB_LOCALEDIR='"$(LOCALEDIR)"' \
-	$(SAN_FLAGS) $(CFLAGS)
+	$(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
@@ -32,57 +42,57 @@ CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay ca
 # The screen: SDL and SDL_ttf.
 UI = i18n text layout render render_staff display_sdl booth booth_control screens
 
-CORE_OBJ = $(CORE:%=build/obj/%.o)
-UI_OBJ = $(UI:%=build/obj/%.o)
+CORE_OBJ = $(CORE:%=$(B)/obj/%.o)
+UI_OBJ = $(UI:%=$(B)/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
 	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_mail \
 	test_staff
-UNIT_BIN = $(UNIT_TESTS:%=build/tests/%)
+UNIT_BIN = $(UNIT_TESTS:%=$(B)/tests/%)
 LANGS = ko
-MO = $(LANGS:%=build/locale/%/LC_MESSAGES/photobooth.mo)
+MO = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/photobooth.mo)
 
-all: build/photobooth build/photoboothctl $(MO)
+all: $(B)/photobooth $(B)/photoboothctl $(MO)
 
 # Quiet by default; make V=1 shows the commands.
 Q = $(if $(V),,@)
 
 # Objects rebuild when the compiler or its flags change (make SANITIZE=1, CC=clang).
-build/flags: FORCE
+$(B)/flags: FORCE
 	@mkdir -p build
 	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
 		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
 
-build/obj/%.o: src/%.c build/flags
-	@mkdir -p build/obj
+$(B)/obj/%.o: src/%.c $(B)/flags
+	@mkdir -p $(B)/obj
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-build/libpb.a: $(CORE_OBJ)
+$(B)/libpb.a: $(CORE_OBJ)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $(CORE_OBJ)
 
-build/photobooth: build/obj/main.o $(UI_OBJ) build/libpb.a
+$(B)/photobooth: $(B)/obj/main.o $(UI_OBJ) $(B)/libpb.a
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ build/obj/main.o $(UI_OBJ) build/libpb.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(B)/obj/main.o $(UI_OBJ) $(B)/libpb.a $(LIBS)
 
-build/photoboothctl: build/obj/photoboothctl.o build/libpb.a
+$(B)/photoboothctl: $(B)/obj/photoboothctl.o $(B)/libpb.a
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ build/obj/photoboothctl.o build/libpb.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(B)/obj/photoboothctl.o $(B)/libpb.a $(LIBS)
 
 # The unplug/replug driver for tests/e2e/gphoto2.sh (run under valgrind there).
-build/vcam_cycles: tests/vcam/cycles.c build/libpb.a
+$(B)/vcam_cycles: tests/vcam/cycles.c $(B)/libpb.a
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< build/libpb.a $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libpb.a $(ALL_LDFLAGS) $(LIBS)
 
-build/locale/%/LC_MESSAGES/photobooth.mo: po/%.po
+$(B)/locale/%/LC_MESSAGES/photobooth.mo: po/%.po
 	@mkdir -p $(@D)
 	$(Q)msgfmt --check -o $@ $<
 
-build/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/jpeg_fixture.h build/libpb.a build/obj/layout.o
-	@mkdir -p build/tests
+$(B)/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/jpeg_fixture.h $(B)/libpb.a $(B)/obj/layout.o
+	@mkdir -p $(B)/tests
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags cmocka) -o $@ $< build/obj/layout.o \
-		build/libpb.a $(ALL_LDFLAGS) $(LIBS) $$(pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< $(B)/obj/layout.o \
+		$(B)/libpb.a $(ALL_LDFLAGS) $(LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
 # po/photobooth.pot is refreshed from the sources; translators update po/*.po from it.
 pot:
@@ -90,16 +100,16 @@ pot:
 	for l in $(LANGS); do msgmerge -U --backup=none po/$$l.po po/photobooth.pot; done
 
 # Rewrites the golden prints from the current code: look at them before committing.
-golden: build/tests/test_golden
-	build/tests/test_golden --update
+golden: $(B)/tests/test_golden
+	$(B)/tests/test_golden --update
 
 # Renders each theme's frame.svg to its frame.png (librsvg2-bin). The tests check they agree.
 frames:
 	for svg in overlays/*/frame.svg; do rsvg-convert -o $${svg%.svg}.png $$svg; done
 
 # Regenerates config/photobooth.conf from the config table (CI checks they agree).
-config: build/photobooth
-	build/photobooth --print-default-config > config/photobooth.conf
+config: $(B)/photobooth
+	$(B)/photobooth --print-default-config > config/photobooth.conf
 
 units: $(UNIT_BIN)
 
@@ -110,33 +120,33 @@ run:
 
 check:
 	scripts/deps.sh check
-	$(MAKE) all units fuzzers build/vcam_cycles
+	$(MAKE) all units fuzzers $(B)/vcam_cycles
 	tests/run.sh
 
-build/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) build/libpb.a
-	@mkdir -p build/bench
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_OBJ) build/libpb.a $(ALL_LDFLAGS) $(LIBS)
+$(B)/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) $(B)/libpb.a
+	@mkdir -p $(B)/bench
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_OBJ) $(B)/libpb.a $(ALL_LDFLAGS) $(LIBS)
 
 # libFuzzer targets: the core built again by clang with fuzzer coverage, ASan and UBSan.
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = fuzz_jpeg fuzz_png fuzz_overlay
 FUZZ_CORE = $(filter-out camera camera_sim worker control kiosk session offline spool printer print share gallery qr mail outbox,$(CORE))
-FUZZ_OBJ = $(FUZZ_CORE:%=build/fuzz/obj/%.o)
+FUZZ_OBJ = $(FUZZ_CORE:%=$(B)/fuzz/obj/%.o)
 
-build/fuzz/obj/%.o: src/%.c build/flags
-	@mkdir -p build/fuzz/obj
+$(B)/fuzz/obj/%.o: src/%.c $(B)/flags
+	@mkdir -p $(B)/fuzz/obj
 	@$(if $(V),,echo "  FUZZCC  $<")
 	$(Q)$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
 		$(PKG_CFLAGS) -DPB_DATADIR='"$(DATADIR)"' $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
 		-c -o $@ $<
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) tests/fuzz/frame64x48.inc
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) tests/fuzz/frame64x48.inc
 	@$(if $(V),,echo "  FUZZLD  $@")
 	$(Q)$(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -Iinclude -Itests/fuzz $(PKG_CFLAGS) $(FUZZ_FLAGS) \
 		-fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lpthread -lm
 
-fuzzers: $(FUZZ_TARGETS:%=build/fuzz/%)
+fuzzers: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 
 # A long fuzzing run: FUZZ_SECONDS per target (default 200, 10 minutes in all).
 FUZZ_SECONDS = 200
@@ -145,34 +155,104 @@ fuzz:
 	$(MAKE) fuzzers
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-build/bench/resample: tests/bench/resample.c tests/bench/bench.h build/libpb.a
-	@mkdir -p build/bench
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< build/libpb.a $(ALL_LDFLAGS) $(LIBS)
+$(B)/bench/resample: tests/bench/resample.c tests/bench/bench.h $(B)/libpb.a
+	@mkdir -p $(B)/bench
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libpb.a $(ALL_LDFLAGS) $(LIBS)
 
 bench:
 	scripts/deps.sh bench
-	$(MAKE) all build/bench/liveview build/bench/resample
+	$(MAKE) all $(B)/bench/liveview $(B)/bench/resample
 	tests/bench/run.sh
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/overlays $(DESTDIR)$(SYSCONFDIR)/photobooth
-	install -m 755 build/photobooth build/photoboothctl $(DESTDIR)$(BINDIR)/
-	cp -R overlays/. $(DESTDIR)$(DATADIR)/overlays/
+# The unit with this install's paths; photobooth.conf(5) from config/photobooth.conf, which
+# CI keeps equal to the config table, so the manual lists every key with its default and help.
+$(B)/systemd/photobooth.service: systemd/photobooth.service.in Makefile
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@
+
+$(B)/man/photobooth.conf.5: config/photobooth.conf scripts/conf2man.sh VERSION
+	@mkdir -p $(@D)
+	$(Q)scripts/conf2man.sh config/photobooth.conf $(VERSION) $(DATADIR) > $@
+
+$(B)/man/%: man/%
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@
+
+MANS = photobooth.1 photoboothctl.1 photobooth.conf.5
+DIST = $(B)/systemd/photobooth.service $(MANS:%=$(B)/man/%)
+
+# Installs everything a booth needs; never overwrites an edited /etc/photobooth/photobooth.conf.
+# Without DESTDIR (a real install, as root) it also creates the service user, its folders,
+# and reloads systemd and udev; the Debian package does that in its maintainer scripts.
+install: all $(DIST)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/overlays $(DESTDIR)$(SYSCONFDIR)/photobooth \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(TMPFILESDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(POLKITRULESDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(B)/photobooth $(B)/photoboothctl $(DESTDIR)$(BINDIR)/
+	cp -R --no-preserve=mode,ownership overlays/. $(DESTDIR)$(DATADIR)/overlays/
 	for l in $(LANGS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
-		install -m 644 build/locale/$$l/LC_MESSAGES/photobooth.mo \
+		install -m 644 $(B)/locale/$$l/LC_MESSAGES/photobooth.mo \
 			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; \
 	done
-	# Never overwrite a venue's edited config. Generated by the binary, so its defaults
-	# (overlays_dir) match this PREFIX.
+	install -m 644 $(B)/systemd/photobooth.service $(DESTDIR)$(UNITDIR)/photobooth.service
+	install -m 644 systemd/70-photobooth.rules $(DESTDIR)$(UDEVRULESDIR)/70-photobooth.rules
+	install -m 644 systemd/photobooth.tmpfiles $(DESTDIR)$(TMPFILESDIR)/photobooth.conf
+	install -m 644 systemd/photobooth.sysusers $(DESTDIR)$(SYSUSERSDIR)/photobooth.conf
+	install -m 644 systemd/50-photobooth.rules $(DESTDIR)$(POLKITRULESDIR)/50-photobooth.rules
+	install -m 644 $(B)/man/photobooth.1 $(B)/man/photoboothctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(B)/man/photobooth.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	# The default config, with this PREFIX's overlays_dir.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/photobooth/photobooth.conf ] || \
-		build/photobooth --print-default-config > \
+		sed 's|^overlays_dir = .*|overlays_dir = $(DATADIR)/overlays|' config/photobooth.conf > \
 			$(DESTDIR)$(SYSCONFDIR)/photobooth/photobooth.conf
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then \
+		systemd-sysusers $(SYSUSERSDIR)/photobooth.conf || true; \
+		systemd-tmpfiles --create $(TMPFILESDIR)/photobooth.conf || true; \
+		systemctl daemon-reload 2>/dev/null || true; \
+		udevadm control --reload 2>/dev/null || true; \
+		echo "installed; start the booth at every boot with: systemctl enable --now photobooth"; \
+	fi
+
+# Removes what install put in place, except the config and data_dir (a venue's photos).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/photobooth $(DESTDIR)$(BINDIR)/photoboothctl \
+		$(DESTDIR)$(UNITDIR)/photobooth.service $(DESTDIR)$(UDEVRULESDIR)/70-photobooth.rules \
+		$(DESTDIR)$(TMPFILESDIR)/photobooth.conf $(DESTDIR)$(SYSUSERSDIR)/photobooth.conf \
+		$(DESTDIR)$(POLKITRULESDIR)/50-photobooth.rules \
+		$(DESTDIR)$(MANDIR)/man1/photobooth.1 $(DESTDIR)$(MANDIR)/man1/photoboothctl.1 \
+		$(DESTDIR)$(MANDIR)/man5/photobooth.conf.5
+	rm -rf $(DESTDIR)$(DATADIR)
+	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/photobooth.mo; done
+
+# The Debian package, built from a copy of the tree in build/deb (dpkg-buildpackage writes
+# next to the source). Leaves build/deb/photobooth_VERSION_ARCH.deb; lintian errors fail it.
+deb:
+	scripts/deps.sh deb
+	rm -rf build/deb && mkdir -p build/deb/photobooth-$(VERSION)
+	tar -c --exclude=./build --exclude=./tests/artifacts --exclude=./.git . | \
+		tar -x -C build/deb/photobooth-$(VERSION)
+	cd build/deb/photobooth-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error build/deb/*.changes
+
+# Builds the package, inspects it, installs and removes it on this machine (root; CI does).
+package-check: deb
+	tests/package/deb.sh build/deb
+
+# The arm64 (Raspberry Pi OS 64-bit) build with Debian's cross toolchain and arm64 -dev
+# packages (multiarch), in build/arm64; the unit tests run there under qemu-user.
+CROSS = aarch64-linux-gnu
+cross-arm64:
+	scripts/deps.sh cross-arm64
+	$(MAKE) B=build/arm64 CC=$(CROSS)-gcc AR=$(CROSS)-ar PKG_CONFIG=$(CROSS)-pkg-config all units
+	tests/package/cross.sh build/arm64
 
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: all run check bench install clean units pot config frames golden fuzz fuzzers FORCE
+.PHONY: all run check bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
 FORCE:
 
--include build/obj/*.d
+-include $(B)/obj/*.d

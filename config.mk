@@ -1,8 +1,8 @@
 # Build knobs only. Override on the command line: make CC=clang CFLAGS=-O0
 CC = cc
 AR = ar
-CFLAGS = -O2 -g
-LDFLAGS =
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
 # make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer
 SANITIZE =
 # (GCC 12 reports a false "null format string" under -fsanitize; that warning is off there.)
