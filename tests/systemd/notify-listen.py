@@ -11,6 +11,7 @@ if os.path.exists(path):
     os.unlink(path)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(path)
+os.chmod(path, 0o666)  # the kiosk may run as another user (tests/package/deb.sh)
 t0 = time.monotonic()
 with open(out, "a", buffering=1) as f:
     while True:
