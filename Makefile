@@ -237,9 +237,11 @@ deb:
 	cd build/deb/photobooth-$(VERSION) && dpkg-buildpackage -us -uc -b
 	lintian --fail-on error build/deb/*.changes
 
-# Builds the package, inspects it, installs and removes it on this machine (root; CI does).
+# Builds the package, inspects it, installs and removes it on this machine, then installs it
+# into a fresh minimal Debian 12 root (debootstrap). Root only; CI runs it.
 package-check: deb
 	tests/package/deb.sh build/deb
+	tests/package/clean-install.sh build/deb
 
 # The arm64 (Raspberry Pi OS 64-bit) build with Debian's cross toolchain and arm64 -dev
 # packages (multiarch), in build/arm64; the unit tests run there under qemu-user.

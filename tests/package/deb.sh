@@ -123,6 +123,21 @@ check "... which says there is no display, and why" \
 	test "$(json display.state)" = missing -a -n "$(json display.reason)"
 check "the data lands in /var/lib/photobooth, owned by the user" \
 	test "$(stat -c %U /var/lib/photobooth/sessions 2>/dev/null)" = photobooth
+# systemctl reload runs ExecReload as the service user
+exec_reload=$(sed -n 's/^ExecReload=//p' $unit)
+as_service() { setpriv --reuid=photobooth --regid=photobooth --init-groups "$@"; }
+# shellcheck disable=SC2086
+check "ExecReload ($exec_reload) as the service user: exit 0" as_service $exec_reload
+cp /etc/photobooth/photobooth.conf "$WORK/good.conf"
+sed -i 's/^countdown = .*/countdown = 99/' /etc/photobooth/photobooth.conf
+# shellcheck disable=SC2086
+as_service $exec_reload >"$WORK/reload.log" 2>&1
+rc=$?
+cat "$WORK/reload.log"
+check "... and with a broken config it fails (exit $rc), naming the line" \
+	test "$rc" != 0 -a -n "$(grep -o 'photobooth.conf:[0-9]*' "$WORK/reload.log")"
+cp "$WORK/good.conf" /etc/photobooth/photobooth.conf
+check "... while the kiosk runs on" test "$(json state)" = attract
 check "its log lines carry syslog priorities for the journal (<N>)" grep -q '^<[0-7]>' "$WORK/service.log"
 kill -TERM "$KIOSK_AS_SERVICE"
 wait "$KIOSK_AS_SERVICE"

@@ -70,8 +70,9 @@ restart_cupsd() {
 	cupsd -f -c "$CUPS_DIR/cupsd.conf" -s "$CUPS_DIR/cups-files.conf" \
 		>>"$CUPS_DIR/log/cupsd.out" 2>&1 &
 	CUPSD_PID=$!
+	# lpstat -r exits 0 either way: only its words tell
 	for _ in $(seq 100); do
-		lpstat -r >/dev/null 2>&1 && return 0
+		lpstat -r 2>/dev/null | grep -qx 'scheduler is running' && return 0
 		sleep 0.1
 	done
 	echo "cupsd did not start:"
