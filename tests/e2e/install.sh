@@ -29,9 +29,9 @@ check "the config points at the installed themes" \
 check "the man page lists that path too" grep -q '/usr/local/share/photobooth/overlays' \
 	"$R/usr/local/share/man/man5/photobooth.conf.5"
 
-# systemd-analyze verify: the unit as installed, with ExecStart pointed at this build (it
-# checks the binary exists) and MANPATH at the installed pages (it checks Documentation=).
-sed "s|^ExecStart=/usr/local/bin/|ExecStart=$TOP/build/|" "$unit" >"$WORK/photobooth.service"
+# systemd-analyze verify: the unit as installed, with Exec lines pointed at this build (it
+# checks the binaries exist) and MANPATH at the installed pages (it checks Documentation=).
+sed "s|=/usr/local/bin/|=$TOP/build/|" "$unit" >"$WORK/photobooth.service"
 MANPATH="$R/usr/local/share/man" systemd-analyze verify "$WORK/photobooth.service" >"$WORK/verify.log" 2>&1
 rc=$?
 cat "$WORK/verify.log"
