@@ -6,11 +6,7 @@
 # enabled service, and a kiosk that starts there.
 # Usage: tests/package/clean-install.sh DIR_WITH_THE_DEB
 set -u
-. "$(dirname "$0")/../e2e/lib.sh"
-DIR=${1:?usage: $0 DIR}
-deb=$(ls "$DIR"/photobooth_*_"$(dpkg --print-architecture)".deb 2>/dev/null | head -1)
-[ -n "$deb" ] || { echo "no photobooth .deb in $DIR"; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "clean-install.sh builds a chroot: run it as root"; exit 1; }
+. "$(dirname "$0")/lib.sh"
 ROOT="$WORK/bookworm"
 mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 mirror=${mirror:-http://deb.debian.org/debian}

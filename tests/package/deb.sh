@@ -5,11 +5,7 @@
 # kept on reinstall; remove (config kept) and purge (config and photos gone).
 # Usage: tests/package/deb.sh DIR_WITH_THE_DEB
 set -u
-. "$(dirname "$0")/../e2e/lib.sh"
-DIR=${1:?usage: $0 DIR}
-deb=$(ls "$DIR"/photobooth_*_"$(dpkg --print-architecture)".deb 2>/dev/null | head -1)
-[ -n "$deb" ] || { echo "no photobooth .deb in $DIR"; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "deb.sh installs a package: run it as root"; exit 1; }
+. "$(dirname "$0")/lib.sh"
 if dpkg-query -W -f='${Status}' photobooth 2>/dev/null | grep -q installed; then
 	echo "photobooth is already installed here; this test installs and purges it: remove it first"
 	exit 1
