@@ -15,6 +15,7 @@
 
 #define PB_CONTROL_MAX_LINE 1024
 #define PB_CONTROL_MAX_CLIENTS 16
+#define PB_CONTROL_MAX_WORDS 16 /* a longer command is refused (code 2) */
 
 struct pb_control;
 

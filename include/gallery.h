@@ -13,6 +13,7 @@
 #define PB_GALLERY_H
 
 #include <stddef.h>
+#include "share.h"
 #include "status.h"
 
 struct pb_gallery_config {
@@ -37,5 +38,11 @@ void pb_gallery_stop(struct pb_gallery *g);
 
 /* Download pages served since start (a guest opened their link: a QR scan). Any thread. */
 unsigned pb_gallery_opened(struct pb_gallery *g);
+
+/* What a request path (already %xx-decoded) asks for: PB_ROUTE_PAGE for "/p/<token>",
+ * PB_ROUTE_PHOTO for "/p/<token>.jpg" (token is then written), PB_ROUTE_NONE for anything
+ * else, including a token of the wrong form. Pure; any thread. */
+enum { PB_ROUTE_NONE, PB_ROUTE_PAGE, PB_ROUTE_PHOTO };
+int pb_gallery_route(const char *url, char token[PB_TOKEN_LEN + 1]);
 
 #endif

@@ -1002,6 +1002,9 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 	char err[2048], *sessions;
 	int rc = 1;
 
+	/* A peer gone mid-write (photoboothctl, a phone, the SMTP server, cupsd) is an EPIPE to
+	 * handle where it happens, never the end of the booth. Before any thread starts. */
+	signal(SIGPIPE, SIG_IGN);
 	b.started_ms = pb_now_ms();
 	b.windowed = opt->windowed;
 	b.config_path = opt->config_path;

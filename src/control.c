@@ -137,15 +137,17 @@ pb_control_split(char *line, char **argv, int max)
 static void
 answer(struct client *c, pb_control_handler handler, void *ctx)
 {
-	char *argv[16];
+	char *argv[PB_CONTROL_MAX_WORDS + 1];
 	int argc;
 
 	pb_buf_init(&c->out);
 	c->answering = 1;
 	c->sent = 0;
-	argc = pb_control_split(c->in, argv, 16);
+	argc = pb_control_split(c->in, argv, PB_CONTROL_MAX_WORDS + 1);
 	if (argc == 0)
 		pb_control_reply(&c->out, 2, "empty command");
+	else if (argc > PB_CONTROL_MAX_WORDS) /* never run a command with words cut off */
+		pb_control_reply(&c->out, 2, "more than %d words", PB_CONTROL_MAX_WORDS);
 	else
 		handler(ctx, argc, argv, &c->out);
 	if (!c->out.len)
@@ -178,7 +180,8 @@ serve(struct client *c, uint64_t now, pb_control_handler handler, void *ctx)
 		}
 	}
 	if (c->answering) {
-		ssize_t n = write(c->fd, c->out.data + c->sent, c->out.len - c->sent);
+		/* a client gone before reading its answer: EPIPE, never SIGPIPE */
+		ssize_t n = send(c->fd, c->out.data + c->sent, c->out.len - c->sent, MSG_NOSIGNAL);
 		if (n > 0)
 			c->sent += (size_t)n;
 		if (c->sent >= c->out.len || (n < 0 && errno != EAGAIN && errno != EINTR))
@@ -223,7 +226,7 @@ pb_control_poll(struct pb_control *ctl, uint64_t now_ms, pb_control_handler hand
 					c = &ctl->clients[i];
 			if (!c) {
 				static const char busy[] = "1 busy: too many control clients\n";
-				ssize_t ignored = write(fd, busy, sizeof(busy) - 1);
+				ssize_t ignored = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
 				(void)ignored;
 				close(fd);
 				continue;
@@ -277,7 +280,7 @@ pb_control_request(const char *path, const char *line, struct pb_buf *reply, int
 		return e == EACCES ? PB_ERR_CONFIG : PB_ERR_NODEV;
 	}
 	while (off < len) {
-		ssize_t n = write(fd, line + off, len - off);
+		ssize_t n = send(fd, line + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -288,7 +291,7 @@ pb_control_request(const char *path, const char *line, struct pb_buf *reply, int
 		off += (size_t)n;
 	}
 	if (len == 0 || line[len - 1] != '\n') {
-		ssize_t ignored = write(fd, "\n", 1);
+		ssize_t ignored = send(fd, "\n", 1, MSG_NOSIGNAL);
 		(void)ignored;
 	}
 	for (;;) {

@@ -110,6 +110,22 @@ photo(struct pb_gallery *g, struct MHD_Connection *c, const char *session)
 	return ret;
 }
 
+int
+pb_gallery_route(const char *url, char token[PB_TOKEN_LEN + 1])
+{
+	/* exactly /p/<token> or /p/<token>.jpg; libmicrohttpd has already decoded %xx, so
+	 * "%2e%2e" or "%2f" arrive as characters a token never has */
+	size_t n = strlen(url);
+	int jpg = n == 3 + PB_TOKEN_LEN + 4 && !strcmp(url + 3 + PB_TOKEN_LEN, ".jpg");
+	if (strncmp(url, "/p/", 3) || (n != 3 + PB_TOKEN_LEN && !jpg))
+		return PB_ROUTE_NONE;
+	memcpy(token, url + 3, PB_TOKEN_LEN);
+	token[PB_TOKEN_LEN] = '\0';
+	if (!pb_share_token_valid(token))
+		return PB_ROUTE_NONE;
+	return jpg ? PB_ROUTE_PHOTO : PB_ROUTE_PAGE;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_size, void **state)
@@ -133,14 +149,10 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", body,
 				  sizeof(body) - 1);
 	}
-	/* exactly /p/<token> or /p/<token>.jpg; libmicrohttpd has already decoded %xx, so
-	 * "%2e%2e" or "%2f" arrive as characters a token never has */
-	size_t n = strlen(url);
-	int jpg = n == 3 + PB_TOKEN_LEN + 4 && !strcmp(url + 3 + PB_TOKEN_LEN, ".jpg");
-	if (strncmp(url, "/p/", 3) || (n != 3 + PB_TOKEN_LEN && !jpg))
+	int route = pb_gallery_route(url, token);
+	if (route == PB_ROUTE_NONE)
 		return not_found(c);
-	memcpy(token, url + 3, PB_TOKEN_LEN);
-	token[PB_TOKEN_LEN] = '\0';
+	int jpg = route == PB_ROUTE_PHOTO;
 	if (pb_share_link_lookup(g->data_dir, token, time(NULL), session, sizeof(session)) !=
 	    PB_OK)
 		return not_found(c);

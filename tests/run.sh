@@ -27,7 +27,7 @@ done
 run config-file-agrees diff -u config/photobooth.conf <(build/photobooth --print-default-config)
 
 # Each libFuzzer target briefly (make fuzz runs them long).
-run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-10}"
+run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-6}"
 
 for t in tests/e2e/*.sh; do
 	case $t in */lib.sh) continue ;; esac

@@ -72,6 +72,22 @@ ctl trigger 2>"$WORK/err"
 check "trigger during the countdown is refused: exit 1" test $? = 1
 check "refusal says why" grep -q "nothing to trigger in countdown" "$WORK/err"
 check "--config finds the socket" "$PBCTL" --config "$conf" reset
+# Clients that hang up before reading (a killed photoboothctl), and one command too many words
+# long: the kiosk answers the next client as usual.
+python3 - "$WORK/ctl.sock" <<'EOP'
+import socket, sys
+for i in range(20):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    s.sendall(b"status\n")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+    s.close()
+EOP
+check "clients gone before the answer: the kiosk lives on" kill -0 "$KIOSK_PID"
+check "clients gone before the answer: the next one is answered" ctl status >/dev/null
+ctl reset $(seq 16) 2>"$WORK/err"
+check "a command of 17 words is a usage error" test $? = 2
+check "a command of 17 words says why" grep -q "more than 16 words" "$WORK/err"
 stop_kiosk
 
 # Every screen offline: both languages, landscape and portrait, both themes.

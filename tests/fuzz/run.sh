@@ -1,7 +1,8 @@
 #!/bin/bash
-# Runs each libFuzzer target for SECONDS (default 10) from a seed corpus made here: a JPEG with
-# EXIF orientation, a progressive JPEG, a frame PNG and the shipped overlay.ini files, plus the
-# inputs that once failed (tests/fuzz/regress/). A crash, or one allocation over 512 MB (a
+# Runs each libFuzzer target for SECONDS (default 10) from a seed corpus made here: JPEGs (EXIF
+# orientation, progressive, CMYK), frame PNGs, the shipped overlay.ini files, the shipped
+# photobooth.conf, email addresses, gallery request paths with a link file, control commands,
+# plus the inputs that once failed (tests/fuzz/regress/). A crash, or one allocation over 512 MB (a
 # hostile length taken at its word), leaves its input in tests/artifacts/fuzz/ and fails. Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -9,7 +10,9 @@ SECONDS_EACH=${1:-10}
 out=tests/artifacts/fuzz
 work=$(mktemp -d "${TMPDIR:-/tmp}/pb-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$out" "$work/jpeg" "$work/png" "$work/overlay"
+TARGETS="jpeg png overlay conf address http control"
+for t in $TARGETS; do mkdir -p "$work/$t"; done
+mkdir -p "$out"
 /usr/bin/convert -size 96x64 gradient:red-blue -quality 80 "$work/jpeg/plain.jpg"
 /usr/bin/convert -size 96x64 gradient:red-blue -orient RightTop "$work/jpeg/turned.jpg"
 /usr/bin/convert -size 64x48 gradient:gray -interlace JPEG "$work/jpeg/progressive.jpg"
@@ -17,7 +20,25 @@ mkdir -p "$out" "$work/jpeg" "$work/png" "$work/overlay"
 /usr/bin/convert -size 64x48 xc:none -fill navy -draw 'rectangle 0,0 63,5' "$work/png/frame.png"
 /usr/bin/convert -size 32x32 gradient:gray "$work/png/grey.png"
 cp overlays/*/overlay.ini "$work/overlay/" 2>/dev/null
-for t in jpeg png overlay; do
+cp config/photobooth.conf "$work/conf/default.conf"
+printf '[kiosk]\ndelivery = both\noverlay = replay\n[mail]\nsmtp_url = smtp://127.0.0.1:25\nfrom = booth@example.com\n[staff]\npin = 1234\n' \
+	>"$work/conf/mail.conf"
+printf '[camera]\nsettings = iso=400, whitebalance=Daylight\n[staff]\npaper_presets = 36, 108\n' \
+	>"$work/conf/camera.conf"
+i=0
+for a in guest@example.com first.last+tag@sub.example.co.kr "a b@example.com" 'x@y' \
+	"$(printf 'evil@example.com\r\nBcc: all@example.com')" "$(printf '\xed\x95\x9c@example.com')"; do
+	printf '%s' "$a" >"$work/address/$((i += 1))"
+done
+# the first line is the request target, the rest the link file (session and expiry)
+printf '/p/AAAAAAAAAAAAAAAAAAAAAw\n20261202-101500-0001 4102444800\n' >"$work/http/page"
+printf '/p/AAAAAAAAAAAAAAAAAAAAAw.jpg?x=1\n20261202-101500-0001 4102444800\n' >"$work/http/photo"
+printf '/p/%%2e%%2e%%2fAAAAAAAAAAAAAAAAAA\n../etc 4102444800\n' >"$work/http/dots"
+# 0xff cuts a command into separate writes
+printf 'status\n' >"$work/control/status"
+printf 'printer pa\xffper 36\n' >"$work/control/split"
+printf 'resend 20261202-101500-0001 guest@example.com\nstatus\n' >"$work/control/two"
+for t in $TARGETS; do
 	[ -d tests/fuzz/regress/$t ] && cp tests/fuzz/regress/$t/* "$work/$t/"
 done
 for f in overlays/*/overlay.ini; do cp "$f" "$work/overlay/$(basename "$(dirname "$f")").ini"; done
@@ -26,7 +47,7 @@ for f in overlays/*/overlay.ini; do cp "$f" "$work/overlay/$(basename "$(dirname
 export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
 passed=0
 failed=0
-for t in jpeg png overlay; do
+for t in $TARGETS; do
 	echo "=== fuzz_$t for ${SECONDS_EACH}s"
 	if build/fuzz/fuzz_$t -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=512 \
 		-artifact_prefix="$out/$t-" -print_final_stats=1 "$work/$t" 2>"$work/log"; then
