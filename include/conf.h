@@ -83,6 +83,7 @@ struct pb_config {
 	int retry_max_seconds;
 	/* [storage] */
 	char *data_dir;
+	int min_free_mb;      /* below this, no new sessions (staff are called) */
 	/* [control] */
 	char *socket;
 	char *control_group;  /* "" for the kiosk's own */

@@ -111,6 +111,7 @@ struct pb_kiosk {
 	int composed;         /* final.jpg exists for this session */
 	enum pb_state failed_in; /* where the error screen came from */
 	int printer_ready;    /* as the shell last reported it */
+	int out_of_service;   /* the shell cannot keep new photos (disk full): attract waits */
 	int print_offered;    /* this session's deliver screen offers prints */
 	int copies;           /* prints this session asked for; 0 before the choice */
 	int emailed;          /* this session's email is queued */
@@ -137,6 +138,10 @@ int pb_kiosk_retakes_left(const struct pb_kiosk *k);
 /* The shell reports whether a print would come out now. With print_fallback, a guest who
  * reaches the deliver screen while it is not is not offered prints. */
 void pb_kiosk_set_printer_ready(struct pb_kiosk *k, int ready);
+
+/* The shell reports that a new session could not be kept (data_dir nearly full). While on,
+ * a trigger on attract starts nothing; a running session goes on. */
+void pb_kiosk_set_out_of_service(struct pb_kiosk *k, int on);
 
 /* Whether the deliver screen offers "Email me" now (once per session, after any print choice). */
 int pb_kiosk_email_open(const struct pb_kiosk *k);

@@ -66,6 +66,7 @@ struct pb_staff_facts {
 	int sharing, email;               /* outbox is meaningful with email */
 	struct pb_outbox_stats outbox;
 	long long disk_free_mb, disk_total_mb; /* -1: unknown */
+	int disk_low;                          /* under min_free_mb: no new sessions */
 	const uint64_t *since_reset, *total;   /* PB_COUNT_N counters each (settings.h) */
 };
 
@@ -82,6 +83,7 @@ struct pb_view {
 	const struct pb_overlay *overlay;
 	struct pb_view_print print;
 	const char *share_url; /* the session's download link, or NULL */
+	int out_of_service;    /* attract: no new sessions (the disk is full); staff are called */
 	struct pb_view_email email;
 	struct pb_view_staff staff;
 };

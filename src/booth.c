@@ -1,4 +1,7 @@
+#include <errno.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,7 +326,12 @@ booth_feed_arg(struct booth *b, enum pb_event_type type, uint32_t session, uint3
 	struct pb_action acts[PB_MAX_ACTIONS];
 	uint64_t now = pb_now_ms();
 	enum pb_state before = b->kiosk.state;
+	if (type == PB_EV_TRIGGER && before == PB_ATTRACT)
+		booth_watch_disk(b, now, 1); /* a guest about to start: is there room for them? */
 	int n = pb_kiosk_handle(&b->kiosk, &ev, now, acts);
+	if (type == PB_EV_TRIGGER && before == PB_ATTRACT && b->kiosk.state == PB_ATTRACT &&
+	    b->disk_low)
+		pb_warn("a guest tapped start, but data_dir is full: no session (staff: free space)");
 
 	if (b->kiosk.state != before)
 		pb_info("state: %s -> %s (%s)", pb_state_name(before),
@@ -645,6 +653,7 @@ draw(struct booth *b, uint64_t now)
 		.capture_height = b->capture_h,
 		.overlay = b->overlay,
 		.share_url = b->share_url[0] ? b->share_url : NULL,
+		.out_of_service = b->disk_low,
 		.email = {
 			.offered = pb_kiosk_email_open(&b->kiosk),
 			.typed = b->email,
@@ -673,6 +682,30 @@ draw(struct booth *b, uint64_t now)
 	pb_display_size(b->display, &w, &h);
 	pb_render_draw(b->render, &v, w, h);
 	SDL_RenderPresent(pb_display_renderer(b->display));
+}
+
+void
+booth_watch_disk(struct booth *b, uint64_t now, int force)
+{
+	struct statvfs sv;
+
+	if (!force && b->disk_checked_ms && now - b->disk_checked_ms < 2000)
+		return;
+	b->disk_checked_ms = now;
+	if (statvfs(b->cfg->data_dir, &sv) < 0) {
+		b->disk_free_mb = -1; /* unknown: the writes themselves will tell */
+		return;
+	}
+	b->disk_free_mb = (long long)(sv.f_bavail * (unsigned long long)sv.f_frsize >> 20);
+	int low = b->disk_free_mb < b->cfg->min_free_mb;
+	if (low && !b->disk_low)
+		pb_err("data_dir %s has %lld MB free, under [storage] min_free_mb = %d: no new "
+		       "sessions until staff free space (photoboothctl purge HOURS)",
+		       b->cfg->data_dir, b->disk_free_mb, b->cfg->min_free_mb);
+	else if (!low && b->disk_low)
+		pb_notice("data_dir has %lld MB free again: taking guests", b->disk_free_mb);
+	b->disk_low = low;
+	pb_kiosk_set_out_of_service(&b->kiosk, low);
 }
 
 /* The print thread's view, a few times a second: cheap (a copy under a lock). */
@@ -981,6 +1014,8 @@ service_status(struct booth *b, char *out, size_t n)
 		else
 			len += (size_t)snprintf(out + len, n - len, " · email: ok");
 	}
+	if (b->disk_low && len < n)
+		len += (size_t)snprintf(out + len, n - len, " · disk: full, no new sessions");
 	if (len < n)
 		snprintf(out + len, n - len, " · %s, %s", b->overlay->name,
 			 pb_delivery_name(b->delivery));
@@ -995,16 +1030,34 @@ on_hangup(int sig)
 	hangup = 1;
 }
 
+/* The gallery holds up to 1000 connections; the soft limit on open files is often 1024 (for
+ * select(), which nothing here uses). Raise it to the hard limit, at most 4096. */
+static void
+raise_open_files(void)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0)
+		return;
+	rlim_t want = r.rlim_max == RLIM_INFINITY || r.rlim_max > 4096 ? 4096 : r.rlim_max;
+	if (r.rlim_cur < want) {
+		r.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+			pb_warn("cannot raise the open-file limit to %lu: %s", (unsigned long)want,
+				strerror(errno));
+	}
+}
+
 int
 pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 {
-	struct booth b = { .cfg = cfg, .pending_delivery = -1 };
+	struct booth b = { .cfg = cfg, .pending_delivery = -1, .disk_free_mb = -1 };
 	char err[2048], *sessions;
 	int rc = 1;
 
 	/* A peer gone mid-write (photoboothctl, a phone, the SMTP server, cupsd) is an EPIPE to
 	 * handle where it happens, never the end of the booth. Before any thread starts. */
 	signal(SIGPIPE, SIG_IGN);
+	raise_open_files();
 	b.started_ms = pb_now_ms();
 	b.windowed = opt->windowed;
 	b.config_path = opt->config_path;
@@ -1116,6 +1169,7 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 			pb_notify_status(service);
 		}
 		watch_printer(&b, now);
+		booth_watch_disk(&b, now, 0);
 		maybe_purge(&b, now);
 		booth_feed(&b, PB_EV_TICK, 0, 0);
 		enum pb_camera_state cs = pb_camera_state(b.camera, NULL, 0, NULL);

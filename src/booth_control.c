@@ -55,6 +55,8 @@ disk_json(const struct booth *b, struct pb_buf *out)
 	pb_json_open(out, "disk");
 	pb_json_int(out, "free_mb", d.ok ? d.free_mb : -1);
 	pb_json_int(out, "total_mb", d.ok ? d.total_mb : -1);
+	pb_json_int(out, "min_free_mb", b->cfg->min_free_mb);
+	pb_json_bool(out, "low", b->disk_low); /* no new sessions until space is freed */
 	pb_json_close(out);
 }
 
@@ -951,6 +953,7 @@ booth_staff_view(struct booth *b, struct pb_view_staff *v, char *buf, size_t buf
 		pb_outbox_stats(b->outbox, &f.outbox);
 	f.disk_free_mb = d.ok ? d.free_mb : -1;
 	f.disk_total_mb = d.total_mb;
+	f.disk_low = b->disk_low;
 	pb_staff_describe(&f, b->kiosk.state == PB_STAFF, v, buf, buflen);
 	v->toast = b->toast[0] ? b->toast : NULL;
 	v->toast_bad = b->toast_bad;

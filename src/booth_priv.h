@@ -48,6 +48,9 @@ struct booth {
 	struct pb_printer_health printer; /* as last asked */
 	struct pb_print_position position; /* the current session's prints */
 	uint64_t printer_asked_ms;
+	uint64_t disk_checked_ms;
+	long long disk_free_mb;         /* data_dir's, as last checked; -1 unknown */
+	int disk_low;                   /* under [storage] min_free_mb: no new sessions */
 	Uint32 ev_base;
 	struct pb_session_info session;
 	int session_on_disk; /* a compose job was queued: the folder may exist */
@@ -109,6 +112,10 @@ int booth_apply_overlay(struct booth *b, const char *name, char *why, size_t why
 
 /* booth_control.c */
 void booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply);
+/* Checks data_dir's free space (at most every 2 s unless force) and takes the booth out of
+ * service below [storage] min_free_mb, back in above it. */
+void booth_watch_disk(struct booth *b, uint64_t now, int force);
+
 /* Input on the PIN keypad and the staff screen. */
 void booth_staff_input(struct booth *b, struct pb_input in);
 /* What the staff screen shows this frame. */

@@ -164,6 +164,8 @@ static const struct key keys[] = {
 
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
 	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },
+	{ "storage", "min_free_mb", T_INT, OFF(min_free_mb), "300", 0, 1000000, NULL,
+	  "With less free space than this in data_dir the booth starts no new session and calls staff." },
 
 	{ "control", "socket", T_STR, OFF(socket), "/run/photobooth/control.sock", 0, 0, NULL,
 	  "Unix socket for photoboothctl (created with mode 0660)." },
@@ -470,7 +472,7 @@ static const char *const live_keys[] = {
 	"kiosk.email_timeout", "kiosk.thanks_timeout", "kiosk.error_timeout",
 	"print.max_copies", "share.public_url", "share.retention_hours", "mail.require_consent",
 	"staff.pin", "staff.key", "staff.timeout", "staff.paper_presets", "staff.purge_hours",
-	"staff.shutdown_command", "staff.reboot_command", NULL,
+	"staff.shutdown_command", "staff.reboot_command", "storage.min_free_mb", NULL,
 };
 
 static int

@@ -198,11 +198,13 @@ pb_gallery_start(const struct pb_gallery_config *cfg, char *why, size_t n)
 	pb_buf_append(&title, "", 0);
 	pb_buf_html(&title, cfg->title ? cfg->title : "Your photo");
 	g->title = title.data;
+	/* Two polling threads: a line of guests downloading at once is served while the one
+	 * who just tapped Done is not kept waiting behind them. */
 	g->d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, g,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 256u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_address ? cfg->max_per_address : 32u,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, 2u,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 1000u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_address ? cfg->max_per_address : 256u,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s ? cfg->idle_timeout_s : 10u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384, MHD_OPTION_END);
 	if (!g->d) {

@@ -215,9 +215,21 @@ session_end(struct pb_kiosk *k, struct out *o)
 	k->emailed = 0;
 }
 
+static int
+in_service(const struct pb_kiosk *k)
+{
+	return !k->out_of_service;
+}
+
+static int
+out_of_service(const struct pb_kiosk *k)
+{
+	return k->out_of_service; /* a retry would only fail again */
+}
+
 static const struct transition transitions[] = {
 /*	from             event                 guard              action          to            */
-	{ PB_ATTRACT,    PB_EV_TRIGGER,        NULL,              session_begin,  PB_COUNTDOWN  },
+	{ PB_ATTRACT,    PB_EV_TRIGGER,        in_service,        session_begin,  PB_COUNTDOWN  },
 	{ PB_COUNTDOWN,  PB_EV_TIMEOUT,        NULL,              capture_start,  PB_CAPTURE    },
 	{ PB_CAPTURE,    PB_EV_CAPTURED,       more_slots,        slot_next,      PB_COUNTDOWN  },
 	{ PB_CAPTURE,    PB_EV_CAPTURED,       NULL,              compose_start,  PB_PROCESSING },
@@ -248,6 +260,7 @@ static const struct transition transitions[] = {
 	{ PB_STAFF,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    },
 	{ PB_THANKS,     PB_EV_TRIGGER,        NULL,              session_end,    PB_ATTRACT    },
 	{ PB_THANKS,     PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    },
+	{ PB_ERROR,      PB_EV_TRIGGER,        out_of_service,    session_end,    PB_ATTRACT    },
 	{ PB_ERROR,      PB_EV_TRIGGER,        failed_in_capture, retry_slot,     PB_COUNTDOWN  },
 	{ PB_ERROR,      PB_EV_TRIGGER,        NULL,              retake_free,    PB_COUNTDOWN  },
 	{ PB_ERROR,      PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    },
@@ -352,6 +365,12 @@ void
 pb_kiosk_set_printer_ready(struct pb_kiosk *k, int ready)
 {
 	k->printer_ready = ready;
+}
+
+void
+pb_kiosk_set_out_of_service(struct pb_kiosk *k, int on)
+{
+	k->out_of_service = on;
 }
 
 int

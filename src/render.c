@@ -352,8 +352,15 @@ draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	cta.y -= grow;
 	cta.w += 2 * grow;
 	cta.h += 2 * grow;
-	pb_draw_button(rd, cta, _("Touch to start"), 1);
+	pb_draw_button(rd, v->out_of_service ? l->title : cta,
+		       v->out_of_service ? _("Back in a moment") : _("Touch to start"),
+		       !v->out_of_service);
 	pb_draw_pill(rd, l->button[PB_BTN_LANGUAGE], !strcmp(v->language, "ko") ? "English" : "한국어");
+	if (v->out_of_service) {
+		/* no room for new photos: nobody is let in to lose theirs */
+		pb_draw_pill(rd, l->body, _("This booth is taking a short break. Our staff are on their way."));
+		return;
+	}
 	camera_note(rd, v);
 	/* told before they shoot, not after */
 	if (v->print.mode && !v->print.printer_ready)
@@ -660,7 +667,8 @@ draw_error(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	pb_draw_text(rd, _("Let's try that again"), l->title, l->title_px, WHITE);
 	pb_draw_text(rd, words ? words : _("Something went wrong with that photo. It wasn't you!"), l->body,
 	     l->body_px, MUTED);
-	pb_draw_button(rd, l->button[PB_BTN_RETRY], _("Try again"), 1);
+	/* with the disk full a retry would fail again: the button just ends the session */
+	pb_draw_button(rd, l->button[PB_BTN_RETRY], v->out_of_service ? _("OK") : _("Try again"), 1);
 }
 
 void

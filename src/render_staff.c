@@ -231,6 +231,8 @@ pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_view_sta
 		line(&ls, f->disk_free_mb < 500 ? 2 : f->disk_free_mb < 2048 ? 1 : 0,
 		     _("Disk: %.1f GB free of %.1f GB"), (double)f->disk_free_mb / 1024.0,
 		     (double)f->disk_total_mb / 1024.0);
+	if (f->disk_low)
+		line(&ls, 2, "%s", _("Disk full: no new guests until photos are purged"));
 	line(&ls, -1, _("Since reset · all-time"));
 	static const char *const names[PB_COUNT_N] = {
 		[PB_COUNT_SESSIONS] = N_("Sessions"), [PB_COUNT_PHOTOS] = N_("Photos"),

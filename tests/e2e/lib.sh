@@ -54,6 +54,7 @@ overlays_dir = $TOP/overlays
 ${KIOSK_EXTRA:-}
 [storage]
 data_dir = $WORK/data
+${STORAGE_EXTRA:-}
 [control]
 socket = $WORK/ctl.sock
 [share]

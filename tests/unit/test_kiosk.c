@@ -595,6 +595,45 @@ test_print_when_printer_down(void **state)
 	assert_int_equal(r.k.state, PB_THANKS);
 }
 
+/* Out of service (the disk is nearly full): attract refuses to start a session, a session
+ * already running finishes, and the booth takes guests again once it is back in service. */
+static void
+test_out_of_service(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 1, 1);
+	pb_kiosk_set_out_of_service(&r.k, 1);
+	assert_int_equal(send(&r, PB_EV_TRIGGER), 0);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	assert_int_equal(r.k.counters.sessions, 0);
+
+	pb_kiosk_set_out_of_service(&r.k, 0);
+	assert_int_equal(send(&r, PB_EV_TRIGGER), 1);
+	assert_true(has_action(&r, PB_ACT_BEGIN));
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
+	/* the disk fills mid-session: this guest still gets to the end */
+	pb_kiosk_set_out_of_service(&r.k, 1);
+	drive_to(&r, PB_DELIVER);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_THANKS);
+	send(&r, PB_EV_TRIGGER);
+	assert_true(has_action(&r, PB_ACT_END));
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	assert_int_equal(send(&r, PB_EV_TRIGGER), 0);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	/* the disk filled during a session that then failed: no retry, back to attract */
+	pb_kiosk_set_out_of_service(&r.k, 0);
+	drive_to(&r, PB_ERROR);
+	pb_kiosk_set_out_of_service(&r.k, 1);
+	send(&r, PB_EV_TRIGGER);
+	assert_true(has_action(&r, PB_ACT_END));
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	/* staff can still reach their screen */
+	send(&r, PB_EV_STAFF);
+	assert_int_equal(r.k.state, PB_PIN);
+}
+
 /* Email: offered once per session, after any print choice; typing keeps the keyboard up;
  * a send queues exactly one email; cancel and timeout send nothing. */
 static void
@@ -673,6 +712,7 @@ main(void)
 		cmocka_unit_test(test_print_default_one),
 		cmocka_unit_test(test_print_when_printer_down),
 		cmocka_unit_test(test_email),
+		cmocka_unit_test(test_out_of_service),
 	};
 	return cmocka_run_group_tests_name("kiosk", tests, NULL, NULL);
 }
