@@ -160,7 +160,7 @@ check "the second email went to the second guest" grep -lq '^To: second@example.
 # Staff resend.
 check "resend SESSION ADDRESS queues the link" ctl resend "$S1" staff@example.com
 check "the resent email arrives" wait_for 20 '[ "$(mails)" = 3 ]'
-check "resent with the first guest's link" grep -q "${URL##*/}" "$(grep -l '^To: staff@example.com' "$MAIL"/new/*)"
+check "resent with the first guest's link" grep -qF -- "${URL##*/}" "$(grep -l '^To: staff@example.com' "$MAIL"/new/*)"
 ctl resend "$S1" "a@b@example.com" >"$WORK/r.out" 2>&1
 check "resend to an address with two @: refused (1) with the reason" \
 	test "$?/$(grep -c "more than one @" "$WORK/r.out")" = 1/1
