@@ -788,7 +788,8 @@ booth_kiosk_config(struct booth *b)
 	kc.print_fallback = b->delivery == PB_DELIVERY_BOTH;
 	kc.email = b->delivery != PB_DELIVERY_PRINT && b->outbox;
 	kc.timeout_ms[PB_EMAIL] = (uint32_t)cfg->email_timeout * 1000u;
-	kc.timeout_ms[PB_COUNTDOWN] = (uint32_t)cfg->countdown * 1000u;
+	/* countdown = 0 (burn-in): shoot at the next tick; a 0 timeout would mean never */
+	kc.timeout_ms[PB_COUNTDOWN] = cfg->countdown ? (uint32_t)cfg->countdown * 1000u : 1u;
 	kc.timeout_ms[PB_CAPTURE] = (uint32_t)cfg->capture_timeout * 1000u;
 	kc.timeout_ms[PB_PROCESSING] = (uint32_t)cfg->processing_timeout * 1000u;
 	kc.timeout_ms[PB_REVIEW] = (uint32_t)cfg->review_timeout * 1000u;

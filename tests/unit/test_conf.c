@@ -125,8 +125,8 @@ test_out_of_range(void **state)
 {
 	struct pb_config cfg;
 	(void)state;
-	assert_int_equal(load(&cfg, "[kiosk]\ncountdown = 0\n"), PB_ERR_CONFIG);
-	assert_error_at(2, "out of range 1..10");
+	assert_int_equal(load(&cfg, "[kiosk]\ncountdown = 11\n"), PB_ERR_CONFIG);
+	assert_error_at(2, "out of range 0..10");
 	pb_config_fini(&cfg);
 	assert_int_equal(load(&cfg, "[kiosk]\nretakes = 6\n"), PB_ERR_CONFIG);
 	assert_error_at(2, "out of range 0..5");
