@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 passed=0
 failed=0
 failures=
+times=
 
 run() { # run NAME COMMAND...
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	echo "=== $name"
 	if "$@"; then
@@ -17,6 +18,7 @@ run() { # run NAME COMMAND...
 		failed=$((failed + 1))
 		failures="$failures $name"
 	fi
+	times="$times $name $((SECONDS - t0))s,"
 }
 
 for t in build/tests/test_*; do
@@ -35,6 +37,7 @@ for t in tests/e2e/*.sh; do
 done
 
 echo
+echo "time:${times%,}"
 [ -n "$failures" ] && echo "failed:$failures"
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -416,8 +416,8 @@ def check_deliveries(guests, sink, k):
     port = k.status().get("share_port") or A.http_port
     ok = tried = 0
     for sid, r in guests.sessions.items():
-        if r["delivery"] == "print" or not r["done"]:
-            continue
+        if r["delivery"] == "print" or not r["done"] or (A.mode == "crash" and sid not in lnk):
+            continue  # (killed before its link was written: the guest never saw a QR code)
         tried += 1
         token = lnk.get(sid)
         share = os.path.join(data_dir(), "sessions", sid, "share.jpg")
