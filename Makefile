@@ -157,6 +157,21 @@ fuzz:
 	$(MAKE) fuzzers
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# The reliability campaign (tests/reliability/): SOAK_SESSIONS guests (500) with faults on a
+# schedule, then the gallery under wrk and hostile clients, then 50 guests under valgrind;
+# CRASH_KILLS SIGKILLs (50) at random moments, each followed by a restart and checks.
+soak:
+	scripts/deps.sh check
+	$(MAKE) all
+	tests/reliability/soak.sh
+	tests/reliability/load.sh
+	tests/reliability/valgrind.sh
+
+crash-test:
+	scripts/deps.sh check
+	$(MAKE) all
+	tests/reliability/crash.sh
+
 $(B)/bench/resample: tests/bench/resample.c tests/bench/bench.h $(B)/libpb.a
 	@mkdir -p $(B)/bench
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libpb.a $(ALL_LDFLAGS) $(LIBS)
@@ -257,7 +272,7 @@ cross-arm64:
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: all run check bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
+.PHONY: all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
 FORCE:
 
 -include $(B)/obj/*.d

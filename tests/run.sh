@@ -36,6 +36,11 @@ for t in tests/e2e/*.sh; do
 	run "$(basename "$t" .sh)" bash "$t"
 done
 
+# The reliability campaign, short (make soak and make crash-test run it in full).
+run soak env SOAK_SESSIONS=24 SOAK_PAPER_EVERY=8 bash tests/reliability/soak.sh
+run crash env CRASH_KILLS=6 bash tests/reliability/crash.sh
+run load env LOAD_SECONDS=5 P99_MS=0 LOAD_BASELINE=0 SLOW_SECONDS=3 bash tests/reliability/load.sh
+
 echo
 echo "time:${times%,}"
 [ -n "$failures" ] && echo "failed:$failures"

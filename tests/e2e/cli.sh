@@ -28,7 +28,7 @@ expect_config_error unknown-key "$WORK/bad-unknown-key.conf:2: unknown key 'colo
 	"[kiosk]" "colour = red"
 expect_config_error unknown-section "$WORK/bad-unknown-section.conf:4: unknown section [printer]" \
 	"[kiosk]" "" "[printer]" "queue = x"
-expect_config_error range "$WORK/bad-range.conf:2: [kiosk] countdown = 60: out of range 1..10" \
+expect_config_error range "$WORK/bad-range.conf:2: [kiosk] countdown = 60: out of range 0..10" \
 	"[kiosk]" "countdown = 60"
 expect_config_error enum "$WORK/bad-enum.conf:2: [kiosk] delivery = fax: must be one of print, share, both" \
 	"[kiosk]" "delivery = fax"

@@ -23,7 +23,7 @@ countdown = 1
 review_timeout = 60
 deliver_timeout = 60
 thanks_timeout = 1
-error_timeout = 2" STORAGE_EXTRA="min_free_mb = 16" write_config "$conf" \
+error_timeout = 15" STORAGE_EXTRA="min_free_mb = 16" write_config "$conf" \
 	"[camera]" "sim_width = 3000" "sim_height = 2000"
 
 free_mb() { df -m --output=avail "$WORK/data" | tail -1 | tr -d ' '; }

@@ -2,7 +2,7 @@
 # The gallery server under load and abuse, in the real kiosk (Xvfb, 800x480, sharing on
 # loopback). One guest's session provides a real share.jpg and its link; then:
 #  - wrk: 200 connections for LOAD_SECONDS (default 30) on the photo download: no socket
-#    errors, no non-2xx answers, p99 latency under P99_MS (default 50 ms); for scale, the same
+#    errors, no non-2xx answers, p99 latency under P99_MS (default 50; 0 reports it only); the same
 #    wrk run against Python's http.server serving the same file (LOAD_BASELINE=0 skips it);
 #  - slowloris: 300 connections from one address trickling a request byte by byte while
 #    normal guests download from another address;
@@ -64,7 +64,8 @@ echo "# wrk, 200 connections, ${LOAD_SECONDS}s, $(stat -c %s "$jpg")-byte share.
 check "wrk: requests were served" test "${n:-0}" -gt 0
 check "wrk: no socket errors (connect, read, write, timeout)" test "$errs" = 0
 check "wrk: no answer other than 200" test "$non2xx" = 0
-check "wrk: p99 latency $p99 ms is under $P99_MS ms" \
+# (P99_MS=0: make check's short run reports the latency and leaves judging it to make soak)
+[ "$P99_MS" != 0 ] && check "wrk: p99 latency $p99 ms is under $P99_MS ms" \
 	python3 -c "import sys; sys.exit(0 if 0 <= float('$p99') < float('$P99_MS') else 1)"
 check "the kiosk answers its socket after the load" ctl status >/dev/null
 

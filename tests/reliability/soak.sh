@@ -43,7 +43,8 @@ python3 "$TOP/tests/reliability/drive.py" soak --sessions "$SESSIONS" \
 	--pb "$PB" --pbctl "$PBCTL" --config "$conf" --socket "$WORK/ctl.sock" \
 	--data-dir "$WORK/data" --log "$WORK/kiosk.log" --sink "$TOP/tests/mail/smtpsink.py" \
 	--maildir "$WORK/mail" --smtp-port "$SMTP_PORT" --http-port "$HTTP_PORT" \
-	--printer-dir "$CUPS_DIR/dev" --corrupt-every 40 --paper-every 50 | tee "$WORK/soak.out"
+	--printer-dir "$CUPS_DIR/dev" --corrupt-every 40 --paper-every "${SOAK_PAPER_EVERY:-50}" |
+	tee "$WORK/soak.out"
 rc=${PIPESTATUS[0]}
 mkdir -p "$ART/soak" && cp "$WORK/kiosk.log" "$ART/soak/kiosk.log"
 grep -c '^<3>' "$WORK/kiosk.log" | sed 's/^/# error lines in the kiosk log: /'
