@@ -29,7 +29,7 @@ done
 run config-file-agrees diff -u config/photobooth.conf <(build/photobooth --print-default-config)
 
 # Each libFuzzer target briefly (make fuzz runs them long).
-run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-6}"
+run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-5}"
 
 for t in tests/e2e/*.sh; do
 	case $t in */lib.sh) continue ;; esac
@@ -37,7 +37,7 @@ for t in tests/e2e/*.sh; do
 done
 
 # The reliability campaign, short (make soak and make crash-test run it in full).
-run soak env SOAK_SESSIONS=24 SOAK_PAPER_EVERY=8 bash tests/reliability/soak.sh
+run soak env SOAK_SESSIONS=16 SOAK_PAPER_EVERY=6 bash tests/reliability/soak.sh
 run crash env CRASH_KILLS=6 bash tests/reliability/crash.sh
 run load env LOAD_SECONDS=5 P99_MS=0 LOAD_BASELINE=0 SLOW_SECONDS=3 bash tests/reliability/load.sh
 
