@@ -116,7 +116,7 @@ pb_gallery_route(const char *url, char token[PB_TOKEN_LEN + 1])
 	/* exactly /p/<token> or /p/<token>.jpg; libmicrohttpd has already decoded %xx, so
 	 * "%2e%2e" or "%2f" arrive as characters a token never has */
 	size_t n = strlen(url);
-	int jpg = n == 3 + PB_TOKEN_LEN + 4 && !strcmp(url + 3 + PB_TOKEN_LEN, ".jpg");
+	int jpg = n == 3 + PB_TOKEN_LEN + 4 && !memcmp(url + 3 + PB_TOKEN_LEN, ".jpg", 4);
 	if (strncmp(url, "/p/", 3) || (n != 3 + PB_TOKEN_LEN && !jpg))
 		return PB_ROUTE_NONE;
 	memcpy(token, url + 3, PB_TOKEN_LEN);
