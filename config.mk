@@ -3,8 +3,9 @@ CC = cc
 AR = ar
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
-# make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer
+# make SANITIZE=1: AddressSanitizer and UndefinedBehaviorSanitizer; any finding stops the program
 SANITIZE =
 # (GCC 12 reports a false "null format string" under -fsanitize; that warning is off there.)
-SAN_ON = -fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation
+SAN_ON = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-Wno-format-truncation
 SAN_FLAGS = $(if $(SANITIZE),$(SAN_ON))

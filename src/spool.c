@@ -168,7 +168,8 @@ adopt_orphans(struct pb_spool *s)
 			j->id);
 	}
 	closedir(d);
-	qsort(s->jobs + first, (size_t)(s->n - first), sizeof(*s->jobs), by_id);
+	if (s->n > first) /* (qsort must not be given a NULL array, even to sort nothing) */
+		qsort(s->jobs + first, (size_t)(s->n - first), sizeof(*s->jobs), by_id);
 }
 
 /* Drops listed jobs whose photo is gone (already printed and removed). */
