@@ -12,7 +12,9 @@ FAILED=0
 # An AddressSanitizer build (make SANITIZE=1): LeakSanitizer checks every exit. SDL draws in
 # software there, so Mesa's GL driver is never loaded: it is unloaded at exit with its own
 # allocations, which LSan could then neither name nor excuse.
+PB_ASAN=
 if nm -u "$PB" 2>/dev/null | grep -q __asan_init; then
+	PB_ASAN=1
 	export SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0
 	export LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp:print_suppressions=0"
 fi
