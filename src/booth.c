@@ -1,4 +1,7 @@
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -1059,6 +1062,13 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 	 * handle where it happens, never the end of the booth. Before any thread starts. */
 	signal(SIGPIPE, SIG_IGN);
 	raise_open_files();
+#ifdef __GLIBC__
+	/* Photos pass through buffers of tens of MB. glibc raises its mmap threshold each time
+	 * one is freed, so later ones come from the heap and stay there: the booth then idles
+	 * 25 MB higher after some sessions than after others. A fixed threshold sends every
+	 * pixel buffer to mmap and back to the system when freed. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 	b.started_ms = pb_now_ms();
 	b.windowed = opt->windowed;
 	b.config_path = opt->config_path;
