@@ -33,6 +33,11 @@ struct pb_mail_message {
 	const char *photo;      /* path of the share JPEG, for the thumbnail */
 	const char *message_id; /* unique and the same on every attempt, without <> */
 	time_t expires;         /* when the link stops working */
+	/* Called (may be NULL) the moment the server has accepted the message, before the
+	 * connection is closed: the caller records it there, so a crash in the goodbye that
+	 * follows does not send it again. On the sending thread. */
+	void (*accepted)(void *ctx);
+	void *accepted_ctx;
 };
 
 /* Sends m. PB_OK when the server accepted it. PB_ERR_BUSY when it should be tried again

@@ -321,6 +321,8 @@ pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, 
 	}
 	CURLcode rc = curl_easy_perform(c);
 	st = rc == CURLE_OK ? PB_OK : classify(c, rc, errbuf, why, whylen);
+	if (st == PB_OK && m->accepted)
+		m->accepted(m->accepted_ctx); /* before QUIT, which curl_easy_cleanup sends */
 out:
 	curl_mime_free(alt);
 	curl_mime_free(related);

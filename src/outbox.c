@@ -218,15 +218,44 @@ recover(struct pb_outbox *o)
 		pb_info("outbox: %d message%s waiting from before", loaded, loaded == 1 ? "" : "s");
 }
 
+/* The server has accepted m: its sent marker, at once. An empty file needs no write and
+ * no rename: its creation is one system call, so a kill right after the server's "250"
+ * finds it; the folder's fsync makes it survive a power cut too. */
+struct accepted {
+	struct pb_outbox *o;
+	const struct msg *m;
+	int marked;
+};
+
+static void
+mark_accepted(void *ctx)
+{
+	struct accepted *a = ctx;
+	char *sent = path_of(a->o, a->m->id, "sent");
+	if (a->m->saved) {
+		int fd = open(sent, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			close(fd);
+			fsync_dir(a->o->dir);
+			a->marked = 1;
+		} else {
+			pb_err("outbox: no sent marker for %s (%s); a crash now would send it twice",
+			       a->m->id, strerror(errno));
+		}
+	}
+	free(sent);
+}
+
 /* Sent: the marker first, then the message, so a crash in between never sends it twice. */
 static void
-mark_sent(struct pb_outbox *o, const struct msg *m)
+mark_sent(struct pb_outbox *o, const struct msg *m, int marked)
 {
 	char *sent = path_of(o, m->id, "sent"), *msg = path_of(o, m->id, "msg");
 	if (m->saved) {
-		if (pb_file_write_atomic(sent, "", 0, 0600) != PB_OK)
-			pb_err("outbox: no sent marker for %s; a crash now would send it twice",
-			       m->id);
+		if (!marked) {
+			struct accepted a = { o, m, 0 };
+			mark_accepted(&a);
+		}
 		if (unlink(msg) < 0 && errno != ENOENT)
 			pb_err("outbox: cannot delete %s: %s", msg, strerror(errno));
 		fsync_dir(o->dir);
@@ -285,14 +314,16 @@ attempt(struct pb_outbox *o, struct msg *m)
 	pb_address_mask(copy.to, masked, sizeof(masked));
 	snprintf(photo, sizeof(photo), "%s/%s/share.jpg", o->sessions_dir, copy.session);
 	snprintf(mid, sizeof(mid), "%s@%s", copy.id, o->domain);
+	struct accepted acc = { o, &copy, 0 };
 	struct pb_mail_message mm = {
 		.to = copy.to, .link = copy.link, .title = o->title, .photo = photo,
 		.message_id = mid, .expires = copy.expires,
+		.accepted = mark_accepted, .accepted_ctx = &acc,
 	};
 	uint64_t t0 = pb_now_ms();
 	st = pb_mail_send(&o->server, &mm, why, sizeof(why));
 	if (st == PB_OK) {
-		mark_sent(o, &copy);
+		mark_sent(o, &copy, acc.marked);
 		pb_info("outbox: %s sent to %s in %llu ms (session %s)", copy.id, masked,
 			(unsigned long long)(pb_now_ms() - t0), copy.session);
 	} else if (!cancelled(o)) {

@@ -420,6 +420,37 @@ test_server_down_then_back(void **state)
 }
 
 static void
+count_accepted(void *ctx)
+{
+	(*(int *)ctx)++;
+}
+
+/* The accepted callback runs once when the server took the message, never when it did not:
+ * the outbox writes its sent marker there, before the goodbye. */
+static void
+test_accepted_callback(void **state)
+{
+	struct fixture *f = *state;
+	char url[64], photo[700], why[256];
+	int accepted = 0;
+	make_photo(f, "s1");
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", f->port);
+	snprintf(photo, sizeof(photo), "%s/s1/share.jpg", f->sessions);
+	struct pb_mail_server srv = { .url = url, .username = "", .from = "photos@booth.example",
+				      .reply_to = "", .subject = "Your photo", .timeout_s = 10 };
+	struct pb_mail_message m = { .to = "guest@example.com", .link = LINK, .title = "t",
+				     .photo = photo, .message_id = "1-0000-00000000@booth.example",
+				     .expires = time(NULL) + 3600, .accepted = count_accepted,
+				     .accepted_ctx = &accepted };
+	assert_int_equal(pb_mail_send(&srv, &m, why, sizeof(why)), PB_ERR_BUSY); /* no server */
+	assert_int_equal(accepted, 0);
+	sink_start(f);
+	assert_int_equal(pb_mail_send(&srv, &m, why, sizeof(why)), PB_OK);
+	assert_int_equal(accepted, 1);
+	assert_int_equal(mails(f), 1);
+}
+
+static void
 test_sent_marker(void **state)
 {
 	struct fixture *f = *state;
@@ -518,6 +549,7 @@ main(void)
 		cmocka_unit_test(test_address_mask),
 		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_down_then_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accepted_callback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sent_marker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expired_and_missing_photo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_refused, setup, teardown),
