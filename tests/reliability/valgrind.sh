@@ -18,7 +18,7 @@ VG="valgrind --error-exitcode=9 --leak-check=full --show-leak-kinds=definite,ind
 	--errors-for-leak-kinds=definite,indirect --track-origins=no --num-callers=30
 	--suppressions=$TOP/tests/reliability/valgrind.supp --log-file=$WORK/valgrind.log"
 drive valgrind soak --sessions "${VALGRIND_SESSIONS:-50}" --wrap "$VG" --slow 20 \
-	--smtp-period 0 --paper-every 0 --corrupt-every 0 --rss-limit 0
+	--smtp-period 0 --paper-every 0 --corrupt-every 0 --disconnect-every 0 --rss-limit 0
 cp "$WORK/valgrind.log" "$ART/valgrind/"
 grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|still reachable' "$WORK/valgrind.log" | sed 's/^==[0-9]*== /# /'
 # (one summary per process: the kiosk, and a child libdbus forks to look for a session bus)
