@@ -11,7 +11,8 @@ check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclan
 	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev cups-daemon cups-client cups-filters
 	printer-driver-cups-pdf poppler-utils python3-aiosmtpd zbar-tools chromium curl wrk"
 # make deb / package-check: Debian's packaging tools, and what tests/package/deb.sh runs.
-deb="$build libcmocka-dev debhelper dpkg-dev lintian man-db groff-base xvfb xauth python3 debootstrap"
+deb="$build libcmocka-dev debhelper dpkg-dev lintian man-db groff-base xvfb xauth python3 debootstrap
+	udev"
 # make cross-arm64: the aarch64 cross compiler, the arm64 -dev packages beside the native ones
 # (multiarch), and qemu-user to run the arm64 unit tests.
 arm64_libs="libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev libjpeg62-turbo-dev libpixman-1-dev
