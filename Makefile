@@ -141,7 +141,7 @@ $(B)/fuzz/obj/%.o: src/%.c $(B)/flags
 		$(PKG_CFLAGS) -DPB_DATADIR='"$(DATADIR)"' $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
 		-c -o $@ $<
 
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) tests/fuzz/frame64x48.inc
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) tests/fuzz/frame64x48.inc tests/fuzz/fuzz.h
 	@$(if $(V),,echo "  FUZZLD  $@")
 	$(Q)$(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -Iinclude -Itests/fuzz $(PKG_CFLAGS) $(FUZZ_FLAGS) \
 		-fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lpthread -lm

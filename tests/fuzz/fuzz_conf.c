@@ -7,21 +7,18 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fuzz.h"
 #include "log.h"
 
-static char path[64];
+static char dir[1024], path[1100];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	pb_log_set_level(PB_LOG_ERR - 1); /* quiet */
-	snprintf(path, sizeof(path), "/tmp/pbfuzz-conf.XXXXXX");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		abort();
-	close(fd);
+	fuzz_setup(dir, sizeof(dir), "conf");
+	snprintf(path, sizeof(path), "%s/photobooth.conf", dir);
 	return 0;
 }
 

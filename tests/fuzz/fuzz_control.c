@@ -15,6 +15,7 @@
 
 #include "control.h"
 #include "json.h"
+#include "fuzz.h"
 #include "log.h"
 
 static char dir[64], path[96];
@@ -42,10 +43,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	pb_log_set_level(PB_LOG_ERR - 1); /* quiet */
-	snprintf(dir, sizeof(dir), "/tmp/pbfuzz-ctl.XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
+	fuzz_setup(dir, sizeof(dir), "ctl");
 	snprintf(path, sizeof(path), "%s/ctl.sock", dir);
 	if (pb_control_open(path, NULL, &ctl) != PB_OK)
 		abort();

@@ -13,21 +13,21 @@
 #include <unistd.h>
 
 #include "gallery.h"
+#include "fuzz.h"
 #include "log.h"
 #include "share.h"
 
-static char dir[64], linkfile[160];
+static char dir[1024], linkfile[1100];
 static const char known[] = "AAAAAAAAAAAAAAAAAAAAAw"; /* a valid token's form */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char links[96];
+	char links[1040];
 	(void)argc;
 	(void)argv;
-	pb_log_set_level(PB_LOG_ERR - 1); /* quiet */
-	snprintf(dir, sizeof(dir), "/tmp/pbfuzz-http.XXXXXX");
-	if (!mkdtemp(dir) || !pb_share_token_valid(known))
+	fuzz_setup(dir, sizeof(dir), "http");
+	if (!pb_share_token_valid(known))
 		abort();
 	snprintf(links, sizeof(links), "%s/links", dir);
 	mkdir(links, 0750);

@@ -6,21 +6,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "log.h"
 #include "overlay.h"
 
-static char dir[64], ini[128];
+static char dir[4096], ini[4200];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char theme[96], frame[160];
+	char theme[4160], frame[4200];
 	(void)argc;
 	(void)argv;
-	pb_log_set_level(PB_LOG_ERR - 1); /* quiet */
-	snprintf(dir, sizeof(dir), "/tmp/pbfuzz.XXXXXX");
-	if (!mkdtemp(dir))
-		abort();
+	fuzz_setup(dir, sizeof(dir), "overlay");
 	snprintf(theme, sizeof(theme), "%s/t", dir);
 	mkdir(theme, 0755);
 	snprintf(ini, sizeof(ini), "%s/overlay.ini", theme);

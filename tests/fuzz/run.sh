@@ -10,6 +10,7 @@ SECONDS_EACH=${1:-10}
 out=tests/artifacts/fuzz
 work=$(mktemp -d "${TMPDIR:-/tmp}/pb-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+export TMPDIR="$work" # the targets' own files (fuzz.h) go there too, and with it
 TARGETS="jpeg png overlay conf address http control"
 for t in $TARGETS; do mkdir -p "$work/$t"; done
 mkdir -p "$out"
