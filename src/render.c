@@ -664,9 +664,16 @@ draw_error(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	const struct pb_layout *l = &rd->layout;
 	const char *words = camera_words(v);
 	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
-	pb_draw_text(rd, _("Let's try that again"), l->title, l->title_px, WHITE);
-	pb_draw_text(rd, words ? words : _("Something went wrong with that photo. It wasn't you!"), l->body,
-	     l->body_px, MUTED);
+	if (v->out_of_service) {
+		/* the disk is full: no retry to promise */
+		pb_draw_text(rd, _("Sorry, that one didn't work"), l->title, l->title_px, WHITE);
+		pb_draw_text(rd, _("This booth is taking a short break. Our staff are on their way."),
+			     l->body, l->body_px, MUTED);
+	} else {
+		pb_draw_text(rd, _("Let's try that again"), l->title, l->title_px, WHITE);
+		pb_draw_text(rd, words ? words : _("Something went wrong with that photo. It wasn't you!"),
+			     l->body, l->body_px, MUTED);
+	}
 	/* with the disk full a retry would fail again: the button just ends the session */
 	pb_draw_button(rd, l->button[PB_BTN_RETRY], v->out_of_service ? _("OK") : _("Try again"), 1);
 }

@@ -88,6 +88,8 @@ check "the unfinished session left no folder" test ! -e "$WORK/data/sessions/$s2
 # what the failed session had written is gone again: fill that space too
 dd if=/dev/zero of="$WORK/data/filler2" bs=64k 2>/dev/null
 wait_for 3 '[ "$(json disk.low)" = True ]' >/dev/null
+sleep 0.3
+shot $OUT error-disk-still-full
 said=$(ctl trigger 2>&1)
 echo "# the error screen's button: $said (disk low: $(json disk.low))"
 check "its button no longer offers a retry that would fail again" test "$said" = "error -> attract"
