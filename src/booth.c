@@ -4,7 +4,6 @@
 #endif
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/statvfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -690,16 +689,15 @@ draw(struct booth *b, uint64_t now)
 void
 booth_watch_disk(struct booth *b, uint64_t now, int force)
 {
-	struct statvfs sv;
-
 	if (!force && b->disk_checked_ms && now - b->disk_checked_ms < 2000)
 		return;
 	b->disk_checked_ms = now;
-	if (statvfs(b->cfg->data_dir, &sv) < 0) {
+	struct booth_disk d = booth_disk_space(b);
+	if (!d.ok) {
 		b->disk_free_mb = -1; /* unknown: the writes themselves will tell */
 		return;
 	}
-	b->disk_free_mb = (long long)(sv.f_bavail * (unsigned long long)sv.f_frsize >> 20);
+	b->disk_free_mb = d.free_mb;
 	int low = b->disk_free_mb < b->cfg->min_free_mb;
 	if (low && !b->disk_low)
 		pb_err("data_dir %s has %lld MB free, under [storage] min_free_mb = %d: no new "

@@ -30,16 +30,11 @@ say(char *msg, size_t n, int code, const char *fmt, ...)
 	return code;
 }
 
-struct disk {
-	long long free_mb, total_mb;
-	int ok;
-};
-
-static struct disk
-disk_free(const struct booth *b)
+struct booth_disk
+booth_disk_space(const struct booth *b)
 {
 	struct statvfs sv;
-	struct disk d = { 0 };
+	struct booth_disk d = { 0 };
 	if (statvfs(b->cfg->data_dir, &sv) == 0) {
 		d.free_mb = (long long)(sv.f_bavail * (unsigned long long)sv.f_frsize >> 20);
 		d.total_mb = (long long)(sv.f_blocks * (unsigned long long)sv.f_frsize >> 20);
@@ -51,7 +46,7 @@ disk_free(const struct booth *b)
 static void
 disk_json(const struct booth *b, struct pb_buf *out)
 {
-	struct disk d = disk_free(b);
+	struct booth_disk d = booth_disk_space(b);
 	pb_json_open(out, "disk");
 	pb_json_int(out, "free_mb", d.ok ? d.free_mb : -1);
 	pb_json_int(out, "total_mb", d.ok ? d.total_mb : -1);
@@ -945,7 +940,7 @@ booth_staff_view(struct booth *b, struct pb_view_staff *v, char *buf, size_t buf
 		.since_reset = b->settings.since_reset,
 		.total = b->settings.total,
 	};
-	struct disk d = disk_free(b);
+	struct booth_disk d = booth_disk_space(b);
 	uint64_t now = pb_now_ms();
 
 	pb_camera_health(b->camera, &f.camera);

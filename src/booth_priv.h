@@ -112,6 +112,13 @@ int booth_apply_overlay(struct booth *b, const char *name, char *why, size_t why
 
 /* booth_control.c */
 void booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply);
+/* data_dir's free and total space in MB; ok is 0 when statvfs fails. Any thread. */
+struct booth_disk {
+	long long free_mb, total_mb;
+	int ok;
+};
+struct booth_disk booth_disk_space(const struct booth *b);
+
 /* Checks data_dir's free space (at most every 2 s unless force) and takes the booth out of
  * service below [storage] min_free_mb, back in above it. */
 void booth_watch_disk(struct booth *b, uint64_t now, int force);
