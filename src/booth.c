@@ -271,7 +271,8 @@ perform(struct booth *b, const struct pb_action *a, uint64_t now)
 		else
 			snprintf(b->session.note, sizeof(b->session.note),
 				 "printer not ready; photo kept on the booth");
-		if (b->gallery)
+		/* print only: no link, even with the gallery kept for earlier guests */
+		if (b->gallery && b->delivery != PB_DELIVERY_PRINT)
 			share_begin(b);
 		else
 			queue_write(b, 0);
@@ -958,31 +959,41 @@ booth_apply_overlay(struct booth *b, const char *name, char *why, size_t whylen)
 	return 0;
 }
 
+/* The gallery and, with [mail] set up, the outbox. Once started they stay for the run: a
+ * switch to print only must not break the links and emails of the guests before it. */
+static int
+start_sharing(struct booth *b, char *why, size_t whylen)
+{
+	const struct pb_config *cfg = b->cfg;
+	char err[2048];
+	struct pb_gallery_config gc = {
+		.listen = cfg->share_listen,
+		.data_dir = cfg->data_dir,
+		.title = b->overlay->title,
+	};
+
+	b->gallery = pb_gallery_start(&gc, err, sizeof(err));
+	if (!b->gallery) {
+		snprintf(why, whylen, "[share] %s", err);
+		return -1;
+	}
+	if (cfg->smtp_url[0]) {
+		b->outbox = start_outbox(cfg, b->overlay->title);
+		if (!b->outbox) {
+			snprintf(why, whylen, "the email outbox cannot start (see the log)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 booth_apply_delivery(struct booth *b, int delivery, char *why, size_t whylen)
 {
 	const struct pb_config *cfg = b->cfg;
-	char err[2048];
 
-	if (delivery != PB_DELIVERY_PRINT && !b->gallery) {
-		struct pb_gallery_config gc = {
-			.listen = cfg->share_listen,
-			.data_dir = cfg->data_dir,
-			.title = b->overlay->title,
-		};
-		b->gallery = pb_gallery_start(&gc, err, sizeof(err));
-		if (!b->gallery) {
-			snprintf(why, whylen, "[share] %s", err);
-			return -1;
-		}
-		if (cfg->smtp_url[0]) {
-			b->outbox = start_outbox(cfg, b->overlay->title);
-			if (!b->outbox) {
-				snprintf(why, whylen, "the email outbox cannot start (see the log)");
-				return -1;
-			}
-		}
-	}
+	if (delivery != PB_DELIVERY_PRINT && !b->gallery && start_sharing(b, why, whylen) < 0)
+		return -1;
 	if (delivery != PB_DELIVERY_SHARE && !b->print) {
 		b->print = start_print(cfg);
 		if (!b->print) {
@@ -1124,6 +1135,15 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 		fprintf(stderr, "%s\n", err);
 		rc = PB_EXIT_CONFIG;
 		goto out;
+	}
+	/* restarted in print mode (staff switched, then a power cut): the links and emails of
+	 * the guests before still work; a problem with them must not stop the prints */
+	if (!b.gallery && pb_share_owed(cfg->data_dir)) {
+		if (start_sharing(&b, err, sizeof(err)) < 0)
+			pb_err("earlier guests' download links and emails: %s", err);
+		else
+			pb_notice("print mode: still serving earlier guests' download links%s",
+				  b.outbox ? " and sending their emails" : "");
 	}
 	b.camera = start_camera(&b);
 	if (!b.camera)

@@ -190,3 +190,36 @@ pb_share_purge(const char *data_dir, time_t now)
 		pb_info("share: %d expired link%s and photos removed", purged, purged == 1 ? "" : "s");
 	return purged;
 }
+
+static int
+dir_has(const char *dir, int (*match)(const char *name))
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)))
+		found = match(e->d_name);
+	closedir(d);
+	return found;
+}
+
+static int
+is_message(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 4 && !strcmp(name + n - 4, ".msg");
+}
+
+int
+pb_share_owed(const char *data_dir)
+{
+	char *links = pb_xasprintf("%s/links", data_dir);
+	char *outbox = pb_xasprintf("%s/outbox", data_dir);
+	int owed = dir_has(links, pb_share_token_valid) || dir_has(outbox, is_message);
+	free(links);
+	free(outbox);
+	return owed;
+}

@@ -4,7 +4,8 @@
 # a screenshot with zbarimg and its link downloads share.jpg byte for byte; headless chromium
 # opens the page at 360x740; an address typed on the on-screen keyboard gets the same link by
 # email (MIME checked with Python's email parser); with SMTP down for a whole session and the
-# kiosk killed, the email goes out once SMTP is back, exactly once; staff resend. Bad input
+# kiosk killed, the email goes out once SMTP is back, exactly once; restarted in print mode, the
+# booth still serves earlier links and sends owed emails; staff resend. Bad input
 # tried: an address with a space, unicode, no consent, a resend to a bad address or session,
 # a public_url without a scheme. Screenshots: tests/artifacts/share/.
 set -u
@@ -157,9 +158,53 @@ sleep 3
 check "exactly once: no second copy after another restart" test "$(mails)" = 2
 check "the second email went to the second guest" grep -lq '^To: second@example.com' "$MAIL"/new/*
 
+# Staff switch to print only with an email still owed, then a power cut: after the restart in
+# print mode, guest 1's link still downloads and the owed email still goes; the new guest gets
+# no link.
+stop_sink
+check "guest 3 reaches deliver" guest
+tap email
+wait_state email 5
+xdotool type --delay 30 "third@example.com"
+tap consent
+xdotool key Return
+wait_state deliver 5
+check "guest 3's email waits in the outbox" wait_for 10 '[ "$(json outbox.depth)" = 1 ]'
+ctl trigger >/dev/null
+wait_state thanks 5
+ctl trigger >/dev/null
+wait_state attract 5
+check "staff switch to print only" ctl delivery print
+check "the switch is saved at once" \
+	wait_for 2 'grep -q "^delivery = print" "$WORK/data/settings.ini"'
+kill -9 "$KIOSK_PID"
+wait "$KIOSK_PID" 2>/dev/null
+KIOSK_PID=
+start_kiosk "$conf"
+check "restarted in print mode" test "$(json delivery)" = print
+check "the log says earlier guests are still served" \
+	grep -q "print mode: still serving earlier guests' download links and sending their emails" "$WORK/kiosk.log"
+rm -f "$WORK/got.jpg"
+curl -s -o "$WORK/got.jpg" "$URL.jpg"
+check "guest 1's link still downloads byte for byte in print mode" \
+	cmp -s "$WORK/got.jpg" "$WORK/data/sessions/$S1/share.jpg"
+start_sink
+check "SMTP back: guest 3's email is delivered in print mode" wait_for 30 '[ "$(mails)" = 3 ]'
+check "... to guest 3" grep -lq '^To: third@example.com' "$MAIL"/new/*
+links_before=$(ls "$WORK/data/links" | wc -l)
+check "a guest in print mode reaches deliver" guest
+sleep 1
+shot $OUT deliver-print-after-restart
+check "a print-only guest gets no QR code on screen" \
+	bash -c "! zbarimg -q --raw '$ART/$OUT/deliver-print-after-restart.png' >/dev/null 2>&1"
+check "... and no link" test "$(ls "$WORK/data/links" | wc -l)" = "$links_before"
+ctl reset >/dev/null
+wait_state attract 5
+check "staff switch back to share" ctl delivery share
+
 # Staff resend.
 check "resend SESSION ADDRESS queues the link" ctl resend "$S1" staff@example.com
-check "the resent email arrives" wait_for 20 '[ "$(mails)" = 3 ]'
+check "the resent email arrives" wait_for 20 '[ "$(mails)" = 4 ]'
 check "resent with the first guest's link" grep -qF -- "${URL##*/}" "$(grep -l '^To: staff@example.com' "$MAIL"/new/*)"
 ctl resend "$S1" "a@b@example.com" >"$WORK/r.out" 2>&1
 check "resend to an address with two @: refused (1) with the reason" \

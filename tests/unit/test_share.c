@@ -19,6 +19,7 @@
 #include "gallery.h"
 #include "helpers.h"
 #include "json.h"
+#include "mem.h"
 #include "share.h"
 
 static void
@@ -91,6 +92,43 @@ test_links(void **state)
 	assert_int_not_equal(access(dir, F_OK), 0);
 	assert_int_equal(pb_share_purge(tmp, now + 7200), 0);
 	free(dir);
+	rm_tree(tmp);
+	free(tmp);
+}
+
+/* What a booth restarted in print mode still owes earlier guests: links, queued emails. */
+static void
+test_owed(void **state)
+{
+	char *tmp = make_tmpdir(), tok[PB_TOKEN_LEN + 1], *p;
+	(void)state;
+	assert_false(pb_share_owed(tmp)); /* a new booth: no folders at all */
+	p = pb_xasprintf("%s/outbox", tmp);
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+	p = pb_xasprintf("%s/outbox/20261122-101010-0a0b0c0d-1.msg.tmp.Xy12ab", tmp);
+	write_text(p, "a write cut short");
+	free(p);
+	p = pb_xasprintf("%s/outbox/notes.txt", tmp);
+	write_text(p, "not a message");
+	free(p);
+	assert_false(pb_share_owed(tmp)); /* neither is a message */
+	p = pb_xasprintf("%s/outbox/20261122-101010-0a0b0c0d-1.msg", tmp);
+	write_text(p, "to=a@example.com");
+	assert_true(pb_share_owed(tmp));
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	p = pb_xasprintf("%s/links", tmp);
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+	p = pb_xasprintf("%s/links/not-a-token", tmp);
+	write_text(p, "x");
+	free(p);
+	assert_false(pb_share_owed(tmp));
+	assert_int_equal(pb_share_token(tok), PB_OK);
+	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", 1800000000),
+			 PB_OK);
+	assert_true(pb_share_owed(tmp));
 	rm_tree(tmp);
 	free(tmp);
 }
@@ -298,6 +336,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_owed),
 		cmocka_unit_test(test_gallery),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
