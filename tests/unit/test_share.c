@@ -96,34 +96,36 @@ test_links(void **state)
 	free(tmp);
 }
 
+/* tmp/rel: a folder (text NULL) or a file holding text */
+static void
+put(const char *tmp, const char *rel, const char *text)
+{
+	char *p = pb_xasprintf("%s/%s", tmp, rel);
+	if (text)
+		write_text(p, text);
+	else
+		assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+}
+
 /* What a booth restarted in print mode still owes earlier guests: links, queued emails. */
 static void
 test_owed(void **state)
 {
-	char *tmp = make_tmpdir(), tok[PB_TOKEN_LEN + 1], *p;
+	char *tmp = make_tmpdir(), tok[PB_TOKEN_LEN + 1], *msg;
 	(void)state;
 	assert_false(pb_share_owed(tmp)); /* a new booth: no folders at all */
-	p = pb_xasprintf("%s/outbox", tmp);
-	assert_int_equal(mkdir(p, 0700), 0);
-	free(p);
-	p = pb_xasprintf("%s/outbox/20261122-101010-0a0b0c0d-1.msg.tmp.Xy12ab", tmp);
-	write_text(p, "a write cut short");
-	free(p);
-	p = pb_xasprintf("%s/outbox/notes.txt", tmp);
-	write_text(p, "not a message");
-	free(p);
+	put(tmp, "outbox", NULL);
+	put(tmp, "outbox/20261122-101010-0a0b0c0d-1.msg.tmp.Xy12ab", "a write cut short");
+	put(tmp, "outbox/notes.txt", "not a message");
 	assert_false(pb_share_owed(tmp)); /* neither is a message */
-	p = pb_xasprintf("%s/outbox/20261122-101010-0a0b0c0d-1.msg", tmp);
-	write_text(p, "to=a@example.com");
+	put(tmp, "outbox/20261122-101010-0a0b0c0d-1.msg", "to=a@example.com");
 	assert_true(pb_share_owed(tmp));
-	assert_int_equal(unlink(p), 0);
-	free(p);
-	p = pb_xasprintf("%s/links", tmp);
-	assert_int_equal(mkdir(p, 0700), 0);
-	free(p);
-	p = pb_xasprintf("%s/links/not-a-token", tmp);
-	write_text(p, "x");
-	free(p);
+	msg = pb_xasprintf("%s/outbox/20261122-101010-0a0b0c0d-1.msg", tmp);
+	assert_int_equal(unlink(msg), 0);
+	free(msg);
+	put(tmp, "links", NULL);
+	put(tmp, "links/not-a-token", "x");
 	assert_false(pb_share_owed(tmp));
 	assert_int_equal(pb_share_token(tok), PB_OK);
 	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", 1800000000),
