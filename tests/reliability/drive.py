@@ -588,6 +588,7 @@ def crash():
     torn = []
     plan = {"step": None}
     accept_kills = []  # the guests whose email the sink held when the kiosk was killed
+    switches = []  # per settings kill: was staff's switch on disk when the kiosk died
 
     def choose():
         plan["step"] = rng.choice(steps)
@@ -603,8 +604,18 @@ def crash():
         else:
             time.sleep(plan["delay"])
         k.kill()
+        if step == "settings":
+            # what the power cut left on disk must be what the kiosk comes back with
+            try:
+                with open(os.path.join(data_dir(), "settings.ini")) as f:
+                    on_disk = f"\noverlay = {plan['other']}\n" in f.read()
+            except OSError:
+                on_disk = False
+            switches.append(on_disk)
         kills[step] += 1
-        note(f"kill {sum(kills.values())}: SIGKILL {plan['delay'] * 1000:.0f} ms into {step} of {sid}")
+        note(f"kill {sum(kills.values())}: SIGKILL {plan['delay'] * 1000:.0f} ms into {step} of {sid}"
+             + ("" if step != "settings" else " (the switch was on disk)" if switches[-1]
+                else " (the switch was not on disk yet)"))
         t0 = time.monotonic()
         k.start()
         st = guests.wait_attract(limit=10)
@@ -612,6 +623,10 @@ def crash():
         restart_ms.append(ms)
         if not st:
             report(False, f"after kill during {step}: not back on attract within 10 s")
+        elif step == "settings" and switches[-1] and st["overlay"] != plan["other"]:
+            report(False, f"staff's switch to {plan['other']} was on disk before the kill, "
+                   f"yet the kiosk came back with {st['overlay']}")
+            switches[-1] = None
         torn.extend(scan_torn())
         plan["step"] = None
         raise Killed()
@@ -630,7 +645,7 @@ def crash():
         if plan["step"] == "settings":
             # staff switch the theme and the delivery: settings.ini is written
             st = k.status()
-            other = [o for o in A.overlays if o != st["overlay"]][0]
+            other = plan["other"] = [o for o in A.overlays if o != st["overlay"]][0]
             subprocess.Popen([A.pbctl, "--socket", A.socket, "overlay", other],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
@@ -650,6 +665,10 @@ def crash():
     worst = max(restart_ms) if restart_ms else 0
     report(worst < 3000, f"back on attract after every restart within 3 s "
            f"(median {sorted(restart_ms)[len(restart_ms) // 2]:.0f} ms, worst {worst:.0f} ms)")
+    if switches:
+        report(None not in switches, f"every staff switch saved before a kill was there after "
+               f"the restart ({switches.count(True)} of {len(switches)} were on disk "
+               f"0-{A.max_delay * 1000:.0f} ms after the command)")
     drained = drain(k, sink, faults)
     report(drained, "every print and email owed went out after the last restart")
     torn.extend(scan_torn())
