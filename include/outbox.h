@@ -53,6 +53,10 @@ void pb_outbox_destroy(struct pb_outbox *o);
 enum pb_status pb_outbox_add(struct pb_outbox *o, const char *to, const char *session,
 			     const char *link, time_t expires);
 
+/* Whether the outbox folder dir holds a message waiting to be sent (without starting
+ * anything): a booth restarted in print mode still sends these. */
+int pb_outbox_waiting(const char *dir);
+
 /* A copy of the counters. Any thread. */
 void pb_outbox_stats(struct pb_outbox *o, struct pb_outbox_stats *out);
 

@@ -39,9 +39,8 @@ enum pb_status pb_share_link_find(const char *data_dir, const char *session, tim
  * (staff purged it). Returns how many links went. */
 int pb_share_purge(const char *data_dir, time_t now);
 
-/* Whether data_dir holds something earlier guests are owed by the sharing side: a download
- * link (expired or not: the gallery's purge deals with those) or an email waiting in the
- * outbox. A booth restarted in print mode still serves and sends these. */
-int pb_share_owed(const char *data_dir);
+/* Whether data_dir holds a download link (expired or not: the gallery's purge deals with
+ * those). A booth restarted in print mode still serves them. */
+int pb_share_any_link(const char *data_dir);
 
 #endif

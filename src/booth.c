@@ -1138,7 +1138,10 @@ pb_booth_run(struct pb_config *cfg, const struct pb_booth_options *opt)
 	}
 	/* restarted in print mode (staff switched, then a power cut): the links and emails of
 	 * the guests before still work; a problem with them must not stop the prints */
-	if (!b.gallery && pb_share_owed(cfg->data_dir)) {
+	char *outbox_dir = pb_xasprintf("%s/outbox", cfg->data_dir);
+	int owed = pb_share_any_link(cfg->data_dir) || pb_outbox_waiting(outbox_dir);
+	free(outbox_dir);
+	if (!b.gallery && owed) {
 		if (start_sharing(&b, err, sizeof(err)) < 0)
 			pb_err("earlier guests' download links and emails: %s", err);
 		else

@@ -257,15 +257,9 @@ in_session(const struct booth *b)
 	return b->kiosk.session != 0;
 }
 
+/* Staff's choices are saved at once (by the worker, in order with the counters' saves), not
+ * with the next second's counters: a power cut a moment after a switch keeps it. */
 static void save_settings(struct booth *b);
-
-/* A staff choice is saved at once (by the worker, in order with the counters' saves), not
- * with the next second's counters: a power cut a moment after the switch keeps it. */
-static void
-save_now(struct booth *b)
-{
-	save_settings(b);
-}
 
 static int
 act_reset(struct booth *b, char *msg, size_t n)
@@ -325,7 +319,7 @@ act_overlay(struct booth *b, const char *name, char *msg, size_t n)
 		return say(msg, n, 1, "%s", why);
 	b->pending_overlay[0] = '\0';
 	snprintf(b->settings.overlay, sizeof(b->settings.overlay), "%s", name);
-	save_now(b);
+	save_settings(b);
 	pb_notice("staff: theme %s (%d photo%s)", name, b->overlay->nslots,
 		  b->overlay->nslots == 1 ? "" : "s");
 	return say(msg, n, 0, "theme %s (%d photo%s)", name, b->overlay->nslots,
@@ -370,7 +364,7 @@ act_delivery(struct booth *b, int delivery, char *msg, size_t n)
 		return say(msg, n, 1, "delivery %s: %s", name, why);
 	b->pending_delivery = -1;
 	b->settings.delivery = delivery;
-	save_now(b);
+	save_settings(b);
 	pb_notice("staff: delivery %s", name);
 	if (delivery != PB_DELIVERY_PRINT && !b->outbox)
 		return say(msg, n, 0, "delivery %s (QR link only: [mail] smtp_url is not set)", name);
@@ -448,7 +442,7 @@ act_counters_reset(struct booth *b, char *msg, size_t n)
 		  (unsigned long long)c[PB_COUNT_DOWNLOADS],
 		  (unsigned long long)c[PB_COUNT_FAILURES]);
 	pb_settings_reset_counters(&b->settings, time(NULL));
-	save_now(b);
+	save_settings(b);
 	return say(msg, n, 0, "counters reset (all-time totals kept)");
 }
 

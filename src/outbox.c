@@ -218,6 +218,21 @@ recover(struct pb_outbox *o)
 		pb_info("outbox: %d message%s waiting from before", loaded, loaded == 1 ? "" : "s");
 }
 
+int
+pb_outbox_waiting(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)))
+		found = e->d_name[0] != '.' && ends_with(e->d_name, ".msg");
+	closedir(d);
+	return found;
+}
+
 /* The server has accepted m: its sent marker, at once. An empty file needs no write and
  * no rename: its creation is one system call, so a kill right after the server's "250"
  * finds it; the folder's fsync makes it survive a power cut too. */

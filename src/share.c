@@ -191,35 +191,19 @@ pb_share_purge(const char *data_dir, time_t now)
 	return purged;
 }
 
-static int
-dir_has(const char *dir, int (*match)(const char *name))
+int
+pb_share_any_link(const char *data_dir)
 {
+	char *dir = pb_xasprintf("%s/links", data_dir);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int found = 0;
 
+	free(dir);
 	if (!d)
 		return 0;
 	while (!found && (e = readdir(d)))
-		found = match(e->d_name);
+		found = pb_share_token_valid(e->d_name);
 	closedir(d);
 	return found;
-}
-
-static int
-is_message(const char *name)
-{
-	size_t n = strlen(name);
-	return name[0] != '.' && n > 4 && !strcmp(name + n - 4, ".msg");
-}
-
-int
-pb_share_owed(const char *data_dir)
-{
-	char *links = pb_xasprintf("%s/links", data_dir);
-	char *outbox = pb_xasprintf("%s/outbox", data_dir);
-	int owed = dir_has(links, pb_share_token_valid) || dir_has(outbox, is_message);
-	free(links);
-	free(outbox);
-	return owed;
 }

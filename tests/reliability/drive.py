@@ -485,7 +485,7 @@ def check_deliveries(guests, sink, k):
     report(ok == tried, f"every shared session's download works byte for byte ({ok}/{tried})")
     return {"prints": sum(names.values()), "prints_wanted": len(want_prints),
             "emails": sum(len(v) for v in to.values()), "emails_wanted": len(want_mail),
-            "downloads": ok, "downloads_tried": tried}
+            "downloads": ok, "downloads_tried": tried, "to": to}
 
 
 def soak():
@@ -679,13 +679,10 @@ def crash():
     accepted = {sid: r for sid, r in guests.sessions.items()}
     for sid, r in accepted.items():
         r["done"] = os.path.exists(os.path.join(data_dir(), "sessions", sid, "share.jpg"))
-    check_deliveries(guests, sink, k)
+    to = check_deliveries(guests, sink, k)["to"]
     if accept_kills:
         # at least once: a kill while the server was accepting loses no email; the resend
         # carries the same Message-ID, so the guest's mailbox can tell it is the same
-        to = {}
-        for m in sink.messages():
-            to.setdefault(str(m["To"]), []).append(m)
         again = [a for a in accept_kills if len(to.get(a, [])) == 2
                  and len({m["Message-ID"] for m in to[a]}) == 1]
         report(len(again) == len(accept_kills),

@@ -25,6 +25,7 @@
 #include "image.h"
 #include "jpeg.h"
 #include "json.h"
+#include "mem.h"
 #include "outbox.h"
 
 /* Addresses */
@@ -123,6 +124,40 @@ test_address_mask(void **state)
 	assert_string_equal(out, "***");
 	pb_address_mask("guest@example.com", out, 5);
 	assert_string_equal(out, "g***");
+}
+
+/* tmp/rel: a folder (text NULL) or a file holding text */
+static void
+put(const char *tmp, const char *rel, const char *text)
+{
+	char *p = pb_xasprintf("%s/%s", tmp, rel);
+	if (text)
+		write_text(p, text);
+	else
+		assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+}
+
+/* The messages a booth restarted in print mode still sends: only whole .msg files count. */
+static void
+test_outbox_waiting(void **state)
+{
+	char *tmp = make_tmpdir(), *dir = pb_xasprintf("%s/outbox", tmp), *msg;
+	(void)state;
+	assert_false(pb_outbox_waiting(dir)); /* a new booth: no folder at all */
+	put(tmp, "outbox", NULL);
+	put(tmp, "outbox/20261122-101010-0a0b0c0d-1.msg.tmp.Xy12ab", "a write cut short");
+	put(tmp, "outbox/notes.txt", "not a message");
+	assert_false(pb_outbox_waiting(dir)); /* neither is a message */
+	put(tmp, "outbox/20261122-101010-0a0b0c0d-1.msg", "to=a@example.com");
+	assert_true(pb_outbox_waiting(dir));
+	msg = pb_xasprintf("%s/20261122-101010-0a0b0c0d-1.msg", dir);
+	assert_int_equal(unlink(msg), 0);
+	assert_false(pb_outbox_waiting(dir));
+	free(msg);
+	free(dir);
+	rm_tree(tmp);
+	free(tmp);
 }
 
 /* The outbox against the SMTP sink */
@@ -547,6 +582,7 @@ main(void)
 		cmocka_unit_test(test_address_valid),
 		cmocka_unit_test(test_address_invalid),
 		cmocka_unit_test(test_address_mask),
+		cmocka_unit_test(test_outbox_waiting),
 		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_down_then_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accepted_callback, setup, teardown),
