@@ -19,6 +19,10 @@ enum pb_status pb_file_read(const char *path, size_t max, unsigned char **data, 
 enum pb_status pb_file_map(const char *path, size_t max, unsigned char **data, size_t *len);
 void pb_file_unmap(unsigned char *data, size_t len);
 
+/* fsync of a directory, so entries created, renamed or removed in it are on disk. Returns 0,
+ * or -1 with errno. */
+int pb_file_fsync_dir(const char *dir);
+
 /* mkdir -p with mode for each created directory. */
 enum pb_status pb_file_mkdirs(const char *path, int mode);
 

@@ -30,17 +30,24 @@ from_errno(int e)
 	}
 }
 
-static int
-fsync_dir_of(const char *path)
+int
+pb_file_fsync_dir(const char *dir)
 {
-	char *copy = pb_xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc = -1;
 
 	if (fd >= 0) {
 		rc = fsync(fd);
 		close(fd);
 	}
+	return rc;
+}
+
+static int
+fsync_dir_of(const char *path)
+{
+	char *copy = pb_xstrdup(path);
+	int rc = pb_file_fsync_dir(dirname(copy));
 	free(copy);
 	return rc;
 }

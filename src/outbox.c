@@ -11,6 +11,7 @@
 
 #include "address.h"
 #include "clock.h"
+#include "deadline.h"
 #include "file.h"
 #include "json.h"
 #include "log.h"
@@ -54,16 +55,6 @@ static char *
 path_of(const struct pb_outbox *o, const char *id, const char *ext)
 {
 	return pb_xasprintf("%s/%s.%s", o->dir, id, ext);
-}
-
-static void
-fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 static int
@@ -191,7 +182,7 @@ recover(struct pb_outbox *o)
 			free(p);
 		}
 	}
-	fsync_dir(o->dir);
+	pb_file_fsync_dir(o->dir);
 	rewinddir(d);
 	while ((e = readdir(d))) {
 		char id[48];
@@ -251,7 +242,7 @@ mark_accepted(void *ctx)
 		int fd = open(sent, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			close(fd);
-			fsync_dir(a->o->dir);
+			pb_file_fsync_dir(a->o->dir);
 			a->marked = 1;
 		} else {
 			pb_err("outbox: no sent marker for %s (%s); a crash now would send it twice",
@@ -273,7 +264,7 @@ mark_sent(struct pb_outbox *o, const struct msg *m, int marked)
 		}
 		if (unlink(msg) < 0 && errno != ENOENT)
 			pb_err("outbox: cannot delete %s: %s", msg, strerror(errno));
-		fsync_dir(o->dir);
+		pb_file_fsync_dir(o->dir);
 		unlink(sent);
 	}
 	free(sent);
@@ -420,16 +411,7 @@ run(void *arg)
 		if (wake == UINT64_MAX) {
 			pthread_cond_wait(&o->cond, &o->lock);
 		} else {
-			struct timespec until;
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			uint64_t ms = wake - now;
-			until.tv_sec += (time_t)(ms / 1000);
-			until.tv_nsec += (long)(ms % 1000) * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&o->cond, &o->lock, &until);
+			pb_cond_wait_ms(&o->cond, &o->lock, wake - now);
 		}
 	}
 	/* whatever was handed over reaches the disk before the thread goes */
@@ -460,7 +442,6 @@ struct pb_outbox *
 pb_outbox_create(const struct pb_outbox_config *cfg)
 {
 	struct pb_outbox *o;
-	pthread_condattr_t ca;
 	const char *at;
 
 	if (pb_file_mkdirs(cfg->dir, 0700) != PB_OK)
@@ -489,10 +470,7 @@ pb_outbox_create(const struct pb_outbox_config *cfg)
 	at = strchr(o->from, '@');
 	snprintf(o->domain, sizeof(o->domain), "%s", at ? at + 1 : "photobooth.invalid");
 	pthread_mutex_init(&o->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&o->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	pb_cond_init_monotonic(&o->cond);
 	recover(o);
 	if (pthread_create(&o->thread, NULL, run, o) != 0) {
 		pb_err("outbox: cannot start its thread");
