@@ -8,6 +8,7 @@
 
 #include "camera.h"
 #include "clock.h"
+#include "deadline.h"
 #include "log.h"
 #include "mem.h"
 
@@ -136,14 +137,7 @@ set_state(struct pb_camera *cam, enum pb_camera_state st, const char *why)
 static void
 wait_locked(struct pb_camera *cam, uint64_t ms)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (time_t)(ms / 1000);
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	struct timespec ts = pb_deadline_in(ms);
 	while (!cam->stopping && !cam->want_capture && !cam->want_reconnect)
 		if (pthread_cond_timedwait(&cam->wake, &cam->lock, &ts) == ETIMEDOUT)
 			break;
@@ -417,7 +411,7 @@ pb_camera_create(const struct pb_camera_ops *ops, void *impl,
 	cam->health.capture_ms = -1;
 	pb_backoff_init(&cam->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	pthread_mutex_init(&cam->lock, NULL);
-	pthread_cond_init(&cam->wake, NULL);
+	pb_cond_init_monotonic(&cam->wake);
 	rc = pthread_create(&cam->thread, NULL, loop, cam);
 	if (rc) {
 		pb_err("cannot start the camera thread: %s", strerror(rc));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "deadline.h"
 #include "conf.h"
 #include "log.h"
 #include "mem.h"
@@ -689,13 +690,7 @@ run(void *arg)
 		publish(p);
 
 		pthread_mutex_lock(&p->lock);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += p->poll_ms / 1000;
-		until.tv_nsec += (long)(p->poll_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		until = pb_deadline_in((uint64_t)p->poll_ms);
 		while (!p->quit && !p->req_head && !p->resume && p->paper == -2 && p->cancel < 0)
 			if (pthread_cond_timedwait(&p->cond, &p->lock, &until) == ETIMEDOUT)
 				break;
@@ -708,7 +703,6 @@ struct pb_print *
 pb_print_create(const struct pb_print_config *cfg)
 {
 	struct pb_print *p = pb_xcalloc(1, sizeof(*p));
-	pthread_condattr_t ca;
 
 	p->printer = pb_xstrdup(cfg->printer ? cfg->printer : "");
 	p->media = pb_xstrdup(cfg->media);
@@ -726,10 +720,7 @@ pb_print_create(const struct pb_print_config *cfg)
 	p->cancel_wanted = -1;
 	p->warned_low = 0;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	pb_cond_init_monotonic(&p->cond);
 	if (pb_spool_open(&p->spool, p->spool_dir) != PB_OK) {
 		pb_err("print: the spool folder %s is not usable", p->spool_dir);
 		pb_print_destroy(p);
