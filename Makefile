@@ -36,7 +36,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
+CORE = status log mem num deadline json file inifile conf kiosk image jpeg pngfile overlay caption stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr address mail outbox \
 	staff settings notify
 # The screen: SDL and SDL_ttf.
@@ -46,7 +46,7 @@ CORE_OBJ = $(CORE:%=$(B)/obj/%.o)
 UI_OBJ = $(UI:%=$(B)/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
 	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_mail \
-	test_staff
+	test_staff test_num
 UNIT_BIN = $(UNIT_TESTS:%=$(B)/tests/%)
 LANGS = ko
 MO = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/photobooth.mo)

@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
+#include "num.h"
 #include "share.h"
 
 /* Writes the answer of an action: 0 done, 1 refused or failed, 2 usage. Returns code. */
@@ -601,34 +602,19 @@ booth_staff_tick(struct booth *b, uint64_t now)
 	"purge HOURS, resend SESSION ADDRESS, reload"
 
 static int
-parse_int(const char *s, int min, int max, int *out)
-{
-	char *end;
-	long v;
-	if (!*s)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end || errno || v < min || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-static int
 printer_command(struct booth *b, int argc, char **argv, char *msg, size_t n)
 {
 	int v;
 	if (argc == 2 && !strcmp(argv[1], "resume"))
 		return act_resume(b, msg, n);
 	if (argc == 3 && !strcmp(argv[1], "paper")) {
-		if (parse_int(argv[2], 0, 100000, &v) < 0)
+		if (pb_parse_int(argv[2], 0, 100000, &v) < 0)
 			return say(msg, n, 2, "printer paper: '%.32s' is not a count of prints "
 					      "(0..100000)", argv[2]);
 		return act_paper(b, v, msg, n);
 	}
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "cancel")) {
-		if (argc == 3 && parse_int(argv[2], 1, 1 << 30, &v) < 0)
+		if (argc == 3 && pb_parse_int(argv[2], 1, 1 << 30, &v) < 0)
 			return say(msg, n, 2, "printer cancel: '%.32s' is not a CUPS job id",
 				   argv[2]);
 		return act_cancel(b, argc == 3 ? v : 0, msg, n);
@@ -674,7 +660,7 @@ command(struct booth *b, int argc, char **argv, char *msg, size_t n, struct pb_b
 		return say(msg, n, 0, "counters");
 	}
 	if (!strcmp(cmd, "purge") && argc == 2) {
-		if (parse_int(argv[1], 0, 87600, &v) < 0)
+		if (pb_parse_int(argv[1], 0, 87600, &v) < 0)
 			return say(msg, n, 2, "purge: '%.32s' is not a number of hours", argv[1]);
 		return act_purge(b, v, msg, n);
 	}

@@ -9,6 +9,7 @@
 #include "inifile.h"
 #include "json.h"
 #include "mem.h"
+#include "num.h"
 #include "staff.h"
 
 enum type {
@@ -278,16 +279,14 @@ set_value(struct pb_config *cfg, const struct key *k, const char *v, struct pb_b
 		*str_field(cfg, k) = pb_xstrdup(v);
 		return 0;
 	case T_INT: {
-		char *end;
 		long n;
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (!*v || *end || errno) {
+		enum pb_num r = pb_parse_long(v, k->min, k->max, &n);
+		if (r == PB_NUM_SYNTAX) {
 			pb_buf_printf(why, "[%s] %s = %s: not a whole number", k->section, k->name,
 				      v);
 			return -1;
 		}
-		if (n < k->min || n > k->max) {
+		if (r == PB_NUM_RANGE) {
 			pb_buf_printf(why, "[%s] %s = %ld: out of range %d..%d", k->section,
 				      k->name, n, k->min, k->max);
 			return -1;

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "mem.h"
+#include "num.h"
 #include "share.h"
 
 struct pb_gallery {
@@ -166,15 +167,13 @@ parse_listen(const char *listen, struct sockaddr_in *sa)
 {
 	char host[64];
 	const char *colon = strrchr(listen, ':');
-	char *end;
 	long port;
 
 	if (!colon || (size_t)(colon - listen) >= sizeof(host))
 		return -1;
 	memcpy(host, listen, (size_t)(colon - listen));
 	host[colon - listen] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (!colon[1] || *end || port < 0 || port > 65535)
+	if (pb_parse_long(colon + 1, 0, 65535, &port) != PB_NUM_OK)
 		return -1;
 	memset(sa, 0, sizeof(*sa));
 	sa->sin_family = AF_INET;

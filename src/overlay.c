@@ -11,6 +11,7 @@
 #include "log.h"
 #include "pngfile.h"
 #include "mem.h"
+#include "num.h"
 #include "overlay.h"
 
 struct parse {
@@ -34,19 +35,6 @@ static char *
 font_path(const struct pb_overlay *ov, const char *v)
 {
 	return v[0] == '/' ? pb_xstrdup(v) : pb_xasprintf("%s/%s", ov->dir, v);
-}
-
-static int
-parse_int(const char *v, int min, int max, int *out)
-{
-	char *end;
-	long n;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (!*v || *end || errno || n < min || n > max)
-		return -1;
-	*out = (int)n;
-	return 0;
 }
 
 static void
@@ -152,7 +140,7 @@ handler(struct pb_ini *ini, const char *section, const char *name, const char *v
 		pb_ini_error(ini, "unknown key '%s' in [%s]", name, section);
 		return;
 	}
-	if (parse_int(value, min, max, field) < 0)
+	if (pb_parse_int(value, min, max, field) < 0)
 		pb_ini_error(ini, "%s = %s: not a whole number in %d..%d", name, value, min, max);
 }
 

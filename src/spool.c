@@ -12,6 +12,7 @@
 #include "json.h"
 #include "log.h"
 #include "mem.h"
+#include "num.h"
 #include "spool.h"
 
 #define INI "spool.ini"
@@ -55,18 +56,6 @@ valid_id(const char *id)
 	return strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
 }
 
-static int
-parse_int(const char *v, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || errno || n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
-
 static void
 on_key(struct pb_ini *ini, const char *section, const char *name, const char *value)
 {
@@ -84,7 +73,7 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 				c->seconds_per_print = d;
 			return;
 		}
-		if (parse_int(value, !strcmp(name, "prints_remaining") ? -1 : 0, 1000000000, &n)) {
+		if (pb_parse_long(value, !strcmp(name, "prints_remaining") ? -1 : 0, 1000000000, &n)) {
 			pb_ini_error(ini, "%s = %s: not a count", name, value);
 			return;
 		}
@@ -112,7 +101,7 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 		snprintf(j->session, sizeof(j->session), "%s", value);
 		return;
 	}
-	if (parse_int(value, 0, INT64_MAX / 2, &n)) {
+	if (pb_parse_long(value, 0, INT64_MAX / 2, &n)) {
 		pb_ini_error(ini, "%s = %s: not a number", name, value);
 		return;
 	}
@@ -159,7 +148,7 @@ adopt_orphans(struct pb_spool *s)
 		/* <session>-<copy>: the session is everything before the last dash */
 		char *dash = strrchr(id, '-');
 		long copy = 1;
-		if (dash && parse_int(dash + 1, 1, 99, &copy) == 0)
+		if (dash && pb_parse_long(dash + 1, 1, 99, &copy) == 0)
 			*dash = '\0';
 		snprintf(j->session, sizeof(j->session), "%s", id);
 		j->copy = j->copies = (int)copy;
