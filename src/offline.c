@@ -19,6 +19,7 @@
 #include "compose.h"
 #include "file.h"
 #include "offline.h"
+#include "jpeg_error.h"
 #include "session.h"
 
 /* Captures larger than this are not photos from any camera we support. */
@@ -94,33 +95,16 @@ finish_row(const struct pb_overlay *ov, struct pb_image *canvas, int y)
 	}
 }
 
-struct jerr {
-	struct jpeg_error_mgr mgr;
-	jmp_buf jmp;
-	struct job *job;
-};
-
-static void
-on_error(j_common_ptr ci)
-{
-	struct jerr *e = (struct jerr *)ci->err;
-	char msg[JMSG_LENGTH_MAX];
-	ci->err->format_message(ci, msg);
-	snprintf(e->job->why, sizeof(e->job->why), "cannot encode the print: %s", msg);
-	longjmp(e->jmp, 1);
-}
-
 static void
 encode(struct job *j)
 {
 	struct jpeg_compress_struct ci;
-	struct jerr err;
+	struct pb_jpeg_error err;
 	struct pb_overlay *ov = j->ov;
 
-	ci.err = jpeg_std_error(&err.mgr);
-	err.mgr.error_exit = on_error;
-	err.job = j;
+	ci.err = pb_jpeg_error_init(&err, 0);
 	if (setjmp(err.jmp)) {
+		snprintf(j->why, sizeof(j->why), "cannot encode the print: %s", err.msg);
 		jpeg_destroy_compress(&ci);
 		j->st = PB_ERR_NOMEM;
 		return;

@@ -13,6 +13,7 @@
 
 #include "compose.h"
 #include "jpeg.h"
+#include "jpeg_error.h"
 #include "stream.h"
 
 #define FRAC 14 /* weights are fixed point with 14 fraction bits */
@@ -257,38 +258,13 @@ consumer(void *arg)
 	return NULL;
 }
 
-struct jerr {
-	struct jpeg_error_mgr mgr;
-	jmp_buf jmp;
-	char *why;
-	size_t whylen;
-};
-
-static void
-on_error(j_common_ptr ci)
-{
-	struct jerr *e = (struct jerr *)ci->err;
-	char msg[JMSG_LENGTH_MAX];
-	ci->err->format_message(ci, msg);
-	snprintf(e->why, e->whylen, "cannot decode JPEG: %s", msg);
-	longjmp(e->jmp, 1);
-}
-
-/* A warning (a truncated file, corrupt data) is an error here: never a grey-filled photo. */
-static void
-on_message(j_common_ptr ci, int level)
-{
-	if (level < 0)
-		on_error(ci);
-}
-
 enum pb_status
 pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas,
 		  struct pb_rect slot, const struct pb_progress *progress, int *handled, char *why,
 		  size_t whylen)
 {
 	struct jpeg_decompress_struct ci;
-	struct jerr err;
+	struct pb_jpeg_error err;
 	struct pipe p;
 	pthread_t thread;
 	volatile int started = 0, inited = 0;
@@ -302,12 +278,10 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 	if (pb_jpeg_orientation(data, len) != 1)
 		return PB_OK; /* turned: the general path */
 	memset(&p, 0, sizeof(p));
-	ci.err = jpeg_std_error(&err.mgr);
-	err.mgr.error_exit = on_error;
-	err.mgr.emit_message = on_message;
-	err.why = why;
-	err.whylen = whylen;
+	/* a warning (a truncated file, corrupt data) is an error here: never a grey-filled photo */
+	ci.err = pb_jpeg_error_init(&err, 1);
 	if (setjmp(err.jmp)) {
+		snprintf(why, whylen, "cannot decode JPEG: %s", err.msg);
 		st = PB_ERR_INPUT;
 		goto out;
 	}
