@@ -486,7 +486,9 @@ act_purge(struct booth *b, int hours, char *msg, size_t n)
 	return say(msg, n, 0, "deleting photos older than %d h (the log says how many)", hours);
 }
 
-/* Shut down or restart: the configured command, run by /bin/sh without waiting. */
+/* Shut down or restart: the configured command, run by /bin/sh without waiting for it. A child
+ * forks the shell and exits at once, and is reaped here: the shell is then init's to reap, and
+ * no zombie stays behind when the command fails or returns (a reboot that polkit refused). */
 static int
 act_power(struct booth *b, int reboot, char *msg, size_t n)
 {
@@ -497,11 +499,20 @@ act_power(struct booth *b, int reboot, char *msg, size_t n)
 	booth_settings_flush(b);
 	pid_t pid = fork();
 	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
+		pid_t sh = fork();
+		if (sh == 0) {
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+			_exit(127);
+		}
+		_exit(sh < 0 ? 1 : 0);
 	}
 	if (pid < 0)
 		return say(msg, n, 1, "cannot run %s: %s", cmd, strerror(errno));
+	int child;
+	while (waitpid(pid, &child, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(child) || WEXITSTATUS(child))
+		return say(msg, n, 1, "cannot run %s: fork failed", cmd);
 	return say(msg, n, 0, "%s: %s", reboot ? "restarting" : "shutting down", cmd);
 }
 

@@ -175,6 +175,9 @@ tap shutdown
 check "Shut down runs [staff] shutdown_command" wait_for 5 "[ -e '$WORK/shutdown-ran' ]"
 tap reboot
 check "Restart runs [staff] reboot_command" wait_for 5 "[ -e '$WORK/reboot-ran' ]"
+# the commands' processes are reaped: no zombie child of the kiosk is left
+check "the power commands leave no zombie behind" \
+	wait_for 5 "! ps --ppid $KIOSK_PID -o stat= | grep -q Z"
 
 before=$(json totals.all_time.sessions)
 check "the counters count sessions" test "$before" -ge 1
