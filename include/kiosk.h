@@ -115,7 +115,6 @@ struct pb_kiosk {
 	int print_offered;    /* this session's deliver screen offers prints */
 	int copies;           /* prints this session asked for; 0 before the choice */
 	int emailed;          /* this session's email is queued */
-	int ev_arg;           /* the argument of the event being handled */
 	struct pb_kiosk_counters counters;
 };
 

@@ -8,11 +8,14 @@ struct out {
 	int n;
 };
 
-typedef int (*guard_fn)(const struct pb_kiosk *k);
-typedef void (*action_fn)(struct pb_kiosk *k, struct out *o);
+typedef int (*guard_fn)(const struct pb_kiosk *k, const struct pb_event *ev);
+typedef void (*action_fn)(struct pb_kiosk *k, const struct pb_event *ev, struct out *o);
+
+/* A row whose from is PB_ANY applies in every state. */
+#define PB_ANY PB_STATE_COUNT
 
 struct transition {
-	enum pb_state from;
+	unsigned from; /* enum pb_state, or PB_ANY */
 	enum pb_event_type event;
 	guard_fn guard;
 	action_fn action;
@@ -41,52 +44,58 @@ new_id(struct pb_kiosk *k)
 /* Guards */
 
 static int
-more_slots(const struct pb_kiosk *k)
+more_slots(const struct pb_kiosk *k, const struct pb_event *ev)
 {
+	(void)ev;
 	return k->slot + 1 < k->cfg.slots;
 }
 
 static int
-retakes_left(const struct pb_kiosk *k)
+retakes_left(const struct pb_kiosk *k, const struct pb_event *ev)
 {
+	(void)ev;
 	return pb_kiosk_retakes_left(k) > 0;
 }
 
 static int
-print_open(const struct pb_kiosk *k)
+print_open(const struct pb_kiosk *k, const struct pb_event *ev)
 {
+	(void)ev;
 	return k->print_offered && k->copies == 0;
 }
 
 static int
-print_request_ok(const struct pb_kiosk *k)
+print_request_ok(const struct pb_kiosk *k, const struct pb_event *ev)
 {
-	return print_open(k) && k->ev_arg >= 1 && k->ev_arg <= k->cfg.max_copies;
+	return print_open(k, ev) && ev->arg >= 1 && ev->arg <= k->cfg.max_copies;
 }
 
 int
 pb_kiosk_email_open(const struct pb_kiosk *k)
 {
-	return k->state == PB_DELIVER && k->cfg.email && !k->emailed && !print_open(k);
+	return k->state == PB_DELIVER && k->cfg.email && !k->emailed && !print_open(k, NULL);
 }
 
 static int
-email_open(const struct pb_kiosk *k)
+email_open(const struct pb_kiosk *k, const struct pb_event *ev)
 {
+	(void)ev;
 	return pb_kiosk_email_open(k);
 }
 
 static int
-failed_in_capture(const struct pb_kiosk *k)
+failed_in_capture(const struct pb_kiosk *k, const struct pb_event *ev)
 {
+	(void)ev;
 	return k->failed_in == PB_CAPTURE;
 }
 
 /* Actions */
 
 static void
-session_begin(struct pb_kiosk *k, struct out *o)
+session_begin(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	k->session = new_id(k);
 	k->slot = 0;
 	k->retakes_used = 0;
@@ -96,23 +105,26 @@ session_begin(struct pb_kiosk *k, struct out *o)
 }
 
 static void
-capture_start(struct pb_kiosk *k, struct out *o)
+capture_start(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	k->job = new_id(k);
 	emit(o, PB_ACT_CAPTURE, k);
 }
 
 static void
-slot_next(struct pb_kiosk *k, struct out *o)
+slot_next(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	k->counters.photos++;
 	emit(o, PB_ACT_STORE, k);
 	k->slot++;
 }
 
 static void
-compose_start(struct pb_kiosk *k, struct out *o)
+compose_start(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	k->counters.photos++;
 	emit(o, PB_ACT_STORE, k);
 	k->job = new_id(k);
@@ -120,15 +132,17 @@ compose_start(struct pb_kiosk *k, struct out *o)
 }
 
 static void
-composed(struct pb_kiosk *k, struct out *o)
+composed(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	(void)o;
 	k->composed = 1;
 }
 
 static void
-fail(struct pb_kiosk *k, struct out *o)
+fail(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	(void)o;
 	k->failed_in = k->state;
 	k->job = 0; /* whatever was outstanding is stale now */
@@ -136,15 +150,17 @@ fail(struct pb_kiosk *k, struct out *o)
 }
 
 static void
-retry_slot(struct pb_kiosk *k, struct out *o)
+retry_slot(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	(void)k;
 	(void)o; /* the countdown for the same slot starts again */
 }
 
 static void
-retake(struct pb_kiosk *k, struct out *o)
+retake(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	(void)o;
 	k->retakes_used++;
 	k->counters.retakes++;
@@ -153,8 +169,9 @@ retake(struct pb_kiosk *k, struct out *o)
 }
 
 static void
-retake_free(struct pb_kiosk *k, struct out *o)
+retake_free(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	/* After a failed compose the photos themselves are suspect: shoot them all again,
 	 * without spending the guest's retake. */
 	(void)o;
@@ -163,8 +180,9 @@ retake_free(struct pb_kiosk *k, struct out *o)
 }
 
 static void
-deliver(struct pb_kiosk *k, struct out *o)
+deliver(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	k->counters.accepted++;
 	/* decided once, so the screen does not change under the guest's finger */
 	k->print_offered = k->cfg.max_copies > 0 && (k->printer_ready || !k->cfg.print_fallback);
@@ -182,29 +200,32 @@ print_copies(struct pb_kiosk *k, struct out *o, int copies)
 }
 
 static void
-print_chosen(struct pb_kiosk *k, struct out *o)
+print_chosen(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
-	print_copies(k, o, k->ev_arg);
+	print_copies(k, o, ev->arg);
 }
 
 static void
-print_one(struct pb_kiosk *k, struct out *o)
+print_one(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	/* the big button, or a guest who walked off: the print is what they came for */
 	print_copies(k, o, 1);
 }
 
 static void
-email_send(struct pb_kiosk *k, struct out *o)
+email_send(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	k->emailed = 1;
 	k->counters.emails++;
 	emit(o, PB_ACT_EMAIL, k);
 }
 
 static void
-session_end(struct pb_kiosk *k, struct out *o)
+session_end(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 {
+	(void)ev;
 	emit(o, PB_ACT_END, k);
 	k->session = 0;
 	k->job = 0;
@@ -216,19 +237,39 @@ session_end(struct pb_kiosk *k, struct out *o)
 }
 
 static int
-in_service(const struct pb_kiosk *k)
+in_service(const struct pb_kiosk *k, const struct pb_event *ev)
 {
+	(void)ev;
 	return !k->out_of_service;
 }
 
 static int
-out_of_service(const struct pb_kiosk *k)
+out_of_service(const struct pb_kiosk *k, const struct pb_event *ev)
 {
+	(void)ev;
 	return k->out_of_service; /* a retry would only fail again */
+}
+
+/* Staff: any running session ends; a finished photo is kept, an unfinished one is not. */
+static void
+abort_session(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
+{
+	if (k->session)
+		session_end(k, ev, o);
+}
+
+/* Staff take over from any guest screen, not from their own. */
+static int
+guest_screen(const struct pb_kiosk *k, const struct pb_event *ev)
+{
+	(void)ev;
+	return k->state != PB_PIN && k->state != PB_STAFF;
 }
 
 static const struct transition transitions[] = {
 /*	from             event                 guard              action          to            */
+	{ PB_ANY,        PB_EV_RESET,          NULL,              abort_session,  PB_ATTRACT    },
+	{ PB_ANY,        PB_EV_STAFF,          guest_screen,      abort_session,  PB_PIN        },
 	{ PB_ATTRACT,    PB_EV_TRIGGER,        in_service,        session_begin,  PB_COUNTDOWN  },
 	{ PB_COUNTDOWN,  PB_EV_TIMEOUT,        NULL,              capture_start,  PB_CAPTURE    },
 	{ PB_CAPTURE,    PB_EV_CAPTURED,       more_slots,        slot_next,      PB_COUNTDOWN  },
@@ -313,31 +354,16 @@ pb_kiosk_handle(struct pb_kiosk *k, const struct pb_event *ev, uint64_t now_ms,
 		k->counters.stale++;
 		return 0;
 	}
-	if (type == PB_EV_RESET) {
-		/* Every state, by definition; a finished photo is kept, an unfinished one is not. */
-		if (k->session)
-			session_end(k, &o);
-		enter(k, PB_ATTRACT, now_ms);
-		return o.n;
-	}
-	if (type == PB_EV_STAFF) {
-		/* Staff take over from any guest screen: the same as a reset, then the keypad. */
-		if (k->state == PB_PIN || k->state == PB_STAFF)
-			return 0;
-		if (k->session)
-			session_end(k, &o);
-		enter(k, PB_PIN, now_ms);
-		return o.n;
-	}
-	k->ev_arg = ev->arg;
+	struct pb_event e = *ev; /* TICK made TIMEOUT */
+	e.type = type;
 	for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++) {
 		const struct transition *t = &transitions[i];
-		if (t->from != k->state || t->event != type)
+		if ((t->from != PB_ANY && t->from != k->state) || t->event != type)
 			continue;
-		if (t->guard && !t->guard(k))
+		if (t->guard && !t->guard(k, &e))
 			continue;
 		if (t->action)
-			t->action(k, &o);
+			t->action(k, &e, &o);
 		enter(k, t->to, now_ms);
 		return o.n;
 	}
