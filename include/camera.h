@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "backoff.h"
 #include "compose.h"
 #include "status.h"
 
@@ -61,22 +62,6 @@ struct pb_camera_health {
 	int64_t capture_ms;     /* how long the last capture call took; -1 none yet */
 	unsigned captures, failures, retries, reconnects, liveview_restarts;
 };
-
-/* Reconnect pacing: a pure calculation over the caller's clock. */
-struct pb_backoff {
-	uint32_t min_ms, max_ms; /* first delay, longest delay */
-	uint32_t delay_ms;       /* the delay after the next failure */
-	uint64_t next_ms;        /* no attempt before this */
-	unsigned failures;       /* in a row */
-};
-void pb_backoff_init(struct pb_backoff *b, uint32_t min_ms, uint32_t max_ms);
-/* Records a failed attempt at now and returns the time of the next one: min_ms after the
- * first failure, doubling up to max_ms. */
-uint64_t pb_backoff_fail(struct pb_backoff *b, uint64_t now);
-/* A success: the next failure starts again from min_ms, and an attempt is due at once. */
-void pb_backoff_reset(struct pb_backoff *b);
-/* Milliseconds until the next attempt is due (0: now). */
-uint64_t pb_backoff_wait(const struct pb_backoff *b, uint64_t now);
 
 struct pb_camera_result {
 	uint32_t session, job;

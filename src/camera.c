@@ -69,38 +69,6 @@ pb_camera_state_name(enum pb_camera_state st)
 }
 
 void
-pb_backoff_init(struct pb_backoff *b, uint32_t min_ms, uint32_t max_ms)
-{
-	memset(b, 0, sizeof(*b));
-	b->min_ms = min_ms;
-	b->max_ms = max_ms < min_ms ? min_ms : max_ms;
-	b->delay_ms = min_ms;
-}
-
-uint64_t
-pb_backoff_fail(struct pb_backoff *b, uint64_t now)
-{
-	b->failures++;
-	b->next_ms = now + b->delay_ms;
-	b->delay_ms = b->delay_ms > b->max_ms / 2 ? b->max_ms : b->delay_ms * 2;
-	return b->next_ms;
-}
-
-void
-pb_backoff_reset(struct pb_backoff *b)
-{
-	b->failures = 0;
-	b->delay_ms = b->min_ms;
-	b->next_ms = 0;
-}
-
-uint64_t
-pb_backoff_wait(const struct pb_backoff *b, uint64_t now)
-{
-	return b->next_ms > now ? b->next_ms - now : 0;
-}
-
-void
 pb_camera_result_destroy(struct pb_camera_result *res)
 {
 	if (!res)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "address.h"
+#include "backoff.h"
 #include "clock.h"
 #include "deadline.h"
 #include "file.h"
@@ -299,13 +300,11 @@ unlink_msg(struct pb_outbox *o, struct msg *m)
 		}
 }
 
-static int
-backoff_s(const struct pb_outbox *o, int failures)
+static uint64_t
+backoff_ms(const struct pb_outbox *o, int failures)
 {
-	long s = o->retry_first_s;
-	for (int i = 1; i < failures && s < o->retry_max_s; i++)
-		s *= 2;
-	return (int)(s < o->retry_max_s ? s : o->retry_max_s);
+	return pb_backoff_delay((uint64_t)o->retry_first_s * 1000u,
+				(uint64_t)o->retry_max_s * 1000u, (unsigned)failures);
 }
 
 /* One attempt at m, with the lock released while it runs. */
@@ -355,11 +354,11 @@ attempt(struct pb_outbox *o, struct msg *m)
 	m->attempts++;
 	if (st == PB_ERR_INPUT) {
 		/* this message only (its photo is not there yet, or unreadable) */
-		m->next_try_ms = now + (uint64_t)backoff_s(o, m->attempts) * 1000u;
+		m->next_try_ms = now + backoff_ms(o, m->attempts);
 	} else {
 		/* the server: every message waits */
 		o->server_failures++;
-		o->server_next_ms = now + (uint64_t)backoff_s(o, o->server_failures) * 1000u;
+		o->server_next_ms = now + backoff_ms(o, o->server_failures);
 	}
 }
 

@@ -1,4 +1,5 @@
-/* The one integer parser (num.h) and the monotonic timed wait (deadline.h). */
+/* The one integer parser (num.h), the monotonic timed wait (deadline.h) and retry pacing
+ * (backoff.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 
+#include "backoff.h"
 #include "clock.h"
 #include "deadline.h"
 #include "num.h"
@@ -63,6 +65,20 @@ test_wait_times_out_on_the_monotonic_clock(void **state)
 	pthread_cond_destroy(&c);
 }
 
+static void
+test_backoff_delay(void **state)
+{
+	(void)state;
+	/* the outbox's pacing: 2 s, doubling up to 300 s */
+	assert_int_equal(pb_backoff_delay(2000, 300000, 1), 2000);
+	assert_int_equal(pb_backoff_delay(2000, 300000, 2), 4000);
+	assert_int_equal(pb_backoff_delay(2000, 300000, 8), 256000);
+	assert_int_equal(pb_backoff_delay(2000, 300000, 9), 300000);
+	assert_int_equal(pb_backoff_delay(2000, 300000, 4000000000u), 300000); /* no overflow */
+	assert_int_equal(pb_backoff_delay(2000, 300000, 0), 2000);
+	assert_int_equal(pb_backoff_delay(5000, 5000, 3), 5000);
+}
+
 int
 main(void)
 {
@@ -70,6 +86,7 @@ main(void)
 		cmocka_unit_test(test_whole_numbers),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_wait_times_out_on_the_monotonic_clock),
+		cmocka_unit_test(test_backoff_delay),
 	};
 	return cmocka_run_group_tests_name("num", tests, NULL, NULL);
 }
