@@ -36,7 +36,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem num deadline json file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption stream compose session offline \
+CORE = status log mem num deadline backoff buf json geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr address mail outbox \
 	staff settings notify
 # The screen: SDL and SDL_ttf.

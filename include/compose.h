@@ -4,14 +4,12 @@
 
 #include <stddef.h>
 #include <time.h>
+#include "blob.h"
+#include "geometry.h"
 #include "image.h"
 #include "jpeg.h"
 #include "overlay.h"
 
-struct pb_blob {
-	unsigned char *data;
-	size_t len;
-};
 
 /* Decodes captures[i] for slot i of ov (n must equal ov->nslots) at the smallest DCT scale
  * that still covers the slot, stands it upright (EXIF orientation), crops it to fill the slot
@@ -67,8 +65,5 @@ enum pb_status pb_image_scale_region(const struct pb_image *src, struct pb_rect 
 /* A small picture of the theme for staff: the print with grey where the photos go, dated
  * today, scaled to fit max x max. */
 enum pb_status pb_compose_preview(const struct pb_overlay *ov, int max, struct pb_image **out);
-
-/* The centred crop of a w x h picture that has the aspect of slot. */
-struct pb_rect pb_crop_to_fill(int w, int h, struct pb_rect slot);
 
 #endif

@@ -9,6 +9,7 @@
 #define PB_KIOSK_H
 
 #include <stdint.h>
+#include "slots.h"
 
 enum pb_state {
 	PB_ATTRACT,
@@ -83,8 +84,6 @@ struct pb_kiosk_config {
 	int email;                 /* the deliver screen offers "Email me" */
 	uint32_t timeout_ms[PB_STATE_COUNT]; /* per state; 0 = none (attract only) */
 };
-
-#define PB_MAX_SLOTS 8
 
 struct pb_kiosk_counters {
 	uint32_t sessions;  /* sessions started */

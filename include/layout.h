@@ -116,10 +116,4 @@ const char *pb_button_name(enum pb_button b);
 /* The button under (x, y) on this screen, or PB_BTN_NONE. */
 enum pb_button pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y);
 
-/* The rectangle of size w x h scaled to cover (fill) or fit inside box, centred. */
-struct pb_rect pb_rect_cover(int w, int h, struct pb_rect box);
-struct pb_rect pb_rect_fit(int w, int h, struct pb_rect box);
-
-int pb_rect_contains(struct pb_rect r, int x, int y);
-
 #endif

@@ -19,12 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "image.h"
-#include "kiosk.h"
+#include "geometry.h"
+#include "slots.h"
 #include "status.h"
 
-struct pb_rect {
-	int x, y, w, h;
-};
 
 #define PB_MAX_TEXTS 4
 #define PB_DEFAULT_FONT "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf"

@@ -9,26 +9,6 @@
 #include "log.h"
 #include "mem.h"
 
-struct pb_rect
-pb_crop_to_fill(int w, int h, struct pb_rect slot)
-{
-	struct pb_rect r = { 0, 0, w, h };
-
-	/* compare w/h with slot.w/slot.h without rounding */
-	if ((int64_t)w * slot.h > (int64_t)h * slot.w) {
-		r.w = (int)(((int64_t)h * slot.w + slot.h / 2) / slot.h);
-		r.x = (w - r.w) / 2;
-	} else {
-		r.h = (int)(((int64_t)w * slot.h + slot.w / 2) / slot.w);
-		r.y = (h - r.h) / 2;
-	}
-	if (r.w < 1)
-		r.w = 1;
-	if (r.h < 1)
-		r.h = 1;
-	return r;
-}
-
 static pixman_image_t *
 wrap(const struct pb_image *img, pixman_format_code_t fmt)
 {

@@ -14,44 +14,6 @@ min_i(int a, int b)
 	return a < b ? a : b;
 }
 
-int
-pb_rect_contains(struct pb_rect r, int x, int y)
-{
-	return r.w > 0 && x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
-}
-
-static struct pb_rect
-scale_centred(int w, int h, struct pb_rect box, int cover)
-{
-	struct pb_rect r;
-	/* compare aspects without rounding: does the picture run wider than the box? */
-	int wider = (long long)w * box.h > (long long)h * box.w;
-	if (w <= 0 || h <= 0)
-		return box;
-	if (wider != cover) {
-		r.w = box.w;
-		r.h = (int)((long long)h * box.w / w);
-	} else {
-		r.h = box.h;
-		r.w = (int)((long long)w * box.h / h);
-	}
-	r.x = box.x + (box.w - r.w) / 2;
-	r.y = box.y + (box.h - r.h) / 2;
-	return r;
-}
-
-struct pb_rect
-pb_rect_cover(int w, int h, struct pb_rect box)
-{
-	return scale_centred(w, h, box, 1);
-}
-
-struct pb_rect
-pb_rect_fit(int w, int h, struct pb_rect box)
-{
-	return scale_centred(w, h, box, 0);
-}
-
 /* The email keyboard: lower case only (addresses are not case-sensitive in practice), the
  * characters addresses use, and the domains most guests type. */
 static const char *const key_rows[][11] = {
