@@ -38,15 +38,18 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 # The core: no SDL, linked into both binaries and the unit tests.
 CORE = status log mem num deadline backoff buf json geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print share gallery qr address mail outbox \
-	staff settings notify
+	staff staff_health settings notify email_form disk delivery i18n
+# The one exception: caption.c draws the print's text with SDL_ttf into memory surfaces (no
+# window, no renderer, no video subsystem).
+LAYER_ALLOW = caption.c:SDL_ttf.h
 # The screen: SDL and SDL_ttf.
-UI = i18n text layout render render_staff display_sdl booth booth_control screens
+UI = text layout draw render render_staff display_sdl booth booth_run booth_actions booth_staff booth_control booth_status screens
 
 CORE_OBJ = $(CORE:%=$(B)/obj/%.o)
 UI_OBJ = $(UI:%=$(B)/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
 	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_mail \
-	test_staff test_num
+	test_staff test_num test_email_form
 UNIT_BIN = $(UNIT_TESTS:%=$(B)/tests/%)
 LANGS = ko
 MO = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/photobooth.mo)
@@ -113,6 +116,12 @@ config: $(B)/photobooth
 
 units: $(UNIT_BIN)
 
+# Core files include no SDL, renderer or booth-private header, and no file depends on one that
+# depends on it back (scripts/layers.py reads the objects' symbols).
+layers: $(CORE_OBJ) $(UI_OBJ) $(B)/obj/main.o $(B)/obj/photoboothctl.o
+	scripts/layers.py --core "$(CORE)" --ui "$(UI) main photoboothctl" --obj $(B)/obj \
+		$(LAYER_ALLOW:%=--allow %)
+
 run:
 	scripts/deps.sh run
 	$(MAKE) all
@@ -121,6 +130,7 @@ run:
 check:
 	scripts/deps.sh check
 	$(MAKE) all units fuzzers $(B)/vcam_cycles
+	$(MAKE) layers
 	tests/run.sh
 
 $(B)/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) $(B)/libpb.a
@@ -131,7 +141,7 @@ $(B)/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) $(B)/l
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = fuzz_jpeg fuzz_png fuzz_overlay fuzz_conf fuzz_address fuzz_http fuzz_control
-FUZZ_CORE = $(filter-out camera camera_sim worker kiosk session offline spool printer print qr mail outbox,$(CORE))
+FUZZ_CORE = $(filter-out camera camera_sim delivery kiosk session offline spool printer print qr mail outbox,$(CORE))
 FUZZ_OBJ = $(FUZZ_CORE:%=$(B)/fuzz/obj/%.o)
 
 $(B)/fuzz/obj/%.o: src/%.c $(B)/flags
@@ -272,7 +282,7 @@ cross-arm64:
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
+.PHONY: layers all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
 FORCE:
 
 -include $(B)/obj/*.d
