@@ -119,6 +119,10 @@ struct pb_kiosk {
 
 void pb_kiosk_init(struct pb_kiosk *k, const struct pb_kiosk_config *cfg, uint64_t now_ms);
 
+/* Replaces the settings (a theme, mode or config change), clamped as pb_kiosk_init does. The
+ * state and the running session stay; new timeouts apply from the next state entered. */
+void pb_kiosk_configure(struct pb_kiosk *k, const struct pb_kiosk_config *cfg);
+
 /* Feeds one event. Writes up to PB_MAX_ACTIONS actions to out and returns their count.
  * Events that do not apply in the current state, and stale results, change nothing. */
 int pb_kiosk_handle(struct pb_kiosk *k, const struct pb_event *ev, uint64_t now_ms,

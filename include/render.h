@@ -8,12 +8,14 @@
 #include <SDL.h>
 #include <stdint.h>
 #include "camera.h"
+#include "email_form.h"
 #include "image.h"
 #include "kiosk.h"
 #include "layout.h"
 #include "outbox.h"
 #include "overlay.h"
 #include "printer.h"
+#include "staff_health.h"
 
 /* Printing, as the guest should know it. */
 struct pb_view_print {
@@ -27,7 +29,6 @@ struct pb_view_print {
 };
 
 /* Email, as the guest sees it. */
-#define PB_EMAIL_NEED_CONSENT 100 /* problem: the consent box is not ticked */
 struct pb_view_email {
 	int offered;            /* the deliver screen offers "Email me" */
 	const char *typed;      /* the address field (email screen) */
@@ -37,14 +38,10 @@ struct pb_view_email {
 };
 
 /* The PIN keypad and the staff screen. Texts are the shell's, already translated. */
-#define PB_STAFF_LINES 16
 struct pb_view_staff {
-	const char *header;      /* "Staff · photobooth 0.7 · up 2 h 5 min" */
+	struct pb_staff_text text; /* the header, health and counters (staff_health.h) */
 	const char *toast;       /* what the last action did, or NULL */
 	int toast_bad;           /* it was refused or failed */
-	const char *lines[PB_STAFF_LINES]; /* health and counters, top to bottom */
-	int level[PB_STAFF_LINES]; /* 0 fine, 1 look at it, 2 needs staff; -1 a heading */
-	int nlines;
 	const char *theme;       /* the theme in use, by its title */
 	int delivery;            /* enum pb_delivery */
 	int paper[PB_MAX_PAPER_BUTTONS]; /* "paper loaded" presets, in prints */
@@ -55,19 +52,6 @@ struct pb_view_staff {
 	int typed;               /* digits typed so far */
 	int wrong;               /* the last PIN was wrong */
 	int64_t locked_ms;       /* locked for this long; 0 not locked */
-};
-
-/* What the staff screen's health panel tells, gathered by the shell. */
-struct pb_staff_facts {
-	uint64_t uptime_s;
-	struct pb_camera_health camera;
-	int printing;                     /* printer is meaningful */
-	struct pb_printer_health printer;
-	int sharing, email;               /* outbox is meaningful with email */
-	struct pb_outbox_stats outbox;
-	long long disk_free_mb, disk_total_mb; /* -1: unknown */
-	int disk_low;                          /* under min_free_mb: no new sessions */
-	const uint64_t *since_reset, *total;   /* PB_COUNT_N counters each (settings.h) */
 };
 
 /* Everything a screen shows, gathered by the shell each frame. */
@@ -107,10 +91,6 @@ enum pb_status pb_render_set_photo(struct pb_render *rd, const struct pb_image *
  * forgets it too. */
 enum pb_status pb_render_set_qr(struct pb_render *rd, const struct pb_image *qr);
 
-/* Fills v's header and, with health, its lines from f (translated; the texts live in buf).
- * The other members of v are zeroed for the caller to set. */
-void pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_view_staff *v,
-		       char *buf, size_t buflen);
 /* The staff screen's preview of the theme in use (a print with blank photos); NULL forgets it. */
 enum pb_status pb_render_set_thumb(struct pb_render *rd, const struct pb_image *img);
 /* Draws the screen for v into the whole w x h output (does not present). */

@@ -1,141 +1,189 @@
-/* booth_priv.h - the running kiosk's state, shared by booth.c (the loop, the guests' flow,
- * input) and booth_control.c (status, photoboothctl, the staff screen's actions, reload).
- * Not a public interface: booth.h is. Main thread only. */
+/* booth_priv.h - the running kiosk's state, and the contracts between the files of the booth
+ * shell. Not a public interface: booth.h is. Main thread only, every function here.
+ *
+ * Who owns what (each file changes only its own part; the others read it):
+ *   booth_run.c     create / loop / destroy: the screen, events, input routing, drawing
+ *   booth.c         the guests' flow: the kiosk's actions, results from other threads, the
+ *                   guest and email screens' input, theme and delivery switching
+ *   booth_staff.c   the PIN keypad and the staff screen (staff)
+ *   booth_actions.c staff's actions, shared by the staff screen and photoboothctl, and the
+ *                   saved settings (store)
+ *   booth_control.c photoboothctl's commands and reload
+ *   booth_status.c  the status JSON and the service's STATUS line (reads only)
+ * Dependencies run one way: run -> control, staff -> actions -> booth; status is read by
+ * run and control. */
 #ifndef PB_BOOTH_PRIV_H
 #define PB_BOOTH_PRIV_H
 
 #include <SDL.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <time.h>
 
-#include "address.h"
+#include "blob.h"
 #include "booth.h"
 #include "camera.h"
 #include "control.h"
+#include "delivery.h"
+#include "disk.h"
 #include "display.h"
-#include "gallery.h"
+#include "email_form.h"
 #include "kiosk.h"
-#include "outbox.h"
 #include "overlay.h"
-#include "print.h"
 #include "render.h"
 #include "session.h"
 #include "settings.h"
 #include "staff.h"
 #include "worker.h"
 
-#define FRAME_MS 33 /* redraw at most ~30 times a second: the live view's own rate */
-
 enum { EV_CAMERA, EV_COMPOSED, EV_COUNT };
 
 #define MAX_THEMES 32
 
-struct booth {
-	struct pb_config *cfg;  /* main's; a reload changes the keys that apply at once */
-	const char *config_path; /* for reload; NULL: defaults only */
-	struct pb_overlay *overlay;
-	struct pb_kiosk kiosk;
-	struct pb_camera *camera;
-	struct pb_worker *worker;
-	struct pb_control *control;
-	struct pb_display *display;     /* NULL while there is no screen (retried) */
-	struct pb_display_config display_config;
-	uint64_t display_tried_ms;
-	char display_why[1024];         /* why there is no screen, "" when there is */
-	struct pb_render *render;
-	int delivery;                   /* enum pb_delivery in use: staff's choice or the config's */
-	struct pb_print *print;         /* NULL until printing is first used */
-	struct pb_printer_health printer; /* as last asked */
-	struct pb_print_position position; /* the current session's prints */
-	uint64_t printer_asked_ms;
-	uint64_t disk_checked_ms;
-	long long disk_free_mb;         /* data_dir's, as last checked; -1 unknown */
-	int disk_low;                   /* under [storage] min_free_mb: no new sessions */
-	Uint32 ev_base;
-	struct pb_session_info session;
-	int session_on_disk; /* a compose job was queued: the folder may exist */
-	struct pb_blob captures[PB_MAX_SLOTS];
-	struct pb_blob incoming; /* the capture being handed to the kiosk */
-	char language[8];
-	uint64_t frame_seq;
-	uint64_t started_ms;
-	uint64_t capture_ms;     /* when the last shot was requested */
-	int64_t last_capture_to_review_ms;
-	int capture_w, capture_h; /* the size of the camera's photos, once one is seen */
-	enum pb_camera_state camera_state; /* as last drawn */
-	char last_session[48];
-	struct pb_gallery *gallery;       /* NULL until sharing is first used */
-	char share_url[320];              /* the current session's download link, "" for none */
-	time_t share_expires;
-	struct pb_outbox *outbox;         /* NULL when email is not configured */
-	char email[PB_ADDRESS_MAX + 1];   /* the address being typed; wiped once queued */
-	int consent;                      /* the guest ticked the consent box */
-	int email_problem;                /* what the email screen tells the guest, 0 nothing */
-	char email_sent_to[PB_ADDRESS_MAX + 8]; /* masked, for the deliver screen */
-	uint64_t purged_ms;               /* the last purge of expired links */
-	int windowed;
-	int quit;
+/* The screen, when there is one (booth_run.c). */
+struct booth_screen {
+	struct pb_display *display; /* NULL while there is no screen (retried) */
+	struct pb_display_config config;
+	uint64_t tried_ms;
+	char why[1024]; /* why there is no screen, "" when there is */
+};
 
-	/* staff */
+/* The guest on screen (booth.c). */
+struct booth_guest {
+	struct pb_session_info session;
+	int on_disk;                          /* a compose job was queued: the folder may exist */
+	struct pb_blob captures[PB_MAX_SLOTS];
+	struct pb_blob incoming;              /* the capture being handed to the kiosk */
+	char share_url[320];                  /* the session's download link, "" for none */
+	time_t share_expires;
+	uint64_t capture_ms;                  /* when the last shot was requested */
+};
+
+/* The keypad and the staff screen (booth_staff.c; themes: booth_actions.c). */
+struct booth_staff {
 	struct pb_pin pin;
-	int pin_wrong;                    /* the keypad says the last PIN was wrong */
-	SDL_Keycode staff_key;
-	int pressing;                     /* a press in the top-left corner is being held */
-	uint64_t press_ms;
-	struct pb_input press;            /* that press, replayed as a tap if let go early */
-	char toast[480];                  /* the staff screen's last action, in words */
+	int pin_wrong;         /* the keypad says the last PIN was wrong */
+	SDL_Keycode key;       /* [staff] key */
+	char toast[480];       /* the staff screen's last action, in words */
 	int toast_bad;
-	char settings_path[PATH_MAX];
-	struct pb_settings settings;
-	int settings_dirty;
-	uint64_t settings_saved_ms;
-	struct pb_kiosk_counters counted; /* the kiosk's counters already added to settings */
-	unsigned opened_counted;          /* the gallery's pages already counted */
-	char pending_overlay[64];         /* a theme switch waiting for the session to end */
-	int pending_delivery;             /* the same for the delivery mode; -1 none */
-	char themes[MAX_THEMES][64];      /* installed themes, for the staff screen's arrows */
+	char themes[MAX_THEMES][64]; /* installed themes, for the staff screen's arrows */
 	int nthemes;
 };
 
-/* booth.c */
-void booth_feed(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job);
-void booth_feed_arg(struct booth *b, enum pb_event_type type, uint32_t session, uint32_t job,
+/* A press in the top-left corner being held (booth_run.c): 3 s opens the keypad. */
+struct booth_press {
+	int on;
+	uint64_t ms;
+	struct pb_input in; /* replayed as a tap if let go early */
+};
+
+struct pb_booth {
+	struct pb_config *cfg;   /* main's; a reload changes the keys that apply at once */
+	const char *config_path; /* for reload; NULL: defaults only */
+	int windowed;
+	uint64_t started_ms;
+	int quit;
+	Uint32 ev_base;
+	struct pb_kiosk kiosk;
+	struct pb_overlay *overlay; /* the theme in use */
+	char language[8];
+	struct pb_camera *camera;
+	enum pb_camera_state camera_state; /* as last drawn */
+	uint64_t frame_seq;
+	struct { int w, h; } capture_size; /* the camera's photos, once one is seen */
+	struct pb_worker *worker;
+	struct pb_control *control;
+	struct booth_screen screen;
+	struct pb_render *render; /* NULL while there is no screen */
+	struct pb_delivery_svc deliver;
+	struct pb_disk_watch disk;
+	struct booth_guest guest;
+	struct pb_email_form email;
+	char last_session[48];
+	int64_t last_capture_to_review_ms;
+	struct booth_staff staff;
+	struct booth_press press;
+	struct pb_settings_store store;
+};
+
+/* booth.c: the guests' flow */
+void booth_feed(struct pb_booth *b, enum pb_event_type type, uint32_t session, uint32_t job);
+void booth_feed_arg(struct pb_booth *b, enum pb_event_type type, uint32_t session, uint32_t job,
 		    int arg);
 /* Sets the kiosk's settings from the config, the theme and the delivery mode in use. */
-void booth_kiosk_config(struct booth *b);
+void booth_kiosk_config(struct pb_booth *b);
 /* Starts what the delivery mode needs and is not running yet (the gallery, the outbox, the
  * print thread) and sets the kiosk's choices. Returns 0, or -1 with the reason in why. */
-int booth_apply_delivery(struct booth *b, int delivery, char *why, size_t whylen);
+int booth_apply_delivery(struct pb_booth *b, int delivery, char *why, size_t whylen);
 /* Loads the theme and makes it the one in use (the kiosk must be out of a session). Returns
  * 0, or -1 with the reason in why. */
-int booth_apply_overlay(struct booth *b, const char *name, char *why, size_t whylen);
-
-/* booth_control.c */
-void booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply);
-/* data_dir's free and total space in MB; ok is 0 when statvfs fails. Any thread. */
-struct booth_disk {
-	long long free_mb, total_mb;
-	int ok;
-};
-struct booth_disk booth_disk_space(const struct booth *b);
-
+int booth_apply_overlay(struct pb_booth *b, const char *name, char *why, size_t whylen);
+/* The staff screen's picture of the theme in use. */
+void booth_theme_preview(struct pb_booth *b);
+void booth_set_language(struct pb_booth *b, const char *lang);
+/* Input on a guest screen (attract to thanks, and the email keyboard). */
+void booth_guest_input(struct pb_booth *b, struct pb_input in);
+/* Results from the camera and the worker (SDL user events from ev_base). */
+void booth_on_result(struct pb_booth *b, SDL_Event *e);
+/* The camera's results, posted to the main loop. Any thread. */
+void booth_camera_post(void *ctx, struct pb_camera_result *res);
+/* Frees results still queued as SDL events after the threads have stopped. */
+void booth_drain_results(struct pb_booth *b);
 /* Checks data_dir's free space (at most every 2 s unless force) and takes the booth out of
  * service below [storage] min_free_mb, back in above it. */
-void booth_watch_disk(struct booth *b, uint64_t now, int force);
+void booth_watch_disk(struct pb_booth *b, uint64_t now, int force);
+/* The printer's health and the guest's queue position, and a purge of expired links when due.
+ * Every loop turn. */
+void booth_watch_delivery(struct pb_booth *b, uint64_t now);
+/* Frees the guest's photos and forgets them on screen. */
+void booth_free_captures(struct pb_booth *b);
 
-/* Input on the PIN keypad and the staff screen. */
-void booth_staff_input(struct booth *b, struct pb_input in);
-/* What the staff screen shows this frame. */
-void booth_staff_view(struct booth *b, struct pb_view_staff *v, char *buf, size_t buflen);
+/* Writes the answer of an action: 0 done, 1 refused or failed, 2 usage. Returns code. */
+static inline int __attribute__((format(printf, 4, 5)))
+booth_say(char *msg, size_t n, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, n, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* booth_actions.c: staff's actions (0 done, 1 refused or failed; msg says what happened) */
+int booth_act_reset(struct pb_booth *b, char *msg, size_t n);
+int booth_act_overlay(struct pb_booth *b, const char *name, char *msg, size_t n);
+int booth_act_overlay_step(struct pb_booth *b, int dir, char *msg, size_t n);
+int booth_act_delivery(struct pb_booth *b, int delivery, char *msg, size_t n);
+int booth_act_resume(struct pb_booth *b, char *msg, size_t n);
+int booth_act_paper(struct pb_booth *b, int prints, char *msg, size_t n);
+int booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n);
+int booth_act_reconnect(struct pb_booth *b, char *msg, size_t n);
+int booth_act_counters_reset(struct pb_booth *b, char *msg, size_t n);
+int booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n);
+int booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n);
+/* Reads the installed themes into b->staff.themes. */
+void booth_list_themes(struct pb_booth *b);
 /* Counts what the kiosk and the gallery did since the last call, applies a theme or delivery
  * switch that waited for the session to end, and saves settings when they changed (at most
  * once a second, on the worker). Called every loop turn. */
-void booth_staff_tick(struct booth *b, uint64_t now);
+void booth_staff_tick(struct pb_booth *b, uint64_t now);
 /* Saves settings now if they changed (at exit). */
-void booth_settings_flush(struct booth *b);
+void booth_settings_flush(struct pb_booth *b);
+
+/* booth_staff.c: the PIN keypad and the staff screen */
+void booth_staff_input(struct pb_booth *b, struct pb_input in);
+/* What the staff screen shows this frame. */
+void booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t buflen);
+
+/* booth_control.c: photoboothctl */
+void booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply);
 /* photoboothctl reload and SIGHUP. Writes what happened to reply (NULL: to the log). */
-void booth_reload(struct booth *b, struct pb_buf *reply);
-/* Reads the installed themes into b->themes. */
-void booth_list_themes(struct booth *b);
+void booth_reload(struct pb_booth *b, struct pb_buf *reply);
+
+/* booth_status.c */
+void booth_status_json(struct pb_booth *b, struct pb_buf *out);
+/* The service's one-line status for systemctl status: what staff would look at first. */
+void booth_service_status(struct pb_booth *b, char *out, size_t n);
 
 #endif

@@ -318,14 +318,20 @@ enter(struct pb_kiosk *k, enum pb_state s, uint64_t now_ms)
 }
 
 void
-pb_kiosk_init(struct pb_kiosk *k, const struct pb_kiosk_config *cfg, uint64_t now_ms)
+pb_kiosk_configure(struct pb_kiosk *k, const struct pb_kiosk_config *cfg)
 {
-	memset(k, 0, sizeof(*k));
 	k->cfg = *cfg;
 	if (k->cfg.slots < 1)
 		k->cfg.slots = 1;
 	if (k->cfg.slots > PB_MAX_SLOTS)
 		k->cfg.slots = PB_MAX_SLOTS;
+}
+
+void
+pb_kiosk_init(struct pb_kiosk *k, const struct pb_kiosk_config *cfg, uint64_t now_ms)
+{
+	memset(k, 0, sizeof(*k));
+	pb_kiosk_configure(k, cfg);
 	enter(k, PB_ATTRACT, now_ms);
 }
 

@@ -1,5 +1,11 @@
-/* photobooth: argument parsing and wiring only. */
+/* photobooth: argument parsing, process set-up and wiring only. */
 #define _XOPEN_SOURCE 700 /* strptime */
+#include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +18,40 @@
 #include "log.h"
 #include "offline.h"
 #include "overlay.h"
+
+/* The gallery holds up to 1000 connections; the soft limit on open files is often 1024 (for
+ * select(), which nothing here uses). Raise it to the hard limit, at most 4096. */
+static void
+raise_open_files(void)
+{
+	struct rlimit r;
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0)
+		return;
+	rlim_t want = r.rlim_max == RLIM_INFINITY || r.rlim_max > 4096 ? 4096 : r.rlim_max;
+	if (r.rlim_cur < want) {
+		r.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &r) < 0)
+			pb_warn("cannot raise the open-file limit to %lu: %s", (unsigned long)want,
+				strerror(errno));
+	}
+}
+
+/* The process the kiosk runs in, before any thread starts. */
+static void
+kiosk_process(void)
+{
+	/* A peer gone mid-write (photoboothctl, a phone, the SMTP server, cupsd) is an EPIPE to
+	 * handle where it happens, never the end of the booth. */
+	signal(SIGPIPE, SIG_IGN);
+	raise_open_files();
+#ifdef __GLIBC__
+	/* Photos pass through buffers of tens of MB. glibc raises its mmap threshold each time
+	 * one is freed, so later ones come from the heap and stay there: the booth then idles
+	 * 25 MB higher after some sessions than after others. A fixed threshold sends every
+	 * pixel buffer to mmap and back to the system when freed. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+}
 
 static void
 usage(FILE *f)
@@ -197,9 +237,15 @@ main(int argc, char **argv)
 	if (rc == 0 && check)
 		printf("%s: ok\n", config);
 	else if (rc == 0) {
+		struct pb_booth *booth;
+		kiosk_process();
 		pb_mail_global_init(); /* libcurl, before any thread starts */
 		opt.config_path = config;
-		rc = pb_booth_run(&cfg, &opt);
+		rc = pb_booth_create(&cfg, &opt, &booth);
+		if (rc == 0) {
+			pb_booth_loop(booth);
+			pb_booth_destroy(booth);
+		}
 		pb_mail_global_fini();
 	}
 	pb_config_fini(&cfg);

@@ -4,13 +4,9 @@
 
 #include "conf.h"
 #include "i18n.h"
+#include "draw.h"
 #include "render_priv.h"
 #include "settings.h"
-
-static const SDL_Color PANEL = { 255, 255, 255, 22 };
-static const SDL_Color GOOD = { 88, 204, 120, 255 };
-static const SDL_Color WARN = { 255, 196, 64, 255 };
-static const SDL_Color BAD = { 255, 84, 84, 255 };
 
 static void
 key(struct pb_render *rd, const struct pb_key *k)
@@ -72,23 +68,23 @@ static void
 health(struct pb_render *rd, const struct pb_view_staff *s)
 {
 	struct pb_rect p = rd->layout.media;
-	int rows = s->nlines > 11 ? s->nlines : 11;
+	int rows = s->text.nlines > 11 ? s->text.nlines : 11;
 	int lh = (p.h - p.h / 20) / rows;
 	int pad = lh / 2;
 
 	pb_draw_rounded(rd->r, p, rd->layout.unit, PANEL);
-	for (int i = 0; i < s->nlines; i++) {
+	for (int i = 0; i < s->text.nlines; i++) {
 		int y = p.y + p.h / 40 + i * lh;
 		int dot = lh / 4;
-		SDL_Color c = s->level[i] == 2 ? BAD : s->level[i] == 1 ? WARN : GOOD;
-		if (s->level[i] >= 0)
+		SDL_Color c = s->text.level[i] == 2 ? BAD : s->text.level[i] == 1 ? WARN : GOOD;
+		if (s->text.level[i] >= 0)
 			pb_draw_rounded(rd->r, (struct pb_rect){ p.x + pad, y + lh / 2 - dot / 2, dot,
 							      dot },
 					dot / 2, c);
-		pb_text_draw(rd->text, s->lines[i],
-			     (struct pb_rect){ p.x + pad + (s->level[i] >= 0 ? dot * 2 : 0), y + lh / 10,
+		pb_text_draw(rd->text, s->text.lines[i],
+			     (struct pb_rect){ p.x + pad + (s->text.level[i] >= 0 ? dot * 2 : 0), y + lh / 10,
 					       p.w - 2 * pad - dot * 2, lh * 8 / 10 },
-			     lh * 48 / 100, s->level[i] < 0 ? MUTED : WHITE, PB_ALIGN_LEFT);
+			     lh * 48 / 100, s->text.level[i] < 0 ? MUTED : WHITE, PB_ALIGN_LEFT);
 	}
 }
 
@@ -100,7 +96,7 @@ pb_draw_staff(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	char label[96];
 
 	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
-	pb_text_draw(rd->text, s->header ? s->header : _("Staff"), l->title, l->title.h * 55 / 100,
+	pb_text_draw(rd->text, s->text.header ? s->text.header : _("Staff"), l->title, l->title.h * 55 / 100,
 		     WHITE, PB_ALIGN_LEFT);
 	if (s->toast)
 		pb_text_draw(rd->text, s->toast, l->body, l->body.h * 45 / 100,
@@ -145,101 +141,3 @@ pb_draw_staff(struct pb_render *rd, const struct pb_view *v, int w, int h)
 
 /* The health panel's words */
 
-/* Appends one line to the staff view's text buffer. */
-struct lines {
-	struct pb_view_staff *v;
-	char *buf;
-	size_t len, cap;
-};
-
-static void __attribute__((format(printf, 3, 4)))
-line(struct lines *ls, int level, const char *fmt, ...)
-{
-	va_list ap;
-	if (ls->v->nlines >= PB_STAFF_LINES || ls->len + 2 >= ls->cap)
-		return;
-	char *at = ls->buf + ls->len;
-	va_start(ap, fmt);
-	int n = vsnprintf(at, ls->cap - ls->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	ls->len += (size_t)n + 1 < ls->cap - ls->len ? (size_t)n + 1 : ls->cap - ls->len;
-	ls->v->lines[ls->v->nlines] = at;
-	ls->v->level[ls->v->nlines++] = level;
-}
-
-static const char *
-camera_words(enum pb_camera_state s)
-{
-	switch (s) {
-	case PB_CAM_CONNECTED:
-		return _("connected");
-	case PB_CAM_CONNECTING:
-		return _("connecting");
-	case PB_CAM_RECONNECTING:
-		return _("unplugged? reconnecting");
-	case PB_CAM_ABSENT:
-		return _("not found");
-	case PB_CAM_ERROR:
-		return _("cannot be used");
-	}
-	return "";
-}
-
-void
-pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_view_staff *v,
-		  char *buf, size_t buflen)
-{
-	struct lines ls = { v, buf, 0, buflen };
-	const struct pb_camera_health *ch = &f->camera;
-	const uint64_t *r = f->since_reset, *t = f->total;
-
-	memset(v, 0, sizeof(*v));
-	v->header = buf;
-	ls.len = (size_t)snprintf(buf, buflen, _("Staff · photobooth %s · up %d h %02d min"),
-				  PB_VERSION, (int)(f->uptime_s / 3600), (int)(f->uptime_s / 60 % 60)) + 1;
-	if (!health)
-		return;
-	if (ch->state == PB_CAM_CONNECTED)
-		line(&ls, 0, _("Camera: %s, %s, %.0f fps"), ch->model[0] ? ch->model : "?",
-		     camera_words(ch->state), ch->fps);
-	else
-		line(&ls, 2, _("Camera: %s — %s"), camera_words(ch->state), ch->reason);
-	if (f->printing) {
-		const struct pb_printer_health *p = &f->printer;
-		char left[64] = "";
-		if (p->prints_remaining >= 0)
-			snprintf(left, sizeof(left), _(", %d prints left"), p->prints_remaining);
-		line(&ls, !p->ready ? 2 : p->paper_low ? 1 : 0, _("Printer %s: %s, %d queued%s"),
-		     p->queue[0] ? p->queue : "?", pb_printer_state_name(p->state), p->pending,
-		     left);
-		if (p->message[0] || p->reasons[0])
-			line(&ls, p->ready ? 1 : 2, "   %s", p->message[0] ? p->message : p->reasons);
-	}
-	if (f->email) {
-		const struct pb_outbox_stats *os = &f->outbox;
-		line(&ls, os->last_error[0] && os->depth ? 2 : os->depth ? 1 : 0,
-		     _("Email: %d waiting (oldest %d min), %u sent"), os->depth,
-		     (int)(os->oldest_age_s / 60), os->sent);
-		if (os->last_error[0] && os->depth)
-			line(&ls, 2, "   %s", os->last_error);
-	} else if (f->sharing) {
-		line(&ls, 0, _("Download links on; email off"));
-	}
-	if (f->disk_free_mb >= 0)
-		line(&ls, f->disk_free_mb < 500 ? 2 : f->disk_free_mb < 2048 ? 1 : 0,
-		     _("Disk: %.1f GB free of %.1f GB"), (double)f->disk_free_mb / 1024.0,
-		     (double)f->disk_total_mb / 1024.0);
-	if (f->disk_low)
-		line(&ls, 2, "%s", _("Disk full: no new guests until photos are purged"));
-	line(&ls, -1, _("Since reset · all-time"));
-	static const char *const names[PB_COUNT_N] = {
-		[PB_COUNT_SESSIONS] = N_("Sessions"), [PB_COUNT_PHOTOS] = N_("Photos"),
-		[PB_COUNT_PRINTS] = N_("Prints"),     [PB_COUNT_EMAILS] = N_("Emails"),
-		[PB_COUNT_DOWNLOADS] = N_("QR downloads"), [PB_COUNT_FAILURES] = N_("Failures"),
-	};
-	for (int c = 0; c < PB_COUNT_N; c++)
-		line(&ls, c == PB_COUNT_FAILURES && r[c] ? 1 : 0, "%s: %llu · %llu", _(names[c]),
-		     (unsigned long long)r[c], (unsigned long long)t[c]);
-}

@@ -76,7 +76,8 @@ sample_staff(struct pb_view_staff *v, const char *name, char *buf, size_t buflen
 		snprintf(f.outbox.last_error, sizeof(f.outbox.last_error),
 			 "SMTP server unreachable: Couldn't connect to server");
 	}
-	pb_staff_describe(&f, 1, v, buf, buflen);
+	memset(v, 0, sizeof(*v));
+	pb_staff_describe(&f, 1, &v->text, buf, buflen);
 	v->theme = "Certification Lounge";
 	v->delivery = PB_DELIVERY_BOTH;
 	v->paper[0] = 36;

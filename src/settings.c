@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "file.h"
 #include "inifile.h"
 #include "log.h"
 #include "mem.h"
@@ -152,4 +153,87 @@ pb_settings_counters_json(const struct pb_settings *s, struct pb_buf *out)
 		pb_json_int(out, count_names[c], (int64_t)s->total[c]);
 	pb_json_close(out);
 	pb_json_close(out);
+}
+
+/* The running booth's copy */
+
+void
+pb_settings_store_init(struct pb_settings_store *st, const char *data_dir)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->path, sizeof(st->path), "%s/settings.ini", data_dir);
+	pb_settings_init(&st->settings);
+	st->pending_delivery = -1;
+}
+
+enum pb_status
+pb_settings_store_load(struct pb_settings_store *st, char *why, size_t whylen)
+{
+	return pb_settings_load(st->path, &st->settings, why, whylen);
+}
+
+static void
+add(struct pb_settings_store *st, enum pb_count c, uint32_t now, uint32_t *seen)
+{
+	if (now != *seen) {
+		pb_settings_count(&st->settings, c, (uint64_t)(uint32_t)(now - *seen));
+		*seen = now;
+		st->dirty = 1;
+	}
+}
+
+void
+pb_settings_store_count(struct pb_settings_store *st, const struct pb_kiosk_counters *k,
+			unsigned downloads)
+{
+	struct pb_kiosk_counters *s = &st->counted;
+	add(st, PB_COUNT_SESSIONS, k->sessions, &s->sessions);
+	add(st, PB_COUNT_PHOTOS, k->photos, &s->photos);
+	add(st, PB_COUNT_PRINTS, k->prints, &s->prints);
+	add(st, PB_COUNT_EMAILS, k->emails, &s->emails);
+	add(st, PB_COUNT_FAILURES, k->failures, &s->failures);
+	add(st, PB_COUNT_DOWNLOADS, downloads, &st->opened_counted);
+}
+
+struct save_job {
+	struct pb_job job;
+	char path[PATH_MAX];
+	struct pb_buf text;
+};
+
+static void
+save_run(struct pb_job *job)
+{
+	struct save_job *sj = (struct save_job *)job;
+	if (pb_file_write_atomic(sj->path, sj->text.data, sj->text.len, 0640) != PB_OK)
+		pb_err("settings: cannot save %s (see above); staff's choices last until restart",
+		       sj->path);
+}
+
+static void
+save_destroy(struct pb_job *job)
+{
+	struct save_job *sj = (struct save_job *)job;
+	pb_buf_fini(&sj->text);
+	free(sj);
+}
+
+void
+pb_settings_store_save(struct pb_settings_store *st, struct pb_worker *w, uint64_t now)
+{
+	struct save_job *sj = pb_xcalloc(1, sizeof(*sj));
+	sj->job.run = save_run;
+	sj->job.destroy = save_destroy;
+	snprintf(sj->path, sizeof(sj->path), "%s", st->path);
+	pb_buf_init(&sj->text);
+	pb_settings_format(&st->settings, &sj->text);
+	pb_worker_submit(w, &sj->job); /* in order: the last one written wins */
+	st->dirty = 0;
+	st->saved_ms = now;
+}
+
+int
+pb_settings_store_due(const struct pb_settings_store *st, uint64_t now)
+{
+	return st->dirty && now - st->saved_ms >= 1000;
 }

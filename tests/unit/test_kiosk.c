@@ -693,6 +693,24 @@ test_email(void **state)
 	assert_false(pb_kiosk_email_open(&r.k));
 }
 
+static void
+test_configure_clamps(void **state)
+{
+	struct pb_kiosk k;
+	struct pb_kiosk_config c = { .slots = 4, .retakes = 2 };
+	(void)state;
+	pb_kiosk_init(&k, &c, 1000);
+	c.slots = 0; /* a theme with no slots: one photo */
+	pb_kiosk_configure(&k, &c);
+	assert_int_equal(k.cfg.slots, 1);
+	c.slots = PB_MAX_SLOTS + 5;
+	pb_kiosk_configure(&k, &c);
+	assert_int_equal(k.cfg.slots, PB_MAX_SLOTS);
+	assert_int_equal(k.cfg.retakes, 2);
+	assert_int_equal(k.state, PB_ATTRACT); /* the state and its timer stay */
+	assert_int_equal(k.entered_ms, 1000);
+}
+
 int
 main(void)
 {
@@ -713,6 +731,7 @@ main(void)
 		cmocka_unit_test(test_print_when_printer_down),
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_out_of_service),
+		cmocka_unit_test(test_configure_clamps),
 	};
 	return cmocka_run_group_tests_name("kiosk", tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* The PIN keypad (lockout, constant-time check), the settings file (round trip, damage,
- * torn writes), config reload and the paper presets: pure code, a fake clock. */
+ * torn writes), config reload, the paper presets and the staff screen's health text: pure
+ * code, a fake clock. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "staff_health.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -335,6 +337,87 @@ teardown(void **state)
 	return system(cmd);
 }
 
+/* The line that contains needle, or -1. */
+static int
+find_line(const struct pb_staff_text *t, const char *needle)
+{
+	for (int i = 0; i < t->nlines; i++)
+		if (strstr(t->lines[i], needle))
+			return i;
+	return -1;
+}
+
+static void
+test_staff_describe(void **state)
+{
+	uint64_t since[PB_COUNT_N] = { 3, 5, 2, 1, 4, 0 }, total[PB_COUNT_N] = { 30, 50, 20, 10, 40, 7 };
+	struct pb_staff_facts f = { .uptime_s = 2 * 3600 + 5 * 60, .since_reset = since,
+				    .total = total, .disk_free_mb = 100000, .disk_total_mb = 200000 };
+	struct pb_staff_text t;
+	char buf[4096];
+	int i;
+	(void)state;
+
+	/* the keypad shows the header only */
+	pb_staff_describe(&f, 0, &t, buf, sizeof(buf));
+	assert_non_null(strstr(t.header, "up 2 h 05 min"));
+	assert_int_equal(t.nlines, 0);
+
+	/* all fine: a connected camera, no printer, a roomy disk */
+	f.camera.state = PB_CAM_CONNECTED;
+	snprintf(f.camera.model, sizeof(f.camera.model), "Nikon DSC D750");
+	f.camera.fps = 29.6;
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	i = find_line(&t, "Camera: Nikon DSC D750, connected, 30 fps");
+	assert_true(i >= 0);
+	assert_int_equal(t.level[i], 0);
+	assert_int_equal(find_line(&t, "Printer"), -1); /* not printing: no printer line */
+	assert_int_equal(find_line(&t, "Disk full"), -1);
+	i = find_line(&t, "Sessions: 3 · 30");
+	assert_true(i >= 0);
+	assert_int_equal(t.level[i], 0);
+	i = find_line(&t, "Failures: 0 · 7");
+	assert_int_equal(t.level[i], 0); /* none since the reset: not flagged */
+	assert_int_equal(t.level[find_line(&t, "Since reset")], -1);
+
+	/* everything wrong at once: each says so at the right level */
+	f.camera.state = PB_CAM_RECONNECTING;
+	snprintf(f.camera.reason, sizeof(f.camera.reason), "USB cable out");
+	f.printing = 1;
+	f.printer.ready = 0;
+	f.printer.prints_remaining = 0;
+	f.printer.pending = 2;
+	snprintf(f.printer.queue, sizeof(f.printer.queue), "dyesub");
+	snprintf(f.printer.message, sizeof(f.printer.message), "out of paper: load paper");
+	f.email = 1;
+	f.outbox.depth = 3;
+	snprintf(f.outbox.last_error, sizeof(f.outbox.last_error), "SMTP server unreachable");
+	f.disk_free_mb = 200;
+	f.disk_low = 1;
+	since[PB_COUNT_FAILURES] = 2;
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	assert_int_equal(t.level[find_line(&t, "Camera: unplugged? reconnecting — USB cable out")], 2);
+	i = find_line(&t, "Printer dyesub:");
+	assert_true(i >= 0);
+	assert_int_equal(t.level[i], 2);
+	assert_non_null(strstr(t.lines[i], "2 queued, 0 prints left"));
+	assert_int_equal(t.level[find_line(&t, "out of paper: load paper")], 2);
+	assert_int_equal(t.level[find_line(&t, "Email: 3 waiting")], 2);
+	assert_int_equal(t.level[find_line(&t, "SMTP server unreachable")], 2);
+	assert_int_equal(t.level[find_line(&t, "Disk: 0.2 GB free")], 2);
+	assert_int_equal(t.level[find_line(&t, "Disk full")], 2);
+	assert_int_equal(t.level[find_line(&t, "Failures: 2 · 7")], 1);
+
+	/* a buffer too small for every line: the lines that fit, none torn or past the end */
+	char small[120];
+	pb_staff_describe(&f, 1, &t, small, sizeof(small));
+	assert_true(t.nlines < PB_STAFF_LINES);
+	for (i = 0; i < t.nlines; i++) {
+		assert_true(t.lines[i] >= small && t.lines[i] < small + sizeof(small));
+		assert_true(t.lines[i] + strlen(t.lines[i]) < small + sizeof(small));
+	}
+}
+
 int
 main(void)
 {
@@ -348,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_paper_presets),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_staff_config),
+		cmocka_unit_test(test_staff_describe),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

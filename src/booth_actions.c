@@ -1,0 +1,321 @@
+/* booth_actions.c - everything staff do, one function an action, which both the staff screen
+ * and photoboothctl call, so they cannot drift apart; and the saved settings: counting, the
+ * switches that wait for the guest on screen, saving. Main thread; saves and purges run on
+ * the worker. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "booth_priv.h"
+#include "clock.h"
+#include "log.h"
+#include "mem.h"
+#include "share.h"
+
+static int
+in_session(const struct pb_booth *b)
+{
+	return b->kiosk.session != 0;
+}
+
+static void save_settings(struct pb_booth *b);
+
+int
+booth_act_reset(struct pb_booth *b, char *msg, size_t n)
+{
+	enum pb_state before = b->kiosk.state;
+	booth_feed(b, PB_EV_RESET, 0, 0);
+	pb_info("staff: reset from %s", pb_state_name(before));
+	return booth_say(msg, n, 0, "%s -> attract", pb_state_name(before));
+}
+
+void
+booth_list_themes(struct pb_booth *b)
+{
+	DIR *d = opendir(b->cfg->overlays_dir);
+	struct dirent *e;
+
+	b->staff.nthemes = 0;
+	if (!d)
+		return;
+	while ((e = readdir(d)) && b->staff.nthemes < MAX_THEMES) {
+		char *ini;
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof(b->staff.themes[0]))
+			continue;
+		ini = pb_xasprintf("%s/%s/overlay.ini", b->cfg->overlays_dir, e->d_name);
+		if (access(ini, R_OK) == 0)
+			snprintf(b->staff.themes[b->staff.nthemes++], sizeof(b->staff.themes[0]), "%s", e->d_name);
+		free(ini);
+	}
+	closedir(d);
+	qsort(b->staff.themes, (size_t)b->staff.nthemes, sizeof(b->staff.themes[0]),
+	      (int (*)(const void *, const void *))strcmp);
+}
+
+int
+booth_act_overlay(struct pb_booth *b, const char *name, char *msg, size_t n)
+{
+	char why[400];
+
+	if (in_session(b)) {
+		/* checked now, switched when the guest is done */
+		struct pb_overlay *ov;
+		char err[1024];
+		if (strchr(name, '/') || name[0] == '.' ||
+		    pb_overlay_load_layout(b->cfg->overlays_dir, name, &ov, err, sizeof(err))) {
+			char *nl = strchr(err, '\n');
+			if (nl)
+				*nl = '\0';
+			return booth_say(msg, n, 1, "theme %.64s cannot be used: %s", name, err);
+		}
+		pb_overlay_destroy(ov);
+		snprintf(b->store.pending_overlay, sizeof(b->store.pending_overlay), "%s", name);
+		pb_info("staff: theme %s once the session ends", name);
+		return booth_say(msg, n, 0, "theme %s: switching when the guest on screen is done (%s)",
+			   name, pb_state_name(b->kiosk.state));
+	}
+	if (booth_apply_overlay(b, name, why, sizeof(why)) < 0)
+		return booth_say(msg, n, 1, "%s", why);
+	b->store.pending_overlay[0] = '\0';
+	snprintf(b->store.settings.overlay, sizeof(b->store.settings.overlay), "%s", name);
+	save_settings(b);
+	pb_notice("staff: theme %s (%d photo%s)", name, b->overlay->nslots,
+		  b->overlay->nslots == 1 ? "" : "s");
+	return booth_say(msg, n, 0, "theme %s (%d photo%s)", name, b->overlay->nslots,
+		   b->overlay->nslots == 1 ? "" : "s");
+}
+
+/* The staff screen's arrows: the next installed theme that loads, either way round. */
+int
+booth_act_overlay_step(struct pb_booth *b, int dir, char *msg, size_t n)
+{
+	int cur = -1;
+	booth_list_themes(b);
+	if (b->staff.nthemes == 0)
+		return booth_say(msg, n, 1, "no themes in %s", b->cfg->overlays_dir);
+	for (int i = 0; i < b->staff.nthemes; i++)
+		if (!strcmp(b->staff.themes[i], b->overlay->name))
+			cur = i;
+	for (int step = 1; step <= b->staff.nthemes; step++) {
+		int i = ((cur < 0 ? 0 : cur) + dir * step + b->staff.nthemes * 2) % b->staff.nthemes;
+		if (i == cur)
+			break;
+		if (booth_act_overlay(b, b->staff.themes[i], msg, n) == 0)
+			return 0;
+		pb_warn("staff: %s", msg);
+	}
+	return booth_say(msg, n, 1, "no other theme can be used (see the log)");
+}
+
+int
+booth_act_delivery(struct pb_booth *b, int delivery, char *msg, size_t n)
+{
+	char why[400];
+	const char *name = pb_delivery_name(delivery);
+
+	if (in_session(b)) {
+		b->store.pending_delivery = delivery;
+		pb_info("staff: delivery %s once the session ends", name);
+		return booth_say(msg, n, 0, "delivery %s: switching when the guest on screen is done (%s)",
+			   name, pb_state_name(b->kiosk.state));
+	}
+	if (booth_apply_delivery(b, delivery, why, sizeof(why)) < 0)
+		return booth_say(msg, n, 1, "delivery %s: %s", name, why);
+	b->store.pending_delivery = -1;
+	b->store.settings.delivery = delivery;
+	save_settings(b);
+	pb_notice("staff: delivery %s", name);
+	if (delivery != PB_DELIVERY_PRINT && !b->deliver.outbox)
+		return booth_say(msg, n, 0, "delivery %s (QR link only: [mail] smtp_url is not set)", name);
+	return booth_say(msg, n, 0, "delivery %s", name);
+}
+
+static int
+no_printer(struct pb_booth *b, char *msg, size_t n)
+{
+	return booth_say(msg, n, 1, "this booth has not printed since start-up (delivery %s): switch "
+			      "delivery to print or both first", pb_delivery_name(b->deliver.mode));
+}
+
+int
+booth_act_resume(struct pb_booth *b, char *msg, size_t n)
+{
+	if (!b->deliver.print)
+		return no_printer(b, msg, n);
+	pb_print_resume(b->deliver.print);
+	pb_info("staff: printer resume");
+	return booth_say(msg, n, 0, "resuming %s: enabling the queue and releasing %d waiting print%s",
+		   b->deliver.printer.queue[0] ? b->deliver.printer.queue : "the printer", b->deliver.printer.pending,
+		   b->deliver.printer.pending == 1 ? "" : "s");
+}
+
+int
+booth_act_paper(struct pb_booth *b, int prints, char *msg, size_t n)
+{
+	if (!b->deliver.print)
+		return no_printer(b, msg, n);
+	pb_print_set_paper(b->deliver.print, prints);
+	b->deliver.printer.prints_remaining = prints; /* shown at once; the thread confirms */
+	pb_info("staff: printer paper %d", prints);
+	return booth_say(msg, n, 0, "paper loaded: %d prints left", prints);
+}
+
+int
+booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n)
+{
+	int known = 0;
+	if (!b->deliver.print)
+		return no_printer(b, msg, n);
+	pb_print_health(b->deliver.print, &b->deliver.printer);
+	for (int i = 0; i < b->deliver.printer.njobs; i++)
+		known |= b->deliver.printer.jobs[i] == job;
+	if (job && !known)
+		return booth_say(msg, n, 1, "CUPS job %d is not one of the booth's prints (status: "
+				      "printer.jobs lists them)", job);
+	if (!job && b->deliver.printer.pending == 0)
+		return booth_say(msg, n, 1, "no print is waiting");
+	pb_print_cancel(b->deliver.print, job);
+	pb_info("staff: cancel print %d", job);
+	if (job)
+		return booth_say(msg, n, 0, "canceling CUPS job %d", job);
+	return booth_say(msg, n, 0, "canceling the first print in the queue%s",
+		   b->deliver.printer.njobs ? "" : " (not yet sent to CUPS)");
+}
+
+int
+booth_act_reconnect(struct pb_booth *b, char *msg, size_t n)
+{
+	pb_camera_reconnect(b->camera);
+	pb_info("staff: camera reconnect");
+	return booth_say(msg, n, 0, "camera: reconnecting");
+}
+
+int
+booth_act_counters_reset(struct pb_booth *b, char *msg, size_t n)
+{
+	const uint64_t *c = b->store.settings.since_reset;
+	pb_notice("staff: counters reset (were: %llu sessions, %llu photos, %llu prints, "
+		  "%llu emails, %llu downloads, %llu failures)",
+		  (unsigned long long)c[PB_COUNT_SESSIONS], (unsigned long long)c[PB_COUNT_PHOTOS],
+		  (unsigned long long)c[PB_COUNT_PRINTS], (unsigned long long)c[PB_COUNT_EMAILS],
+		  (unsigned long long)c[PB_COUNT_DOWNLOADS],
+		  (unsigned long long)c[PB_COUNT_FAILURES]);
+	pb_settings_reset_counters(&b->store.settings, time(NULL));
+	save_settings(b);
+	return booth_say(msg, n, 0, "counters reset (all-time totals kept)");
+}
+
+struct purge_job {
+	struct pb_job job;
+	char data_dir[PATH_MAX];
+	char keep[48];
+	time_t before;
+	int hours;
+};
+
+static void
+purge_run(struct pb_job *job)
+{
+	struct purge_job *pj = (struct purge_job *)job;
+	int n = pb_session_purge(pj->data_dir, pj->before, pj->keep[0] ? pj->keep : NULL);
+	pb_share_purge(pj->data_dir, time(NULL)); /* their download links go with them */
+	pb_notice("staff: purge: %d session%s older than %d h deleted", n < 0 ? 0 : n,
+		  n == 1 ? "" : "s", pj->hours);
+}
+
+static void
+purge_destroy(struct pb_job *job)
+{
+	free(job);
+}
+
+int
+booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n)
+{
+	struct purge_job *pj = pb_xcalloc(1, sizeof(*pj));
+	pj->job.run = purge_run;
+	pj->job.destroy = purge_destroy;
+	snprintf(pj->data_dir, sizeof(pj->data_dir), "%s", b->cfg->data_dir);
+	if (b->kiosk.session)
+		snprintf(pj->keep, sizeof(pj->keep), "%s", b->guest.session.id);
+	pj->before = time(NULL) - (time_t)hours * 3600;
+	pj->hours = hours;
+	pb_worker_submit(b->worker, &pj->job);
+	return booth_say(msg, n, 0, "deleting photos older than %d h (the log says how many)", hours);
+}
+
+/* Shut down or restart: the configured command, run by /bin/sh without waiting for it. A child
+ * forks the shell and exits at once, and is reaped here: the shell is then init's to reap, and
+ * no zombie stays behind when the command fails or returns (a reboot that polkit refused). */
+int
+booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n)
+{
+	const char *cmd = reboot ? b->cfg->reboot_command : b->cfg->shutdown_command;
+	if (!cmd[0])
+		return booth_say(msg, n, 1, "no [staff] %s_command is set", reboot ? "reboot" : "shutdown");
+	pb_notice("staff: %s: %s", reboot ? "restart" : "shut down", cmd);
+	booth_settings_flush(b);
+	pid_t pid = fork();
+	if (pid == 0) {
+		pid_t sh = fork();
+		if (sh == 0) {
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+			_exit(127);
+		}
+		_exit(sh < 0 ? 1 : 0);
+	}
+	if (pid < 0)
+		return booth_say(msg, n, 1, "cannot run %s: %s", cmd, strerror(errno));
+	int child;
+	while (waitpid(pid, &child, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(child) || WEXITSTATUS(child))
+		return booth_say(msg, n, 1, "cannot run %s: fork failed", cmd);
+	return booth_say(msg, n, 0, "%s: %s", reboot ? "restarting" : "shutting down", cmd);
+}
+
+/* Staff's choices are saved at once (by the worker, in order with the counters' saves), not
+ * with the next second's counters: a power cut a moment after a switch keeps it. */
+static void
+save_settings(struct pb_booth *b)
+{
+	pb_settings_store_save(&b->store, b->worker, pb_now_ms());
+}
+
+void
+booth_settings_flush(struct pb_booth *b)
+{
+	booth_staff_tick(b, pb_now_ms());
+	if (b->store.dirty)
+		save_settings(b);
+}
+
+void
+booth_staff_tick(struct pb_booth *b, uint64_t now)
+{
+	char msg[400];
+
+	pb_settings_store_count(&b->store, &b->kiosk.counters, pb_gallery_opened(b->deliver.gallery));
+	if (!in_session(b) && b->store.pending_overlay[0]) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s", b->store.pending_overlay);
+		b->store.pending_overlay[0] = '\0';
+		if (booth_act_overlay(b, name, msg, sizeof(msg)))
+			pb_err("staff: %s", msg);
+	}
+	if (!in_session(b) && b->store.pending_delivery >= 0) {
+		int d = b->store.pending_delivery;
+		b->store.pending_delivery = -1;
+		if (booth_act_delivery(b, d, msg, sizeof(msg)))
+			pb_err("staff: %s", msg);
+	}
+	/* at most once a second: a busy party must not wear out the SD card */
+	if (pb_settings_store_due(&b->store, now))
+		save_settings(b);
+}
+

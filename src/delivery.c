@@ -1,0 +1,177 @@
+/* delivery.c - see delivery.h. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "delivery.h"
+#include "mem.h"
+
+static struct pb_print *
+start_print(const struct pb_config *c)
+{
+	char *spool = pb_xasprintf("%s/spool", c->data_dir);
+	static const int quality[] = { [PB_QUALITY_DRAFT] = 3, [PB_QUALITY_NORMAL] = 4,
+				       [PB_QUALITY_HIGH] = 5 };
+	struct pb_print_config pc = {
+		.printer = c->printer,
+		.media = c->media,
+		.quality = quality[c->print_quality],
+		.fill = c->print_scaling == PB_SCALING_FILL,
+		.borderless = c->borderless,
+		.options = c->print_options,
+		.seconds_per_print = c->seconds_per_print,
+		.paper_warn = c->paper_warn,
+		.spool_dir = spool,
+		.poll_ms = 1000,
+	};
+	struct pb_print *p = pb_print_create(&pc);
+	free(spool);
+	return p;
+}
+
+static struct pb_outbox *
+start_outbox(const struct pb_config *c, const char *title)
+{
+	char *dir = pb_xasprintf("%s/outbox", c->data_dir);
+	char *sessions = pb_xasprintf("%s/sessions", c->data_dir);
+	struct pb_outbox_config oc = {
+		.dir = dir,
+		.sessions_dir = sessions,
+		.server = {
+			.url = c->smtp_url,
+			.starttls = c->starttls,
+			.username = c->mail_username,
+			.from = c->mail_from,
+			.reply_to = c->mail_reply_to,
+			.subject = c->mail_subject,
+			.timeout_s = 60,
+		},
+		.password_file = c->mail_password_file,
+		.title = title,
+		.retry_first_s = 2,
+		.retry_max_s = c->retry_max_seconds,
+	};
+	struct pb_outbox *o = pb_outbox_create(&oc);
+	free(dir);
+	free(sessions);
+	return o;
+}
+
+void
+pb_delivery_init(struct pb_delivery_svc *d, int mode)
+{
+	*d = (struct pb_delivery_svc){ .mode = mode };
+}
+
+void
+pb_delivery_fini(struct pb_delivery_svc *d)
+{
+	pb_print_destroy(d->print);   /* spools what was handed over */
+	pb_outbox_destroy(d->outbox); /* writes what was handed over */
+	pb_gallery_stop(d->gallery);
+	d->print = NULL;
+	d->outbox = NULL;
+	d->gallery = NULL;
+}
+
+int
+pb_delivery_start_sharing(struct pb_delivery_svc *d, const struct pb_config *cfg,
+			  const char *title, char *why, size_t whylen)
+{
+	char err[2048];
+	struct pb_gallery_config gc = {
+		.listen = cfg->share_listen,
+		.data_dir = cfg->data_dir,
+		.title = title,
+	};
+
+	d->gallery = pb_gallery_start(&gc, err, sizeof(err));
+	if (!d->gallery) {
+		snprintf(why, whylen, "[share] %s", err);
+		return -1;
+	}
+	if (cfg->smtp_url[0]) {
+		d->outbox = start_outbox(cfg, title);
+		if (!d->outbox) {
+			snprintf(why, whylen, "the email outbox cannot start (see the log)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+pb_delivery_apply(struct pb_delivery_svc *d, const struct pb_config *cfg, const char *title,
+		  int mode, char *why, size_t whylen)
+{
+	if (mode != PB_DELIVERY_PRINT && !d->gallery &&
+	    pb_delivery_start_sharing(d, cfg, title, why, whylen) < 0)
+		return -1;
+	if (mode != PB_DELIVERY_SHARE && !d->print) {
+		d->print = start_print(cfg);
+		if (!d->print) {
+			snprintf(why, whylen, "the print spool cannot start (see the log)");
+			return -1;
+		}
+	}
+	d->mode = mode;
+	return 0;
+}
+
+int
+pb_delivery_watch_printer(struct pb_delivery_svc *d, uint64_t now, const char *session)
+{
+	if (!d->print || now - d->printer_asked_ms < 200)
+		return 0;
+	d->printer_asked_ms = now;
+	pb_print_health(d->print, &d->printer);
+	if (session)
+		pb_print_position(d->print, session, &d->position);
+	else
+		d->position = (struct pb_print_position){ 0 };
+	return 1;
+}
+
+void
+pb_delivery_printer_stale(struct pb_delivery_svc *d)
+{
+	d->printer_asked_ms = 0; /* show the queue position from the next frame on */
+}
+
+/* Expired links and their photos go within PURGE_MS of expiring (the worker does it). */
+#define PURGE_MS (10u * 60u * 1000u)
+
+int
+pb_delivery_purge_due(struct pb_delivery_svc *d, uint64_t now)
+{
+	if (!d->gallery || (d->purged_ms && now - d->purged_ms < PURGE_MS))
+		return 0;
+	d->purged_ms = now;
+	return 1;
+}
+
+int
+pb_delivery_links(const struct pb_delivery_svc *d)
+{
+	/* print only: no link, even with the gallery kept for earlier guests */
+	return d->gallery && d->mode != PB_DELIVERY_PRINT;
+}
+
+int
+pb_delivery_print_choice(const struct pb_delivery_svc *d)
+{
+	if (!d->print || d->mode == PB_DELIVERY_SHARE)
+		return 0;
+	return d->mode == PB_DELIVERY_BOTH ? 2 : 1;
+}
+
+const char *
+pb_delivery_note(const struct pb_delivery_svc *d, int print_offered)
+{
+	if (print_offered)
+		return "print offered";
+	if (d->gallery && d->print)
+		return "printer not ready; download link shown";
+	if (d->gallery)
+		return "download link shown";
+	return "printer not ready; photo kept on the booth";
+}
