@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "address.h"
 #include "conf.h"
@@ -212,6 +213,21 @@ choice_index(const char *const *choices, const char *v)
 	return -1;
 }
 
+/* A yes/no key takes what systemd's booleans take, in any case: 1 yes, 0 no, -1 neither. */
+static int
+boolean(const char *v)
+{
+	static const char *const yes[] = { "yes", "y", "true", "t", "on", "1" };
+	static const char *const no[] = { "no", "n", "false", "f", "off", "0" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(v, yes[i]))
+			return 1;
+		if (!strcasecmp(v, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
 static void
 list_choices(struct pb_buf *b, const char *const *choices)
 {
@@ -295,10 +311,12 @@ set_value(struct pb_config *cfg, const struct key *k, const char *v, struct pb_b
 		return 0;
 	}
 	case T_ENUM: {
-		int i = choice_index(k->choices, v);
+		int i = k->choices == yes_no ? boolean(v) : choice_index(k->choices, v);
 		if (i < 0) {
 			pb_buf_printf(why, "[%s] %s = %s: must be one of ", k->section, k->name, v);
 			list_choices(why, k->choices);
+			if (k->choices == yes_no)
+				pb_buf_printf(why, " (or true, false, on, off, 1, 0)");
 			return -1;
 		}
 		*int_field(cfg, k) = i;

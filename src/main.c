@@ -5,7 +5,10 @@
 #include <malloc.h>
 #endif
 #include <signal.h>
+#include <limits.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "conf.h"
 #include "i18n.h"
 #include "log.h"
+#include "mem.h"
 #include "offline.h"
 #include "overlay.h"
 
@@ -74,7 +78,37 @@ usage(FILE *f)
 		"                         the date on the print is today unless --date says\n");
 }
 
-/* Loads the config and checks what start-up would refuse. Returns 0 or the exit code. */
+/* Run from a checkout (build/photobooth, not installed), the default overlays_dir does not
+ * exist but the checkout's overlays/ beside build/ does: the tools use that. */
+static void
+checkout_overlays(struct pb_config *cfg)
+{
+	struct stat st;
+	char exe[PATH_MAX], *slash, *dir, *real;
+	ssize_t n;
+
+	if (strcmp(cfg->overlays_dir, PB_DATADIR "/overlays") || stat(cfg->overlays_dir, &st) == 0)
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	dir = pb_xasprintf("%s/../overlays", exe);
+	real = realpath(dir, NULL);
+	if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+		free(cfg->overlays_dir);
+		cfg->overlays_dir = pb_xstrdup(real);
+	}
+	free(real);
+	free(dir);
+}
+
+/* Loads the config (path NULL: the defaults) and checks what start-up would refuse. Returns 0
+ * or the exit code. */
 static int
 load(struct pb_config *cfg, const char *path)
 {
@@ -82,9 +116,13 @@ load(struct pb_config *cfg, const char *path)
 	struct pb_overlay *ov;
 
 	pb_config_init(cfg);
-	if (pb_config_load(cfg, path, err, sizeof(err)) != PB_OK) {
+	if (path && pb_config_load(cfg, path, err, sizeof(err)) != PB_OK) {
 		fprintf(stderr, "%s", err);
 		return PB_EXIT_CONFIG;
+	}
+	if (!path) {
+		checkout_overlays(cfg);
+		path = "the defaults";
 	}
 	if (pb_overlay_load(cfg->overlays_dir, cfg->overlay, &ov, err, sizeof(err)) != PB_OK) {
 		fprintf(stderr, "%s: [kiosk] overlay = %s: the theme is broken:\n%s", path,
@@ -107,7 +145,7 @@ static int
 screens(int argc, char **argv, const char *config)
 {
 	const char *out = NULL, *lang = NULL;
-	int w = 1920, h = 1080, rc;
+	int w = 1920, h = 1080, rc, config_given = 0;
 	struct pb_config cfg;
 
 	for (int i = 2; i < argc; i++) {
@@ -121,9 +159,10 @@ screens(int argc, char **argv, const char *config)
 				fprintf(stderr, "--size: expected WxH between 320x240 and 7680x4320\n");
 				return 2;
 			}
-		} else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
 			config = argv[++i];
-		else {
+			config_given = 1;
+		} else {
 			usage(stderr);
 			return 2;
 		}
@@ -132,6 +171,9 @@ screens(int argc, char **argv, const char *config)
 		usage(stderr);
 		return 2;
 	}
+	/* without --config and with no installed config, the defaults (a checkout's overlays) */
+	if (!config_given && access(config, F_OK) != 0)
+		config = NULL;
 	rc = load(&cfg, config);
 	if (rc == 0)
 		rc = pb_booth_screens(&cfg, out, w, h, lang ? lang : cfg.language);
@@ -186,6 +228,8 @@ render(int argc, char **argv, const char *config)
 		pb_config_fini(&cfg);
 		return PB_EXIT_CONFIG;
 	}
+	if (!config)
+		checkout_overlays(&cfg);
 	enum pb_status st = pb_offline_render(cfg.overlays_dir, overlay ? overlay : cfg.overlay,
 					      out, inputs, n, when, why, sizeof(why));
 	pb_config_fini(&cfg);

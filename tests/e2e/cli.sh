@@ -161,6 +161,30 @@ mkdir -p "$ART/render"
 cp "$WORK/out-photo.jpg" "$ART/render/certification-lounge.jpg"
 cp "$WORK/strip.jpg" "$ART/render/replay.jpg"
 
+# Uninstalled, as the README runs them (no --config): the tools find the checkout's overlays/
+# beside build/. A copy of the binary in a checkout-shaped folder, so an installed theme folder
+# or config on this machine cannot stand in for it.
+co="$WORK/checkout"
+mkdir -p "$co/build"
+cp "$PB" "$co/build/photobooth"
+ln -s "$TOP/overlays" "$co/overlays"
+if [ -d /usr/local/share/photobooth/overlays ]; then
+	not_ok "set-up: /usr/local/share/photobooth/overlays exists here, so the checkout's cannot be told apart"
+else
+	(cd "$WORK" && "$co/build/photobooth" render --overlay replay -o "$WORK/co-strip.jpg" \
+		"$WORK/photo.jpg" "$WORK/grey.jpg" "$WORK/cmyk.jpg") 2>"$WORK/co-render.err"
+	check "uninstalled render without --config finds the checkout's themes" \
+		test "$(image_size "$WORK/co-strip.jpg" 2>/dev/null)" = 1200x1800
+	if [ -e /etc/photobooth/photobooth.conf ]; then
+		echo "# /etc/photobooth/photobooth.conf is installed here: screens uses it, not checked"
+	else
+		(cd "$WORK" && "$co/build/photobooth" screens --out "$WORK/co-screens" --size 800x480) \
+			>"$WORK/co-screens.log" 2>&1
+		check "uninstalled screens without --config draws with the checkout's themes" \
+			test -s "$WORK/co-screens/attract.bmp"
+	fi
+fi
+
 head -c 20000 "$WORK/photo.jpg" >"$WORK/truncated.jpg"
 cp "$TOP/overlays/replay/frame.png" "$WORK/png-named.jpg"
 echo "hello" >"$WORK/text.jpg"

@@ -305,6 +305,35 @@ test_default_file_round_trips(void **state)
 	pb_config_fini(&cfg);
 }
 
+/* Yes/no keys take systemd's words for true and false, in any case. */
+static void
+test_booleans(void **state)
+{
+	struct pb_config cfg;
+	(void)state;
+	static const char *const yes[] = { "yes", "Yes", "true", "TRUE", "on", "1", "y", "t" };
+	static const char *const no[] = { "no", "NO", "false", "False", "off", "0", "n", "f" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		char text[200];
+		snprintf(text, sizeof(text), "[print]\nborderless = %s\n[mail]\nstarttls = %s\n"
+			 "require_consent = %s\n", no[i], yes[i], no[i]);
+		assert_int_equal(load(&cfg, text), PB_OK);
+		assert_int_equal(cfg.borderless, 0);
+		assert_int_equal(cfg.starttls, 1);
+		assert_int_equal(cfg.require_consent, 0);
+		pb_config_fini(&cfg);
+	}
+	/* words that are not booleans, or only nearly */
+	static const char *const bad[] = { "maybe", "2", "-1", "yess", "", "o", "nope", "on1" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[200];
+		snprintf(text, sizeof(text), "[print]\nborderless = %s\n", bad[i]);
+		assert_int_equal(load(&cfg, text), PB_ERR_CONFIG);
+		assert_error_at(2, "must be one of no, yes (or true, false, on, off, 1, 0)");
+		pb_config_fini(&cfg);
+	}
+}
+
 int
 main(void)
 {
@@ -320,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_default_file_round_trips),
+		cmocka_unit_test(test_booleans),
 	};
 	return cmocka_run_group_tests_name("conf", tests, setup, teardown);
 }
