@@ -97,6 +97,16 @@ $(B)/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/jpeg_fixture.h $(B)
 	$(Q)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< $(B)/obj/layout.o \
 		$(B)/libpb.a $(ALL_LDFLAGS) $(LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
+# The state machine drawn from the transition table (tools/states.c): docs/states.dot, and
+# docs/states.svg from it with Graphviz. make check fails when docs/states.dot is out of date.
+$(B)/states: tools/states.c $(B)/libpb.a
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libpb.a $(ALL_LDFLAGS) $(LIBS)
+
+states: $(B)/states
+	$(B)/states > docs/states.dot
+	dot -Tsvg -o docs/states.svg docs/states.dot
+
 # po/photobooth.pot is refreshed from the sources; translators update po/*.po from it.
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o po/photobooth.pot src/*.c
@@ -129,7 +139,7 @@ run:
 
 check:
 	scripts/deps.sh check
-	$(MAKE) all units fuzzers $(B)/vcam_cycles
+	$(MAKE) all units fuzzers $(B)/vcam_cycles $(B)/states
 	$(MAKE) layers
 	tests/run.sh
 
@@ -282,7 +292,7 @@ cross-arm64:
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: layers all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
+.PHONY: states layers all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
 FORCE:
 
 -include $(B)/obj/*.d

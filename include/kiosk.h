@@ -8,6 +8,7 @@
 #ifndef PB_KIOSK_H
 #define PB_KIOSK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "slots.h"
 
@@ -147,6 +148,19 @@ void pb_kiosk_set_out_of_service(struct pb_kiosk *k, int on);
 
 /* Whether the deliver screen offers "Email me" now (once per session, after any print choice). */
 int pb_kiosk_email_open(const struct pb_kiosk *k);
+
+/* The transition table, for drawing the flow (make states). Rows are tried in order; the first
+ * whose state, event and guard match is taken. */
+#define PB_KIOSK_ANY PB_STATE_COUNT /* a row's from: every state */
+struct pb_kiosk_row {
+	unsigned from;            /* enum pb_state, or PB_KIOSK_ANY */
+	enum pb_event_type event;
+	const char *guard;        /* the guard's name, NULL for none */
+	const char *action;       /* the action's name, NULL for none */
+	enum pb_state to;
+};
+/* Row i into out; 0 past the last row. */
+int pb_kiosk_row(size_t i, struct pb_kiosk_row *out);
 
 /* Stable lower-case names used in status JSON and logs ("attract", "countdown", ...). */
 const char *pb_state_name(enum pb_state s);

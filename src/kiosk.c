@@ -12,15 +12,20 @@ typedef int (*guard_fn)(const struct pb_kiosk *k, const struct pb_event *ev);
 typedef void (*action_fn)(struct pb_kiosk *k, const struct pb_event *ev, struct out *o);
 
 /* A row whose from is PB_ANY applies in every state. */
-#define PB_ANY PB_STATE_COUNT
+#define PB_ANY PB_KIOSK_ANY
 
 struct transition {
 	unsigned from; /* enum pb_state, or PB_ANY */
 	enum pb_event_type event;
 	guard_fn guard;
+	const char *guard_name;
 	action_fn action;
+	const char *action_name;
 	enum pb_state to;
 };
+
+/* A row, with its functions' names for the drawing of the flow (pb_kiosk_row). */
+#define T(from, event, guard, action, to) { from, event, guard, #guard, action, #action, to }
 
 static void
 emit(struct out *o, enum pb_action_type type, const struct pb_kiosk *k)
@@ -267,44 +272,44 @@ guest_screen(const struct pb_kiosk *k, const struct pb_event *ev)
 }
 
 static const struct transition transitions[] = {
-/*	from             event                 guard              action          to            */
-	{ PB_ANY,        PB_EV_RESET,          NULL,              abort_session,  PB_ATTRACT    },
-	{ PB_ANY,        PB_EV_STAFF,          guest_screen,      abort_session,  PB_PIN        },
-	{ PB_ATTRACT,    PB_EV_TRIGGER,        in_service,        session_begin,  PB_COUNTDOWN  },
-	{ PB_COUNTDOWN,  PB_EV_TIMEOUT,        NULL,              capture_start,  PB_CAPTURE    },
-	{ PB_CAPTURE,    PB_EV_CAPTURED,       more_slots,        slot_next,      PB_COUNTDOWN  },
-	{ PB_CAPTURE,    PB_EV_CAPTURED,       NULL,              compose_start,  PB_PROCESSING },
-	{ PB_CAPTURE,    PB_EV_CAPTURE_FAILED, NULL,              fail,           PB_ERROR      },
-	{ PB_CAPTURE,    PB_EV_TIMEOUT,        NULL,              fail,           PB_ERROR      },
-	{ PB_PROCESSING, PB_EV_COMPOSED,       NULL,              composed,       PB_REVIEW     },
-	{ PB_PROCESSING, PB_EV_COMPOSE_FAILED, NULL,              fail,           PB_ERROR      },
-	{ PB_PROCESSING, PB_EV_TIMEOUT,        NULL,              fail,           PB_ERROR      },
-	{ PB_REVIEW,     PB_EV_RETAKE,         retakes_left,      retake,         PB_COUNTDOWN  },
-	{ PB_REVIEW,     PB_EV_ACCEPT,         NULL,              deliver,        PB_DELIVER    },
-	{ PB_REVIEW,     PB_EV_TRIGGER,        NULL,              deliver,        PB_DELIVER    },
-	{ PB_REVIEW,     PB_EV_TIMEOUT,        NULL,              deliver,        PB_DELIVER    },
-	{ PB_DELIVER,    PB_EV_PRINT,          print_request_ok,  print_chosen,   PB_DELIVER    },
-	{ PB_DELIVER,    PB_EV_TRIGGER,        print_open,        print_one,      PB_DELIVER    },
-	{ PB_DELIVER,    PB_EV_TIMEOUT,        print_open,        print_one,      PB_THANKS     },
-	{ PB_DELIVER,    PB_EV_EMAIL,          email_open,        NULL,           PB_EMAIL      },
-	{ PB_DELIVER,    PB_EV_TRIGGER,        NULL,              NULL,           PB_THANKS     },
-	{ PB_DELIVER,    PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     },
-	{ PB_EMAIL,      PB_EV_TYPED,          NULL,              NULL,           PB_EMAIL      },
-	{ PB_EMAIL,      PB_EV_EMAIL_SEND,     NULL,              email_send,     PB_DELIVER    },
-	{ PB_EMAIL,      PB_EV_CANCEL,         NULL,              NULL,           PB_DELIVER    },
-	{ PB_EMAIL,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     },
-	{ PB_PIN,        PB_EV_TYPED,          NULL,              NULL,           PB_PIN        },
-	{ PB_PIN,        PB_EV_PIN_OK,         NULL,              NULL,           PB_STAFF      },
-	{ PB_PIN,        PB_EV_CANCEL,         NULL,              NULL,           PB_ATTRACT    },
-	{ PB_PIN,        PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    },
-	{ PB_STAFF,      PB_EV_TYPED,          NULL,              NULL,           PB_STAFF      },
-	{ PB_STAFF,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    },
-	{ PB_THANKS,     PB_EV_TRIGGER,        NULL,              session_end,    PB_ATTRACT    },
-	{ PB_THANKS,     PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    },
-	{ PB_ERROR,      PB_EV_TRIGGER,        out_of_service,    session_end,    PB_ATTRACT    },
-	{ PB_ERROR,      PB_EV_TRIGGER,        failed_in_capture, retry_slot,     PB_COUNTDOWN  },
-	{ PB_ERROR,      PB_EV_TRIGGER,        NULL,              retake_free,    PB_COUNTDOWN  },
-	{ PB_ERROR,      PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    },
+/*	   from           event                 guard              action          to            */
+	T( PB_ANY,        PB_EV_RESET,          NULL,              abort_session,  PB_ATTRACT    ),
+	T( PB_ANY,        PB_EV_STAFF,          guest_screen,      abort_session,  PB_PIN        ),
+	T( PB_ATTRACT,    PB_EV_TRIGGER,        in_service,        session_begin,  PB_COUNTDOWN  ),
+	T( PB_COUNTDOWN,  PB_EV_TIMEOUT,        NULL,              capture_start,  PB_CAPTURE    ),
+	T( PB_CAPTURE,    PB_EV_CAPTURED,       more_slots,        slot_next,      PB_COUNTDOWN  ),
+	T( PB_CAPTURE,    PB_EV_CAPTURED,       NULL,              compose_start,  PB_PROCESSING ),
+	T( PB_CAPTURE,    PB_EV_CAPTURE_FAILED, NULL,              fail,           PB_ERROR      ),
+	T( PB_CAPTURE,    PB_EV_TIMEOUT,        NULL,              fail,           PB_ERROR      ),
+	T( PB_PROCESSING, PB_EV_COMPOSED,       NULL,              composed,       PB_REVIEW     ),
+	T( PB_PROCESSING, PB_EV_COMPOSE_FAILED, NULL,              fail,           PB_ERROR      ),
+	T( PB_PROCESSING, PB_EV_TIMEOUT,        NULL,              fail,           PB_ERROR      ),
+	T( PB_REVIEW,     PB_EV_RETAKE,         retakes_left,      retake,         PB_COUNTDOWN  ),
+	T( PB_REVIEW,     PB_EV_ACCEPT,         NULL,              deliver,        PB_DELIVER    ),
+	T( PB_REVIEW,     PB_EV_TRIGGER,        NULL,              deliver,        PB_DELIVER    ),
+	T( PB_REVIEW,     PB_EV_TIMEOUT,        NULL,              deliver,        PB_DELIVER    ),
+	T( PB_DELIVER,    PB_EV_PRINT,          print_request_ok,  print_chosen,   PB_DELIVER    ),
+	T( PB_DELIVER,    PB_EV_TRIGGER,        print_open,        print_one,      PB_DELIVER    ),
+	T( PB_DELIVER,    PB_EV_TIMEOUT,        print_open,        print_one,      PB_THANKS     ),
+	T( PB_DELIVER,    PB_EV_EMAIL,          email_open,        NULL,           PB_EMAIL      ),
+	T( PB_DELIVER,    PB_EV_TRIGGER,        NULL,              NULL,           PB_THANKS     ),
+	T( PB_DELIVER,    PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     ),
+	T( PB_EMAIL,      PB_EV_TYPED,          NULL,              NULL,           PB_EMAIL      ),
+	T( PB_EMAIL,      PB_EV_EMAIL_SEND,     NULL,              email_send,     PB_DELIVER    ),
+	T( PB_EMAIL,      PB_EV_CANCEL,         NULL,              NULL,           PB_DELIVER    ),
+	T( PB_EMAIL,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_THANKS     ),
+	T( PB_PIN,        PB_EV_TYPED,          NULL,              NULL,           PB_PIN        ),
+	T( PB_PIN,        PB_EV_PIN_OK,         NULL,              NULL,           PB_STAFF      ),
+	T( PB_PIN,        PB_EV_CANCEL,         NULL,              NULL,           PB_ATTRACT    ),
+	T( PB_PIN,        PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    ),
+	T( PB_STAFF,      PB_EV_TYPED,          NULL,              NULL,           PB_STAFF      ),
+	T( PB_STAFF,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    ),
+	T( PB_THANKS,     PB_EV_TRIGGER,        NULL,              session_end,    PB_ATTRACT    ),
+	T( PB_THANKS,     PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    ),
+	T( PB_ERROR,      PB_EV_TRIGGER,        out_of_service,    session_end,    PB_ATTRACT    ),
+	T( PB_ERROR,      PB_EV_TRIGGER,        failed_in_capture, retry_slot,     PB_COUNTDOWN  ),
+	T( PB_ERROR,      PB_EV_TRIGGER,        NULL,              retake_free,    PB_COUNTDOWN  ),
+	T( PB_ERROR,      PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    ),
 };
 
 static void
@@ -449,4 +454,20 @@ pb_event_name(enum pb_event_type e)
 		[PB_EV_TIMEOUT] = "timeout",
 	};
 	return (unsigned)e < PB_EV_COUNT ? names[e] : "unknown";
+}
+
+int
+pb_kiosk_row(size_t i, struct pb_kiosk_row *out)
+{
+	if (i >= sizeof(transitions) / sizeof(transitions[0]))
+		return 0;
+	const struct transition *t = &transitions[i];
+	*out = (struct pb_kiosk_row){
+		.from = t->from,
+		.event = t->event,
+		.guard = t->guard ? t->guard_name : NULL,
+		.action = t->action ? t->action_name : NULL,
+		.to = t->to,
+	};
+	return 1;
 }

@@ -28,6 +28,9 @@ done
 # config/photobooth.conf documents every key: it must be exactly what the table generates.
 run config-file-agrees diff -u config/photobooth.conf <(build/photobooth --print-default-config)
 
+# docs/states.dot is the drawing of the transition table as it is (make states redraws it).
+run states-drawing-current diff -u docs/states.dot <(build/states)
+
 # Each libFuzzer target briefly (make fuzz runs them long).
 run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-5}"
 
