@@ -19,12 +19,12 @@ enum pb_address_check {
 	PB_ADDR_EMPTY,
 	PB_ADDR_TOO_LONG,  /* over PB_ADDRESS_MAX, or a local part over 64 */
 	PB_ADDR_NOT_ASCII, /* unicode: accents, hangul, look-alike letters */
-	PB_ADDR_SPACE,     /* a space or tab */
+	PB_ADDR_SPACE,	   /* a space or tab */
 	PB_ADDR_CONTROL,   /* CR, LF or another control character: header injection */
 	PB_ADDR_NO_AT,
 	PB_ADDR_MANY_AT,
-	PB_ADDR_LOCAL,     /* the part before @ has a character or dot where it cannot */
-	PB_ADDR_DOMAIN,    /* the part after @ is not a domain name (example.com) */
+	PB_ADDR_LOCAL,	/* the part before @ has a character or dot where it cannot */
+	PB_ADDR_DOMAIN, /* the part after @ is not a domain name (example.com) */
 };
 
 enum pb_address_check pb_address_check(const char *s);

@@ -11,9 +11,9 @@ uint64_t pb_backoff_delay(uint64_t first_ms, uint64_t max_ms, unsigned n);
 
 struct pb_backoff {
 	uint32_t min_ms, max_ms; /* first delay, longest delay */
-	uint32_t delay_ms;       /* the delay after the next failure */
-	uint64_t next_ms;        /* no attempt before this */
-	unsigned failures;       /* in a row */
+	uint32_t delay_ms;	 /* the delay after the next failure */
+	uint64_t next_ms;	 /* no attempt before this */
+	unsigned failures;	 /* in a row */
 };
 void pb_backoff_init(struct pb_backoff *b, uint32_t min_ms, uint32_t max_ms);
 /* Records a failed attempt at now and returns the time of the next one: min_ms after the

@@ -38,28 +38,28 @@ struct pb_camera_ops {
 };
 
 enum pb_camera_state {
-	PB_CAM_CONNECTING,   /* not yet found since start-up */
+	PB_CAM_CONNECTING, /* not yet found since start-up */
 	PB_CAM_CONNECTED,
 	PB_CAM_RECONNECTING, /* was connected, went away; the thread keeps trying */
-	PB_CAM_ABSENT,       /* never found since start-up; the thread keeps trying */
-	PB_CAM_ERROR,        /* there, but cannot be used (see the reason); keeps trying */
+	PB_CAM_ABSENT,	     /* never found since start-up; the thread keeps trying */
+	PB_CAM_ERROR,	     /* there, but cannot be used (see the reason); keeps trying */
 };
 
 struct pb_camera_options {
-	int capture_retries;         /* extra tries for PB_ERR_BUSY captures */
-	uint32_t retry_delay_ms;     /* between them */
+	int capture_retries;	      /* extra tries for PB_ERR_BUSY captures */
+	uint32_t retry_delay_ms;      /* between them */
 	uint32_t liveview_restart_ms; /* stop_preview after this long in live view; 0 never */
 };
 
 /* What status output and the screen show about the camera. */
 struct pb_camera_health {
 	enum pb_camera_state state;
-	char reason[200];       /* the last problem, with the library's own words; may be "" */
-	char model[128];        /* the camera last connected ("" before any) */
-	double fps;             /* live-view frames per second, measured */
-	int live_view;          /* 1 streaming, 0 the camera has none, -1 not known yet */
+	char reason[200];	/* the last problem, with the library's own words; may be "" */
+	char model[128];	/* the camera last connected ("" before any) */
+	double fps;		/* live-view frames per second, measured */
+	int live_view;		/* 1 streaming, 0 the camera has none, -1 not known yet */
 	int64_t shutter_lag_ms; /* last capture request to the shutter call; -1 none yet */
-	int64_t capture_ms;     /* how long the last capture call took; -1 none yet */
+	int64_t capture_ms;	/* how long the last capture call took; -1 none yet */
 	unsigned captures, failures, retries, reconnects, liveview_restarts;
 };
 
@@ -94,8 +94,7 @@ int pb_camera_take_frame(struct pb_camera *cam, struct pb_blob *frame, uint64_t 
 
 /* Current connection state, the last problem (may be empty) and the measured live-view rate.
  * Any thread. */
-enum pb_camera_state pb_camera_state(struct pb_camera *cam, char *why, size_t whylen,
-				     double *fps);
+enum pb_camera_state pb_camera_state(struct pb_camera *cam, char *why, size_t whylen, double *fps);
 void pb_camera_health(struct pb_camera *cam, struct pb_camera_health *h);
 /* Staff: close the camera and open it again now (no backoff wait). Returns at once. */
 void pb_camera_reconnect(struct pb_camera *cam);
@@ -109,15 +108,15 @@ void pb_camera_result_destroy(struct pb_camera_result *res);
 /* The simulated camera: a product feature for demos and burn-in. It renders a moving scene,
  * streams live view at fps and captures real JPEGs of width x height. Faults on demand. */
 struct pb_camera_sim_config {
-	int width, height;   /* capture size */
-	int preview_width;   /* live-view width; height follows the aspect */
+	int width, height; /* capture size */
+	int preview_width; /* live-view width; height follows the aspect */
 	int fps;
-	int fail_every;      /* every Nth capture fails (PB_ERR_IO); 0 never */
-	int busy_every;      /* every Nth capture attempt is busy (PB_ERR_BUSY); 0 never */
-	int corrupt_every;   /* every Nth capture is a truncated JPEG; 0 never */
-	int latency_ms;      /* extra time per capture */
+	int fail_every;	      /* every Nth capture fails (PB_ERR_IO); 0 never */
+	int busy_every;	      /* every Nth capture attempt is busy (PB_ERR_BUSY); 0 never */
+	int corrupt_every;    /* every Nth capture is a truncated JPEG; 0 never */
+	int latency_ms;	      /* extra time per capture */
 	int disconnect_every; /* every Nth capture unplugs the camera; 0 never */
-	int disconnect_ms;   /* for this long */
+	int disconnect_ms;    /* for this long */
 };
 extern const struct pb_camera_ops pb_camera_sim_ops;
 void *pb_camera_sim_create(const struct pb_camera_sim_config *cfg);
@@ -125,13 +124,12 @@ void *pb_camera_sim_create(const struct pb_camera_sim_config *cfg);
 /* Renders the simulated scene at time t_ms into img (any size; same picture at every size). */
 void pb_camera_sim_scene(struct pb_image *img, uint64_t t_ms);
 
-
 /* The libgphoto2 backend: one session kept open on the camera thread. */
 struct pb_camera_gphoto2_config {
 	const char *model, *port; /* "" or NULL: the first camera found */
-	int capture_target;       /* enum pb_capture_target */
-	int viewfinder;           /* enum pb_viewfinder */
-	const char *settings;     /* "name=value, ..." applied at every connect */
+	int capture_target;	  /* enum pb_capture_target */
+	int viewfinder;		  /* enum pb_viewfinder */
+	const char *settings;	  /* "name=value, ..." applied at every connect */
 };
 extern const struct pb_camera_ops pb_camera_gphoto2_ops;
 /* Copies what it needs from cfg. NULL if libgphoto2 cannot start (its camera drivers are

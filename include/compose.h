@@ -10,7 +10,6 @@
 #include "jpeg.h"
 #include "overlay.h"
 
-
 /* Decodes captures[i] for slot i of ov (n must equal ov->nslots) at the smallest DCT scale
  * that still covers the slot, stands it upright (EXIF orientation), crops it to fill the slot
  * (centred), downscales it with an
@@ -39,10 +38,9 @@ struct pb_slot_progress {
 };
 enum pb_status pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov,
 				 const struct pb_blob *captures, int n, struct pb_image *canvas,
-				 const struct pb_slot_progress *progress, char *err,
-				 size_t errlen);
-enum pb_status pb_compose_finish(const struct pb_overlay *ov, struct pb_image *canvas,
-				 time_t when, int text_on_frame, char *err, size_t errlen);
+				 const struct pb_slot_progress *progress, char *err, size_t errlen);
+enum pb_status pb_compose_finish(const struct pb_overlay *ov, struct pb_image *canvas, time_t when,
+				 int text_on_frame, char *err, size_t errlen);
 
 /* Draws the crop rectangle src_r of src into dst_r of dst, scaled (SRC operator). */
 enum pb_status pb_image_draw_scaled(const struct pb_image *src, struct pb_rect src_r,

@@ -40,11 +40,11 @@ struct pb_config {
 	int window_width;
 	int window_height;
 	/* [camera] */
-	int camera_backend; /* enum pb_camera_backend */
-	char *camera_model;   /* "" autodetects */
-	char *camera_port;    /* "" autodetects */
-	int capture_target;   /* enum pb_capture_target */
-	int viewfinder;       /* enum pb_viewfinder */
+	int camera_backend;    /* enum pb_camera_backend */
+	char *camera_model;    /* "" autodetects */
+	char *camera_port;     /* "" autodetects */
+	int capture_target;    /* enum pb_capture_target */
+	int viewfinder;	       /* enum pb_viewfinder */
 	char *camera_settings; /* "name=value, name=value" */
 	int capture_retries;
 	int liveview_restart_minutes;
@@ -58,21 +58,21 @@ struct pb_config {
 	int sim_disconnect_every;
 	int sim_disconnect_ms;
 	/* [print] */
-	char *printer;        /* "" for CUPS' default */
+	char *printer; /* "" for CUPS' default */
 	int max_copies;
 	char *media;
-	int print_quality;    /* enum pb_print_quality */
-	int print_scaling;    /* enum pb_print_scaling */
-	int borderless;       /* 0 no, 1 yes */
-	char *print_options;  /* "name=value, name=value" */
+	int print_quality;   /* enum pb_print_quality */
+	int print_scaling;   /* enum pb_print_scaling */
+	int borderless;	     /* 0 no, 1 yes */
+	char *print_options; /* "name=value, name=value" */
 	int seconds_per_print;
 	int paper_warn;
 	/* [share] */
-	char *public_url;     /* http(s)://host[:port][/path], no trailing slash */
-	char *share_listen;   /* ADDRESS:PORT of the gallery server */
+	char *public_url;   /* http(s)://host[:port][/path], no trailing slash */
+	char *share_listen; /* ADDRESS:PORT of the gallery server */
 	int retention_hours;
 	/* [mail] */
-	char *smtp_url;       /* "" when email is off */
+	char *smtp_url; /* "" when email is off */
 	int starttls;
 	char *mail_username;
 	char *mail_password_file;
@@ -83,15 +83,15 @@ struct pb_config {
 	int retry_max_seconds;
 	/* [storage] */
 	char *data_dir;
-	int min_free_mb;      /* below this, no new sessions (staff are called) */
+	int min_free_mb; /* below this, no new sessions (staff are called) */
 	/* [control] */
 	char *socket;
-	char *control_group;  /* "" for the kiosk's own */
+	char *control_group; /* "" for the kiosk's own */
 	/* [staff] */
-	char *staff_pin;      /* "" when there is no staff screen */
-	char *staff_key;      /* SDL key name */
+	char *staff_pin; /* "" when there is no staff screen */
+	char *staff_key; /* SDL key name */
 	int staff_timeout;
-	char *paper_presets;  /* "36, 108, 400" */
+	char *paper_presets; /* "36, 108, 400" */
 	int purge_hours;
 	char *shutdown_command; /* "" for no button */
 	char *reboot_command;
@@ -113,9 +113,9 @@ void pb_config_write_default(FILE *f);
 /* Calls fn for each "name=value" in a camera settings list (comma-separated, spaces around
  * names and values ignored). Returns 0, or -1 with the reason in why at the first malformed
  * entry (fn is then not called for it). */
-int pb_config_each_setting(const char *list, void (*fn)(void *ctx, const char *name,
-							 const char *value),
-			   void *ctx, char *why, size_t whylen);
+int pb_config_each_setting(const char *list,
+			   void (*fn)(void *ctx, const char *name, const char *value), void *ctx,
+			   char *why, size_t whylen);
 
 const char *pb_camera_backend_name(int backend);
 

@@ -15,14 +15,14 @@
 #include "print.h"
 
 struct pb_delivery_svc {
-	int mode;                          /* enum pb_delivery in use */
-	struct pb_print *print;            /* NULL until printing is first used */
+	int mode;			   /* enum pb_delivery in use */
+	struct pb_print *print;		   /* NULL until printing is first used */
 	struct pb_printer_health printer;  /* as last asked */
 	struct pb_print_position position; /* the current session's prints */
 	uint64_t printer_asked_ms;
-	struct pb_gallery *gallery;        /* NULL until sharing is first used */
-	struct pb_outbox *outbox;          /* NULL without [mail] smtp_url or sharing */
-	uint64_t purged_ms;                /* the last purge of expired links */
+	struct pb_gallery *gallery; /* NULL until sharing is first used */
+	struct pb_outbox *outbox;   /* NULL without [mail] smtp_url or sharing */
+	uint64_t purged_ms;	    /* the last purge of expired links */
 };
 
 void pb_delivery_init(struct pb_delivery_svc *d, int mode);

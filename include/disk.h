@@ -18,7 +18,7 @@ struct pb_disk pb_disk_space(const char *dir);
 struct pb_disk_watch {
 	uint64_t checked_ms; /* when it last looked; 0 never */
 	long long free_mb;   /* as last seen; -1 unknown */
-	int low;             /* under the minimum: no new sessions */
+	int low;	     /* under the minimum: no new sessions */
 };
 
 void pb_disk_watch_init(struct pb_disk_watch *w);

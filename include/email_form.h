@@ -10,9 +10,9 @@
 #define PB_EMAIL_NEED_CONSENT 100 /* problem: the consent box is not ticked */
 
 struct pb_email_form {
-	char typed[PB_ADDRESS_MAX + 1]; /* the address being typed, UTF-8 */
-	int consent;                    /* the guest ticked the consent box */
-	int problem;                    /* 0, an enum pb_address_check value, or NEED_CONSENT */
+	char typed[PB_ADDRESS_MAX + 1];	  /* the address being typed, UTF-8 */
+	int consent;			  /* the guest ticked the consent box */
+	int problem;			  /* 0, an enum pb_address_check value, or NEED_CONSENT */
 	char sent_to[PB_ADDRESS_MAX + 8]; /* masked, for the deliver screen; "" none yet */
 };
 

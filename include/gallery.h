@@ -17,14 +17,14 @@
 #include "status.h"
 
 struct pb_gallery_config {
-	const char *listen;   /* "ADDRESS:PORT"; port 0 picks a free one (tests) */
+	const char *listen; /* "ADDRESS:PORT"; port 0 picks a free one (tests) */
 	const char *data_dir;
-	const char *title;    /* the event's name on the page */
-	unsigned max_connections;     /* in all (1000) */
-	unsigned max_per_address;     /* from one address (256: phones behind one NAT or a
-				       * venue proxy share an address; a slow client from one
-				       * address cannot take every connection) */
-	unsigned idle_timeout_s;      /* a silent connection is closed (10) */
+	const char *title;	  /* the event's name on the page */
+	unsigned max_connections; /* in all (1000) */
+	unsigned max_per_address; /* from one address (256: phones behind one NAT or a
+				   * venue proxy share an address; a slow client from one
+				   * address cannot take every connection) */
+	unsigned idle_timeout_s;  /* a silent connection is closed (10) */
 };
 
 struct pb_gallery;

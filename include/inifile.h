@@ -8,7 +8,7 @@
 
 struct pb_ini {
 	const char *path;
-	int line;      /* the line being handled (0 for whole-file problems) */
+	int line; /* the line being handled (0 for whole-file problems) */
 	int errors;
 	struct pb_buf msg; /* one line per error */
 	void *user;

@@ -9,42 +9,42 @@
 
 enum pb_button {
 	PB_BTN_NONE,
-	PB_BTN_START,    /* attract: anywhere but the language button */
+	PB_BTN_START,	 /* attract: anywhere but the language button */
 	PB_BTN_LANGUAGE, /* attract: switch language */
 	PB_BTN_RETAKE,
 	PB_BTN_ACCEPT,
-	PB_BTN_DONE,     /* deliver */
-	PB_BTN_RETRY,    /* error */
+	PB_BTN_DONE,	 /* deliver */
+	PB_BTN_RETRY,	 /* error */
 	PB_BTN_CONTINUE, /* thanks: anywhere */
 	PB_BTN_COPIES_1, /* deliver: print 1 .. PB_MAX_COPY_BUTTONS copies */
 	PB_BTN_COPIES_2,
 	PB_BTN_COPIES_3,
 	PB_BTN_COPIES_4,
-	PB_BTN_EMAIL,    /* deliver: open the email keyboard */
-	PB_BTN_SEND,     /* email: send to the typed address */
-	PB_BTN_CANCEL,   /* email: back to deliver */
-	PB_BTN_CONSENT,  /* email: the consent box (when it is asked for) */
-	PB_BTN_KEY,      /* email, pin: a key of the on-screen keyboard (pb_layout_key says which) */
-	PB_BTN_OK,       /* pin: check the typed PIN */
+	PB_BTN_EMAIL,	/* deliver: open the email keyboard */
+	PB_BTN_SEND,	/* email: send to the typed address */
+	PB_BTN_CANCEL,	/* email: back to deliver */
+	PB_BTN_CONSENT, /* email: the consent box (when it is asked for) */
+	PB_BTN_KEY,	/* email, pin: a key of the on-screen keyboard (pb_layout_key says which) */
+	PB_BTN_OK,	/* pin: check the typed PIN */
 	/* the staff screen */
 	PB_BTN_S_EXIT,
-	PB_BTN_S_RESET,       /* the booth back to attract, the last guest's photo off screen */
-	PB_BTN_S_THEME_PREV,  /* the previous installed theme */
+	PB_BTN_S_RESET,	     /* the booth back to attract, the last guest's photo off screen */
+	PB_BTN_S_THEME_PREV, /* the previous installed theme */
 	PB_BTN_S_THEME_NEXT,
-	PB_BTN_S_PRINT,       /* delivery modes */
+	PB_BTN_S_PRINT, /* delivery modes */
 	PB_BTN_S_SHARE,
 	PB_BTN_S_BOTH,
-	PB_BTN_S_PAPER_1,     /* "paper loaded": one button per preset ([staff] paper_presets) */
+	PB_BTN_S_PAPER_1, /* "paper loaded": one button per preset ([staff] paper_presets) */
 	PB_BTN_S_PAPER_2,
 	PB_BTN_S_PAPER_3,
 	PB_BTN_S_PAPER_4,
-	PB_BTN_S_RESUME,      /* printer: resume the queue */
-	PB_BTN_S_CANCEL_JOB,  /* printer: cancel the first print */
-	PB_BTN_S_RECONNECT,   /* camera: reconnect now */
-	PB_BTN_S_COUNTERS,    /* counters: reset the since-reset ones */
-	PB_BTN_S_PURGE,       /* delete photos older than [staff] purge_hours */
-	PB_BTN_S_SHUTDOWN,    /* only with [staff] shutdown_command */
-	PB_BTN_S_REBOOT,      /* only with [staff] reboot_command */
+	PB_BTN_S_RESUME,     /* printer: resume the queue */
+	PB_BTN_S_CANCEL_JOB, /* printer: cancel the first print */
+	PB_BTN_S_RECONNECT,  /* camera: reconnect now */
+	PB_BTN_S_COUNTERS,   /* counters: reset the since-reset ones */
+	PB_BTN_S_PURGE,	     /* delete photos older than [staff] purge_hours */
+	PB_BTN_S_SHUTDOWN,   /* only with [staff] shutdown_command */
+	PB_BTN_S_REBOOT,     /* only with [staff] reboot_command */
 	PB_BTN_COUNT
 };
 
@@ -75,10 +75,10 @@ struct pb_layout {
 	enum pb_state state; /* the screen this layout is for */
 	int w, h;
 	int portrait;
-	int unit;       /* spacing: 2% of the short side */
-	int touch_min;  /* 10 mm in pixels */
-	int title_px;   /* largest title text size */
-	int body_px;    /* largest body text size */
+	int unit;	       /* spacing: 2% of the short side */
+	int touch_min;	       /* 10 mm in pixels */
+	int title_px;	       /* largest title text size */
+	int body_px;	       /* largest body text size */
 	struct pb_rect title;  /* headline area */
 	struct pb_rect body;   /* secondary text area */
 	struct pb_rect media;  /* live view / photo area */
@@ -105,8 +105,8 @@ void pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, f
 /* The PIN keypad and the staff screen (pb_layout_compute uses 3 presets, no power buttons):
  * npaper "paper loaded" buttons (0..4), power PB_LAYOUT_SHUTDOWN | PB_LAYOUT_REBOOT. Every
  * button is at least 10 mm tall. */
-void pb_layout_staff(struct pb_layout *l, enum pb_state state, int w, int h, float dpi,
-		     int npaper, int power);
+void pb_layout_staff(struct pb_layout *l, enum pb_state state, int w, int h, float dpi, int npaper,
+		     int power);
 /* The key under (x, y) on the email screen: an index into l->keys, or -1. */
 int pb_layout_key(const struct pb_layout *l, int x, int y);
 

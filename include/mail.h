@@ -14,7 +14,7 @@
 
 struct pb_mail_server {
 	const char *url;      /* smtp://host[:port] or smtps://host[:port] */
-	int starttls;         /* smtp://: insist on STARTTLS */
+	int starttls;	      /* smtp://: insist on STARTTLS */
 	const char *username; /* "" for no login */
 	const char *password;
 	const char *from;
@@ -27,12 +27,12 @@ struct pb_mail_server {
 };
 
 struct pb_mail_message {
-	const char *to;         /* a valid address (address.h) */
-	const char *link;       /* the download link */
-	const char *title;      /* the event's name, shown in the message */
-	const char *photo;      /* path of the share JPEG, for the thumbnail */
+	const char *to;		/* a valid address (address.h) */
+	const char *link;	/* the download link */
+	const char *title;	/* the event's name, shown in the message */
+	const char *photo;	/* path of the share JPEG, for the thumbnail */
 	const char *message_id; /* unique and the same on every attempt, without <> */
-	time_t expires;         /* when the link stops working */
+	time_t expires;		/* when the link stops working */
 	/* Called (may be NULL) the moment the server has accepted the message, before the
 	 * connection is closed: the caller records it there, so a crash in the goodbye that
 	 * follows does not send it again. On the sending thread. */

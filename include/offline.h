@@ -11,7 +11,6 @@
  * `when` and writes the print JPEG (quality 92, the theme's DPI) to out, atomically. On
  * failure why holds one line: which file and what is wrong with it. */
 enum pb_status pb_offline_render(const char *overlays_dir, const char *overlay, const char *out,
-				 char *const *inputs, int n, time_t when, char *why,
-				 size_t whylen);
+				 char *const *inputs, int n, time_t when, char *why, size_t whylen);
 
 #endif

@@ -17,23 +17,23 @@
 #include "status.h"
 
 struct pb_outbox_config {
-	const char *dir;          /* data_dir/outbox, created if missing */
-	const char *sessions_dir; /* data_dir/sessions: <session>/share.jpg is the photo */
+	const char *dir;	      /* data_dir/outbox, created if missing */
+	const char *sessions_dir;     /* data_dir/sessions: <session>/share.jpg is the photo */
 	struct pb_mail_server server; /* strings are copied; password and cancelled unused */
-	const char *password_file; /* first line is the SMTP password; "" for none */
-	const char *title;        /* the event's name, for the message */
-	int retry_first_s;        /* first wait after a failure (2) */
-	int retry_max_s;          /* longest wait ([mail] retry_max_seconds) */
+	const char *password_file;    /* first line is the SMTP password; "" for none */
+	const char *title;	      /* the event's name, for the message */
+	int retry_first_s;	      /* first wait after a failure (2) */
+	int retry_max_s;	      /* longest wait ([mail] retry_max_seconds) */
 };
 
 struct pb_outbox_stats {
-	int depth;          /* messages waiting, including one being sent */
-	int oldest_age_s;   /* age of the oldest waiting message; 0 when none */
-	int retry_in_s;     /* until the next attempt, while waiting after a failure */
-	unsigned sent;      /* since start */
-	unsigned failures;  /* failed attempts since start */
-	unsigned expired;   /* dropped because their link expired before they could go */
-	unsigned unsaved;   /* could not be written to disk (kept in memory, retried) */
+	int depth;	      /* messages waiting, including one being sent */
+	int oldest_age_s;     /* age of the oldest waiting message; 0 when none */
+	int retry_in_s;	      /* until the next attempt, while waiting after a failure */
+	unsigned sent;	      /* since start */
+	unsigned failures;    /* failed attempts since start */
+	unsigned expired;     /* dropped because their link expired before they could go */
+	unsigned unsaved;     /* could not be written to disk (kept in memory, retried) */
 	char last_error[256]; /* the last failure, "" once a message goes through */
 };
 

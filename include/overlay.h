@@ -23,16 +23,15 @@
 #include "slots.h"
 #include "status.h"
 
-
 #define PB_MAX_TEXTS 4
 #define PB_DEFAULT_FONT "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf"
 
 enum pb_align_x { PB_TEXT_LEFT, PB_TEXT_CENTER, PB_TEXT_RIGHT };
 
 struct pb_text_field {
-	char *text;   /* strftime pattern */
-	char *font;   /* resolved path */
-	int size;     /* largest pixel size; shrunk to fit the box */
+	char *text;	 /* strftime pattern */
+	char *font;	 /* resolved path */
+	int size;	 /* largest pixel size; shrunk to fit the box */
 	uint32_t colour; /* 0xRRGGBB */
 	enum pb_align_x align;
 	struct pb_rect box;
@@ -43,9 +42,9 @@ struct pb_overlay {
 	char *dir;   /* full path of the folder */
 	char *title; /* shown to staff; defaults to name */
 	int width, height, dpi;
-	char paper[8]; /* 6x4, 4x6 or 2x6 */
-	int copies;    /* the layout repeats this many times side by side */
-	char *frame_file;       /* in dir; NULL: frame.png */
+	char paper[8];		/* 6x4, 4x6 or 2x6 */
+	int copies;		/* the layout repeats this many times side by side */
+	char *frame_file;	/* in dir; NULL: frame.png */
 	struct pb_image *frame; /* premultiplied, width x height; NULL only in tests */
 	int nslots;
 	struct pb_rect slots[PB_MAX_SLOTS]; /* in the first copy */
@@ -68,8 +67,8 @@ int pb_overlay_check_all(const char *overlays_dir);
 
 /* Loads overlays_dir/name. On failure returns PB_ERR_CONFIG with "file:line: reason" (or
  * "dir: reason") in err. */
-enum pb_status pb_overlay_load(const char *overlays_dir, const char *name,
-			       struct pb_overlay **out, char *err, size_t errlen);
+enum pb_status pb_overlay_load(const char *overlays_dir, const char *name, struct pb_overlay **out,
+			       char *err, size_t errlen);
 void pb_overlay_destroy(struct pb_overlay *ov);
 
 #endif

@@ -16,16 +16,16 @@
 #include "status.h"
 
 struct pb_print_config {
-	const char *printer;   /* CUPS queue; "" for CUPS' default */
-	const char *media;     /* PWG media name, e.g. na_index-4x6_4x6in */
-	int quality;           /* IPP print-quality: 3 draft, 4 normal, 5 high */
-	int fill;              /* 1: fill the page (crop), 0: fit it whole */
+	const char *printer; /* CUPS queue; "" for CUPS' default */
+	const char *media;   /* PWG media name, e.g. na_index-4x6_4x6in */
+	int quality;	     /* IPP print-quality: 3 draft, 4 normal, 5 high */
+	int fill;	     /* 1: fill the page (crop), 0: fit it whole */
 	int borderless;
 	const char *options;   /* extra CUPS options, "name=value, name=value" */
 	int seconds_per_print; /* the estimate until a print has been timed */
-	int paper_warn;        /* warn staff when this few prints are left */
+	int paper_warn;	       /* warn staff when this few prints are left */
 	const char *spool_dir;
-	int poll_ms;           /* how often CUPS is asked (1000) */
+	int poll_ms; /* how often CUPS is asked (1000) */
 };
 
 /* Where a session's prints stand in the spool. */

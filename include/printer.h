@@ -4,30 +4,30 @@
 #define PB_PRINTER_H
 
 enum pb_printer_state {
-	PB_PRINTER_UNKNOWN,     /* not asked yet */
+	PB_PRINTER_UNKNOWN, /* not asked yet */
 	PB_PRINTER_IDLE,
 	PB_PRINTER_PRINTING,
-	PB_PRINTER_STOPPED,     /* CUPS stopped the queue (paper out, a jam, staff) */
-	PB_PRINTER_MISSING,     /* no such queue, or no default printer */
+	PB_PRINTER_STOPPED,	/* CUPS stopped the queue (paper out, a jam, staff) */
+	PB_PRINTER_MISSING,	/* no such queue, or no default printer */
 	PB_PRINTER_UNREACHABLE, /* no CUPS server answers */
 };
 
 struct pb_printer_health {
 	enum pb_printer_state state;
-	int ready;             /* a print submitted now would come out */
-	int accepting;         /* printer-is-accepting-jobs */
-	char queue[128];       /* the queue in use */
-	char reasons[256];     /* printer-state-reasons, comma-separated; "" for none */
-	char message[256];     /* what is wrong and what to do, in words; "" when fine */
-	int pending;           /* prints spooled and not yet completed */
-	int held;              /* of those, prints CUPS holds or keeps on a stopped queue */
-	int prints_remaining;  /* paper left as staff set it; -1 when never set */
-	int paper_low;         /* prints_remaining has fallen to the warning level */
+	int ready;		  /* a print submitted now would come out */
+	int accepting;		  /* printer-is-accepting-jobs */
+	char queue[128];	  /* the queue in use */
+	char reasons[256];	  /* printer-state-reasons, comma-separated; "" for none */
+	char message[256];	  /* what is wrong and what to do, in words; "" when fine */
+	int pending;		  /* prints spooled and not yet completed */
+	int held;		  /* of those, prints CUPS holds or keeps on a stopped queue */
+	int prints_remaining;	  /* paper left as staff set it; -1 when never set */
+	int paper_low;		  /* prints_remaining has fallen to the warning level */
 	double seconds_per_print; /* measured, or the configured estimate */
 	unsigned completed, submitted, resubmitted, canceled, failed;
 	int last_submit_ms;    /* the last print: handed over to accepted by CUPS, spool included */
 	char last_action[320]; /* how staff's last resume or cancel went, in words; "" before any */
-	int jobs[8];           /* CUPS job ids of the booth's prints in CUPS, oldest first */
+	int jobs[8];	       /* CUPS job ids of the booth's prints in CUPS, oldest first */
 	int njobs;
 };
 

@@ -19,49 +19,49 @@
 
 /* Printing, as the guest should know it. */
 struct pb_view_print {
-	int mode;          /* 0 no printing, 1 print, 2 both (prints only while the printer is ready) */
+	int mode; /* 0 no printing, 1 print, 2 both (prints only while the printer is ready) */
 	int printer_ready; /* a print asked for now would come out */
-	int offered;       /* this guest may pick prints */
-	int copies;        /* what they picked; 0 not yet */
+	int offered;	   /* this guest may pick prints */
+	int copies;	   /* what they picked; 0 not yet */
 	int max_copies;
 	int ahead, mine, eta_s; /* the guest's prints in the queue (print.h) */
-	int failed;        /* the guest's prints could not be queued */
+	int failed;		/* the guest's prints could not be queued */
 };
 
 /* Email, as the guest sees it. */
 struct pb_view_email {
-	int offered;            /* the deliver screen offers "Email me" */
-	const char *typed;      /* the address field (email screen) */
+	int offered;	   /* the deliver screen offers "Email me" */
+	const char *typed; /* the address field (email screen) */
 	int consent_asked, consent_given;
-	int problem;            /* 0, an enum pb_address_check value, or PB_EMAIL_NEED_CONSENT */
-	const char *sent_to;    /* deliver: the masked address this session's email went to */
+	int problem;	     /* 0, an enum pb_address_check value, or PB_EMAIL_NEED_CONSENT */
+	const char *sent_to; /* deliver: the masked address this session's email went to */
 };
 
 /* The PIN keypad and the staff screen. Texts are the shell's, already translated. */
 struct pb_view_staff {
-	struct pb_staff_text text; /* the header, health and counters (staff_health.h) */
-	const char *toast;       /* what the last action did, or NULL */
-	int toast_bad;           /* it was refused or failed */
-	const char *theme;       /* the theme in use, by its title */
-	int delivery;            /* enum pb_delivery */
+	struct pb_staff_text text;	 /* the header, health and counters (staff_health.h) */
+	const char *toast;		 /* what the last action did, or NULL */
+	int toast_bad;			 /* it was refused or failed */
+	const char *theme;		 /* the theme in use, by its title */
+	int delivery;			 /* enum pb_delivery */
 	int paper[PB_MAX_PAPER_BUTTONS]; /* "paper loaded" presets, in prints */
 	int npaper;
-	int power;               /* PB_LAYOUT_SHUTDOWN | PB_LAYOUT_REBOOT */
+	int power; /* PB_LAYOUT_SHUTDOWN | PB_LAYOUT_REBOOT */
 	int purge_hours;
 	/* the keypad */
-	int typed;               /* digits typed so far */
-	int wrong;               /* the last PIN was wrong */
-	int64_t locked_ms;       /* locked for this long; 0 not locked */
+	int typed;	   /* digits typed so far */
+	int wrong;	   /* the last PIN was wrong */
+	int64_t locked_ms; /* locked for this long; 0 not locked */
 };
 
 /* Everything a screen shows, gathered by the shell each frame. */
 struct pb_view {
 	enum pb_state state;
-	uint64_t in_state_ms;   /* since the state was entered */
-	int64_t remaining_ms;   /* until its timeout; -1 for none */
-	int slot, slots;        /* slot being shot (0-based) and how many */
+	uint64_t in_state_ms; /* since the state was entered */
+	int64_t remaining_ms; /* until its timeout; -1 for none */
+	int slot, slots;      /* slot being shot (0-based) and how many */
 	int retakes_left;
-	const char *language;   /* current language code */
+	const char *language; /* current language code */
 	enum pb_camera_state camera;
 	int capture_width, capture_height; /* the camera's photo size, for the photo-area guide */
 	const struct pb_overlay *overlay;

@@ -16,15 +16,15 @@
 #define PB_SHARE_SIZE 1600
 
 struct pb_session_info {
-	char id[48];         /* folder name, sortable: 20261122-031502-1a2b3c4d */
-	char dir[PATH_MAX];  /* data_dir/sessions/<id> */
-	time_t created;      /* wall clock, for people */
+	char id[48];	    /* folder name, sortable: 20261122-031502-1a2b3c4d */
+	char dir[PATH_MAX]; /* data_dir/sessions/<id> */
+	time_t created;	    /* wall clock, for people */
 	char overlay[64];
-	char delivery[8];    /* print, share or both */
+	char delivery[8]; /* print, share or both */
 	int nslots;
 	int retakes;
-	char status[16];     /* composed, accepted */
-	char note[128];      /* what happened to delivery, for staff */
+	char status[16]; /* composed, accepted */
+	char note[128];	 /* what happened to delivery, for staff */
 };
 
 /* Fills id and dir for a new session started at wall-clock time now. The id is unique across

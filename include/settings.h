@@ -28,19 +28,18 @@ enum pb_count {
 };
 
 struct pb_settings {
-	char overlay[64];  /* staff's theme; "" for the config file's */
-	int delivery;      /* staff's enum pb_delivery; -1 for the config file's */
+	char overlay[64]; /* staff's theme; "" for the config file's */
+	int delivery;	  /* staff's enum pb_delivery; -1 for the config file's */
 	uint64_t since_reset[PB_COUNT_N];
 	uint64_t total[PB_COUNT_N]; /* all-time: a counters reset leaves these */
-	time_t reset_at;   /* when the counters were last reset; 0 never */
+	time_t reset_at;	    /* when the counters were last reset; 0 never */
 };
 
 void pb_settings_init(struct pb_settings *s);
 
 /* Reads path into s. A missing file leaves the defaults (PB_OK). A damaged one is moved to
  * path.bad and reported in why (PB_ERR_INPUT): values read before the damage are kept. */
-enum pb_status pb_settings_load(const char *path, struct pb_settings *s, char *why,
-				size_t whylen);
+enum pb_status pb_settings_load(const char *path, struct pb_settings *s, char *why, size_t whylen);
 
 /* The file's text. */
 void pb_settings_format(const struct pb_settings *s, struct pb_buf *out);
@@ -59,14 +58,14 @@ const char *pb_count_name(enum pb_count c);
 void pb_settings_counters_json(const struct pb_settings *s, struct pb_buf *out);
 
 struct pb_settings_store {
-	char path[PATH_MAX];              /* data_dir/settings.ini */
+	char path[PATH_MAX]; /* data_dir/settings.ini */
 	struct pb_settings settings;
-	int dirty;                        /* changed since the last save */
+	int dirty; /* changed since the last save */
 	uint64_t saved_ms;
 	struct pb_kiosk_counters counted; /* the kiosk's counters already added */
-	unsigned opened_counted;          /* the gallery's downloads already added */
-	char pending_overlay[64];         /* a theme switch waiting for the session to end */
-	int pending_delivery;             /* the same for the delivery mode; -1 none */
+	unsigned opened_counted;	  /* the gallery's downloads already added */
+	char pending_overlay[64];	  /* a theme switch waiting for the session to end */
+	int pending_delivery;		  /* the same for the delivery mode; -1 none */
 };
 
 void pb_settings_store_init(struct pb_settings_store *st, const char *data_dir);

@@ -21,20 +21,20 @@ struct pb_spool_job {
 	char id[PB_SPOOL_ID_MAX]; /* <session>-<copy>: <id>.jpg and the CUPS job-name */
 	char session[48];
 	int copy, copies;  /* this is copy `copy` (1-based) of `copies` for the session */
-	int cups_job;      /* CUPS' job id once CUPS accepted it; 0 before */
+	int cups_job;	   /* CUPS' job id once CUPS accepted it; 0 before */
 	int64_t spooled;   /* wall clock, seconds */
-	int resubmits;     /* times CUPS lost or dropped it and it was sent again */
-	int uncertain;     /* (not saved) may be in CUPS without our knowing its id */
-	int cups_state;    /* (not saved) the IPP job-state last seen; 0 unknown */
+	int resubmits;	   /* times CUPS lost or dropped it and it was sent again */
+	int uncertain;	   /* (not saved) may be in CUPS without our knowing its id */
+	int cups_state;	   /* (not saved) the IPP job-state last seen; 0 unknown */
 	uint64_t asked_ms; /* (not saved) when the guest asked, monotonic; 0 unknown */
 };
 
 struct pb_spool_counters {
-	int prints_remaining;    /* paper left, as staff set it; -1 when never set */
-	unsigned completed;      /* prints CUPS reported completed */
-	unsigned submitted;      /* jobs CUPS accepted */
-	unsigned resubmitted;    /* jobs sent again after CUPS lost or dropped them */
-	unsigned canceled;       /* jobs staff canceled in CUPS (not sent again) */
+	int prints_remaining;	  /* paper left, as staff set it; -1 when never set */
+	unsigned completed;	  /* prints CUPS reported completed */
+	unsigned submitted;	  /* jobs CUPS accepted */
+	unsigned resubmitted;	  /* jobs sent again after CUPS lost or dropped them */
+	unsigned canceled;	  /* jobs staff canceled in CUPS (not sent again) */
 	double seconds_per_print; /* measured average; 0 until the first print */
 };
 

@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #define PB_PIN_MAX 8
-#define PB_PIN_TRIES 5            /* wrong PINs in a row before the keypad locks */
-#define PB_PIN_LOCK_MS 60000u     /* how long it stays locked */
+#define PB_PIN_TRIES 5	      /* wrong PINs in a row before the keypad locks */
+#define PB_PIN_LOCK_MS 60000u /* how long it stays locked */
 
 enum pb_pin_result {
 	PB_PIN_OK,     /* the right PIN: the staff screen opens */
@@ -16,11 +16,11 @@ enum pb_pin_result {
 };
 
 struct pb_pin {
-	char want[PB_PIN_MAX + 1];  /* the configured PIN; "" disables the staff screen */
+	char want[PB_PIN_MAX + 1]; /* the configured PIN; "" disables the staff screen */
 	char typed[PB_PIN_MAX + 1];
-	int wrong;                  /* wrong PINs in a row */
-	uint64_t locked_until;      /* 0: not locked */
-	unsigned lockouts;          /* since start-up */
+	int wrong;	       /* wrong PINs in a row */
+	uint64_t locked_until; /* 0: not locked */
+	unsigned lockouts;     /* since start-up */
 };
 
 /* pin: 4 to 8 digits, or "" (the staff screen is off). */

@@ -18,20 +18,20 @@
 struct pb_staff_facts {
 	uint64_t uptime_s;
 	struct pb_camera_health camera;
-	int printing;                     /* printer is meaningful */
+	int printing; /* printer is meaningful */
 	struct pb_printer_health printer;
-	int sharing, email;               /* outbox is meaningful with email */
+	int sharing, email; /* outbox is meaningful with email */
 	struct pb_outbox_stats outbox;
 	long long disk_free_mb, disk_total_mb; /* -1: unknown */
-	int disk_low;                          /* under min_free_mb: no new sessions */
+	int disk_low;			       /* under min_free_mb: no new sessions */
 	const uint64_t *since_reset, *total;   /* PB_COUNT_N counters each (settings.h) */
 };
 
 /* The panel's texts; they point into the buffer given to pb_staff_describe. */
 struct pb_staff_text {
-	const char *header;                /* "Staff · photobooth 0.7 · up 2 h 5 min" */
+	const char *header;		   /* "Staff · photobooth 0.7 · up 2 h 5 min" */
 	const char *lines[PB_STAFF_LINES]; /* health and counters, top to bottom */
-	int level[PB_STAFF_LINES];         /* 0 fine, 1 look at it, 2 needs staff; -1 a heading */
+	int level[PB_STAFF_LINES];	   /* 0 fine, 1 look at it, 2 needs staff; -1 a heading */
 	int nlines;
 };
 

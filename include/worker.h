@@ -7,7 +7,7 @@
 struct pb_job {
 	void (*run)(struct pb_job *job);     /* does the work and reports the result */
 	void (*destroy)(struct pb_job *job); /* frees the job */
-	struct pb_job *next;                 /* the queue's; leave it alone */
+	struct pb_job *next;		     /* the queue's; leave it alone */
 };
 
 struct pb_worker;

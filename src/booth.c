@@ -100,8 +100,8 @@ static void
 write_run(struct pb_job *job)
 {
 	struct write_job *wj = (struct write_job *)job;
-	if (wj->token[0] && pb_share_link_write(wj->data_dir, wj->token, wj->info.id,
-					       wj->expires) == PB_OK)
+	if (wj->token[0] &&
+	    pb_share_link_write(wj->data_dir, wj->token, wj->info.id, wj->expires) == PB_OK)
 		pb_info("session %s: download link %.4s… valid until %lld", wj->info.id, wj->token,
 			(long long)wj->expires);
 	if (wj->discard) {
@@ -169,15 +169,14 @@ share_begin(struct pb_booth *b)
 		snprintf(wj->data_dir, sizeof(wj->data_dir), "%s", b->cfg->data_dir);
 		wj->expires = time(NULL) + (time_t)b->cfg->retention_hours * 3600;
 		b->guest.share_expires = wj->expires;
-		snprintf(b->guest.share_url, sizeof(b->guest.share_url), "%s/p/%s", b->cfg->public_url,
-			 wj->token);
+		snprintf(b->guest.share_url, sizeof(b->guest.share_url), "%s/p/%s",
+			 b->cfg->public_url, wj->token);
 		if (pb_qr_encode(b->guest.share_url, &qr) == PB_OK)
 			pb_render_set_qr(b->render, qr);
 		pb_image_destroy(qr);
 	}
 	pb_worker_submit(b->worker, &wj->job);
 }
-
 
 void
 booth_free_captures(struct pb_booth *b)
@@ -194,7 +193,8 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 	switch (a->type) {
 	case PB_ACT_BEGIN:
 		pb_session_info_init(&b->guest.session, b->cfg->data_dir, time(NULL));
-		snprintf(b->guest.session.overlay, sizeof(b->guest.session.overlay), "%s", b->overlay->name);
+		snprintf(b->guest.session.overlay, sizeof(b->guest.session.overlay), "%s",
+			 b->overlay->name);
 		snprintf(b->guest.session.delivery, sizeof(b->guest.session.delivery), "%s",
 			 pb_delivery_name(b->deliver.mode));
 		b->guest.on_disk = 0;
@@ -250,22 +250,25 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 		char *photo = pb_xasprintf("%s/final.jpg", b->guest.session.dir);
 		pb_print_submit(b->deliver.print, b->guest.session.id, photo, a->copies);
 		free(photo);
-		pb_delivery_printer_stale(&b->deliver); /* the queue position, from the next frame */
+		pb_delivery_printer_stale(
+			&b->deliver); /* the queue position, from the next frame */
 		pb_info("session %s: %d print%s asked for", b->guest.session.id, a->copies,
 			a->copies == 1 ? "" : "s");
-		snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%d print%s spooled", a->copies,
-			 a->copies == 1 ? "" : "s");
+		snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%d print%s spooled",
+			 a->copies, a->copies == 1 ? "" : "s");
 		queue_write(b, 0);
 		break;
 	}
 	case PB_ACT_END:
 		if (a->keep) {
-			snprintf(b->last_session, sizeof(b->last_session), "%s", b->guest.session.id);
+			snprintf(b->last_session, sizeof(b->last_session), "%s",
+				 b->guest.session.id);
 			pb_info("session %s: finished", b->guest.session.id);
 		} else if (b->guest.on_disk) {
 			queue_write(b, 1);
 		} else {
-			pb_info("session %s: abandoned before any photo was kept", b->guest.session.id);
+			pb_info("session %s: abandoned before any photo was kept",
+				b->guest.session.id);
 		}
 		booth_free_captures(b);
 		pb_render_set_photo(b->render, NULL);
@@ -273,17 +276,19 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 		pb_email_form_clear(&b->email);
 		break;
 	case PB_ACT_EMAIL: {
-		enum pb_status st = pb_outbox_add(b->deliver.outbox, b->email.typed, b->guest.session.id, b->guest.share_url,
-						  b->guest.share_expires);
+		enum pb_status st =
+			pb_outbox_add(b->deliver.outbox, b->email.typed, b->guest.session.id,
+				      b->guest.share_url, b->guest.share_expires);
 		pb_email_form_sent(&b->email);
 		if (st == PB_OK)
-			pb_info("session %s: email to %s queued", b->guest.session.id, b->email.sent_to);
+			pb_info("session %s: email to %s queued", b->guest.session.id,
+				b->email.sent_to);
 		else
 			pb_err("session %s: email to %s not queued: %s", b->guest.session.id,
 			       b->email.sent_to, pb_status_str(st));
-		snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%s", b->kiosk.copies
-			 ? "prints spooled; download link shown; email queued"
-			 : "download link shown; email queued");
+		snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%s",
+			 b->kiosk.copies ? "prints spooled; download link shown; email queued"
+					 : "download link shown; email queued");
 		queue_write(b, 0);
 		break;
 	}
@@ -334,7 +339,7 @@ on_capture(struct pb_booth *b, struct pb_camera_result *res)
 	b->guest.incoming = res->photo; /* kept only if the kiosk says STORE */
 	res->photo = (struct pb_blob){ 0 };
 	booth_feed(b, res->status == PB_OK ? PB_EV_CAPTURED : PB_EV_CAPTURE_FAILED, res->session,
-	     res->job);
+		   res->job);
 	free(b->guest.incoming.data);
 	b->guest.incoming = (struct pb_blob){ 0 };
 	pb_camera_result_destroy(res);
@@ -353,7 +358,8 @@ on_composed(struct pb_booth *b, struct compose_result *r)
 		pb_info("session %s: capture to review %lld ms", b->guest.session.id,
 			(long long)b->last_capture_to_review_ms);
 	}
-	booth_feed(b, r->status == PB_OK ? PB_EV_COMPOSED : PB_EV_COMPOSE_FAILED, r->session, r->id);
+	booth_feed(b, r->status == PB_OK ? PB_EV_COMPOSED : PB_EV_COMPOSE_FAILED, r->session,
+		   r->id);
 	compose_result_destroy(r);
 }
 
@@ -484,8 +490,9 @@ booth_guest_input(struct pb_booth *b, struct pb_input in)
 		case PB_BTN_COPIES_2:
 		case PB_BTN_COPIES_3:
 		case PB_BTN_COPIES_4:
-			booth_feed_arg(b, PB_EV_PRINT, 0, 0,
-				 1 + (int)(pb_render_hit(b->render, in.x, in.y) - PB_BTN_COPIES_1));
+			booth_feed_arg(
+				b, PB_EV_PRINT, 0, 0,
+				1 + (int)(pb_render_hit(b->render, in.x, in.y) - PB_BTN_COPIES_1));
 			break;
 		case PB_BTN_EMAIL:
 			pb_email_form_open(&b->email);
@@ -524,7 +531,7 @@ booth_kiosk_config(struct pb_booth *b)
 	const struct pb_config *cfg = b->cfg;
 	/* a session keeps the number of photos it started with */
 	struct pb_kiosk_config kc = { .slots = b->kiosk.session ? b->kiosk.cfg.slots
-							       : b->overlay->nslots,
+								: b->overlay->nslots,
 				      .retakes = cfg->retakes };
 	if (b->deliver.mode == PB_DELIVERY_PRINT || b->deliver.mode == PB_DELIVERY_BOTH)
 		kc.max_copies = cfg->max_copies;
@@ -625,7 +632,6 @@ booth_apply_delivery(struct pb_booth *b, int delivery, char *why, size_t whylen)
 	booth_kiosk_config(b);
 	return 0;
 }
-
 
 void
 booth_on_result(struct pb_booth *b, SDL_Event *e)

@@ -49,7 +49,8 @@ booth_list_themes(struct pb_booth *b)
 			continue;
 		ini = pb_xasprintf("%s/%s/overlay.ini", b->cfg->overlays_dir, e->d_name);
 		if (access(ini, R_OK) == 0)
-			snprintf(b->staff.themes[b->staff.nthemes++], sizeof(b->staff.themes[0]), "%s", e->d_name);
+			snprintf(b->staff.themes[b->staff.nthemes++], sizeof(b->staff.themes[0]),
+				 "%s", e->d_name);
 		free(ini);
 	}
 	closedir(d);
@@ -76,8 +77,9 @@ booth_act_overlay(struct pb_booth *b, const char *name, char *msg, size_t n)
 		pb_overlay_destroy(ov);
 		snprintf(b->store.pending_overlay, sizeof(b->store.pending_overlay), "%s", name);
 		pb_info("staff: theme %s once the session ends", name);
-		return booth_say(msg, n, 0, "theme %s: switching when the guest on screen is done (%s)",
-			   name, pb_state_name(b->kiosk.state));
+		return booth_say(msg, n, 0,
+				 "theme %s: switching when the guest on screen is done (%s)", name,
+				 pb_state_name(b->kiosk.state));
 	}
 	if (booth_apply_overlay(b, name, why, sizeof(why)) < 0)
 		return booth_say(msg, n, 1, "%s", why);
@@ -87,7 +89,7 @@ booth_act_overlay(struct pb_booth *b, const char *name, char *msg, size_t n)
 	pb_notice("staff: theme %s (%d photo%s)", name, b->overlay->nslots,
 		  b->overlay->nslots == 1 ? "" : "s");
 	return booth_say(msg, n, 0, "theme %s (%d photo%s)", name, b->overlay->nslots,
-		   b->overlay->nslots == 1 ? "" : "s");
+			 b->overlay->nslots == 1 ? "" : "s");
 }
 
 /* The staff screen's arrows: the next installed theme that loads, either way round. */
@@ -102,7 +104,8 @@ booth_act_overlay_step(struct pb_booth *b, int dir, char *msg, size_t n)
 		if (!strcmp(b->staff.themes[i], b->overlay->name))
 			cur = i;
 	for (int step = 1; step <= b->staff.nthemes; step++) {
-		int i = ((cur < 0 ? 0 : cur) + dir * step + b->staff.nthemes * 2) % b->staff.nthemes;
+		int i = ((cur < 0 ? 0 : cur) + dir * step + b->staff.nthemes * 2) %
+			b->staff.nthemes;
 		if (i == cur)
 			break;
 		if (booth_act_overlay(b, b->staff.themes[i], msg, n) == 0)
@@ -121,8 +124,9 @@ booth_act_delivery(struct pb_booth *b, int delivery, char *msg, size_t n)
 	if (in_session(b)) {
 		b->store.pending_delivery = delivery;
 		pb_info("staff: delivery %s once the session ends", name);
-		return booth_say(msg, n, 0, "delivery %s: switching when the guest on screen is done (%s)",
-			   name, pb_state_name(b->kiosk.state));
+		return booth_say(msg, n, 0,
+				 "delivery %s: switching when the guest on screen is done (%s)",
+				 name, pb_state_name(b->kiosk.state));
 	}
 	if (booth_apply_delivery(b, delivery, why, sizeof(why)) < 0)
 		return booth_say(msg, n, 1, "delivery %s: %s", name, why);
@@ -131,15 +135,18 @@ booth_act_delivery(struct pb_booth *b, int delivery, char *msg, size_t n)
 	save_settings(b);
 	pb_notice("staff: delivery %s", name);
 	if (delivery != PB_DELIVERY_PRINT && !b->deliver.outbox)
-		return booth_say(msg, n, 0, "delivery %s (QR link only: [mail] smtp_url is not set)", name);
+		return booth_say(msg, n, 0,
+				 "delivery %s (QR link only: [mail] smtp_url is not set)", name);
 	return booth_say(msg, n, 0, "delivery %s", name);
 }
 
 static int
 no_printer(struct pb_booth *b, char *msg, size_t n)
 {
-	return booth_say(msg, n, 1, "this booth has not printed since start-up (delivery %s): switch "
-			      "delivery to print or both first", pb_delivery_name(b->deliver.mode));
+	return booth_say(msg, n, 1,
+			 "this booth has not printed since start-up (delivery %s): switch "
+			 "delivery to print or both first",
+			 pb_delivery_name(b->deliver.mode));
 }
 
 int
@@ -149,9 +156,10 @@ booth_act_resume(struct pb_booth *b, char *msg, size_t n)
 		return no_printer(b, msg, n);
 	pb_print_resume(b->deliver.print);
 	pb_info("staff: printer resume");
-	return booth_say(msg, n, 0, "resuming %s: enabling the queue and releasing %d waiting print%s",
-		   b->deliver.printer.queue[0] ? b->deliver.printer.queue : "the printer", b->deliver.printer.pending,
-		   b->deliver.printer.pending == 1 ? "" : "s");
+	return booth_say(msg, n, 0,
+			 "resuming %s: enabling the queue and releasing %d waiting print%s",
+			 b->deliver.printer.queue[0] ? b->deliver.printer.queue : "the printer",
+			 b->deliver.printer.pending, b->deliver.printer.pending == 1 ? "" : "s");
 }
 
 int
@@ -175,8 +183,10 @@ booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n)
 	for (int i = 0; i < b->deliver.printer.njobs; i++)
 		known |= b->deliver.printer.jobs[i] == job;
 	if (job && !known)
-		return booth_say(msg, n, 1, "CUPS job %d is not one of the booth's prints (status: "
-				      "printer.jobs lists them)", job);
+		return booth_say(msg, n, 1,
+				 "CUPS job %d is not one of the booth's prints (status: "
+				 "printer.jobs lists them)",
+				 job);
 	if (!job && b->deliver.printer.pending == 0)
 		return booth_say(msg, n, 1, "no print is waiting");
 	pb_print_cancel(b->deliver.print, job);
@@ -184,7 +194,7 @@ booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n)
 	if (job)
 		return booth_say(msg, n, 0, "canceling CUPS job %d", job);
 	return booth_say(msg, n, 0, "canceling the first print in the queue%s",
-		   b->deliver.printer.njobs ? "" : " (not yet sent to CUPS)");
+			 b->deliver.printer.njobs ? "" : " (not yet sent to CUPS)");
 }
 
 int
@@ -246,7 +256,8 @@ booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n)
 	pj->before = time(NULL) - (time_t)hours * 3600;
 	pj->hours = hours;
 	pb_worker_submit(b->worker, &pj->job);
-	return booth_say(msg, n, 0, "deleting photos older than %d h (the log says how many)", hours);
+	return booth_say(msg, n, 0, "deleting photos older than %d h (the log says how many)",
+			 hours);
 }
 
 /* Shut down or restart: the configured command, run by /bin/sh without waiting for it. A child
@@ -257,7 +268,8 @@ booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n)
 {
 	const char *cmd = reboot ? b->cfg->reboot_command : b->cfg->shutdown_command;
 	if (!cmd[0])
-		return booth_say(msg, n, 1, "no [staff] %s_command is set", reboot ? "reboot" : "shutdown");
+		return booth_say(msg, n, 1, "no [staff] %s_command is set",
+				 reboot ? "reboot" : "shutdown");
 	pb_notice("staff: %s: %s", reboot ? "restart" : "shut down", cmd);
 	booth_settings_flush(b);
 	pid_t pid = fork();
@@ -300,7 +312,8 @@ booth_staff_tick(struct pb_booth *b, uint64_t now)
 {
 	char msg[400];
 
-	pb_settings_store_count(&b->store, &b->kiosk.counters, pb_gallery_opened(b->deliver.gallery));
+	pb_settings_store_count(&b->store, &b->kiosk.counters,
+				pb_gallery_opened(b->deliver.gallery));
 	if (!in_session(b) && b->store.pending_overlay[0]) {
 		char name[64];
 		snprintf(name, sizeof(name), "%s", b->store.pending_overlay);
@@ -318,4 +331,3 @@ booth_staff_tick(struct pb_booth *b, uint64_t now)
 	if (pb_settings_store_due(&b->store, now))
 		save_settings(b);
 }
-

@@ -29,8 +29,9 @@ resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 		return;
 	}
 	if (!b->deliver.outbox) {
-		pb_control_reply(reply, 1, "email is not set up on this booth ([mail] smtp_url, "
-					   "[kiosk] delivery = share or both)");
+		pb_control_reply(reply, 1,
+				 "email is not set up on this booth ([mail] smtp_url, "
+				 "[kiosk] delivery = share or both)");
 		return;
 	}
 	c = pb_address_check(argv[2]);
@@ -40,8 +41,10 @@ resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 	}
 	if (strlen(argv[1]) >= 64 || strchr(argv[1], '/') ||
 	    pb_share_link_find(b->cfg->data_dir, argv[1], time(NULL), token, &expires) != PB_OK) {
-		pb_control_reply(reply, 1, "resend: session '%.64s' has no live download link (wrong "
-					   "id, or it expired and its photo is deleted)", argv[1]);
+		pb_control_reply(reply, 1,
+				 "resend: session '%.64s' has no live download link (wrong "
+				 "id, or it expired and its photo is deleted)",
+				 argv[1]);
 		return;
 	}
 	link = pb_xasprintf("%s/p/%s", b->cfg->public_url, token);
@@ -56,9 +59,9 @@ resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 	free(link);
 }
 
-#define COMMANDS                                                                            \
-	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "  \
-	"printer paper N, printer cancel [JOB], camera reconnect, counters [reset], "         \
+#define COMMANDS                                                                                   \
+	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "      \
+	"printer paper N, printer cancel [JOB], camera reconnect, counters [reset], "              \
 	"purge HOURS, resend SESSION ADDRESS, reload"
 
 static int
@@ -69,17 +72,20 @@ printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n)
 		return booth_act_resume(b, msg, n);
 	if (argc == 3 && !strcmp(argv[1], "paper")) {
 		if (pb_parse_int(argv[2], 0, 100000, &v) < 0)
-			return booth_say(msg, n, 2, "printer paper: '%.32s' is not a count of prints "
-					      "(0..100000)", argv[2]);
+			return booth_say(msg, n, 2,
+					 "printer paper: '%.32s' is not a count of prints "
+					 "(0..100000)",
+					 argv[2]);
 		return booth_act_paper(b, v, msg, n);
 	}
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "cancel")) {
 		if (argc == 3 && pb_parse_int(argv[2], 1, 1 << 30, &v) < 0)
 			return booth_say(msg, n, 2, "printer cancel: '%.32s' is not a CUPS job id",
-				   argv[2]);
+					 argv[2]);
 		return booth_act_cancel(b, argc == 3 ? v : 0, msg, n);
 	}
-	return booth_say(msg, n, 2, "usage: printer resume | printer paper N | printer cancel [JOB]");
+	return booth_say(msg, n, 2,
+			 "usage: printer resume | printer paper N | printer cancel [JOB]");
 }
 
 static int
@@ -94,7 +100,8 @@ command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, struct p
 		booth_list_themes(b);
 		for (int i = 0; i < b->staff.nthemes; i++)
 			pb_buf_printf(body, "%s%s\n", b->staff.themes[i],
-				      strcmp(b->staff.themes[i], b->overlay->name) ? "" : " (in use)");
+				      strcmp(b->staff.themes[i], b->overlay->name) ? ""
+										   : " (in use)");
 		return booth_say(msg, n, 0, "theme %s; installed themes:", b->overlay->name);
 	}
 	if (!strcmp(cmd, "overlay") && argc == 2)
@@ -121,18 +128,21 @@ command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, struct p
 	}
 	if (!strcmp(cmd, "purge") && argc == 2) {
 		if (pb_parse_int(argv[1], 0, 87600, &v) < 0)
-			return booth_say(msg, n, 2, "purge: '%.32s' is not a number of hours", argv[1]);
+			return booth_say(msg, n, 2, "purge: '%.32s' is not a number of hours",
+					 argv[1]);
 		return booth_act_purge(b, v, msg, n);
 	}
 	if (!strcmp(cmd, "purge"))
-		return booth_say(msg, n, 2, "usage: purge HOURS (photos older than that are deleted)");
+		return booth_say(msg, n, 2,
+				 "usage: purge HOURS (photos older than that are deleted)");
 	if (!strcmp(cmd, "camera") || !strcmp(cmd, "counters") || !strcmp(cmd, "overlay") ||
 	    !strcmp(cmd, "delivery") || !strcmp(cmd, "reset"))
-		return booth_say(msg, n, 2, "usage: %s", !strcmp(cmd, "camera") ? "camera reconnect"
-						   : !strcmp(cmd, "counters") ? "counters [reset]"
-						   : !strcmp(cmd, "overlay") ? "overlay [NAME]"
-						   : !strcmp(cmd, "delivery") ? "delivery print|share|both"
-						   : "reset");
+		return booth_say(msg, n, 2, "usage: %s",
+				 !strcmp(cmd, "camera")	    ? "camera reconnect"
+				 : !strcmp(cmd, "counters") ? "counters [reset]"
+				 : !strcmp(cmd, "overlay")  ? "overlay [NAME]"
+				 : !strcmp(cmd, "delivery") ? "delivery print|share|both"
+							    : "reset");
 	return -1;
 }
 
@@ -257,7 +267,7 @@ booth_reload(struct pb_booth *b, struct pb_buf *reply)
 		code |= booth_act_overlay(b, b->cfg->overlay, msg, sizeof(msg));
 	if (r.delivery)
 		code |= booth_act_delivery(b, b->cfg->delivery, msg + strlen(msg),
-				     sizeof(msg) - strlen(msg));
+					   sizeof(msg) - strlen(msg));
 	booth_kiosk_config(b);
 	pb_notice("reload: %d key%s changed; applied: %s; need a restart: %s", changed,
 		  changed == 1 ? "" : "s", r.applied.len ? r.applied.data : "none",
@@ -269,10 +279,9 @@ booth_reload(struct pb_booth *b, struct pb_buf *reply)
 			pb_control_reply(reply, code ? 1 : 0,
 					 "reloaded %s: applied: %s; needs a restart: %s%s%s",
 					 b->config_path, r.applied.len ? r.applied.data : "none",
-					 r.restart.len ? r.restart.data : "none", msg[0] ? "; " : "",
-					 msg);
+					 r.restart.len ? r.restart.data : "none",
+					 msg[0] ? "; " : "", msg);
 	}
 	pb_buf_fini(&r.applied);
 	pb_buf_fini(&r.restart);
 }
-

@@ -52,20 +52,20 @@ struct booth_screen {
 /* The guest on screen (booth.c). */
 struct booth_guest {
 	struct pb_session_info session;
-	int on_disk;                          /* a compose job was queued: the folder may exist */
+	int on_disk; /* a compose job was queued: the folder may exist */
 	struct pb_blob captures[PB_MAX_SLOTS];
-	struct pb_blob incoming;              /* the capture being handed to the kiosk */
-	char share_url[320];                  /* the session's download link, "" for none */
+	struct pb_blob incoming; /* the capture being handed to the kiosk */
+	char share_url[320];	 /* the session's download link, "" for none */
 	time_t share_expires;
-	uint64_t capture_ms;                  /* when the last shot was requested */
+	uint64_t capture_ms; /* when the last shot was requested */
 };
 
 /* The keypad and the staff screen (booth_staff.c; themes: booth_actions.c). */
 struct booth_staff {
 	struct pb_pin pin;
-	int pin_wrong;         /* the keypad says the last PIN was wrong */
-	SDL_Keycode key;       /* [staff] key */
-	char toast[480];       /* the staff screen's last action, in words */
+	int pin_wrong;	 /* the keypad says the last PIN was wrong */
+	SDL_Keycode key; /* [staff] key */
+	char toast[480]; /* the staff screen's last action, in words */
 	int toast_bad;
 	char themes[MAX_THEMES][64]; /* installed themes, for the staff screen's arrows */
 	int nthemes;
@@ -79,7 +79,7 @@ struct booth_press {
 };
 
 struct pb_booth {
-	struct pb_config *cfg;   /* main's; a reload changes the keys that apply at once */
+	struct pb_config *cfg;	 /* main's; a reload changes the keys that apply at once */
 	const char *config_path; /* for reload; NULL: defaults only */
 	int windowed;
 	uint64_t started_ms;
@@ -91,7 +91,9 @@ struct pb_booth {
 	struct pb_camera *camera;
 	enum pb_camera_state camera_state; /* as last drawn */
 	uint64_t frame_seq;
-	struct { int w, h; } capture_size; /* the camera's photos, once one is seen */
+	struct {
+		int w, h;
+	} capture_size; /* the camera's photos, once one is seen */
 	struct pb_worker *worker;
 	struct pb_control *control;
 	struct booth_screen screen;

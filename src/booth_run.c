@@ -201,7 +201,8 @@ open_display(struct pb_booth *b, uint64_t now)
 	if (pb_display_open(&b->screen.config, &b->screen.display, err, sizeof(err)) != PB_OK) {
 		if (strcmp(err, b->screen.why))
 			pb_warn("%s: running without a screen (printing, sharing and photoboothctl "
-				"work); trying again every %d s", err, DISPLAY_RETRY_MS / 1000);
+				"work); trying again every %d s",
+				err, DISPLAY_RETRY_MS / 1000);
 		snprintf(b->screen.why, sizeof(b->screen.why), "%s", err);
 		return PB_ERR_NODEV;
 	}
@@ -250,15 +251,16 @@ create(struct pb_booth *b)
 	pb_settings_store_init(&b->store, cfg->data_dir);
 	if (pb_settings_store_load(&b->store, err, sizeof(err)) != PB_OK)
 		pb_err("settings: %s(moved aside to settings.ini.bad; the config file's choices "
-		       "apply)", err);
+		       "apply)",
+		       err);
 	pb_pin_init(&b->staff.pin, cfg->staff_pin);
 	if (b->store.settings.overlay[0] &&
 	    booth_apply_overlay(b, b->store.settings.overlay, err, sizeof(err)) < 0) {
 		pb_err("settings: %s; using [kiosk] overlay = %s", err, cfg->overlay);
 		b->store.settings.overlay[0] = '\0';
 	}
-	if (!b->overlay && pb_overlay_load(cfg->overlays_dir, cfg->overlay, &b->overlay, err,
-					  sizeof(err))) {
+	if (!b->overlay &&
+	    pb_overlay_load(cfg->overlays_dir, cfg->overlay, &b->overlay, err, sizeof(err))) {
 		fprintf(stderr, "%s", err);
 		return PB_EXIT_CONFIG;
 	}
@@ -269,15 +271,17 @@ create(struct pb_booth *b)
 	b->ev_base = SDL_RegisterEvents(EV_COUNT);
 	b->staff.key = SDL_GetKeyFromName(cfg->staff_key);
 	if (b->staff.key == SDLK_UNKNOWN) {
-		fprintf(stderr, "[staff] key = %s: not a key name (SDL's names: F12, Pause, "
-			"Scroll Lock, ...)\n", cfg->staff_key);
+		fprintf(stderr,
+			"[staff] key = %s: not a key name (SDL's names: F12, Pause, "
+			"Scroll Lock, ...)\n",
+			cfg->staff_key);
 		return PB_EXIT_CONFIG;
 	}
 	booth_set_language(b, cfg->language);
 	pb_kiosk_init(&b->kiosk, &(struct pb_kiosk_config){ 0 }, b->started_ms);
 
-	b->screen.config = (struct pb_display_config){ b->windowed, cfg->window_width,
-						       cfg->window_height };
+	b->screen.config =
+		(struct pb_display_config){ b->windowed, cfg->window_width, cfg->window_height };
 	if (open_display(b, b->started_ms) == PB_ERR_CONFIG)
 		return PB_EXIT_CONFIG;
 	b->worker = pb_worker_create("worker");
@@ -320,8 +324,7 @@ create(struct pb_booth *b)
 }
 
 int
-pb_booth_create(struct pb_config *cfg, const struct pb_booth_options *opt,
-		struct pb_booth **out)
+pb_booth_create(struct pb_config *cfg, const struct pb_booth_options *opt, struct pb_booth **out)
 {
 	struct pb_booth *b = pb_xcalloc(1, sizeof(*b));
 	b->cfg = cfg;
@@ -336,8 +339,8 @@ pb_booth_create(struct pb_config *cfg, const struct pb_booth_options *opt,
 		*out = NULL;
 		return rc;
 	}
-	pb_notice("photobooth %s ready: theme %s (%d photo%s), delivery %s, camera %s",
-		  PB_VERSION, b->overlay->name, b->overlay->nslots, b->overlay->nslots > 1 ? "s" : "",
+	pb_notice("photobooth %s ready: theme %s (%d photo%s), delivery %s, camera %s", PB_VERSION,
+		  b->overlay->name, b->overlay->nslots, b->overlay->nslots > 1 ? "s" : "",
 		  pb_delivery_name(b->deliver.mode), pb_camera_backend_name(cfg->camera_backend));
 	if (!pb_pin_enabled(&b->staff.pin))
 		pb_notice("no [staff] pin: the staff screen is off (photoboothctl works)");

@@ -112,8 +112,8 @@ staff_touch(struct pb_booth *b, enum pb_button btn)
 {
 	char msg[480];
 	int code = -1, presets[PB_MAX_PAPER_PRESETS];
-	int npresets = pb_config_paper_presets(b->cfg->paper_presets, presets,
-					       PB_MAX_PAPER_PRESETS);
+	int npresets =
+		pb_config_paper_presets(b->cfg->paper_presets, presets, PB_MAX_PAPER_PRESETS);
 
 	switch (btn) {
 	case PB_BTN_S_EXIT:
@@ -128,22 +128,25 @@ staff_touch(struct pb_booth *b, enum pb_button btn)
 		return;
 	case PB_BTN_S_THEME_PREV:
 	case PB_BTN_S_THEME_NEXT:
-		code = booth_act_overlay_step(b, btn == PB_BTN_S_THEME_NEXT ? 1 : -1, msg, sizeof(msg));
+		code = booth_act_overlay_step(b, btn == PB_BTN_S_THEME_NEXT ? 1 : -1, msg,
+					      sizeof(msg));
 		break;
 	case PB_BTN_S_PRINT:
 	case PB_BTN_S_SHARE:
 	case PB_BTN_S_BOTH:
-		code = booth_act_delivery(b, btn == PB_BTN_S_PRINT ? PB_DELIVERY_PRINT
-				       : btn == PB_BTN_S_SHARE ? PB_DELIVERY_SHARE
-							       : PB_DELIVERY_BOTH,
-				    msg, sizeof(msg));
+		code = booth_act_delivery(b,
+					  btn == PB_BTN_S_PRINT	  ? PB_DELIVERY_PRINT
+					  : btn == PB_BTN_S_SHARE ? PB_DELIVERY_SHARE
+								  : PB_DELIVERY_BOTH,
+					  msg, sizeof(msg));
 		break;
 	case PB_BTN_S_PAPER_1:
 	case PB_BTN_S_PAPER_2:
 	case PB_BTN_S_PAPER_3:
 	case PB_BTN_S_PAPER_4:
 		if ((int)(btn - PB_BTN_S_PAPER_1) < npresets)
-			code = booth_act_paper(b, presets[btn - PB_BTN_S_PAPER_1], msg, sizeof(msg));
+			code = booth_act_paper(b, presets[btn - PB_BTN_S_PAPER_1], msg,
+					       sizeof(msg));
 		break;
 	case PB_BTN_S_RESUME:
 		code = booth_act_resume(b, msg, sizeof(msg));
@@ -226,4 +229,3 @@ booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t 
 		   (b->cfg->reboot_command[0] ? PB_LAYOUT_REBOOT : 0);
 	v->purge_hours = b->cfg->purge_hours;
 }
-

@@ -36,9 +36,11 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	pb_json_int(out, "retakes_left", pb_kiosk_retakes_left(&b->kiosk));
 	pb_json_str(out, "overlay", b->overlay->name);
 	pb_json_str(out, "delivery", pb_delivery_name(b->deliver.mode));
-	pb_json_str(out, "pending_overlay", b->store.pending_overlay[0] ? b->store.pending_overlay : NULL);
-	pb_json_str(out, "pending_delivery", b->store.pending_delivery >= 0
-					     ? pb_delivery_name(b->store.pending_delivery) : NULL);
+	pb_json_str(out, "pending_overlay",
+		    b->store.pending_overlay[0] ? b->store.pending_overlay : NULL);
+	pb_json_str(out, "pending_delivery",
+		    b->store.pending_delivery >= 0 ? pb_delivery_name(b->store.pending_delivery)
+						   : NULL);
 	pb_json_str(out, "language", b->language);
 	pb_camera_health(b->camera, &ch);
 	pb_json_open(out, "camera");
@@ -91,8 +93,7 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 		pb_json_open(out, "email");
 		pb_json_int(out, "typed_chars", (int64_t)strlen(b->email.typed));
 		pb_json_bool(out, "consent", b->email.consent);
-		pb_json_str(out, "problem",
-			    pb_email_form_problem(&b->email));
+		pb_json_str(out, "problem", pb_email_form_problem(&b->email));
 		pb_json_close(out);
 	}
 	pb_json_open(out, "counters");
@@ -110,7 +111,8 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	disk_json(b, out);
 	pb_json_open(out, "staff");
 	pb_json_bool(out, "enabled", pb_pin_enabled(&b->staff.pin));
-	pb_json_int(out, "locked_s", (int64_t)((pb_pin_locked_ms(&b->staff.pin, pb_now_ms()) + 999) / 1000));
+	pb_json_int(out, "locked_s",
+		    (int64_t)((pb_pin_locked_ms(&b->staff.pin, pb_now_ms()) + 999) / 1000));
 	pb_json_int(out, "lockouts", b->staff.pin.lockouts);
 	pb_json_str(out, "last_action", b->staff.toast[0] ? b->staff.toast : NULL);
 	pb_json_array(out, "themes");
@@ -129,8 +131,8 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	pb_json_int(out, "height", h);
 	pb_json_close(out);
 	/* Where the buttons of the screen on display are: [x, y, w, h] in output pixels. */
-	pb_json_str(out, "screen", b->render ? pb_state_name(pb_render_layout(b->render)->state)
-					    : NULL);
+	pb_json_str(out, "screen",
+		    b->render ? pb_state_name(pb_render_layout(b->render)->state) : NULL);
 	pb_json_open(out, "buttons");
 	if (b->render) {
 		const struct pb_layout *l = pb_render_layout(b->render);
@@ -173,20 +175,23 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 void
 booth_service_status(struct pb_booth *b, char *out, size_t n)
 {
-	size_t len = (size_t)snprintf(out, n, "camera: %s",
-				      pb_camera_state_name(pb_camera_state(b->camera, NULL, 0, NULL)));
+	size_t len =
+		(size_t)snprintf(out, n, "camera: %s",
+				 pb_camera_state_name(pb_camera_state(b->camera, NULL, 0, NULL)));
 	if (b->deliver.print && len < n) {
 		char reason[sizeof(b->deliver.printer.reasons)];
 		memcpy(reason, b->deliver.printer.reasons, sizeof(reason));
 		reason[strcspn(reason, ",")] = '\0';
-		len += (size_t)snprintf(out + len, n - len, " · printer: %s",
-					reason[0] ? reason : pb_printer_state_name(b->deliver.printer.state));
+		len += (size_t)snprintf(
+			out + len, n - len, " · printer: %s",
+			reason[0] ? reason : pb_printer_state_name(b->deliver.printer.state));
 	}
 	if (b->deliver.outbox && len < n) {
 		struct pb_outbox_stats os;
 		pb_outbox_stats(b->deliver.outbox, &os);
 		if (os.depth)
-			len += (size_t)snprintf(out + len, n - len, " · email: %d waiting", os.depth);
+			len += (size_t)snprintf(out + len, n - len, " · email: %d waiting",
+						os.depth);
 		else
 			len += (size_t)snprintf(out + len, n - len, " · email: ok");
 	}
@@ -196,4 +201,3 @@ booth_service_status(struct pb_booth *b, char *out, size_t n)
 		snprintf(out + len, n - len, " · %s, %s", b->overlay->name,
 			 pb_delivery_name(b->deliver.mode));
 }
-

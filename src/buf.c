@@ -64,12 +64,23 @@ pb_buf_html(struct pb_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': pb_buf_append(b, "&amp;", 5); break;
-		case '<': pb_buf_append(b, "&lt;", 4); break;
-		case '>': pb_buf_append(b, "&gt;", 4); break;
-		case '"': pb_buf_append(b, "&quot;", 6); break;
-		case '\'': pb_buf_append(b, "&#39;", 5); break;
-		default: pb_buf_append(b, s, 1);
+		case '&':
+			pb_buf_append(b, "&amp;", 5);
+			break;
+		case '<':
+			pb_buf_append(b, "&lt;", 4);
+			break;
+		case '>':
+			pb_buf_append(b, "&gt;", 4);
+			break;
+		case '"':
+			pb_buf_append(b, "&quot;", 6);
+			break;
+		case '\'':
+			pb_buf_append(b, "&#39;", 5);
+			break;
+		default:
+			pb_buf_append(b, s, 1);
 		}
 	}
 }

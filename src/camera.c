@@ -44,7 +44,7 @@ struct pb_camera {
 	/* camera thread only */
 	int open;
 	struct pb_backoff backoff;
-	uint64_t lv_since;   /* when live view (re)started; 0 not streaming */
+	uint64_t lv_since; /* when live view (re)started; 0 not streaming */
 	uint64_t next_keepalive;
 	uint64_t fps_logged; /* when the rate was last logged */
 	int preview_errors;  /* in a row */
@@ -289,7 +289,8 @@ loop(void *arg)
 			pthread_mutex_lock(&cam->lock);
 			cam->health.reconnects++;
 			pthread_mutex_unlock(&cam->lock);
-			set_state(cam, cam->ever_connected ? PB_CAM_RECONNECTING : PB_CAM_CONNECTING,
+			set_state(cam,
+				  cam->ever_connected ? PB_CAM_RECONNECTING : PB_CAM_CONNECTING,
 				  "reconnecting (staff asked)");
 		}
 		if (!cam->open) {
@@ -361,16 +362,17 @@ loop(void *arg)
 }
 
 struct pb_camera *
-pb_camera_create(const struct pb_camera_ops *ops, void *impl,
-		 const struct pb_camera_options *opts, pb_camera_post_fn post, void *ctx)
+pb_camera_create(const struct pb_camera_ops *ops, void *impl, const struct pb_camera_options *opts,
+		 pb_camera_post_fn post, void *ctx)
 {
 	struct pb_camera *cam = pb_xcalloc(1, sizeof(*cam));
 	int rc;
 
 	cam->ops = ops;
 	cam->impl = impl;
-	cam->opts = opts ? *opts
-			 : (struct pb_camera_options){ .capture_retries = 2, .retry_delay_ms = 300 };
+	cam->opts =
+		opts ? *opts
+		     : (struct pb_camera_options){ .capture_retries = 2, .retry_delay_ms = 300 };
 	cam->post = post;
 	cam->ctx = ctx;
 	cam->health.state = PB_CAM_CONNECTING;

@@ -193,8 +193,9 @@ choose(struct gp *g, GPPortInfoList *ports, char *why, size_t whylen)
 		}
 		gp_list_free(found);
 		if (!g->model_used[0]) {
-			snprintf(why, whylen, "no camera found%s%s%s: is it switched on and plugged in "
-					      "by USB?",
+			snprintf(why, whylen,
+				 "no camera found%s%s%s: is it switched on and plugged in "
+				 "by USB?",
 				 *model ? " (looking for " : "", model, *model ? ")" : "");
 			return PB_ERR_NODEV;
 		}
@@ -204,8 +205,9 @@ choose(struct gp *g, GPPortInfoList *ports, char *why, size_t whylen)
 	}
 	m = gp_abilities_list_lookup_model(g->abilities, g->model_used);
 	if (m < GP_OK) {
-		snprintf(why, whylen, "libgphoto2 does not know the model '%s' (see gphoto2 "
-				      "--list-cameras)",
+		snprintf(why, whylen,
+			 "libgphoto2 does not know the model '%s' (see gphoto2 "
+			 "--list-cameras)",
 			 g->model_used);
 		return PB_ERR_CONFIG;
 	}
@@ -306,7 +308,8 @@ apply_target(struct gp *g)
 		apply_setting(g, "capturetarget", value);
 		return;
 	}
-	pb_warn("camera capture target: no choice for %s", g->capture_target == PB_TARGET_RAM ? "RAM" : "the card");
+	pb_warn("camera capture target: no choice for %s",
+		g->capture_target == PB_TARGET_RAM ? "RAM" : "the card");
 	gp_widget_free(w);
 }
 
@@ -355,12 +358,14 @@ gp_open(void *impl, char *why, size_t whylen)
 		if (rc == GP_ERROR_IO_USB_CLAIM || rc == GP_ERROR_IO_LOCK) {
 			if (!pb_gphoto2_usb_device(g->port_used, dev, sizeof(dev)) &&
 			    pb_device_holder(dev, holder, sizeof(holder)))
-				snprintf(why, whylen, "the camera on %s is held by another program: "
-						      "%s; stop it",
+				snprintf(why, whylen,
+					 "the camera on %s is held by another program: "
+					 "%s; stop it",
 					 g->port_used, holder);
 			else
-				snprintf(why, whylen, "the camera on %s is held by another program "
-						      "(gvfs or another gphoto2?): %s",
+				snprintf(why, whylen,
+					 "the camera on %s is held by another program "
+					 "(gvfs or another gphoto2?): %s",
 					 g->port_used, gp_result_as_string(rc));
 			st = PB_ERR_BUSY;
 		} else {

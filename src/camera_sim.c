@@ -76,7 +76,8 @@ pb_camera_sim_scene(struct pb_image *img, uint64_t t_ms)
 				continue;
 			double half = sqrt(r * r - dy * dy);
 			const int *c = colours[i];
-			fill(row, (int)(cx[i] - half), (int)(cx[i] + half), w, rgb(c[0], c[1], c[2]));
+			fill(row, (int)(cx[i] - half), (int)(cx[i] + half), w,
+			     rgb(c[0], c[1], c[2]));
 			/* a highlight up and to the left */
 			double hy = y - (cy[i] - 0.35 * r), hr = 0.3 * r;
 			if (fabs(hy) < hr) {

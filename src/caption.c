@@ -13,7 +13,8 @@ premultiplied(SDL_Surface *s, struct pb_image **out)
 	if (st)
 		return st;
 	for (int y = 0; y < s->h; y++) {
-		const uint32_t *src = (const uint32_t *)((const unsigned char *)s->pixels + y * s->pitch);
+		const uint32_t *src =
+			(const uint32_t *)((const unsigned char *)s->pixels + y * s->pitch);
 		uint32_t *dst = pb_image_row(*out, y);
 		for (int x = 0; x < s->w; x++) {
 			uint32_t p = src[x], a = p >> 24;
@@ -25,8 +26,8 @@ premultiplied(SDL_Surface *s, struct pb_image **out)
 }
 
 static enum pb_status
-draw_field(const struct pb_text_field *t, struct pb_image *canvas, struct pb_rect copy,
-	   time_t when, char *why, size_t whylen)
+draw_field(const struct pb_text_field *t, struct pb_image *canvas, struct pb_rect copy, time_t when,
+	   char *why, size_t whylen)
 {
 	char text[512];
 	struct tm tm;
@@ -77,9 +78,8 @@ draw_field(const struct pb_text_field *t, struct pb_image *canvas, struct pb_rec
 	int y = copy.y + t->box.y + (t->box.h - img->height) / 2;
 	pixman_image_t *src = pixman_image_create_bits(PIXMAN_a8r8g8b8, img->width, img->height,
 						       img->pixels, img->stride);
-	pixman_image_t *dst = pixman_image_create_bits(PIXMAN_a8r8g8b8, canvas->width,
-						       canvas->height, canvas->pixels,
-						       canvas->stride);
+	pixman_image_t *dst = pixman_image_create_bits(
+		PIXMAN_a8r8g8b8, canvas->width, canvas->height, canvas->pixels, canvas->stride);
 	if (src && dst)
 		pixman_image_composite32(PIXMAN_OP_OVER, src, NULL, dst, 0, 0, 0, 0, x, y,
 					 img->width, img->height);
@@ -102,8 +102,8 @@ pb_caption_draw(const struct pb_overlay *ov, struct pb_image *canvas, int copy, 
 		return PB_ERR_NOMEM;
 	}
 	for (int i = 0; i < ov->ntexts; i++) {
-		enum pb_status st = draw_field(&ov->texts[i], canvas, pb_overlay_copy_rect(ov, copy),
-					       when, why, whylen);
+		enum pb_status st = draw_field(&ov->texts[i], canvas,
+					       pb_overlay_copy_rect(ov, copy), when, why, whylen);
 		if (st)
 			return st;
 	}

@@ -50,12 +50,12 @@ pb_image_draw_oriented(const struct pb_image *src, int orientation, struct pb_re
 	pixman_transform_init_identity(&t);
 	t.matrix[0][0] = pixman_double_to_fixed(o[0] * sx);
 	t.matrix[0][1] = pixman_double_to_fixed(o[1] * sy);
-	t.matrix[0][2] = pixman_double_to_fixed(o[0] * src_r.x + o[1] * src_r.y +
-						 o[2] * (double)src->width);
+	t.matrix[0][2] =
+		pixman_double_to_fixed(o[0] * src_r.x + o[1] * src_r.y + o[2] * (double)src->width);
 	t.matrix[1][0] = pixman_double_to_fixed(o[3] * sx);
 	t.matrix[1][1] = pixman_double_to_fixed(o[4] * sy);
 	t.matrix[1][2] = pixman_double_to_fixed(o[3] * src_r.x + o[4] * src_r.y +
-						 o[5] * (double)src->height);
+						o[5] * (double)src->height);
 	pixman_image_set_transform(s, &t);
 	pixman_image_set_repeat(s, PIXMAN_REPEAT_PAD);
 	if (orientation >= 5) {
@@ -81,8 +81,8 @@ pb_image_draw_oriented(const struct pb_image *src, int orientation, struct pb_re
 	} else {
 		pixman_image_set_filter(s, PIXMAN_FILTER_BILINEAR, NULL, 0);
 	}
-	pixman_image_composite32(PIXMAN_OP_SRC, s, NULL, d, 0, 0, 0, 0, dst_r.x, dst_r.y,
-				 dst_r.w, dst_r.h);
+	pixman_image_composite32(PIXMAN_OP_SRC, s, NULL, d, 0, 0, 0, 0, dst_r.x, dst_r.y, dst_r.w,
+				 dst_r.h);
 	pixman_image_unref(s);
 	pixman_image_unref(d);
 	return PB_OK;

@@ -14,10 +14,10 @@
 #include "staff.h"
 
 enum type {
-	T_STR,      /* a string that must not be empty */
+	T_STR,	    /* a string that must not be empty */
 	T_OPTSTR,   /* a string that may be empty */
 	T_SETTINGS, /* camera settings: "name=value, name=value", may be empty */
-	T_URL,      /* a URL with one of the schemes in choices; a trailing slash is dropped;
+	T_URL,	    /* a URL with one of the schemes in choices; a trailing slash is dropped;
 		     * min 1: may be empty */
 	T_INT,
 	T_ENUM,
@@ -29,7 +29,7 @@ struct key {
 	enum type type;
 	size_t offset;
 	const char *def;
-	int min, max;               /* T_INT bounds */
+	int min, max;		    /* T_INT bounds */
 	const char *const *choices; /* T_ENUM names, NULL-terminated; value is the index */
 	const char *help;
 };
@@ -113,8 +113,8 @@ static const struct key keys[] = {
 	  "Simulated camera: every Nth capture delivers a truncated, corrupt JPEG (0: never)." },
 	{ "camera", "sim_latency_ms", T_INT, OFF(sim_latency_ms), "0", 0, 60000, NULL,
 	  "Simulated camera: extra milliseconds each capture takes." },
-	{ "camera", "sim_disconnect_every", T_INT, OFF(sim_disconnect_every), "0", 0, 1000000,
-	  NULL, "Simulated camera: the camera unplugs itself at every Nth capture (0: never)." },
+	{ "camera", "sim_disconnect_every", T_INT, OFF(sim_disconnect_every), "0", 0, 1000000, NULL,
+	  "Simulated camera: the camera unplugs itself at every Nth capture (0: never)." },
 	{ "camera", "sim_disconnect_ms", T_INT, OFF(sim_disconnect_ms), "3000", 0, 600000, NULL,
 	  "Simulated camera: how long it stays unplugged." },
 
@@ -138,8 +138,7 @@ static const struct key keys[] = {
 	  "Warn staff when this few prints are left (staff set the count when loading paper)." },
 
 	{ "share", "public_url", T_URL, OFF(public_url), "http://photobooth.local:8080", 0, 0,
-	  web_schemes,
-	  "Where phones reach the gallery: download links are public_url/p/<token>." },
+	  web_schemes, "Where phones reach the gallery: download links are public_url/p/<token>." },
 	{ "share", "listen", T_STR, OFF(share_listen), "0.0.0.0:8080", 0, 0, NULL,
 	  "ADDRESS:PORT the built-in gallery server listens on." },
 	{ "share", "retention_hours", T_INT, OFF(retention_hours), "72", 1, 8760, NULL,
@@ -265,13 +264,15 @@ set_value(struct pb_config *cfg, const struct key *k, const char *v, struct pb_b
 				scheme = sl + 3;
 		}
 		if (!scheme) {
-			pb_buf_printf(why, "[%s] %s = %s: must start with ", k->section, k->name, v);
+			pb_buf_printf(why, "[%s] %s = %s: must start with ", k->section, k->name,
+				      v);
 			for (int i = 0; k->choices[i]; i++)
 				pb_buf_printf(why, "%s%s://", i ? " or " : "", k->choices[i]);
 			return -1;
 		}
 		if (strpbrk(v, " \t\"<>\r\n") || n <= scheme || v[scheme] == '/' || n > 200) {
-			pb_buf_printf(why, "[%s] %s = %s: not a usable URL (host missing, or spaces)",
+			pb_buf_printf(why,
+				      "[%s] %s = %s: not a usable URL (host missing, or spaces)",
 				      k->section, k->name, v);
 			return -1;
 		}
@@ -397,14 +398,17 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 		st = PB_ERR_CONFIG;
 	}
 	if (st == PB_OK && cfg->staff_pin[0] && !pb_pin_valid(cfg->staff_pin)) {
-		snprintf(err, errlen, "%s: [staff] pin must be 4 to 8 digits (or empty for no "
-			 "staff screen)\n", path);
+		snprintf(err, errlen,
+			 "%s: [staff] pin must be 4 to 8 digits (or empty for no "
+			 "staff screen)\n",
+			 path);
 		st = PB_ERR_CONFIG;
 	}
 	if (st == PB_OK && pb_config_paper_presets(cfg->paper_presets, NULL, 0) < 0) {
-		snprintf(err, errlen, "%s: [staff] paper_presets = %s: at most %d counts of prints "
-			 "(1..100000), separated by commas\n", path, cfg->paper_presets,
-			 PB_MAX_PAPER_PRESETS);
+		snprintf(err, errlen,
+			 "%s: [staff] paper_presets = %s: at most %d counts of prints "
+			 "(1..100000), separated by commas\n",
+			 path, cfg->paper_presets, PB_MAX_PAPER_PRESETS);
 		st = PB_ERR_CONFIG;
 	}
 	for (int i = 0; st == PB_OK && i < 2; i++) {
@@ -484,12 +488,29 @@ pb_config_paper_presets(const char *list, int *out, int max)
 
 /* Keys whose new value a reload applies at once: read only by the main thread, when used. */
 static const char *const live_keys[] = {
-	"kiosk.countdown", "kiosk.language", "kiosk.retakes", "kiosk.capture_timeout",
-	"kiosk.processing_timeout", "kiosk.review_timeout", "kiosk.deliver_timeout",
-	"kiosk.email_timeout", "kiosk.thanks_timeout", "kiosk.error_timeout",
-	"print.max_copies", "share.public_url", "share.retention_hours", "mail.require_consent",
-	"staff.pin", "staff.key", "staff.timeout", "staff.paper_presets", "staff.purge_hours",
-	"staff.shutdown_command", "staff.reboot_command", "storage.min_free_mb", NULL,
+	"kiosk.countdown",
+	"kiosk.language",
+	"kiosk.retakes",
+	"kiosk.capture_timeout",
+	"kiosk.processing_timeout",
+	"kiosk.review_timeout",
+	"kiosk.deliver_timeout",
+	"kiosk.email_timeout",
+	"kiosk.thanks_timeout",
+	"kiosk.error_timeout",
+	"print.max_copies",
+	"share.public_url",
+	"share.retention_hours",
+	"mail.require_consent",
+	"staff.pin",
+	"staff.key",
+	"staff.timeout",
+	"staff.paper_presets",
+	"staff.purge_hours",
+	"staff.shutdown_command",
+	"staff.reboot_command",
+	"storage.min_free_mb",
+	NULL,
 };
 
 static int
@@ -513,8 +534,7 @@ differs(const struct pb_config *a, const struct pb_config *b, const struct key *
 
 int
 pb_config_reload(struct pb_config *running, const struct pb_config *fresh,
-		 void (*fn)(void *ctx, const char *section, const char *name, int how),
-		 void *ctx)
+		 void (*fn)(void *ctx, const char *section, const char *name, int how), void *ctx)
 {
 	int changed = 0;
 	for (size_t i = 0; i < NKEYS; i++) {
@@ -544,8 +564,7 @@ pb_config_reload(struct pb_config *running, const struct pb_config *fresh,
 }
 
 int
-pb_config_each_setting(const char *list, void (*fn)(void *ctx, const char *name,
-						     const char *value),
+pb_config_each_setting(const char *list, void (*fn)(void *ctx, const char *name, const char *value),
 		       void *ctx, char *why, size_t whylen)
 {
 	const char *p = list ? list : "";

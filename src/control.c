@@ -234,7 +234,8 @@ pb_control_poll(struct pb_control *ctl, uint64_t now_ms, pb_control_handler hand
 			memset(c, 0, sizeof(*c));
 			c->fd = fd;
 			c->since = now_ms;
-			/* most commands arrive with the connection: answer without waiting a frame */
+			/* most commands arrive with the connection: answer without waiting a frame
+			 */
 			serve(c, now_ms, handler, ctx);
 		}
 	}
@@ -274,8 +275,9 @@ pb_control_request(const char *path, const char *line, struct pb_buf *reply, int
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int e = errno;
 		snprintf(why, whylen, "cannot connect to %s: %s%s", path, strerror(e),
-			 e == ENOENT || e == ECONNREFUSED ? " (is photobooth running?)" :
-			 e == EACCES ? " (not in the photobooth group?)" : "");
+			 e == ENOENT || e == ECONNREFUSED ? " (is photobooth running?)"
+			 : e == EACCES			  ? " (not in the photobooth group?)"
+							  : "");
 		close(fd);
 		return e == EACCES ? PB_ERR_CONFIG : PB_ERR_NODEV;
 	}

@@ -9,8 +9,9 @@ static struct pb_print *
 start_print(const struct pb_config *c)
 {
 	char *spool = pb_xasprintf("%s/spool", c->data_dir);
-	static const int quality[] = { [PB_QUALITY_DRAFT] = 3, [PB_QUALITY_NORMAL] = 4,
-				       [PB_QUALITY_HIGH] = 5 };
+	static const int quality[] = {
+		[PB_QUALITY_DRAFT] = 3, [PB_QUALITY_NORMAL] = 4, [PB_QUALITY_HIGH] = 5
+	};
 	struct pb_print_config pc = {
 		.printer = c->printer,
 		.media = c->media,
@@ -74,8 +75,8 @@ pb_delivery_fini(struct pb_delivery_svc *d)
 }
 
 int
-pb_delivery_start_sharing(struct pb_delivery_svc *d, const struct pb_config *cfg,
-			  const char *title, char *why, size_t whylen)
+pb_delivery_start_sharing(struct pb_delivery_svc *d, const struct pb_config *cfg, const char *title,
+			  char *why, size_t whylen)
 {
 	char err[2048];
 	struct pb_gallery_config gc = {

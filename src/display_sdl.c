@@ -171,7 +171,8 @@ pb_display_translate(struct pb_display *d, const SDL_Event *e, SDL_Keycode staff
 			in.kind = PB_IN_ENTER;
 			break;
 		case SDLK_ESCAPE:
-			/* quits only a desktop window, never the kiosk: guests have keyboards too */
+			/* quits only a desktop window, never the kiosk: guests have keyboards too
+			 */
 			in.kind = d->windowed ? PB_IN_QUIT : PB_IN_ESCAPE;
 			break;
 		default:

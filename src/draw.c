@@ -24,8 +24,10 @@ pb_draw_rounded(SDL_Renderer *r, struct pb_rect rc, int radius, SDL_Color c)
 	enum { SEG = 8, N = 4 * (SEG + 1) };
 	SDL_Vertex v[N + 1];
 	int idx[N * 3];
-	const float cx[4] = { rc.x + rc.w - radius, rc.x + radius, rc.x + radius, rc.x + rc.w - radius };
-	const float cy[4] = { rc.y + radius, rc.y + radius, rc.y + rc.h - radius, rc.y + rc.h - radius };
+	const float cx[4] = { rc.x + rc.w - radius, rc.x + radius, rc.x + radius,
+			      rc.x + rc.w - radius };
+	const float cy[4] = { rc.y + radius, rc.y + radius, rc.y + rc.h - radius,
+			      rc.y + rc.h - radius };
 	int n = 0;
 
 	if (radius * 2 > rc.w)
@@ -52,7 +54,8 @@ pb_draw_rounded(SDL_Renderer *r, struct pb_rect rc, int radius, SDL_Color c)
 void
 pb_draw_circle(SDL_Renderer *r, int x, int y, int radius, SDL_Color c)
 {
-	pb_draw_rounded(r, (struct pb_rect){ x - radius, y - radius, 2 * radius, 2 * radius }, radius, c);
+	pb_draw_rounded(r, (struct pb_rect){ x - radius, y - radius, 2 * radius, 2 * radius },
+			radius, c);
 }
 
 /* A vertical gradient from transparent (top) to c (bottom). */
@@ -93,14 +96,18 @@ pb_draw_button(struct pb_render *rd, struct pb_rect rc, const char *label, int p
 	int pad = rc.h / 5;
 
 	pb_draw_rounded(rd->r, rc, rc.h / 2, bg);
-	pb_draw_text(rd, label, (struct pb_rect){ rc.x + rc.h / 3, rc.y + pad, rc.w - 2 * (rc.h / 3), rc.h - 2 * pad },
-	     rc.h * 45 / 100, WHITE);
+	pb_draw_text(rd, label,
+		     (struct pb_rect){ rc.x + rc.h / 3, rc.y + pad, rc.w - 2 * (rc.h / 3),
+				       rc.h - 2 * pad },
+		     rc.h * 45 / 100, WHITE);
 }
 
 void
 pb_draw_pill(struct pb_render *rd, struct pb_rect rc, const char *label)
 {
 	pb_draw_rounded(rd->r, rc, rc.h / 2, SHADE);
-	pb_draw_text(rd, label, (struct pb_rect){ rc.x + rc.h / 2, rc.y + rc.h / 8, rc.w - rc.h, rc.h * 3 / 4 },
-	     rc.h * 55 / 100, WHITE);
+	pb_draw_text(
+		rd, label,
+		(struct pb_rect){ rc.x + rc.h / 2, rc.y + rc.h / 8, rc.w - rc.h, rc.h * 3 / 4 },
+		rc.h * 55 / 100, WHITE);
 }

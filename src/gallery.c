@@ -20,7 +20,7 @@
 struct pb_gallery {
 	struct MHD_Daemon *d;
 	char *data_dir;
-	char *title; /* HTML-escaped */
+	char *title;	    /* HTML-escaped */
 	atomic_uint opened; /* download pages served (GET) */
 	int port;
 };
@@ -38,11 +38,10 @@ common_headers(struct MHD_Response *r, const char *type)
 }
 
 static enum MHD_Result
-reply_text(struct MHD_Connection *c, unsigned code, const char *type, const char *body,
-	   size_t len)
+reply_text(struct MHD_Connection *c, unsigned code, const char *type, const char *body, size_t len)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body,
-								 MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	common_headers(r, type);
@@ -65,20 +64,21 @@ page(struct pb_gallery *g, struct MHD_Connection *c, const char *token)
 {
 	struct pb_buf b;
 	pb_buf_init(&b);
-	pb_buf_printf(&b,
-		      "<!doctype html>\n<html lang=en><head><meta charset=utf-8>\n"
-		      "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n"
-		      "<title>%s</title>\n<style>\n"
-		      "body{margin:0;background:#11131c;color:#fff;font:18px/1.4 system-ui,sans-serif;"
-		      "text-align:center}\nmain{max-width:40rem;margin:0 auto;padding:1rem}\n"
-		      "img{width:100%%;height:auto;border:4px solid #fff;box-sizing:border-box}\n"
-		      "a.dl{display:block;margin:1rem 0;padding:1rem;border-radius:2rem;"
-		      "background:#ff6b4a;color:#fff;font-weight:bold;text-decoration:none}\n"
-		      "</style></head><body><main>\n<h1>%s</h1>\n"
-		      "<img src=\"%s.jpg\" alt=\"Your photo\">\n"
-		      "<a class=dl href=\"%s.jpg\" download>Download your photo</a>\n"
-		      "<p>This link expires; save the photo to keep it.</p>\n</main></body></html>\n",
-		      g->title, g->title, token, token);
+	pb_buf_printf(
+		&b,
+		"<!doctype html>\n<html lang=en><head><meta charset=utf-8>\n"
+		"<meta name=viewport content=\"width=device-width, initial-scale=1\">\n"
+		"<title>%s</title>\n<style>\n"
+		"body{margin:0;background:#11131c;color:#fff;font:18px/1.4 system-ui,sans-serif;"
+		"text-align:center}\nmain{max-width:40rem;margin:0 auto;padding:1rem}\n"
+		"img{width:100%%;height:auto;border:4px solid #fff;box-sizing:border-box}\n"
+		"a.dl{display:block;margin:1rem 0;padding:1rem;border-radius:2rem;"
+		"background:#ff6b4a;color:#fff;font-weight:bold;text-decoration:none}\n"
+		"</style></head><body><main>\n<h1>%s</h1>\n"
+		"<img src=\"%s.jpg\" alt=\"Your photo\">\n"
+		"<a class=dl href=\"%s.jpg\" download>Download your photo</a>\n"
+		"<p>This link expires; save the photo to keep it.</p>\n</main></body></html>\n",
+		g->title, g->title, token, token);
 	enum MHD_Result ret = reply_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.data, b.len);
 	pb_buf_fini(&b);
 	return ret;
@@ -154,8 +154,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	if (route == PB_ROUTE_NONE)
 		return not_found(c);
 	int jpg = route == PB_ROUTE_PHOTO;
-	if (pb_share_link_lookup(g->data_dir, token, time(NULL), session, sizeof(session)) !=
-	    PB_OK)
+	if (pb_share_link_lookup(g->data_dir, token, time(NULL), session, sizeof(session)) != PB_OK)
 		return not_found(c);
 	if (!jpg && !strcmp(method, MHD_HTTP_METHOD_GET))
 		atomic_fetch_add(&g->opened, 1);
@@ -203,9 +202,10 @@ pb_gallery_start(const struct pb_gallery_config *cfg, char *why, size_t n)
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, g,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, 2u,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 1000u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_address ? cfg->max_per_address : 256u,
-		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s ? cfg->idle_timeout_s : 10u,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384, MHD_OPTION_END);
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		cfg->max_per_address ? cfg->max_per_address : 256u, MHD_OPTION_CONNECTION_TIMEOUT,
+		cfg->idle_timeout_s ? cfg->idle_timeout_s : 10u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)16384, MHD_OPTION_END);
 	if (!g->d) {
 		snprintf(why, n, "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		pb_gallery_stop(g);

@@ -10,8 +10,7 @@ pb_image_create(int width, int height, uint32_t argb, struct pb_image **out)
 	size_t n;
 
 	*out = NULL;
-	if (width <= 0 || height <= 0 ||
-	    (uint64_t)width * (uint64_t)height > PB_IMAGE_MAX_PIXELS)
+	if (width <= 0 || height <= 0 || (uint64_t)width * (uint64_t)height > PB_IMAGE_MAX_PIXELS)
 		return PB_ERR_INPUT;
 	n = (size_t)width * (size_t)height;
 	img = pb_xcalloc(1, sizeof(*img));

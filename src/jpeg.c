@@ -88,8 +88,8 @@ pb_jpeg_info(struct pb_jpeg *j, const unsigned char *data, size_t len, int *widt
 		snprintf(j->error, sizeof(j->error), "not a JPEG file");
 		return PB_ERR_INPUT;
 	}
-	if (tjDecompressHeader3(h, data, (unsigned long)len, width, height, &subsamp,
-				&colorspace) < 0)
+	if (tjDecompressHeader3(h, data, (unsigned long)len, width, height, &subsamp, &colorspace) <
+	    0)
 		return fail(j, h, "bad JPEG header");
 	j->colorspace = colorspace;
 	if (*width <= 0 || *height <= 0)

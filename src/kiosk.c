@@ -24,16 +24,16 @@ struct transition {
 	enum pb_state to;
 };
 
-/* A row, with its functions' names for the drawing of the flow (pb_kiosk_row). */
-#define T(from, event, guard, action, to) { from, event, guard, #guard, action, #action, to }
-
 static void
 emit(struct out *o, enum pb_action_type type, const struct pb_kiosk *k)
 {
 	if (o->n >= PB_MAX_ACTIONS)
 		return; /* cannot happen: no transition emits more than PB_MAX_ACTIONS */
 	o->a[o->n++] = (struct pb_action){
-		.type = type, .session = k->session, .job = k->job, .slot = k->slot,
+		.type = type,
+		.session = k->session,
+		.job = k->job,
+		.slot = k->slot,
 		.keep = k->composed,
 	};
 }
@@ -271,6 +271,11 @@ guest_screen(const struct pb_kiosk *k, const struct pb_event *ev)
 	return k->state != PB_PIN && k->state != PB_STAFF;
 }
 
+/* The table reads as a table: clang-format leaves it as it is. */
+/* clang-format off */
+/* A row, with its functions' names for the drawing of the flow (pb_kiosk_row). */
+#define T(from, event, guard, action, to) { from, event, guard, #guard, action, #action, to }
+
 static const struct transition transitions[] = {
 /*	   from           event                 guard              action          to            */
 	T( PB_ANY,        PB_EV_RESET,          NULL,              abort_session,  PB_ATTRACT    ),
@@ -311,6 +316,7 @@ static const struct transition transitions[] = {
 	T( PB_ERROR,      PB_EV_TRIGGER,        NULL,              retake_free,    PB_COUNTDOWN  ),
 	T( PB_ERROR,      PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    ),
 };
+/* clang-format on */
 
 static void
 enter(struct pb_kiosk *k, enum pb_state s, uint64_t now_ms)
@@ -361,7 +367,8 @@ pb_kiosk_handle(struct pb_kiosk *k, const struct pb_event *ev, uint64_t now_ms,
 		if (k->state != PB_COUNTDOWN)
 			k->counters.timeouts++;
 	}
-	if (is_result(type) && (k->session == 0 || ev->session != k->session || ev->job != k->job)) {
+	if (is_result(type) &&
+	    (k->session == 0 || ev->session != k->session || ev->job != k->job)) {
 		k->counters.stale++;
 		return 0;
 	}
@@ -421,11 +428,11 @@ const char *
 pb_state_name(enum pb_state s)
 {
 	static const char *const names[PB_STATE_COUNT] = {
-		[PB_ATTRACT] = "attract",       [PB_COUNTDOWN] = "countdown",
-		[PB_CAPTURE] = "capture",       [PB_PROCESSING] = "processing",
-		[PB_REVIEW] = "review",         [PB_DELIVER] = "deliver",
-		[PB_THANKS] = "thanks",         [PB_ERROR] = "error",
-		[PB_EMAIL] = "email",           [PB_PIN] = "pin",
+		[PB_ATTRACT] = "attract", [PB_COUNTDOWN] = "countdown",
+		[PB_CAPTURE] = "capture", [PB_PROCESSING] = "processing",
+		[PB_REVIEW] = "review",	  [PB_DELIVER] = "deliver",
+		[PB_THANKS] = "thanks",	  [PB_ERROR] = "error",
+		[PB_EMAIL] = "email",	  [PB_PIN] = "pin",
 		[PB_STAFF] = "staff",
 	};
 	return (unsigned)s < PB_STATE_COUNT ? names[s] : "unknown";

@@ -42,7 +42,8 @@ keyboard(struct pb_layout *l, struct pb_rect area, int gap)
 			struct pb_key *k = &l->keys[l->nkeys++];
 			k->label = strcmp(t, "\b") ? t : "←";
 			k->text = strcmp(t, "\b") ? t : NULL;
-			k->r = (struct pb_rect){ x + i * (kw + gap), area.y + row * rh, kw, rh - gap };
+			k->r = (struct pb_rect){ x + i * (kw + gap), area.y + row * rh, kw,
+						 rh - gap };
 		}
 	}
 }
@@ -74,7 +75,8 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 	/* Buttons: comfortably above 10 mm, and bigger on big screens. */
 	bh = max_i(l->touch_min, s * 15 / 100);
 	m = 2 * u;
-	l->badge = (struct pb_rect){ w / 2 - s * 3 / 10, m, s * 6 / 10, max_i(l->touch_min / 2, s / 12) };
+	l->badge = (struct pb_rect){ w / 2 - s * 3 / 10, m, s * 6 / 10,
+				     max_i(l->touch_min / 2, s / 12) };
 	l->media = (struct pb_rect){ 0, 0, w, h };
 
 	switch (state) {
@@ -96,7 +98,8 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 	case PB_COUNTDOWN:
 	case PB_CAPTURE:
 	case PB_PROCESSING:
-		l->title = (struct pb_rect){ w / 2 - s / 3, h / 2 - s / 3, 2 * (s / 3), 2 * (s / 3) };
+		l->title =
+			(struct pb_rect){ w / 2 - s / 3, h / 2 - s / 3, 2 * (s / 3), 2 * (s / 3) };
 		l->body = (struct pb_rect){ m, h - m - s / 8, w - 2 * m, s / 8 };
 		break;
 	case PB_REVIEW: {
@@ -105,9 +108,11 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 		int gap = m;
 		int y = h - bh - m;
 		l->media = (struct pb_rect){ m, m, w - 2 * m, h - bar - 2 * m };
-		l->body = (struct pb_rect){ m, y - l->body_px * 3 / 2, w - 2 * m, l->body_px * 3 / 2 };
+		l->body = (struct pb_rect){ m, y - l->body_px * 3 / 2, w - 2 * m,
+					    l->body_px * 3 / 2 };
 		if (retake) {
-			l->button[PB_BTN_RETAKE] = (struct pb_rect){ w / 2 - gap / 2 - bw, y, bw, bh };
+			l->button[PB_BTN_RETAKE] =
+				(struct pb_rect){ w / 2 - gap / 2 - bw, y, bw, bh };
 			l->button[PB_BTN_ACCEPT] = (struct pb_rect){ w / 2 + gap / 2, y, bw, bh };
 		} else {
 			l->button[PB_BTN_ACCEPT] = (struct pb_rect){ w / 2 - bw / 2, y, bw, bh };
@@ -135,18 +140,21 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 		}
 		if (copies == 0 && (email & PB_LAYOUT_EMAIL)) {
 			/* Email me and Done side by side, where Done was */
-			struct pb_rect row = l->portrait ? (struct pb_rect){ m, h - m - bh, w - 2 * m, bh }
-						 : (struct pb_rect){ w / 2, h - m - bh, w / 2 - m, bh };
+			struct pb_rect row =
+				l->portrait ? (struct pb_rect){ m, h - m - bh, w - 2 * m, bh }
+					    : (struct pb_rect){ w / 2, h - m - bh, w / 2 - m, bh };
 			int ew = (row.w - m) / 2;
 			l->button[PB_BTN_EMAIL] = (struct pb_rect){ row.x, row.y, ew, bh };
 			l->button[PB_BTN_DONE] = (struct pb_rect){ row.x + ew + m, row.y, ew, bh };
 		}
 		if (copies > 0) {
 			/* one button per number of prints, in a row where Done would be */
-			struct pb_rect row = l->portrait ? (struct pb_rect){ m, h - m - bh, w - 2 * m, bh }
-						 : (struct pb_rect){ w / 2, h - m - bh, w / 2 - m, bh };
+			struct pb_rect row =
+				l->portrait ? (struct pb_rect){ m, h - m - bh, w - 2 * m, bh }
+					    : (struct pb_rect){ w / 2, h - m - bh, w / 2 - m, bh };
 			int n = min_i(copies, PB_MAX_COPY_BUTTONS);
-			int cw = min_i((row.w - (n - 1) * m) / n, max_i(s * 3 / 10, l->touch_min * 2));
+			int cw = min_i((row.w - (n - 1) * m) / n,
+				       max_i(s * 3 / 10, l->touch_min * 2));
 			int x = row.x + (row.w - (n * cw + (n - 1) * m)) / 2;
 			l->button[PB_BTN_DONE] = (struct pb_rect){ 0 };
 			for (int i = 0; i < n; i++)
@@ -229,8 +237,8 @@ pin_layout(struct pb_layout *l, int w, int h)
 	l->button[PB_BTN_OK] = (struct pb_rect){ x + 2 * (kw + gap), y + 3 * (kh + gap), kw, kh };
 	int cw = max_i(l->touch_min * 2, min_i(kw * 3 / 2, (w - pad_w) / 2 - 2 * u));
 	if (l->portrait)
-		l->button[PB_BTN_CANCEL] = (struct pb_rect){ (w - cw) / 2, y + pad_h + gap + gap,
-							     cw, kh };
+		l->button[PB_BTN_CANCEL] =
+			(struct pb_rect){ (w - cw) / 2, y + pad_h + gap + gap, cw, kh };
 	else /* beside it */
 		l->button[PB_BTN_CANCEL] = (struct pb_rect){ w - u - cw, h - u - kh, cw, kh };
 }
@@ -250,7 +258,8 @@ staff_layout(struct pb_layout *l, int w, int h, int npaper, int power)
 		l->media = (struct pb_rect){ u, u + head + gap, w - 2 * u, (h - head) * 2 / 5 };
 		grid = (struct pb_rect){ u, l->media.y + l->media.h + gap, w - 2 * u, 0 };
 	} else {
-		l->media = (struct pb_rect){ u, u + head + gap, w * 2 / 5 - u, h - 2 * u - head - gap };
+		l->media = (struct pb_rect){ u, u + head + gap, w * 2 / 5 - u,
+					     h - 2 * u - head - gap };
 		grid = (struct pb_rect){ w * 2 / 5 + gap, u + head + gap, w * 3 / 5 - gap - u, 0 };
 	}
 	grid.h = h - u - grid.y;
@@ -310,20 +319,17 @@ enum pb_button
 pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y)
 {
 	/* Specific buttons first; the whole-screen ones last. */
-	static const enum pb_button order[] = { PB_BTN_LANGUAGE, PB_BTN_RETAKE, PB_BTN_ACCEPT,
-						PB_BTN_DONE, PB_BTN_COPIES_1, PB_BTN_COPIES_2,
-						PB_BTN_COPIES_3, PB_BTN_COPIES_4, PB_BTN_EMAIL,
-						PB_BTN_SEND, PB_BTN_CANCEL, PB_BTN_CONSENT,
-						PB_BTN_RETRY, PB_BTN_OK,
-						PB_BTN_S_EXIT, PB_BTN_S_RESET,
-						PB_BTN_S_THEME_PREV, PB_BTN_S_THEME_NEXT,
-						PB_BTN_S_PRINT, PB_BTN_S_SHARE, PB_BTN_S_BOTH,
-						PB_BTN_S_PAPER_1, PB_BTN_S_PAPER_2,
-						PB_BTN_S_PAPER_3, PB_BTN_S_PAPER_4,
-						PB_BTN_S_RESUME, PB_BTN_S_CANCEL_JOB,
-						PB_BTN_S_RECONNECT, PB_BTN_S_COUNTERS,
-						PB_BTN_S_PURGE, PB_BTN_S_SHUTDOWN, PB_BTN_S_REBOOT,
-						PB_BTN_START, PB_BTN_CONTINUE };
+	static const enum pb_button order[] = {
+		PB_BTN_LANGUAGE,     PB_BTN_RETAKE,	  PB_BTN_ACCEPT,       PB_BTN_DONE,
+		PB_BTN_COPIES_1,     PB_BTN_COPIES_2,	  PB_BTN_COPIES_3,     PB_BTN_COPIES_4,
+		PB_BTN_EMAIL,	     PB_BTN_SEND,	  PB_BTN_CANCEL,       PB_BTN_CONSENT,
+		PB_BTN_RETRY,	     PB_BTN_OK,		  PB_BTN_S_EXIT,       PB_BTN_S_RESET,
+		PB_BTN_S_THEME_PREV, PB_BTN_S_THEME_NEXT, PB_BTN_S_PRINT,      PB_BTN_S_SHARE,
+		PB_BTN_S_BOTH,	     PB_BTN_S_PAPER_1,	  PB_BTN_S_PAPER_2,    PB_BTN_S_PAPER_3,
+		PB_BTN_S_PAPER_4,    PB_BTN_S_RESUME,	  PB_BTN_S_CANCEL_JOB, PB_BTN_S_RECONNECT,
+		PB_BTN_S_COUNTERS,   PB_BTN_S_PURGE,	  PB_BTN_S_SHUTDOWN,   PB_BTN_S_REBOOT,
+		PB_BTN_START,	     PB_BTN_CONTINUE
+	};
 	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (pb_rect_contains(l->button[order[i]], x, y))
 			return order[i];
@@ -339,22 +345,41 @@ const char *
 pb_button_name(enum pb_button b)
 {
 	static const char *const names[PB_BTN_COUNT] = {
-		[PB_BTN_NONE] = "none",     [PB_BTN_START] = "start",   [PB_BTN_LANGUAGE] = "language",
-		[PB_BTN_RETAKE] = "retake", [PB_BTN_ACCEPT] = "accept", [PB_BTN_DONE] = "done",
-		[PB_BTN_RETRY] = "retry",   [PB_BTN_CONTINUE] = "continue",
-		[PB_BTN_COPIES_1] = "copies-1", [PB_BTN_COPIES_2] = "copies-2",
-		[PB_BTN_COPIES_3] = "copies-3", [PB_BTN_COPIES_4] = "copies-4",
-		[PB_BTN_EMAIL] = "email",   [PB_BTN_SEND] = "send",     [PB_BTN_CANCEL] = "cancel",
-		[PB_BTN_CONSENT] = "consent", [PB_BTN_KEY] = "key", [PB_BTN_OK] = "ok",
-		[PB_BTN_S_EXIT] = "exit", [PB_BTN_S_RESET] = "reset",
-		[PB_BTN_S_THEME_PREV] = "theme-prev", [PB_BTN_S_THEME_NEXT] = "theme-next",
-		[PB_BTN_S_PRINT] = "delivery-print", [PB_BTN_S_SHARE] = "delivery-share",
+		[PB_BTN_NONE] = "none",
+		[PB_BTN_START] = "start",
+		[PB_BTN_LANGUAGE] = "language",
+		[PB_BTN_RETAKE] = "retake",
+		[PB_BTN_ACCEPT] = "accept",
+		[PB_BTN_DONE] = "done",
+		[PB_BTN_RETRY] = "retry",
+		[PB_BTN_CONTINUE] = "continue",
+		[PB_BTN_COPIES_1] = "copies-1",
+		[PB_BTN_COPIES_2] = "copies-2",
+		[PB_BTN_COPIES_3] = "copies-3",
+		[PB_BTN_COPIES_4] = "copies-4",
+		[PB_BTN_EMAIL] = "email",
+		[PB_BTN_SEND] = "send",
+		[PB_BTN_CANCEL] = "cancel",
+		[PB_BTN_CONSENT] = "consent",
+		[PB_BTN_KEY] = "key",
+		[PB_BTN_OK] = "ok",
+		[PB_BTN_S_EXIT] = "exit",
+		[PB_BTN_S_RESET] = "reset",
+		[PB_BTN_S_THEME_PREV] = "theme-prev",
+		[PB_BTN_S_THEME_NEXT] = "theme-next",
+		[PB_BTN_S_PRINT] = "delivery-print",
+		[PB_BTN_S_SHARE] = "delivery-share",
 		[PB_BTN_S_BOTH] = "delivery-both",
-		[PB_BTN_S_PAPER_1] = "paper-1", [PB_BTN_S_PAPER_2] = "paper-2",
-		[PB_BTN_S_PAPER_3] = "paper-3", [PB_BTN_S_PAPER_4] = "paper-4",
-		[PB_BTN_S_RESUME] = "resume", [PB_BTN_S_CANCEL_JOB] = "cancel-job",
-		[PB_BTN_S_RECONNECT] = "reconnect", [PB_BTN_S_COUNTERS] = "counters-reset",
-		[PB_BTN_S_PURGE] = "purge", [PB_BTN_S_SHUTDOWN] = "shutdown",
+		[PB_BTN_S_PAPER_1] = "paper-1",
+		[PB_BTN_S_PAPER_2] = "paper-2",
+		[PB_BTN_S_PAPER_3] = "paper-3",
+		[PB_BTN_S_PAPER_4] = "paper-4",
+		[PB_BTN_S_RESUME] = "resume",
+		[PB_BTN_S_CANCEL_JOB] = "cancel-job",
+		[PB_BTN_S_RECONNECT] = "reconnect",
+		[PB_BTN_S_COUNTERS] = "counters-reset",
+		[PB_BTN_S_PURGE] = "purge",
+		[PB_BTN_S_SHUTDOWN] = "shutdown",
 		[PB_BTN_S_REBOOT] = "reboot",
 	};
 	return (unsigned)b < PB_BTN_COUNT ? names[b] : "none";

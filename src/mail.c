@@ -13,8 +13,8 @@
 #include "pngfile.h"
 #include "qr.h"
 
-#define THUMB_PX 640    /* the thumbnail's long side */
-#define QR_MODULE_PX 6  /* pixels per module of the QR code image in the mail */
+#define THUMB_PX 640   /* the thumbnail's long side */
+#define QR_MODULE_PX 6 /* pixels per module of the QR code image in the mail */
 #define PHOTO_MAX (32u << 20)
 
 void
@@ -33,7 +33,8 @@ pb_mail_global_fini(void)
 static void
 header_text(struct pb_buf *b, const char *s)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	int plain = 1;
 	size_t n = strlen(s);
 
@@ -147,17 +148,21 @@ html_body(struct pb_buf *b, const struct pb_mail_message *m, const char *until, 
 			 "\r\n<tr><td style=\"padding:24px;text-align:center\">\r\n<h1 style=\""
 			 "font-size:22px;margin:0 0 16px\">");
 	pb_buf_html(b, m->title);
-	pb_buf_printf(b, "</h1>\r\n<img src=\"cid:photo.%s\" alt=\"Your photo\" width=\"472\" "
-			 "style=\"width:100%%;max-width:472px;height:auto;border:0\">\r\n"
-			 "<p style=\"margin:24px 0\"><a href=\"", ids);
+	pb_buf_printf(b,
+		      "</h1>\r\n<img src=\"cid:photo.%s\" alt=\"Your photo\" width=\"472\" "
+		      "style=\"width:100%%;max-width:472px;height:auto;border:0\">\r\n"
+		      "<p style=\"margin:24px 0\"><a href=\"",
+		      ids);
 	pb_buf_html(b, m->link);
-	pb_buf_printf(b, "\" style=\"display:inline-block;padding:14px 28px;background:#ff9900;"
-			 "color:#fff;font-weight:bold;text-decoration:none;border-radius:24px\">"
-			 "Download your photo</a></p>\r\n"
-			 "<p style=\"font-size:13px;color:#666\">Or scan this code with your phone:"
-			 "</p>\r\n<img src=\"cid:qr.%s\" alt=\"QR code of the download link\" "
-			 "width=\"160\" height=\"160\" style=\"border:0\">\r\n"
-			 "<p style=\"font-size:12px;color:#888\">The link works until ", ids);
+	pb_buf_printf(b,
+		      "\" style=\"display:inline-block;padding:14px 28px;background:#ff9900;"
+		      "color:#fff;font-weight:bold;text-decoration:none;border-radius:24px\">"
+		      "Download your photo</a></p>\r\n"
+		      "<p style=\"font-size:13px;color:#666\">Or scan this code with your phone:"
+		      "</p>\r\n<img src=\"cid:qr.%s\" alt=\"QR code of the download link\" "
+		      "width=\"160\" height=\"160\" style=\"border:0\">\r\n"
+		      "<p style=\"font-size:12px;color:#888\">The link works until ",
+		      ids);
 	pb_buf_html(b, until);
 	pb_buf_printf(b, "; after that the photo is deleted.<br>You get this email because you "
 			 "typed your address at the photo booth. We use it only to send this photo."

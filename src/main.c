@@ -156,7 +156,8 @@ screens(int argc, char **argv, const char *config)
 		else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
 			if (sscanf(argv[++i], "%dx%d", &w, &h) != 2 || w < 320 || h < 240 ||
 			    w > 7680 || h > 4320) {
-				fprintf(stderr, "--size: expected WxH between 320x240 and 7680x4320\n");
+				fprintf(stderr,
+					"--size: expected WxH between 320x240 and 7680x4320\n");
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
@@ -214,7 +215,8 @@ render(int argc, char **argv, const char *config)
 		struct tm tm = { 0 };
 		char *end = strptime(date, "%Y-%m-%d", &tm);
 		if (!end || *end) {
-			fprintf(stderr, "photobooth render: --date %s: expected YYYY-MM-DD\n", date);
+			fprintf(stderr, "photobooth render: --date %s: expected YYYY-MM-DD\n",
+				date);
 			return 2;
 		}
 		tm.tm_hour = 12;

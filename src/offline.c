@@ -33,7 +33,7 @@ struct job {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int slot, rows; /* rows done in slot `slot`; slot == nslots when all are done */
-	int failed;     /* the photos failed: stop */
+	int failed;	/* the photos failed: stop */
 	/* results */
 	enum pb_status st;
 	char why[1024];
@@ -212,8 +212,8 @@ pb_offline_render(const char *overlays_dir, const char *overlay, const char *out
 		st = pb_file_map(inputs[i], MAX_CAPTURE_BYTES, &caps[i].data, &caps[i].len);
 		if (st) {
 			snprintf(why, whylen, "%s: cannot read it as a photo (%s)", inputs[i],
-				 st == PB_ERR_INPUT ? "empty, missing or not a file" :
-						      pb_status_str(st));
+				 st == PB_ERR_INPUT ? "empty, missing or not a file"
+						    : pb_status_str(st));
 			goto done;
 		}
 	}

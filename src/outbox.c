@@ -27,10 +27,10 @@ struct msg {
 	char session[64];
 	char link[512];
 	time_t created, expires;
-	int saved;             /* on disk */
-	int save_failed;       /* counted in stats.unsaved */
+	int saved;	 /* on disk */
+	int save_failed; /* counted in stats.unsaved */
 	int attempts;
-	uint64_t next_try_ms;  /* this message's own backoff (refused recipient, no photo) */
+	uint64_t next_try_ms; /* this message's own backoff (refused recipient, no photo) */
 	struct msg *next;
 };
 
@@ -39,14 +39,14 @@ struct pb_outbox {
 	char *url, *username, *password, *from, *reply_to, *subject;
 	struct pb_mail_server server;
 	int retry_first_s, retry_max_s;
-	char domain[128];      /* for Message-IDs: the sender's domain */
+	char domain[128]; /* for Message-IDs: the sender's domain */
 
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
-	struct msg *queue;     /* oldest first */
-	int server_failures;   /* in a row, for the server-wide backoff */
+	struct msg *queue;   /* oldest first */
+	int server_failures; /* in a row, for the server-wide backoff */
 	uint64_t server_next_ms;
 	unsigned seq;
 	struct pb_outbox_stats stats;
@@ -62,8 +62,9 @@ static int
 session_id_ok(const char *s)
 {
 	size_t n = strlen(s);
-	return n > 0 && n < 64 && strspn(s, "0123456789abcdefghijklmnopqrstuvwxyz"
-					    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") == n;
+	return n > 0 && n < 64 &&
+	       strspn(s, "0123456789abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") == n;
 }
 
 /* Outbox files */
@@ -321,9 +322,14 @@ attempt(struct pb_outbox *o, struct msg *m)
 	snprintf(mid, sizeof(mid), "%s@%s", copy.id, o->domain);
 	struct accepted acc = { o, &copy, 0 };
 	struct pb_mail_message mm = {
-		.to = copy.to, .link = copy.link, .title = o->title, .photo = photo,
-		.message_id = mid, .expires = copy.expires,
-		.accepted = mark_accepted, .accepted_ctx = &acc,
+		.to = copy.to,
+		.link = copy.link,
+		.title = o->title,
+		.photo = photo,
+		.message_id = mid,
+		.expires = copy.expires,
+		.accepted = mark_accepted,
+		.accepted_ctx = &acc,
 	};
 	uint64_t t0 = pb_now_ms();
 	st = pb_mail_send(&o->server, &mm, why, sizeof(why));
@@ -389,7 +395,8 @@ run(void *arg)
 				char masked[PB_ADDRESS_MAX + 8];
 				pb_address_mask(m->to, masked, sizeof(masked));
 				pb_warn("outbox: %s to %s dropped: its link expired before it "
-					"could be sent", m->id, masked);
+					"could be sent",
+					m->id, masked);
 				drop(o, m);
 				unlink_msg(o, m);
 				free(m);
@@ -397,7 +404,7 @@ run(void *arg)
 				continue;
 			}
 			uint64_t t = m->next_try_ms > o->server_next_ms ? m->next_try_ms
-									 : o->server_next_ms;
+									: o->server_next_ms;
 			if (t <= now && !due)
 				due = m;
 			else if (t > now && t < wake)

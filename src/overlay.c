@@ -70,7 +70,8 @@ handler(struct pb_ini *ini, const char *section, const char *name, const char *v
 	} else if (!strcmp(section, "frame")) {
 		if (!strcmp(name, "file")) {
 			if (!*value || strchr(value, '/'))
-				pb_ini_error(ini, "file = %s: a file name in the theme folder", value);
+				pb_ini_error(ini, "file = %s: a file name in the theme folder",
+					     value);
 			free(ov->frame_file);
 			ov->frame_file = pb_xstrdup(value);
 			return;
@@ -104,7 +105,8 @@ handler(struct pb_ini *ini, const char *section, const char *name, const char *v
 			else if (!strcmp(value, "right"))
 				t->align = PB_TEXT_RIGHT;
 			else
-				pb_ini_error(ini, "align = %s: must be left, center or right", value);
+				pb_ini_error(ini, "align = %s: must be left, center or right",
+					     value);
 			return;
 		} else if (!strcmp(name, "size"))
 			field = &t->size, min = 6, max = 1000;
@@ -162,7 +164,8 @@ validate(struct pb_ini *ini, struct parse *p)
 	}
 	for (int i = ov->nslots; i < PB_MAX_SLOTS; i++)
 		if (p->slot_seen[i]) {
-			pb_ini_error(ini, "[slot.%d]: slots must be numbered 1, 2, 3... without gaps",
+			pb_ini_error(ini,
+				     "[slot.%d]: slots must be numbered 1, 2, 3... without gaps",
 				     i + 1);
 			return;
 		}
@@ -179,7 +182,8 @@ validate(struct pb_ini *ini, struct parse *p)
 		if (!r->w || !r->h)
 			pb_ini_error(ini, "[slot.%d]: width and height are required", i + 1);
 		else if (r->x + r->w > cw || r->y + r->h > ov->height)
-			pb_ini_error(ini, "[slot.%d]: the slot lies outside the %dx%d output canvas",
+			pb_ini_error(ini,
+				     "[slot.%d]: the slot lies outside the %dx%d output canvas",
 				     i + 1, cw, ov->height);
 	}
 	for (int i = 0; i < PB_MAX_TEXTS; i++) {
@@ -230,8 +234,8 @@ pb_overlay_load_frame(struct pb_overlay *ov, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: the frame is %dx%d but the output is %dx%d\n", path,
 			 ov->frame->width, ov->frame->height, ov->width, ov->height);
 	else if (!alpha)
-		snprintf(err, errlen, "%s: the frame has no transparency: the photos would be hidden\n",
-			 path);
+		snprintf(err, errlen,
+			 "%s: the frame has no transparency: the photos would be hidden\n", path);
 	else
 		st = PB_OK;
 	if (st) {

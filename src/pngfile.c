@@ -68,10 +68,11 @@ check_chunks(const unsigned char *data, size_t len, char *why, size_t whylen)
 		type[4] = '\0';
 		size_t left = len - at >= 12 ? len - at - 12 : 0;
 		if (len - at < 12 || n > left) {
-			snprintf(why, whylen,
-				 "cannot decode PNG: chunk %s at byte %zu claims %u bytes, but only "
-				 "%zu are left in the file",
-				 type, at, (unsigned)n, left);
+			snprintf(
+				why, whylen,
+				"cannot decode PNG: chunk %s at byte %zu claims %u bytes, but only "
+				"%zu are left in the file",
+				type, at, (unsigned)n, left);
 			return PB_ERR_INPUT;
 		}
 		if (!memcmp(type, "IEND", 4))

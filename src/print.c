@@ -35,7 +35,8 @@ log_changes(struct pb_print *p)
 	}
 	if (h->paper_low && !p->warned_low)
 		pb_warn("printer %s: only %d prints left: load paper and set the count "
-			"(photoboothctl printer paper N)", h->queue, h->prints_remaining);
+			"(photoboothctl printer paper N)",
+			h->queue, h->prints_remaining);
 	p->warned_low = h->paper_low;
 }
 
@@ -61,8 +62,8 @@ publish(struct pb_print *p)
 	h->pending = p->spool.n;
 	h->prints_remaining = c->prints_remaining;
 	h->paper_low = c->prints_remaining >= 0 && c->prints_remaining <= p->paper_warn;
-	h->seconds_per_print = c->seconds_per_print > 0 ? c->seconds_per_print
-							: p->seconds_per_print;
+	h->seconds_per_print =
+		c->seconds_per_print > 0 ? c->seconds_per_print : p->seconds_per_print;
 	h->completed = c->completed;
 	h->submitted = c->submitted;
 	h->resubmitted = c->resubmitted;
@@ -92,7 +93,8 @@ spool_requests(struct pb_print *p, struct request *r)
 	while (r) {
 		struct request *next = r->next;
 		for (int k = 1; k <= r->copies; k++) {
-			enum pb_status st = pb_spool_add(&p->spool, r->session, k, r->copies, r->photo);
+			enum pb_status st =
+				pb_spool_add(&p->spool, r->session, k, r->copies, r->photo);
 			if (st == PB_OK)
 				p->spool.jobs[p->spool.n - 1].asked_ms = r->asked_ms;
 			if (st != PB_OK) {
@@ -189,7 +191,7 @@ pb_print_create(const struct pb_print_config *cfg)
 	snprintf(p->h.queue, sizeof(p->h.queue), "%s", p->printer);
 	p->h.pending = p->spool.n;
 	p->h.seconds_per_print = p->spool.c.seconds_per_print > 0 ? p->spool.c.seconds_per_print
-								   : p->seconds_per_print;
+								  : p->seconds_per_print;
 	p->health = p->h;
 	spool_requests(p, NULL);
 	if (p->spool.n)

@@ -58,8 +58,8 @@ connect_cups(struct pb_print *p)
 {
 	if (p->http)
 		return 1;
-	p->http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1,
-			       5000, NULL);
+	p->http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1, 5000,
+			       NULL);
 	if (!p->http) {
 		p->h.state = PB_PRINTER_UNREACHABLE;
 		/* libcups keeps no reason for a failed connect worth showing */
@@ -159,10 +159,10 @@ query_printer(struct pb_print *p)
 		 * command line), so the reasons speak first, in words staff act on */
 		const char *words = pb_printer_reason_words(p->h.reasons);
 		snprintf(p->h.message, sizeof(p->h.message), "%s",
-			 words              ? words
-			 : !p->h.accepting  ? "the queue is not accepting jobs (cupsaccept)"
-			 : msg && *msg      ? msg
-					    : "CUPS stopped the queue");
+			 words		   ? words
+			 : !p->h.accepting ? "the queue is not accepting jobs (cupsaccept)"
+			 : msg && *msg	   ? msg
+					   : "CUPS stopped the queue");
 	}
 	p->h.ready = !blocked && p->h.accepting && p->h.state != PB_PRINTER_STOPPED;
 	ippDelete(resp);
@@ -208,13 +208,16 @@ resume(struct pb_print *p)
 			continue;
 		/* held jobs are released; jobs a filter or backend error stopped start over */
 		if (j->cups_state == IPP_JSTATE_HELD)
-			ok &= simple_request(p, IPP_OP_RELEASE_JOB, j->cups_job, "release job on") == 0;
+			ok &= simple_request(p, IPP_OP_RELEASE_JOB, j->cups_job,
+					     "release job on") == 0;
 		else if (j->cups_state == IPP_JSTATE_STOPPED)
-			ok &= simple_request(p, IPP_OP_RESTART_JOB, j->cups_job, "restart job on") == 0;
+			ok &= simple_request(p, IPP_OP_RESTART_JOB, j->cups_job,
+					     "restart job on") == 0;
 	}
 	if (ok) {
-		snprintf(p->last_action, sizeof(p->last_action), "resumed %s with %d print%s waiting",
-			 p->queue, p->spool.n, p->spool.n == 1 ? "" : "s");
+		snprintf(p->last_action, sizeof(p->last_action),
+			 "resumed %s with %d print%s waiting", p->queue, p->spool.n,
+			 p->spool.n == 1 ? "" : "s");
 		pb_notice("print: queue %s resumed by staff; %d print%s waiting", p->queue,
 			  p->spool.n, p->spool.n == 1 ? "" : "s");
 	}
@@ -386,9 +389,8 @@ completed(struct pb_print *p, int i, ipp_t *resp)
 	if (t1 > 0) {
 		double dt = t1 - t0 > 0 ? t1 - t0 : 1; /* CUPS counts whole seconds */
 		/* a moving average: the printer's pace changes with ribbon, heat and size */
-		c->seconds_per_print = c->seconds_per_print > 0
-					       ? 0.7 * c->seconds_per_print + 0.3 * dt
-					       : dt;
+		c->seconds_per_print =
+			c->seconds_per_print > 0 ? 0.7 * c->seconds_per_print + 0.3 * dt : dt;
 	}
 	c->completed++;
 	if (c->prints_remaining > 0)
@@ -437,8 +439,8 @@ track(struct pb_print *p, int i)
 		const char *name = a ? ippGetString(a, 0, NULL) : NULL;
 		a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
 		int state = a ? ippGetInteger(a, 0) : 0;
-		ipp_attribute_t *reasons = ippFindAttribute(resp, "job-state-reasons",
-							    IPP_TAG_KEYWORD);
+		ipp_attribute_t *reasons =
+			ippFindAttribute(resp, "job-state-reasons", IPP_TAG_KEYWORD);
 		if (!name || strcmp(name, j->id)) {
 			why = "CUPS has another job under its id (a new CUPS spool)";
 		} else if (state == IPP_JSTATE_COMPLETED) {
@@ -507,4 +509,3 @@ pb_print_cycle(struct pb_print *p)
 		if (p->spool.jobs[i].cups_job <= 0 && !submit(p, i))
 			break; /* keep the order: nothing overtakes a print that is waiting */
 }
-

@@ -37,7 +37,7 @@ struct pb_print {
 	int quit;
 	struct request *req_head, **req_tail;
 	int resume;
-	int paper; /* -2: no request */
+	int paper;  /* -2: no request */
 	int cancel; /* -1: no request; 0 the first print; else a CUPS job id */
 	/* under lock: published by the print thread */
 	struct pb_printer_health health;
@@ -52,9 +52,9 @@ struct pb_print {
 	struct pb_printer_health h; /* being gathered */
 	char last_logged[600];
 	int warned_low;
-	int last_submit_ms; /* hand-over to CUPS job id, spooling included, of the last print */
-	int resume_wanted;  /* staff asked; done once CUPS answers */
-	int cancel_wanted;  /* as cancel, once CUPS answers */
+	int last_submit_ms;   /* hand-over to CUPS job id, spooling included, of the last print */
+	int resume_wanted;    /* staff asked; done once CUPS answers */
+	int cancel_wanted;    /* as cancel, once CUPS answers */
 	int canceled_ids[16]; /* CUPS jobs staff canceled through the booth (whatever CUPS
 			       * gives as the reason, they are not sent again) */
 	int ncanceled;

@@ -55,9 +55,10 @@ int
 pb_printer_reason_blocks(const char *reason)
 {
 	static const char *const stops[] = {
-		"media-empty", "media-needed", "media-jam", "marker-supply-empty", "toner-empty",
-		"door-open", "cover-open", "interlock-open", "input-tray-missing",
-		"output-area-full", "paused", "shutdown", "spool-area-full", "offline", NULL,
+		"media-empty",	      "media-needed",	  "media-jam",	"marker-supply-empty",
+		"toner-empty",	      "door-open",	  "cover-open", "interlock-open",
+		"input-tray-missing", "output-area-full", "paused",	"shutdown",
+		"spool-area-full",    "offline",	  NULL,
 	};
 	char word[128];
 	size_t n = strlen(reason);

@@ -120,7 +120,7 @@ enum pb_status
 pb_render_set_photo(struct pb_render *rd, const struct pb_image *img)
 {
 	if (!rd)
-		return PB_OK; /* no display yet */
+		return PB_OK;	    /* no display yet */
 	pb_render_set_qr(rd, NULL); /* the link belongs to the photo */
 	rd->photo_w = img ? img->width : 0;
 	rd->photo_h = img ? img->height : 0;
@@ -158,7 +158,8 @@ static struct pb_rect
 live_view(struct pb_render *rd, const struct pb_view *v, int w, int h, int dim_outside)
 {
 	const struct pb_layout *l = &rd->layout;
-	int cw = v->capture_width > 0 ? v->capture_width : 3, ch = v->capture_height > 0 ? v->capture_height : 2;
+	int cw = v->capture_width > 0 ? v->capture_width : 3,
+	    ch = v->capture_height > 0 ? v->capture_height : 2;
 	int si = v->slot < v->overlay->nslots ? v->slot : 0;
 	struct pb_rect crop = pb_crop_to_fill(cw, ch, v->overlay->slots[si]);
 	struct pb_rect box = { 2 * l->unit, 2 * l->unit, w - 4 * l->unit, h - 4 * l->unit };
@@ -176,9 +177,13 @@ live_view(struct pb_render *rd, const struct pb_view *v, int w, int h, int dim_o
 	if (dim_outside) {
 		SDL_Color d = { 0, 0, 0, 150 };
 		pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, area.y }, d);
-		pb_draw_fill(rd->r, (struct pb_rect){ 0, area.y + area.h, w, h - area.y - area.h }, d);
+		pb_draw_fill(rd->r, (struct pb_rect){ 0, area.y + area.h, w, h - area.y - area.h },
+			     d);
 		pb_draw_fill(rd->r, (struct pb_rect){ 0, area.y, area.x, area.h }, d);
-		pb_draw_fill(rd->r, (struct pb_rect){ area.x + area.w, area.y, w - area.x - area.w, area.h }, d);
+		pb_draw_fill(
+			rd->r,
+			(struct pb_rect){ area.x + area.w, area.y, w - area.x - area.w, area.h },
+			d);
 		pb_draw_outline(rd->r, area, l->unit / 3 + 1, (SDL_Color){ 255, 255, 255, 200 });
 	}
 	return area;
@@ -203,7 +208,8 @@ spinner(struct pb_render *rd, int x, int y, int radius, uint64_t t)
 		int age = (step - i + dots) % dots;
 		SDL_Color c = WHITE;
 		c.a = (Uint8)(255 - age * 18);
-		pb_draw_circle(rd->r, x + (int)(radius * sin(a)), y - (int)(radius * cos(a)), radius / 7 + 1, c);
+		pb_draw_circle(rd->r, x + (int)(radius * sin(a)), y - (int)(radius * cos(a)),
+			       radius / 7 + 1, c);
 	}
 }
 
@@ -242,7 +248,8 @@ draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	struct pb_rect cta = l->title;
 
 	live_view(rd, v, w, h, 1);
-	pb_draw_gradient(rd->r, (struct pb_rect){ 0, h / 2, w, h / 2 }, (SDL_Color){ 0, 0, 0, 200 });
+	pb_draw_gradient(rd->r, (struct pb_rect){ 0, h / 2, w, h / 2 },
+			 (SDL_Color){ 0, 0, 0, 200 });
 	/* the call to action breathes a little, so the booth looks alive from across the room */
 	int grow = (int)(pulse * l->unit);
 	cta.x -= grow;
@@ -252,18 +259,22 @@ draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	pb_draw_button(rd, v->out_of_service ? l->title : cta,
 		       v->out_of_service ? _("Back in a moment") : _("Touch to start"),
 		       !v->out_of_service);
-	pb_draw_pill(rd, l->button[PB_BTN_LANGUAGE], !strcmp(v->language, "ko") ? "English" : "한국어");
+	pb_draw_pill(rd, l->button[PB_BTN_LANGUAGE],
+		     !strcmp(v->language, "ko") ? "English" : "한국어");
 	if (v->out_of_service) {
 		/* no room for new photos: nobody is let in to lose theirs */
-		pb_draw_pill(rd, l->body, _("This booth is taking a short break. Our staff are on their way."));
+		pb_draw_pill(rd, l->body,
+			     _("This booth is taking a short break. Our staff are on their way."));
 		return;
 	}
 	camera_note(rd, v);
 	/* told before they shoot, not after */
 	if (v->print.mode && !v->print.printer_ready)
-		pb_draw_pill(rd, l->notice,
-		     v->print.mode == 1 ? _("The printer is paused — your print will wait in the queue")
-					: _("The printer is paused — no prints for now"));
+		pb_draw_pill(
+			rd, l->notice,
+			v->print.mode == 1
+				? _("The printer is paused — your print will wait in the queue")
+				: _("The printer is paused — no prints for now"));
 }
 
 static void
@@ -278,11 +289,15 @@ draw_countdown(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	badge_slot(rd, v);
 	snprintf(num, sizeof(num), "%d", secs > 0 ? secs : 1);
 	pb_draw_circle(rd->r, w / 2, h / 2, radius, SHADE);
-	pb_draw_text(rd, num, (struct pb_rect){ w / 2 - radius, h / 2 - radius * 8 / 10, 2 * radius, radius * 16 / 10 },
-	     radius * 3 / 2, WHITE);
+	pb_draw_text(rd, num,
+		     (struct pb_rect){ w / 2 - radius, h / 2 - radius * 8 / 10, 2 * radius,
+				       radius * 16 / 10 },
+		     radius * 3 / 2, WHITE);
 	if (v->camera == PB_CAM_CONNECTED)
-		pb_draw_pill(rd, (struct pb_rect){ l->body.x + l->body.w / 6, l->body.y, l->body.w * 2 / 3, l->body.h },
-		     _("Look at the camera and smile!"));
+		pb_draw_pill(rd,
+			     (struct pb_rect){ l->body.x + l->body.w / 6, l->body.y,
+					       l->body.w * 2 / 3, l->body.h },
+			     _("Look at the camera and smile!"));
 	else
 		camera_note(rd, v);
 }
@@ -312,8 +327,8 @@ draw_processing(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	if (v->in_state_ms >= 200) {
 		spinner(rd, w / 2, h / 2 - s / 12, s / 10, v->in_state_ms);
 		pb_draw_text(rd, _("Making your photo…"),
-		     (struct pb_rect){ l->body.x, h / 2 + s / 12, l->body.w, s / 8 }, l->body_px,
-		     WHITE);
+			     (struct pb_rect){ l->body.x, h / 2 + s / 12, l->body.w, s / 8 },
+			     l->body_px, WHITE);
 	}
 }
 
@@ -326,11 +341,14 @@ photo(struct pb_render *rd, struct pb_rect box)
 	struct pb_rect p = pb_rect_fit(rd->photo_w, rd->photo_h,
 				       (struct pb_rect){ box.x + border, box.y + border,
 							 box.w - 2 * border, box.h - 2 * border });
-	struct pb_rect shadow = { p.x - border + rd->layout.unit / 2, p.y - border + rd->layout.unit / 2,
-				  p.w + 2 * border, p.h + 2 * border };
+	struct pb_rect shadow = { p.x - border + rd->layout.unit / 2,
+				  p.y - border + rd->layout.unit / 2, p.w + 2 * border,
+				  p.h + 2 * border };
 	pb_draw_fill(rd->r, shadow, (SDL_Color){ 0, 0, 0, 120 });
-	pb_draw_fill(rd->r, (struct pb_rect){ p.x - border, p.y - border, p.w + 2 * border, p.h + 2 * border },
-	     WHITE);
+	pb_draw_fill(
+		rd->r,
+		(struct pb_rect){ p.x - border, p.y - border, p.w + 2 * border, p.h + 2 * border },
+		WHITE);
 	SDL_Rect dst = pb_draw_sdl_rect(p);
 	SDL_RenderCopy(rd->r, rd->photo, NULL, &dst);
 }
@@ -393,10 +411,11 @@ deliver_words(const struct pb_view *v, char *title, size_t tn, char *body, size_
 	} else {
 		snprintf(title, tn, "%s", _("Your photo is saved"));
 		snprintf(body, bn, "%s",
-			 p->mode == 2 ? _("The printer is paused and sharing is not set up yet, so the "
-					  "photo stays here. Ask a staff member for a copy.")
-				      : _("Sharing is not set up on this booth yet, so the photo stays "
-					  "here. Ask a staff member for a copy."));
+			 p->mode == 2
+				 ? _("The printer is paused and sharing is not set up yet, so the "
+				     "photo stays here. Ask a staff member for a copy.")
+				 : _("Sharing is not set up on this booth yet, so the photo stays "
+				     "here. Ask a staff member for a copy."));
 	}
 }
 
@@ -518,28 +537,32 @@ draw_email(struct pb_render *rd, const struct pb_view *v, int w, int h)
 			     (SDL_Color){ 120, 126, 146, 255 }, PB_ALIGN_LEFT);
 	}
 	if (v->email.problem) {
-		pb_draw_text(rd, email_problem(v->email.problem), l->body, l->body.h * 45 / 100, ACCENT);
+		pb_draw_text(rd, email_problem(v->email.problem), l->body, l->body.h * 45 / 100,
+			     ACCENT);
 	} else if (l->button[PB_BTN_CONSENT].w) {
 		struct pb_rect c = l->button[PB_BTN_CONSENT];
 		int box = c.h * 55 / 100;
 		struct pb_rect b = { c.x + box / 3, c.y + (c.h - box) / 2, box, box };
 		pb_draw_outline(rd->r, b, box / 8 + 1, WHITE);
 		if (v->email.consent_given)
-			pb_draw_fill(rd->r, (struct pb_rect){ b.x + box / 4, b.y + box / 4, box / 2, box / 2 },
-			     ACCENT);
+			pb_draw_fill(
+				rd->r,
+				(struct pb_rect){ b.x + box / 4, b.y + box / 4, box / 2, box / 2 },
+				ACCENT);
 		pb_text_draw(rd->text, _("We'll use your address only to send this photo"),
 			     (struct pb_rect){ b.x + box + box / 2, c.y, c.w - box * 2, c.h },
 			     c.h * 40 / 100, WHITE, PB_ALIGN_LEFT);
 	} else {
 		pb_draw_text(rd, _("We'll use your address only to send this photo"), l->body,
-		     l->body.h * 40 / 100, MUTED);
+			     l->body.h * 40 / 100, MUTED);
 	}
 	for (int i = 0; i < l->nkeys; i++) {
 		const struct pb_key *k = &l->keys[i];
 		pb_draw_rounded(rd->r, k->r, k->r.h / 6, (SDL_Color){ 255, 255, 255, 40 });
-		pb_draw_text(rd, k->label, (struct pb_rect){ k->r.x + 2, k->r.y + k->r.h / 6, k->r.w - 4,
-						     k->r.h * 2 / 3 },
-		     k->r.h * 45 / 100, WHITE);
+		pb_draw_text(rd, k->label,
+			     (struct pb_rect){ k->r.x + 2, k->r.y + k->r.h / 6, k->r.w - 4,
+					       k->r.h * 2 / 3 },
+			     k->r.h * 45 / 100, WHITE);
 	}
 	pb_draw_button(rd, l->button[PB_BTN_CANCEL], _("Cancel"), 0);
 	pb_draw_button(rd, l->button[PB_BTN_SEND], _("Send"), 1);
@@ -564,15 +587,19 @@ draw_error(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	if (v->out_of_service) {
 		/* the disk is full: no retry to promise */
 		pb_draw_text(rd, _("Sorry, that one didn't work"), l->title, l->title_px, WHITE);
-		pb_draw_text(rd, _("This booth is taking a short break. Our staff are on their way."),
+		pb_draw_text(rd,
+			     _("This booth is taking a short break. Our staff are on their way."),
 			     l->body, l->body_px, MUTED);
 	} else {
 		pb_draw_text(rd, _("Let's try that again"), l->title, l->title_px, WHITE);
-		pb_draw_text(rd, words ? words : _("Something went wrong with that photo. It wasn't you!"),
+		pb_draw_text(rd,
+			     words ? words
+				   : _("Something went wrong with that photo. It wasn't you!"),
 			     l->body, l->body_px, MUTED);
 	}
 	/* with the disk full a retry would fail again: the button just ends the session */
-	pb_draw_button(rd, l->button[PB_BTN_RETRY], v->out_of_service ? _("OK") : _("Try again"), 1);
+	pb_draw_button(rd, l->button[PB_BTN_RETRY], v->out_of_service ? _("OK") : _("Try again"),
+		       1);
 }
 
 void
@@ -587,8 +614,8 @@ pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
 		pb_layout_staff(&rd->layout, v->state, w, h, rd->dpi, v->staff.npaper,
 				v->staff.power);
 	else
-		pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0,
-				  copies, email);
+		pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0, copies,
+				  email);
 	rd->state = v->state;
 	SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND);
 	switch (v->state) {

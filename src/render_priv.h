@@ -19,7 +19,7 @@ struct pb_render {
 	int live_w, live_h;
 	int have_live;
 	SDL_Texture *photo;
-	SDL_Texture *qr;  /* the download link's QR code, one pixel per module */
+	SDL_Texture *qr; /* the download link's QR code, one pixel per module */
 	int qr_side;
 	int photo_w, photo_h;
 	SDL_Texture *thumb; /* the staff screen's theme preview */

@@ -12,9 +12,10 @@ static void
 key(struct pb_render *rd, const struct pb_key *k)
 {
 	pb_draw_rounded(rd->r, k->r, k->r.h / 6, (SDL_Color){ 255, 255, 255, 40 });
-	pb_draw_text(rd, k->label, (struct pb_rect){ k->r.x + 2, k->r.y + k->r.h / 6, k->r.w - 4,
-						      k->r.h * 2 / 3 },
-		     k->r.h / 2, WHITE);
+	pb_draw_text(
+		rd, k->label,
+		(struct pb_rect){ k->r.x + 2, k->r.y + k->r.h / 6, k->r.w - 4, k->r.h * 2 / 3 },
+		k->r.h / 2, WHITE);
 }
 
 void
@@ -40,9 +41,10 @@ pb_draw_pin(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	int x0 = d.x + d.w / 2 - (n - 1) * step / 2;
 	pb_draw_rounded(rd->r, d, d.h / 4, PANEL);
 	for (int i = 0; i < n; i++)
-		pb_draw_rounded(rd->r, (struct pb_rect){ x0 + i * step - r, d.y + d.h / 2 - r, 2 * r,
-						      2 * r },
-				r, WHITE);
+		pb_draw_rounded(
+			rd->r,
+			(struct pb_rect){ x0 + i * step - r, d.y + d.h / 2 - r, 2 * r, 2 * r }, r,
+			WHITE);
 	for (int i = 0; i < l->nkeys; i++)
 		key(rd, &l->keys[i]);
 	pb_draw_button(rd, l->button[PB_BTN_OK], _("OK"), 1);
@@ -59,9 +61,10 @@ action(struct pb_render *rd, enum pb_button b, const char *label, int selected)
 	if (!rc.w)
 		return;
 	pb_draw_rounded(rd->r, rc, row / 5, selected ? ACCENT : (SDL_Color){ 255, 255, 255, 44 });
-	pb_draw_text(rd, label, (struct pb_rect){ rc.x + row / 6, rc.y + row / 8,
-						  rc.w - row / 3, rc.h - row / 4 },
-		     row * 36 / 100, WHITE);
+	pb_draw_text(
+		rd, label,
+		(struct pb_rect){ rc.x + row / 6, rc.y + row / 8, rc.w - row / 3, rc.h - row / 4 },
+		row * 36 / 100, WHITE);
 }
 
 static void
@@ -78,12 +81,13 @@ health(struct pb_render *rd, const struct pb_view_staff *s)
 		int dot = lh / 4;
 		SDL_Color c = s->text.level[i] == 2 ? BAD : s->text.level[i] == 1 ? WARN : GOOD;
 		if (s->text.level[i] >= 0)
-			pb_draw_rounded(rd->r, (struct pb_rect){ p.x + pad, y + lh / 2 - dot / 2, dot,
-							      dot },
-					dot / 2, c);
+			pb_draw_rounded(
+				rd->r,
+				(struct pb_rect){ p.x + pad, y + lh / 2 - dot / 2, dot, dot },
+				dot / 2, c);
 		pb_text_draw(rd->text, s->text.lines[i],
-			     (struct pb_rect){ p.x + pad + (s->text.level[i] >= 0 ? dot * 2 : 0), y + lh / 10,
-					       p.w - 2 * pad - dot * 2, lh * 8 / 10 },
+			     (struct pb_rect){ p.x + pad + (s->text.level[i] >= 0 ? dot * 2 : 0),
+					       y + lh / 10, p.w - 2 * pad - dot * 2, lh * 8 / 10 },
 			     lh * 48 / 100, s->text.level[i] < 0 ? MUTED : WHITE, PB_ALIGN_LEFT);
 	}
 }
@@ -96,8 +100,8 @@ pb_draw_staff(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	char label[96];
 
 	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
-	pb_text_draw(rd->text, s->text.header ? s->text.header : _("Staff"), l->title, l->title.h * 55 / 100,
-		     WHITE, PB_ALIGN_LEFT);
+	pb_text_draw(rd->text, s->text.header ? s->text.header : _("Staff"), l->title,
+		     l->title.h * 55 / 100, WHITE, PB_ALIGN_LEFT);
 	if (s->toast)
 		pb_text_draw(rd->text, s->toast, l->body, l->body.h * 45 / 100,
 			     s->toast_bad ? ACCENT : GOOD, PB_ALIGN_LEFT);
@@ -140,4 +144,3 @@ pb_draw_staff(struct pb_render *rd, const struct pb_view *v, int w, int h)
 }
 
 /* The health panel's words */
-

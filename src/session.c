@@ -117,8 +117,8 @@ pb_session_compose(struct pb_jpeg *j, const struct pb_overlay *ov, struct pb_ses
 	/* The share copy: one strip of a two-strip sheet, sized for phones. */
 	free(jpg);
 	jpg = NULL;
-	st = pb_image_scale_region(final, pb_overlay_copy_rect(ov, 0), PB_SHARE_SIZE,
-				   PB_SHARE_SIZE, &share);
+	st = pb_image_scale_region(final, pb_overlay_copy_rect(ov, 0), PB_SHARE_SIZE, PB_SHARE_SIZE,
+				   &share);
 	if (st == PB_OK)
 		st = pb_jpeg_encode(j, share, PB_SHARE_QUALITY, 0, &jpg, &len);
 	if (st == PB_OK) {

@@ -12,8 +12,8 @@
 #include "settings.h"
 
 static const char *const count_names[PB_COUNT_N] = {
-	[PB_COUNT_SESSIONS] = "sessions", [PB_COUNT_PHOTOS] = "photos",
-	[PB_COUNT_PRINTS] = "prints",     [PB_COUNT_EMAILS] = "emails",
+	[PB_COUNT_SESSIONS] = "sessions",   [PB_COUNT_PHOTOS] = "photos",
+	[PB_COUNT_PRINTS] = "prints",	    [PB_COUNT_EMAILS] = "emails",
 	[PB_COUNT_DOWNLOADS] = "downloads", [PB_COUNT_FAILURES] = "failures",
 };
 
@@ -88,7 +88,8 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 	}
 	for (int c = 0; c < PB_COUNT_N; c++) {
 		uint64_t *slot = !strcmp(section, "counters") ? &s->since_reset[c]
-				 : !strcmp(section, "totals") ? &s->total[c] : NULL;
+				 : !strcmp(section, "totals") ? &s->total[c]
+							      : NULL;
 		if (!slot || strcmp(name, count_names[c]))
 			continue;
 		if (parse_u64(value, slot))

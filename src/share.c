@@ -97,8 +97,7 @@ read_link(const char *path, char *session, size_t n, long long *expires)
 }
 
 enum pb_status
-pb_share_link_lookup(const char *data_dir, const char *token, time_t now, char *session,
-		     size_t n)
+pb_share_link_lookup(const char *data_dir, const char *token, time_t now, char *session, size_t n)
 {
 	long long expires;
 	enum pb_status st;
@@ -187,7 +186,8 @@ pb_share_purge(const char *data_dir, time_t now)
 	closedir(d);
 	free(dir);
 	if (purged)
-		pb_info("share: %d expired link%s and photos removed", purged, purged == 1 ? "" : "s");
+		pb_info("share: %d expired link%s and photos removed", purged,
+			purged == 1 ? "" : "s");
 	return purged;
 }
 

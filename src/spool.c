@@ -73,7 +73,8 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 				c->seconds_per_print = d;
 			return;
 		}
-		if (pb_parse_long(value, !strcmp(name, "prints_remaining") ? -1 : 0, 1000000000, &n)) {
+		if (pb_parse_long(value, !strcmp(name, "prints_remaining") ? -1 : 0, 1000000000,
+				  &n)) {
 			pb_ini_error(ini, "%s = %s: not a count", name, value);
 			return;
 		}
@@ -228,16 +229,18 @@ pb_spool_save(struct pb_spool *s)
 	enum pb_status st;
 
 	pb_buf_init(&b);
-	pb_buf_printf(&b, "; photobooth print spool, rewritten by the kiosk on every change.\n"
-			  "; Each <id>.jpg here is a print still owed; see README.md.\n"
-			  "[counters]\nprints_remaining = %d\ncompleted = %u\nsubmitted = %u\n"
-			  "resubmitted = %u\ncanceled = %u\nseconds_per_print = %.2f\n",
+	pb_buf_printf(&b,
+		      "; photobooth print spool, rewritten by the kiosk on every change.\n"
+		      "; Each <id>.jpg here is a print still owed; see README.md.\n"
+		      "[counters]\nprints_remaining = %d\ncompleted = %u\nsubmitted = %u\n"
+		      "resubmitted = %u\ncanceled = %u\nseconds_per_print = %.2f\n",
 		      s->c.prints_remaining, s->c.completed, s->c.submitted, s->c.resubmitted,
 		      s->c.canceled, s->c.seconds_per_print);
 	for (int i = 0; i < s->n; i++) {
 		const struct pb_spool_job *j = &s->jobs[i];
-		pb_buf_printf(&b, "\n[job.%s]\nsession = %s\ncopy = %d\ncopies = %d\ncups_job = %d\n"
-				  "spooled = %lld\nresubmits = %d\n",
+		pb_buf_printf(&b,
+			      "\n[job.%s]\nsession = %s\ncopy = %d\ncopies = %d\ncups_job = %d\n"
+			      "spooled = %lld\nresubmits = %d\n",
 			      j->id, j->session, j->copy, j->copies, j->cups_job,
 			      (long long)j->spooled, j->resubmits);
 	}
@@ -288,8 +291,9 @@ pb_spool_add(struct pb_spool *s, const char *session, int copy, int copies, cons
 		}
 		pb_err("spool: cannot link %s to %s: %s", photo, path, strerror(e));
 		free(path);
-		return e == ENOSPC || e == EDQUOT ? PB_ERR_MEDIA : e == ENOENT ? PB_ERR_INPUT
-										: PB_ERR_IO;
+		return e == ENOSPC || e == EDQUOT ? PB_ERR_MEDIA
+		       : e == ENOENT		  ? PB_ERR_INPUT
+						  : PB_ERR_IO;
 	}
 	free(path);
 listed:;

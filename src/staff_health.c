@@ -49,8 +49,8 @@ camera_words(enum pb_camera_state s)
 }
 
 void
-pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_text *v,
-		  char *buf, size_t buflen)
+pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_text *v, char *buf,
+		  size_t buflen)
 {
 	struct lines ls = { v, buf, 0, buflen };
 	const struct pb_camera_health *ch = &f->camera;
@@ -59,7 +59,9 @@ pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_te
 	memset(v, 0, sizeof(*v));
 	v->header = buf;
 	ls.len = (size_t)snprintf(buf, buflen, _("Staff · photobooth %s · up %d h %02d min"),
-				  PB_VERSION, (int)(f->uptime_s / 3600), (int)(f->uptime_s / 60 % 60)) + 1;
+				  PB_VERSION, (int)(f->uptime_s / 3600),
+				  (int)(f->uptime_s / 60 % 60)) +
+		 1;
 	if (!health)
 		return;
 	if (ch->state == PB_CAM_CONNECTED)
@@ -72,15 +74,22 @@ pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_te
 		char left[64] = "";
 		if (p->prints_remaining >= 0)
 			snprintf(left, sizeof(left), _(", %d prints left"), p->prints_remaining);
-		line(&ls, !p->ready ? 2 : p->paper_low ? 1 : 0, _("Printer %s: %s, %d queued%s"),
-		     p->queue[0] ? p->queue : "?", pb_printer_state_name(p->state), p->pending,
-		     left);
+		line(&ls,
+		     !p->ready	    ? 2
+		     : p->paper_low ? 1
+				    : 0,
+		     _("Printer %s: %s, %d queued%s"), p->queue[0] ? p->queue : "?",
+		     pb_printer_state_name(p->state), p->pending, left);
 		if (p->message[0] || p->reasons[0])
-			line(&ls, p->ready ? 1 : 2, "   %s", p->message[0] ? p->message : p->reasons);
+			line(&ls, p->ready ? 1 : 2, "   %s",
+			     p->message[0] ? p->message : p->reasons);
 	}
 	if (f->email) {
 		const struct pb_outbox_stats *os = &f->outbox;
-		line(&ls, os->last_error[0] && os->depth ? 2 : os->depth ? 1 : 0,
+		line(&ls,
+		     os->last_error[0] && os->depth ? 2
+		     : os->depth		    ? 1
+						    : 0,
 		     _("Email: %d waiting (oldest %d min), %u sent"), os->depth,
 		     (int)(os->oldest_age_s / 60), os->sent);
 		if (os->last_error[0] && os->depth)
@@ -89,15 +98,18 @@ pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_te
 		line(&ls, 0, _("Download links on; email off"));
 	}
 	if (f->disk_free_mb >= 0)
-		line(&ls, f->disk_free_mb < 500 ? 2 : f->disk_free_mb < 2048 ? 1 : 0,
+		line(&ls,
+		     f->disk_free_mb < 500    ? 2
+		     : f->disk_free_mb < 2048 ? 1
+					      : 0,
 		     _("Disk: %.1f GB free of %.1f GB"), (double)f->disk_free_mb / 1024.0,
 		     (double)f->disk_total_mb / 1024.0);
 	if (f->disk_low)
 		line(&ls, 2, "%s", _("Disk full: no new guests until photos are purged"));
 	line(&ls, -1, _("Since reset · all-time"));
 	static const char *const names[PB_COUNT_N] = {
-		[PB_COUNT_SESSIONS] = N_("Sessions"), [PB_COUNT_PHOTOS] = N_("Photos"),
-		[PB_COUNT_PRINTS] = N_("Prints"),     [PB_COUNT_EMAILS] = N_("Emails"),
+		[PB_COUNT_SESSIONS] = N_("Sessions"),	   [PB_COUNT_PHOTOS] = N_("Photos"),
+		[PB_COUNT_PRINTS] = N_("Prints"),	   [PB_COUNT_EMAILS] = N_("Emails"),
 		[PB_COUNT_DOWNLOADS] = N_("QR downloads"), [PB_COUNT_FAILURES] = N_("Failures"),
 	};
 	for (int c = 0; c < PB_COUNT_N; c++)

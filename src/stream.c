@@ -16,14 +16,14 @@
 #include "jpeg_error.h"
 #include "stream.h"
 
-#define FRAC 14 /* weights are fixed point with 14 fraction bits */
+#define FRAC 14	 /* weights are fixed point with 14 fraction bits */
 #define RING 256 /* decoded rows in flight: room for the resampler to fall behind a while */
 
 /* For each output pixel: the first source pixel and its weights. */
 struct taps {
-	int n;        /* taps per output pixel (the widest) */
-	int *first;   /* [out] */
-	int16_t *w;   /* [out][n] */
+	int n;	    /* taps per output pixel (the widest) */
+	int *first; /* [out] */
+	int16_t *w; /* [out][n] */
 };
 
 static void
@@ -230,7 +230,7 @@ struct pipe {
 	uint32_t *ring; /* RING rows of width pixels */
 	int width;
 	int produced, consumed; /* rows */
-	int failed;             /* the decoder gave up: stop */
+	int failed;		/* the decoder gave up: stop */
 	int total;
 	struct resampler rs;
 };
@@ -291,7 +291,8 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 	ci.mem->max_memory_to_use = PB_JPEG_MAX_MEMORY;
 	jpeg_read_header(&ci, TRUE);
 	if ((uint64_t)ci.image_width * ci.image_height > PB_JPEG_MAX_PIXELS) {
-		snprintf(why, whylen, "the JPEG is %ux%u, larger than any camera makes (limit %u MP)",
+		snprintf(why, whylen,
+			 "the JPEG is %ux%u, larger than any camera makes (limit %u MP)",
 			 (unsigned)ci.image_width, (unsigned)ci.image_height,
 			 PB_JPEG_MAX_PIXELS / 1000000u);
 		st = PB_ERR_INPUT;
@@ -324,8 +325,7 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 	p.width = (int)ci.output_width; /* the cropped width now */
 	p.total = crop.y + crop.h;
 	if ((uint64_t)p.width * RING > PB_IMAGE_MAX_PIXELS ||
-	    !(p.ring = malloc((size_t)p.width * RING * 4)) ||
-	    rs_init(&p.rs, crop, canvas, slot)) {
+	    !(p.ring = malloc((size_t)p.width * RING * 4)) || rs_init(&p.rs, crop, canvas, slot)) {
 		p.rs.progress = NULL;
 		snprintf(why, whylen, "out of memory for a %dx%d decode", p.width, p.total);
 		st = PB_ERR_NOMEM;

@@ -11,8 +11,9 @@
 static void
 node(enum pb_state s)
 {
-	const char *shape = s == PB_ATTRACT ? "doublecircle" : s == PB_PIN || s == PB_STAFF ? "box"
-							  : "ellipse";
+	const char *shape = s == PB_ATTRACT		   ? "doublecircle"
+			    : s == PB_PIN || s == PB_STAFF ? "box"
+							   : "ellipse";
 	printf("\t%s [shape=%s%s];\n", pb_state_name(s), shape,
 	       s == PB_ERROR ? ", color=firebrick" : "");
 }
@@ -41,7 +42,8 @@ main(void)
 		       r.from == PB_KIOSK_ANY ? "any" : pb_state_name((enum pb_state)r.from),
 		       pb_state_name(r.to), label,
 		       r.event == PB_EV_TIMEOUT ? ", style=dashed"
-		       : r.from == PB_KIOSK_ANY ? ", color=gray40" : "");
+		       : r.from == PB_KIOSK_ANY ? ", color=gray40"
+						: "");
 	}
 	printf("}\n");
 	return 0;

@@ -19,7 +19,8 @@
 int
 main(int argc, char **argv)
 {
-	const char *font = argc > 1 ? argv[1] : "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf";
+	const char *font =
+		argc > 1 ? argv[1] : "/usr/share/fonts/truetype/nanum/NanumBarunGothicBold.ttf";
 	struct pb_display_config dc = { 1, 1024, 680 };
 	struct pb_display *d;
 	struct pb_render *rd;

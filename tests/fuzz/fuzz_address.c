@@ -28,8 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	size_t n = strlen(s);
 	const char *at = strchr(s, '@');
-	if (n == 0 || n > PB_ADDRESS_MAX || !at || strchr(at + 1, '@') || at == s ||
-	    at - s > 64 || !strchr(at + 1, '.'))
+	if (n == 0 || n > PB_ADDRESS_MAX || !at || strchr(at + 1, '@') || at == s || at - s > 64 ||
+	    !strchr(at + 1, '.'))
 		abort();
 	for (size_t i = 0; i < n; i++)
 		if (s[i] <= ' ' || (unsigned char)s[i] >= 0x7f) /* CR/LF: header injection */

@@ -24,8 +24,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* keep each run quick: a header claiming a giant picture is fine, decoding it is slow */
 	if (pb_jpeg_info(j, data, size, &w, &h) == PB_OK && (uint64_t)w * h > (4u << 20))
 		return 0;
-	pb_stream_to_slot(data, size, canvas, (struct pb_rect){ 8, 8, 64, 40 }, NULL, &handled,
-			  why, sizeof(why));
+	pb_stream_to_slot(data, size, canvas, (struct pb_rect){ 8, 8, 64, 40 }, NULL, &handled, why,
+			  sizeof(why));
 	if (pb_jpeg_decode(j, data, size, 32, 32, &img) == PB_OK)
 		pb_image_destroy(img);
 	return 0;

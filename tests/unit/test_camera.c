@@ -96,7 +96,10 @@ stop(struct sink *s, struct pb_camera *cam)
 }
 
 static const struct pb_camera_sim_config small = {
-	.width = 640, .height = 426, .preview_width = 320, .fps = 60,
+	.width = 640,
+	.height = 426,
+	.preview_width = 320,
+	.fps = 60,
 };
 
 static void
@@ -377,8 +380,9 @@ script_count(struct script *c, int *field, int want)
 static void
 test_no_live_view_keepalive_finds_it_gone(void **state)
 {
-	struct script c = { .has_preview = 0, .keepalive_fail_at = 3, .open_fail_from = 2,
-			    .open_fail_count = 2 };
+	struct script c = {
+		.has_preview = 0, .keepalive_fail_at = 3, .open_fail_from = 2, .open_fail_count = 2
+	};
 	struct sink s;
 	struct pb_camera_health h;
 	struct pb_camera *cam;

@@ -12,7 +12,6 @@
 #include "stream.h"
 #include "jpeg_fixture.h"
 
-
 static int
 channel(uint32_t p, int shift)
 {
@@ -66,8 +65,8 @@ test_slots_land_in_place(void **state)
 	assert_int_equal(out->width, 600);
 	assert_int_equal(out->height, 400);
 	uint32_t a = pb_image_row(out, 170)[150], b = pb_image_row(out, 170)[450];
-	assert_true(channel(a, 16) > 200 && channel(a, 0) < 60);  /* red in slot 1 */
-	assert_true(channel(b, 0) > 200 && channel(b, 16) < 60);  /* blue in slot 2 */
+	assert_true(channel(a, 16) > 200 && channel(a, 0) < 60); /* red in slot 1 */
+	assert_true(channel(b, 0) > 200 && channel(b, 16) < 60); /* blue in slot 2 */
 	/* outside the slots the canvas stays white, and the slot edges are sharp */
 	assert_int_equal(pb_image_row(out, 370)[300] & 0xffffffu, 0xffffffu);
 	assert_int_equal(pb_image_row(out, 10)[10] & 0xffffffu, 0xffffffu);
@@ -168,8 +167,8 @@ test_stream_resampler_does_not_alias(void **state)
 			}
 		double mean = sum / n, sd = sqrt(sum2 / n - mean * mean);
 		if (mean < 110 || mean > 145 || sd > 12)
-			fail_msg("reduced %.2fx: mean %.1f, varies by %.1f grey levels", ratios[r], mean,
-				 sd);
+			fail_msg("reduced %.2fx: mean %.1f, varies by %.1f grey levels", ratios[r],
+				 mean, sd);
 		pb_image_destroy(out);
 		/* flat in, flat out, to the last pixel and the edges */
 		for (int y = 0; y < 660; y++)

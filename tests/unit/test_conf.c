@@ -149,8 +149,9 @@ test_out_of_range(void **state)
 	assert_error_at(4, "must be one of no, yes");
 	assert_error_at(5, "'ColorModel' is not name=value");
 	pb_config_fini(&cfg);
-	assert_int_equal(load(&cfg, "[print]\nprinter = dnp\nmax_copies = 4\nquality = draft\n"
-				    "scaling = fit\nborderless = no\noptions = StpLaminate=Glossy\n"),
+	assert_int_equal(load(&cfg,
+			      "[print]\nprinter = dnp\nmax_copies = 4\nquality = draft\n"
+			      "scaling = fit\nborderless = no\noptions = StpLaminate=Glossy\n"),
 			 PB_OK);
 	assert_string_equal(cfg.printer, "dnp");
 	assert_int_equal(cfg.max_copies, 4);
@@ -216,9 +217,10 @@ test_camera_settings(void **state)
 	struct pairs p = { 0 };
 	char why[200];
 	(void)state;
-	assert_int_equal(load(&cfg, "[camera]\nbackend = gphoto2\nmodel = Nikon DSC D750\n"
-				    "port = usb:001,004\ncapture_target = card\nviewfinder = on\n"
-				    "settings = iso=400 ,  whitebalance = Daylight,f-number=f/5.6,\n"),
+	assert_int_equal(load(&cfg,
+			      "[camera]\nbackend = gphoto2\nmodel = Nikon DSC D750\n"
+			      "port = usb:001,004\ncapture_target = card\nviewfinder = on\n"
+			      "settings = iso=400 ,  whitebalance = Daylight,f-number=f/5.6,\n"),
 			 PB_OK);
 	assert_int_equal(cfg.camera_backend, PB_CAMERA_GPHOTO2);
 	assert_string_equal(cfg.camera_model, "Nikon DSC D750");
@@ -315,8 +317,10 @@ test_booleans(void **state)
 	static const char *const no[] = { "no", "NO", "false", "False", "off", "0", "n", "f" };
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		char text[200];
-		snprintf(text, sizeof(text), "[print]\nborderless = %s\n[mail]\nstarttls = %s\n"
-			 "require_consent = %s\n", no[i], yes[i], no[i]);
+		snprintf(text, sizeof(text),
+			 "[print]\nborderless = %s\n[mail]\nstarttls = %s\n"
+			 "require_consent = %s\n",
+			 no[i], yes[i], no[i]);
 		assert_int_equal(load(&cfg, text), PB_OK);
 		assert_int_equal(cfg.borderless, 0);
 		assert_int_equal(cfg.starttls, 1);

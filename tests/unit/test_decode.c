@@ -13,7 +13,6 @@
 #include "compose.h"
 #include "jpeg_fixture.h"
 
-
 /* The upright test card: red top-left, green top-right, blue bottom-left, white bottom-right. */
 static const uint32_t quad[4] = { 0xffe02020u, 0xff20e020u, 0xff2020e0u, 0xffffffffu };
 
@@ -28,14 +27,38 @@ static void
 stored_of(int o, int u, int v, int ws, int hs, int *x, int *y)
 {
 	switch (o) {
-	case 1: *x = u;          *y = v;          break;
-	case 2: *x = ws - 1 - u; *y = v;          break; /* mirrored */
-	case 3: *x = ws - 1 - u; *y = hs - 1 - v; break; /* upside down */
-	case 4: *x = u;          *y = hs - 1 - v; break; /* mirrored vertically */
-	case 5: *x = v;          *y = u;          break; /* transposed */
-	case 6: *x = v;          *y = hs - 1 - u; break; /* needs 90 degrees clockwise */
-	case 7: *x = ws - 1 - v; *y = hs - 1 - u; break; /* transverse */
-	default: *x = ws - 1 - v; *y = u;         break; /* 8: needs 90 degrees anticlockwise */
+	case 1:
+		*x = u;
+		*y = v;
+		break;
+	case 2:
+		*x = ws - 1 - u;
+		*y = v;
+		break; /* mirrored */
+	case 3:
+		*x = ws - 1 - u;
+		*y = hs - 1 - v;
+		break; /* upside down */
+	case 4:
+		*x = u;
+		*y = hs - 1 - v;
+		break; /* mirrored vertically */
+	case 5:
+		*x = v;
+		*y = u;
+		break; /* transposed */
+	case 6:
+		*x = v;
+		*y = hs - 1 - u;
+		break; /* needs 90 degrees clockwise */
+	case 7:
+		*x = ws - 1 - v;
+		*y = hs - 1 - u;
+		break; /* transverse */
+	default:
+		*x = ws - 1 - v;
+		*y = u;
+		break; /* 8: needs 90 degrees anticlockwise */
 	}
 }
 
@@ -63,12 +86,38 @@ oriented_jpeg(int o, int big_endian, struct pb_blob *out)
 	unsigned char app1[36] = { 0xFF, 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0 };
 	unsigned char *t = app1 + 10;
 	if (big_endian)
-		memcpy(t, (const unsigned char[]){ 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3,
-						   0, 0, 0, 1, 0, (unsigned char)o, 0, 0, 0, 0, 0, 0 },
+		memcpy(t,
+		       (const unsigned char[]){ 'M',  'M',  0, 42, 0, 0, 0, 8, 0, 1,
+						0x01, 0x12, 0, 3,  0, 0, 0, 1, 0, (unsigned char)o,
+						0,    0,    0, 0,  0, 0 },
 		       26);
 	else
-		memcpy(t, (const unsigned char[]){ 'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0,
-						   1, 0, 0, 0, (unsigned char)o, 0, 0, 0, 0, 0, 0, 0 },
+		memcpy(t, (const unsigned char[]){ 'I',
+						   'I',
+						   42,
+						   0,
+						   8,
+						   0,
+						   0,
+						   0,
+						   1,
+						   0,
+						   0x12,
+						   0x01,
+						   3,
+						   0,
+						   1,
+						   0,
+						   0,
+						   0,
+						   (unsigned char)o,
+						   0,
+						   0,
+						   0,
+						   0,
+						   0,
+						   0,
+						   0 },
 		       26);
 	out->len = len + sizeof(app1);
 	out->data = malloc(out->len);
@@ -102,7 +151,8 @@ test_all_eight_orientations(void **state)
 			char err[256];
 			oriented_jpeg(o, be, &cap);
 			assert_int_equal(pb_jpeg_orientation(cap.data, cap.len), o);
-			assert_int_equal(pb_compose(j, &ov, &cap, 1, 0, &out, err, sizeof(err)), PB_OK);
+			assert_int_equal(pb_compose(j, &ov, &cap, 1, 0, &out, err, sizeof(err)),
+					 PB_OK);
 			uint32_t tl = pb_image_row(out, 37)[50], tr = pb_image_row(out, 37)[150];
 			uint32_t bl = pb_image_row(out, 112)[50], br = pb_image_row(out, 112)[150];
 			if (!near(tl, quad[0]) || !near(tr, quad[1]) || !near(bl, quad[2]) ||

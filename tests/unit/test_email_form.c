@@ -69,7 +69,12 @@ test_checks_before_sending(void **state)
 	(void)state;
 	pb_email_form_clear(&f);
 	/* bad addresses a careless guest types */
-	const char *bad[] = { "", "ann", "ann@", "@example.com", "ann@example", "a b@example.com",
+	const char *bad[] = { "",
+			      "ann",
+			      "ann@",
+			      "@example.com",
+			      "ann@example",
+			      "a b@example.com",
 			      "ann@@example.com" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		pb_email_form_clear(&f);

@@ -1,8 +1,8 @@
 /* Golden images: the shipped themes composed from fixed inputs, dated a fixed day, compared
- * with reviewed prints in tests/golden/ (lossless PNG at half size; PSNR at least 40 dB, so a different FreeType or
- * libjpeg-turbo build does not fail it, while a shifted slot, a missing frame or text does).
- * `build/tests/test_golden --update` (make golden) writes them anew; look at them before
- * committing. */
+ * with reviewed prints in tests/golden/ (lossless PNG at half size; PSNR at least 40 dB, so a
+ * different FreeType or libjpeg-turbo build does not fail it, while a shifted slot, a missing frame
+ * or text does). `build/tests/test_golden --update` (make golden) writes them anew; look at them
+ * before committing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

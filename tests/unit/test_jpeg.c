@@ -10,7 +10,6 @@
 #include "jpeg.h"
 #include "jpeg_fixture.h"
 
-
 /* A test card: four coloured quadrants. */
 static struct pb_image *
 card(int w, int h)
@@ -19,8 +18,9 @@ card(int w, int h)
 	assert_int_equal(pb_image_create(w, h, 0, &img), PB_OK);
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++)
-			pb_image_row(img, y)[x] = y < h / 2 ? (x < w / 2 ? 0xffff0000u : 0xff00ff00u)
-							    : (x < w / 2 ? 0xff0000ffu : 0xffffffffu);
+			pb_image_row(img, y)[x] = y < h / 2
+							  ? (x < w / 2 ? 0xffff0000u : 0xff00ff00u)
+							  : (x < w / 2 ? 0xff0000ffu : 0xffffffffu);
 	return img;
 }
 

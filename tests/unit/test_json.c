@@ -28,7 +28,8 @@ test_html(void **state)
 	(void)state;
 	pb_buf_init(&b);
 	pb_buf_html(&b, "re:Play <2026> & \"friends\" 'n' 사진");
-	assert_string_equal(b.data, "re:Play &lt;2026&gt; &amp; &quot;friends&quot; &#39;n&#39; 사진");
+	assert_string_equal(b.data,
+			    "re:Play &lt;2026&gt; &amp; &quot;friends&quot; &#39;n&#39; 사진");
 	pb_buf_fini(&b);
 }
 
@@ -63,10 +64,11 @@ test_buffer_grows(void **state)
 		pb_buf_printf(&b, "%04d", i);
 	assert_int_equal(b.len, 4000);
 	assert_memory_equal(b.data + 3996, "0999", 4);
-	pb_buf_printf(&b, "%s", "a string longer than the two hundred and fifty six bytes of the "
-				"printf fast path, so that the slow path that allocates is taken "
-				"as well, and its output must still arrive in one piece at the end "
-				"of the buffer without being cut at any boundary whatsoever, ok?");
+	pb_buf_printf(&b, "%s",
+		      "a string longer than the two hundred and fifty six bytes of the "
+		      "printf fast path, so that the slow path that allocates is taken "
+		      "as well, and its output must still arrive in one piece at the end "
+		      "of the buffer without being cut at any boundary whatsoever, ok?");
 	assert_non_null(strstr(b.data, "whatsoever, ok?"));
 	pb_buf_fini(&b);
 }

@@ -353,9 +353,9 @@ test_staff(void **state)
 	rig_init(&r, 1, 1);
 	send(&r, PB_EV_STAFF);
 	/* nothing a guest can send gets past the keypad */
-	static const enum pb_event_type guest[] = { PB_EV_TRIGGER, PB_EV_ACCEPT, PB_EV_RETAKE,
-						    PB_EV_PRINT, PB_EV_EMAIL, PB_EV_EMAIL_SEND,
-						    PB_EV_STAFF, PB_EV_CAPTURED, PB_EV_COMPOSED };
+	static const enum pb_event_type guest[] = { PB_EV_TRIGGER, PB_EV_ACCEPT,   PB_EV_RETAKE,
+						    PB_EV_PRINT,   PB_EV_EMAIL,	   PB_EV_EMAIL_SEND,
+						    PB_EV_STAFF,   PB_EV_CAPTURED, PB_EV_COMPOSED };
 	for (size_t i = 0; i < sizeof(guest) / sizeof(*guest); i++) {
 		send(&r, guest[i]);
 		assert_int_equal(r.k.state, PB_PIN);

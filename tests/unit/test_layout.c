@@ -7,8 +7,8 @@
 
 #include "layout.h"
 
-static const int sizes[][2] = { { 800, 480 }, { 1024, 600 }, { 1280, 720 }, { 1920, 1080 },
-				 { 3840, 2160 }, { 480, 800 }, { 1080, 1920 } };
+static const int sizes[][2] = { { 800, 480 },	{ 1024, 600 }, { 1280, 720 }, { 1920, 1080 },
+				{ 3840, 2160 }, { 480, 800 },  { 1080, 1920 } };
 
 static int
 overlap(struct pb_rect a, struct pb_rect b)
@@ -31,10 +31,12 @@ test_buttons(void **state)
 		for (int s = 0; s < PB_STATE_COUNT; s++) {
 			for (int variant = 0; variant <= 4 * (2 + PB_MAX_COPY_BUTTONS); variant++) {
 				/* Retake offered or not; then 1..4 print buttons; email flags */
-				int v = variant % (3 + PB_MAX_COPY_BUTTONS), email = variant / (3 + PB_MAX_COPY_BUTTONS);
+				int v = variant % (3 + PB_MAX_COPY_BUTTONS),
+				    email = variant / (3 + PB_MAX_COPY_BUTTONS);
 				int retake = v & 1, copies = v >= 2 ? v - 1 : 0;
 				struct pb_layout l;
-				pb_layout_compute(&l, (enum pb_state)s, w, h, 0, retake, copies, email);
+				pb_layout_compute(&l, (enum pb_state)s, w, h, 0, retake, copies,
+						  email);
 				/* 10 mm at the 7" Pi touchscreen's 133 dpi */
 				assert_int_equal(l.touch_min, 52);
 				for (int b = 1; b < PB_BTN_COUNT; b++) {
@@ -44,14 +46,14 @@ test_buttons(void **state)
 					assert_true(r.x >= 0 && r.y >= 0);
 					assert_true(r.x + r.w <= w && r.y + r.h <= h);
 					assert_true(r.w >= l.touch_min && r.h >= l.touch_min);
-					enum pb_button hit = pb_layout_hit(&l, (enum pb_state)s,
-									   r.x + r.w / 2,
-									   r.y + r.h / 2);
+					enum pb_button hit = pb_layout_hit(
+						&l, (enum pb_state)s, r.x + r.w / 2, r.y + r.h / 2);
 					assert_int_equal(hit, b);
 					if (whole_screen((enum pb_button)b))
 						continue;
 					for (int o = b + 1; o < PB_BTN_COUNT; o++)
-						if (l.button[o].w && !whole_screen((enum pb_button)o))
+						if (l.button[o].w &&
+						    !whole_screen((enum pb_button)o))
 							assert_false(overlap(r, l.button[o]));
 				}
 			}
@@ -77,7 +79,8 @@ test_keyboard(void **state)
 			struct pb_rect r = l.keys[k].r;
 			assert_true(r.x >= 0 && r.y >= 0 && r.x + r.w <= w && r.y + r.h <= h);
 			if (r.w < seven_mm || r.h < l.touch_min)
-				fail_msg("%dx%d: key '%s' is %dx%d", w, h, l.keys[k].label, r.w, r.h);
+				fail_msg("%dx%d: key '%s' is %dx%d", w, h, l.keys[k].label, r.w,
+					 r.h);
 			assert_int_equal(pb_layout_hit(&l, PB_EMAIL, r.x + r.w / 2, r.y + r.h / 2),
 					 PB_BTN_KEY);
 			assert_int_equal(pb_layout_key(&l, r.x + r.w / 2, r.y + r.h / 2), k);
@@ -93,7 +96,8 @@ test_keyboard(void **state)
 		for (const char *c = need; *c; c++) {
 			int found = 0;
 			for (int k = 0; k < l.nkeys; k++)
-				found |= l.keys[k].text && l.keys[k].text[0] == *c && !l.keys[k].text[1];
+				found |= l.keys[k].text && l.keys[k].text[0] == *c &&
+					 !l.keys[k].text[1];
 			if (!found)
 				fail_msg("no key for '%c'", *c);
 		}

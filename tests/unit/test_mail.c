@@ -34,8 +34,12 @@ static void
 test_address_valid(void **state)
 {
 	static const char *const good[] = {
-		"guest@example.com", "first.last+tag@sub.example.co.kr", "a@b.io",
-		"o'neil@example.ie", "x_y-z@my-domain.example", "UPPER@EXAMPLE.COM",
+		"guest@example.com",
+		"first.last+tag@sub.example.co.kr",
+		"a@b.io",
+		"o'neil@example.ie",
+		"x_y-z@my-domain.example",
+		"UPPER@EXAMPLE.COM",
 		"1234567890123456789012345678901234567890123456789012345678901234@example.com",
 	};
 	(void)state;
@@ -163,11 +167,11 @@ test_outbox_waiting(void **state)
 /* The outbox against the SMTP sink */
 
 struct fixture {
-	char *dir;      /* temp: outbox/, sessions/, mail/ */
+	char *dir; /* temp: outbox/, sessions/, mail/ */
 	char outbox[512], sessions[512], mail[512];
 	int port;
 	pid_t sink;
-	int sink_out; /* the sink's stdout, kept open while it runs */
+	int sink_out;	      /* the sink's stdout, kept open while it runs */
 	const char *password; /* the sink's, NULL for no AUTH */
 };
 
@@ -332,9 +336,13 @@ outbox(struct fixture *f, const char *username, const char *password_file)
 	struct pb_outbox_config c = {
 		.dir = f->outbox,
 		.sessions_dir = f->sessions,
-		.server = { .url = url, .starttls = 0, .username = username,
-			    .from = "photos@booth.example", .reply_to = "help@booth.example",
-			    .subject = "Your photo \xec\x82\xac\xec\xa7\x84", .timeout_s = 10 },
+		.server = { .url = url,
+			    .starttls = 0,
+			    .username = username,
+			    .from = "photos@booth.example",
+			    .reply_to = "help@booth.example",
+			    .subject = "Your photo \xec\x82\xac\xec\xa7\x84",
+			    .timeout_s = 10 },
 		.password_file = password_file,
 		.title = "re:Play <2026>",
 		.retry_first_s = 1,
@@ -390,8 +398,9 @@ test_send(void **state)
 	assert_int_equal(pb_outbox_add(o, "guest@example.com", "s1", LINK, time(NULL) + 3600),
 			 PB_OK);
 	/* refused at the door: nothing queued */
-	assert_int_equal(pb_outbox_add(o, "guest@example.com\r\nBcc: x@y.io", "s1", LINK,
-				       time(NULL) + 3600), PB_ERR_INPUT);
+	assert_int_equal(
+		pb_outbox_add(o, "guest@example.com\r\nBcc: x@y.io", "s1", LINK, time(NULL) + 3600),
+		PB_ERR_INPUT);
 	assert_int_equal(pb_outbox_add(o, "guest@example.com", "../etc", LINK, time(NULL) + 3600),
 			 PB_ERR_INPUT);
 	assert_true(wait_stats(o, sent_is, 1));
@@ -409,7 +418,7 @@ test_send(void **state)
 	assert_non_null(strstr(m, "multipart/alternative"));
 	assert_non_null(strstr(m, "image/jpeg"));
 	assert_non_null(strstr(m, "image/png"));
-	assert_non_null(strstr(m, "re:Play &lt;2026&gt;"));  /* the title, escaped in HTML */
+	assert_non_null(strstr(m, "re:Play &lt;2026&gt;")); /* the title, escaped in HTML */
 	assert_null(strstr(m, "Bcc"));
 	free(m);
 	/* the address is gone from the booth once sent */
@@ -471,11 +480,19 @@ test_accepted_callback(void **state)
 	make_photo(f, "s1");
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", f->port);
 	snprintf(photo, sizeof(photo), "%s/s1/share.jpg", f->sessions);
-	struct pb_mail_server srv = { .url = url, .username = "", .from = "photos@booth.example",
-				      .reply_to = "", .subject = "Your photo", .timeout_s = 10 };
-	struct pb_mail_message m = { .to = "guest@example.com", .link = LINK, .title = "t",
-				     .photo = photo, .message_id = "1-0000-00000000@booth.example",
-				     .expires = time(NULL) + 3600, .accepted = count_accepted,
+	struct pb_mail_server srv = { .url = url,
+				      .username = "",
+				      .from = "photos@booth.example",
+				      .reply_to = "",
+				      .subject = "Your photo",
+				      .timeout_s = 10 };
+	struct pb_mail_message m = { .to = "guest@example.com",
+				     .link = LINK,
+				     .title = "t",
+				     .photo = photo,
+				     .message_id = "1-0000-00000000@booth.example",
+				     .expires = time(NULL) + 3600,
+				     .accepted = count_accepted,
 				     .accepted_ctx = &accepted };
 	assert_int_equal(pb_mail_send(&srv, &m, why, sizeof(why)), PB_ERR_BUSY); /* no server */
 	assert_int_equal(accepted, 0);

@@ -24,7 +24,8 @@ test_shipped_themes(void **state)
 	struct pb_overlay *ov;
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/overlays", srcdir());
-	assert_int_equal(pb_overlay_load(dir, "certification-lounge", &ov, err, sizeof(err)), PB_OK);
+	assert_int_equal(pb_overlay_load(dir, "certification-lounge", &ov, err, sizeof(err)),
+			 PB_OK);
 	assert_int_equal(ov->width, 1800);
 	assert_int_equal(ov->height, 1200);
 	assert_int_equal(ov->dpi, 300);
@@ -47,7 +48,8 @@ test_shipped_themes(void **state)
 	assert_int_equal(second.x, 600);
 	assert_int_equal(second.w, 600);
 	for (int i = 1; i < ov->nslots; i++)
-		assert_true(ov->slots[i].y > ov->slots[i - 1].y); /* shot order runs down the strip */
+		assert_true(ov->slots[i].y >
+			    ov->slots[i - 1].y); /* shot order runs down the strip */
 	/* both strips have transparent windows at the same places */
 	assert_int_equal(pb_image_row(ov->frame, 200)[300] >> 24, 0);
 	assert_int_equal(pb_image_row(ov->frame, 200)[900] >> 24, 0);

@@ -10,8 +10,7 @@
 
 static char *dir;
 static struct pb_jpeg *j;
-static struct pb_overlay ov = { .name = "t", .width = 900, .height = 600, .dpi = 300,
-				.nslots = 2 };
+static struct pb_overlay ov = { .name = "t", .width = 900, .height = 600, .dpi = 300, .nslots = 2 };
 
 static int
 setup(void **state)
@@ -82,9 +81,9 @@ test_compose_writes_the_folder(void **state)
 	snprintf(info.delivery, sizeof(info.delivery), "share");
 	photo(&caps[0], 0xffff0000u);
 	photo(&caps[1], 0xff00ff00u);
-	assert_int_equal(pb_session_compose(j, &ov, &info, caps, 2, 320, 320, &preview, err,
-					    sizeof(err)),
-			 PB_OK);
+	assert_int_equal(
+		pb_session_compose(j, &ov, &info, caps, 2, 320, 320, &preview, err, sizeof(err)),
+		PB_OK);
 	/* the preview fits the box and keeps the aspect */
 	assert_int_equal(preview->width, 320);
 	assert_int_equal(preview->height, 213);
@@ -146,9 +145,9 @@ test_bad_capture_leaves_no_final(void **state)
 	photo(&caps[0], 0xffff0000u);
 	caps[1].data = (unsigned char *)strdup("not a jpeg at all");
 	caps[1].len = strlen((char *)caps[1].data);
-	assert_int_equal(pb_session_compose(j, &ov, &info, caps, 2, 320, 320, &preview, err,
-					    sizeof(err)),
-			 PB_ERR_INPUT);
+	assert_int_equal(
+		pb_session_compose(j, &ov, &info, caps, 2, 320, 320, &preview, err, sizeof(err)),
+		PB_ERR_INPUT);
 	assert_null(preview);
 	assert_non_null(strstr(err, "photo 2"));
 	assert_false(exists(info.dir, "final.jpg"));
@@ -168,9 +167,9 @@ test_unwritable_data_dir(void **state)
 	pb_session_info_init(&info, "/proc/no-such-place", time(NULL));
 	photo(&caps[0], 0xffff0000u);
 	photo(&caps[1], 0xffff0000u);
-	assert_int_not_equal(pb_session_compose(j, &ov, &info, caps, 2, 320, 320, &preview, err,
-						sizeof(err)),
-			     PB_OK);
+	assert_int_not_equal(
+		pb_session_compose(j, &ov, &info, caps, 2, 320, 320, &preview, err, sizeof(err)),
+		PB_OK);
 	assert_null(preview);
 	assert_non_null(strstr(err, "cannot"));
 	free(caps[0].data);

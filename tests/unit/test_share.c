@@ -72,13 +72,16 @@ test_links(void **state)
 	(void)state;
 	char *dir = session_with_photo(tmp, "20261122-101010-0a0b0c0d", "jpeg bytes");
 	assert_int_equal(pb_share_token(tok), PB_OK);
-	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", now + 3600), PB_OK);
+	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", now + 3600),
+			 PB_OK);
 	assert_int_equal(pb_share_link_lookup(tmp, tok, now, sess, sizeof(sess)), PB_OK);
 	assert_string_equal(sess, "20261122-101010-0a0b0c0d");
 	/* expired, unknown, malformed: all the same answer */
-	assert_int_equal(pb_share_link_lookup(tmp, tok, now + 3600, sess, sizeof(sess)), PB_ERR_INPUT);
-	assert_int_equal(pb_share_link_lookup(tmp, "AAAAAAAAAAAAAAAAAAAAAA", now, sess, sizeof(sess)),
+	assert_int_equal(pb_share_link_lookup(tmp, tok, now + 3600, sess, sizeof(sess)),
 			 PB_ERR_INPUT);
+	assert_int_equal(
+		pb_share_link_lookup(tmp, "AAAAAAAAAAAAAAAAAAAAAA", now, sess, sizeof(sess)),
+		PB_ERR_INPUT);
 	assert_int_equal(pb_share_link_lookup(tmp, "../sessions", now, sess, sizeof(sess)),
 			 PB_ERR_INPUT);
 	/* a link cannot be made to point outside sessions/ */
@@ -203,15 +206,17 @@ test_gallery(void **state)
 	free(dir);
 	assert_int_equal(pb_share_token(tok), PB_OK);
 	assert_int_equal(pb_share_token(old), PB_OK);
-	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", time(NULL) + 3600),
-			 PB_OK);
+	assert_int_equal(
+		pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", time(NULL) + 3600),
+		PB_OK);
 	assert_int_equal(pb_share_link_write(tmp, old, "20261122-101010-0a0b0c0d", time(NULL) - 1),
 			 PB_OK);
 
 	struct pb_gallery_config bad = { .listen = "8080", .data_dir = tmp };
 	assert_null(pb_gallery_start(&bad, why, sizeof(why)));
 	assert_non_null(strstr(why, "not ADDRESS:PORT"));
-	struct pb_gallery_config cfg = { .listen = "127.0.0.1:0", .data_dir = tmp,
+	struct pb_gallery_config cfg = { .listen = "127.0.0.1:0",
+					 .data_dir = tmp,
 					 .title = "re:Play <Closing> & \"Party\"",
 					 .idle_timeout_s = 1 }; /* default connection limits */
 	struct pb_gallery *g = pb_gallery_start(&cfg, why, sizeof(why));
@@ -252,9 +257,20 @@ test_gallery(void **state)
 	snprintf(expired, sizeof(expired), "/p/%s", old);
 	snprintf(shortened, sizeof(shortened), "/p/%.*s", PB_TOKEN_LEN - 1, tok);
 	const char *hostile[] = {
-		"/", "/p/", "/links/", "/sessions/", "/p/../links", "/p/../../etc/passwd",
-		"/p/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/p/..%2flinks", "/p%2f..%2f..%2fetc",
-		wrong, expired, shortened, overlong, "/p/AAAAAAAAAAAAAAAAAAAAAA.jpg/..",
+		"/",
+		"/p/",
+		"/links/",
+		"/sessions/",
+		"/p/../links",
+		"/p/../../etc/passwd",
+		"/p/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+		"/p/..%2flinks",
+		"/p%2f..%2f..%2fetc",
+		wrong,
+		expired,
+		shortened,
+		overlong,
+		"/p/AAAAAAAAAAAAAAAAAAAAAA.jpg/..",
 	};
 	for (unsigned i = 0; i < sizeof(hostile) / sizeof(*hostile); i++) {
 		fetch(port, hostile[i], NULL, &f);

@@ -36,7 +36,8 @@ exists(const char *dir, const char *name)
 static void
 test_round_trip(void **state)
 {
-	char *tmp = make_tmpdir(), *spool = path_in(tmp, "spool"), *photo = path_in(tmp, "final.jpg");
+	char *tmp = make_tmpdir(), *spool = path_in(tmp, "spool"),
+	     *photo = path_in(tmp, "final.jpg");
 	struct pb_spool s;
 	(void)state;
 
@@ -51,8 +52,9 @@ test_round_trip(void **state)
 	assert_int_equal(pb_spool_add(&s, "../../etc", 1, 1, photo), PB_ERR_INPUT);
 	assert_int_equal(pb_spool_add(&s, "a b", 1, 1, photo), PB_ERR_INPUT);
 	/* a photo that is not there: nothing spooled */
-	assert_int_equal(pb_spool_add(&s, "20261122-101011-00000000", 1, 1, "/nonexistent/final.jpg"),
-			 PB_ERR_INPUT);
+	assert_int_equal(
+		pb_spool_add(&s, "20261122-101011-00000000", 1, 1, "/nonexistent/final.jpg"),
+		PB_ERR_INPUT);
 	assert_int_equal(s.n, 2);
 	assert_true(exists(spool, "20261122-101010-0a0b0c0d-1.jpg"));
 	s.jobs[0].cups_job = 41;
@@ -114,7 +116,8 @@ test_round_trip(void **state)
 static void
 test_orphans_adopted(void **state)
 {
-	char *tmp = make_tmpdir(), *spool = path_in(tmp, "spool"), *photo = path_in(tmp, "final.jpg");
+	char *tmp = make_tmpdir(), *spool = path_in(tmp, "spool"),
+	     *photo = path_in(tmp, "final.jpg");
 	struct pb_spool s;
 	(void)state;
 
@@ -236,21 +239,37 @@ test_reasons(void **state)
 {
 	(void)state;
 	static const char *const stop[] = {
-		"media-empty", "media-empty-error", "media-jam", "media-jam-error",
-		"marker-supply-empty-error", "door-open", "cover-open-error", "offline",
-		"offline-report", "paused", "media-needed", "input-tray-missing",
+		"media-empty",
+		"media-empty-error",
+		"media-jam",
+		"media-jam-error",
+		"marker-supply-empty-error",
+		"door-open",
+		"cover-open-error",
+		"offline",
+		"offline-report",
+		"paused",
+		"media-needed",
+		"input-tray-missing",
 		"some-new-thing-error",
 	};
 	static const char *const go[] = {
-		"none", "media-low-report", "media-empty-warning", "marker-supply-low-warning",
-		"cups-insecure-filter-warning", "connecting-to-device", "other-report", "",
+		"none",
+		"media-low-report",
+		"media-empty-warning",
+		"marker-supply-low-warning",
+		"cups-insecure-filter-warning",
+		"connecting-to-device",
+		"other-report",
+		"",
 	};
 	for (unsigned i = 0; i < sizeof(stop) / sizeof(*stop); i++)
 		assert_true(pb_printer_reason_blocks(stop[i]));
 	for (unsigned i = 0; i < sizeof(go) / sizeof(*go); i++)
 		assert_false(pb_printer_reason_blocks(go[i]));
 	/* staff get words, the most pressing reason first */
-	assert_non_null(strstr(pb_printer_reason_words("media-empty-error,paused"), "out of paper"));
+	assert_non_null(
+		strstr(pb_printer_reason_words("media-empty-error,paused"), "out of paper"));
 	assert_non_null(strstr(pb_printer_reason_words("paused,media-jam"), "paper jam"));
 	assert_non_null(strstr(pb_printer_reason_words("marker-supply-empty-error"), "ribbon"));
 	assert_non_null(strstr(pb_printer_reason_words("offline-report"), "offline"));
@@ -264,7 +283,8 @@ test_reasons(void **state)
 static void
 test_no_cups_server(void **state)
 {
-	char *tmp = make_tmpdir(), *spool = path_in(tmp, "spool"), *photo = path_in(tmp, "final.jpg");
+	char *tmp = make_tmpdir(), *spool = path_in(tmp, "spool"),
+	     *photo = path_in(tmp, "final.jpg");
 	char *sock = path_in(tmp, "no-cupsd.sock");
 	struct pb_printer_health h;
 	struct pb_print_position pos;
@@ -273,9 +293,16 @@ test_no_cups_server(void **state)
 	write_text(photo, "x");
 	setenv("CUPS_SERVER", sock, 1);
 	struct pb_print_config cfg = {
-		.printer = "booth", .media = "na_index-4x6_4x6in", .quality = 5, .fill = 1,
-		.borderless = 1, .options = "", .seconds_per_print = 20, .paper_warn = 5,
-		.spool_dir = spool, .poll_ms = 50,
+		.printer = "booth",
+		.media = "na_index-4x6_4x6in",
+		.quality = 5,
+		.fill = 1,
+		.borderless = 1,
+		.options = "",
+		.seconds_per_print = 20,
+		.paper_warn = 5,
+		.spool_dir = spool,
+		.poll_ms = 50,
 	};
 	struct pb_print *p = pb_print_create(&cfg);
 	assert_non_null(p);
@@ -302,8 +329,8 @@ test_no_cups_server(void **state)
 	assert_false(pb_print_position(p, "20261122-120000-00000000", &pos));
 	assert_false(pos.failed);
 	/* a photo that is gone cannot be spooled: the guest's screen must not say printed */
-	assert_int_equal(pb_print_submit(p, "20261122-120001-abcdef02", "/nonexistent/final.jpg", 1),
-			 PB_OK);
+	assert_int_equal(
+		pb_print_submit(p, "20261122-120001-abcdef02", "/nonexistent/final.jpg", 1), PB_OK);
 	for (int i = 0; i < 400 && !pos.failed; i++) {
 		pb_print_position(p, "20261122-120001-abcdef02", &pos);
 		nanosleep(&(struct timespec){ 0, 25000000 }, NULL);
@@ -334,12 +361,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_orphans_adopted),
-		cmocka_unit_test(test_damaged_ini),
-		cmocka_unit_test(test_unusable_folder),
-		cmocka_unit_test(test_reasons),
-		cmocka_unit_test(test_no_cups_server),
+		cmocka_unit_test(test_round_trip),  cmocka_unit_test(test_orphans_adopted),
+		cmocka_unit_test(test_damaged_ini), cmocka_unit_test(test_unusable_folder),
+		cmocka_unit_test(test_reasons),	    cmocka_unit_test(test_no_cups_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

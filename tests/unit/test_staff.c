@@ -49,7 +49,7 @@ test_pin(void **state)
 	pb_pin_digit(&p, '8');
 	assert_string_equal(p.typed, "2468");
 	assert_int_equal(pb_pin_submit(&p, 1000), PB_PIN_OK);
-	assert_int_equal(p.wrong, 0); /* a right PIN forgives the wrong ones */
+	assert_int_equal(p.wrong, 0);	  /* a right PIN forgives the wrong ones */
 	assert_string_equal(p.typed, ""); /* submit forgets the digits */
 	/* nine digits: the ninth is ignored */
 	type(&p, "123456789");
@@ -91,8 +91,8 @@ test_pin_config(void **state)
 {
 	struct pb_pin p;
 	(void)state;
-	static const char *const bad[] = { "", "123", "123456789", "12a4", " 1234", "1234 ",
-					   "-123", "12.4", "１２３４" };
+	static const char *const bad[] = { "",	    "123",  "123456789", "12a4",    " 1234",
+					   "1234 ", "-123", "12.4",	 "１２３４" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		assert_false(pb_pin_valid(bad[i]));
 		pb_pin_init(&p, bad[i]);
@@ -155,13 +155,10 @@ static void
 test_settings_damaged(void **state)
 {
 	static const char *const bad[] = {
-		"[kiosk]\ndelivery = fax\n",
-		"[kiosk]\noverlay = ../../etc\n",
-		"[counters]\nsessions = -4\n",
-		"[totals]\nphotos = 12abc\n",
-		"[counters]\nreset_at = yesterday\n",
-		"[kiosk]\ncolour = red\n",
-		"[kiosk\noverlay = replay\n",     /* torn: half a section header */
+		"[kiosk]\ndelivery = fax\n",	      "[kiosk]\noverlay = ../../etc\n",
+		"[counters]\nsessions = -4\n",	      "[totals]\nphotos = 12abc\n",
+		"[counters]\nreset_at = yesterday\n", "[kiosk]\ncolour = red\n",
+		"[kiosk\noverlay = replay\n", /* torn: half a section header */
 		"\x01\x02\xff binary garbage\n",
 	};
 	char path[128], bad_path[140], why[512];
@@ -350,9 +347,13 @@ find_line(const struct pb_staff_text *t, const char *needle)
 static void
 test_staff_describe(void **state)
 {
-	uint64_t since[PB_COUNT_N] = { 3, 5, 2, 1, 4, 0 }, total[PB_COUNT_N] = { 30, 50, 20, 10, 40, 7 };
-	struct pb_staff_facts f = { .uptime_s = 2 * 3600 + 5 * 60, .since_reset = since,
-				    .total = total, .disk_free_mb = 100000, .disk_total_mb = 200000 };
+	uint64_t since[PB_COUNT_N] = { 3, 5, 2, 1, 4, 0 },
+		 total[PB_COUNT_N] = { 30, 50, 20, 10, 40, 7 };
+	struct pb_staff_facts f = { .uptime_s = 2 * 3600 + 5 * 60,
+				    .since_reset = since,
+				    .total = total,
+				    .disk_free_mb = 100000,
+				    .disk_total_mb = 200000 };
 	struct pb_staff_text t;
 	char buf[4096];
 	int i;
@@ -396,7 +397,8 @@ test_staff_describe(void **state)
 	f.disk_low = 1;
 	since[PB_COUNT_FAILURES] = 2;
 	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
-	assert_int_equal(t.level[find_line(&t, "Camera: unplugged? reconnecting — USB cable out")], 2);
+	assert_int_equal(t.level[find_line(&t, "Camera: unplugged? reconnecting — USB cable out")],
+			 2);
 	i = find_line(&t, "Printer dyesub:");
 	assert_true(i >= 0);
 	assert_int_equal(t.level[i], 2);

@@ -92,7 +92,9 @@ main(int argc, char **argv)
 		gp_log_add_func(GP_LOG_DEBUG, gp_debug, debug);
 	int n = atoi(argv[1]), good = 1;
 	struct pb_camera_gphoto2_config gc = {
-		.model = "Nikon DSC D750", .port = "usb:>rec", .capture_target = PB_TARGET_RAM,
+		.model = "Nikon DSC D750",
+		.port = "usb:>rec",
+		.capture_target = PB_TARGET_RAM,
 	};
 	struct pb_camera_options opts = { .capture_retries = 1, .retry_delay_ms = 50 };
 	void *impl = pb_camera_gphoto2_create(&gc);
