@@ -126,6 +126,12 @@ config: $(B)/photobooth
 
 units: $(UNIT_BIN)
 
+# Every C file as the checked-in .clang-format has it (clang-format -i on the files to fix).
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests tools -name '*.[ch]')
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+	@echo "format: $(words $(FORMAT_FILES)) files as .clang-format has them"
+
 # Core files include no SDL, renderer or booth-private header, and no file depends on one that
 # depends on it back (scripts/layers.py reads the objects' symbols).
 layers: $(CORE_OBJ) $(UI_OBJ) $(B)/obj/main.o $(B)/obj/photoboothctl.o
@@ -140,7 +146,7 @@ run:
 check:
 	scripts/deps.sh check
 	$(MAKE) all units fuzzers $(B)/vcam_cycles $(B)/states
-	$(MAKE) layers
+	$(MAKE) layers format-check
 	tests/run.sh
 
 $(B)/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) $(B)/libpb.a
@@ -292,7 +298,7 @@ cross-arm64:
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: states layers all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
+.PHONY: format-check states layers all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
 FORCE:
 
 -include $(B)/obj/*.d
