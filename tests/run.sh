@@ -28,6 +28,9 @@ done
 # config/photobooth.conf documents every key: it must be exactly what the table generates.
 run config-file-agrees diff -u config/photobooth.conf <(build/photobooth --print-default-config)
 
+# The harness itself: a test whose set-up fails, or that checks nothing, fails.
+run harness bash tests/harness.sh
+
 # docs/states.dot is the drawing of the transition table as it is (make states redraws it).
 run states-drawing-current diff -u docs/states.dot <(build/states)
 

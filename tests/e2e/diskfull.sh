@@ -40,8 +40,8 @@ snapshot() { (cd "$WORK/data" && find sessions links settings.ini -type f 2>/dev
 guest() { ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null && wait_state deliver 5 \
 	&& ctl trigger >/dev/null && wait_state attract 10; }
 
-start_xvfb 800 480 || exit 1
-start_kiosk "$conf" || exit 1
+start_xvfb 800 480
+start_kiosk "$conf" || setup_failed "the kiosk did not start"
 check "a guest's session completes with room to spare" guest
 check "its photos are on disk" test "$(ls "$WORK/data/sessions" | wc -l)" = 1
 snapshot >"$WORK/before"

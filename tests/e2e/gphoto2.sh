@@ -69,7 +69,7 @@ sys.exit(0 if all(abs(x - y) <= 40 for x, y in zip(a, b)) else 1)' "$1" "$2" || 
 	}
 }
 
-start_xvfb 1280 720 || exit 1
+start_xvfb 1280 720
 conf=$WORK/kiosk.conf
 write_config "$conf" "[camera]" "backend = gphoto2" "model = Nikon DSC D750" "port = usb:>rec" \
 	"capture_retries = 1"

@@ -12,7 +12,7 @@ done
 [ -n "$num" ] || { echo "no free display number"; exit 1; }
 export DISPLAY=":$num" SDL_VIDEODRIVER=x11
 write_config "$WORK/h.conf" "[kiosk]" "countdown = 1"
-start_kiosk "$WORK/h.conf" || exit 1
+start_kiosk "$WORK/h.conf" || setup_failed "the kiosk did not start"
 check "with no display the kiosk runs and answers" test "$(json state)" = attract
 check "status says the display is missing, and why" \
 	test "$(json display.state)" = missing -a -n "$(json display.reason)"

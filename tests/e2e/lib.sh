@@ -20,9 +20,12 @@ if nm -u "$PB" 2>/dev/null | grep -q __asan_init; then
 fi
 XVFB_PID=
 KIOSK_PID=
+SINK_PID=
+MAIL="$WORK/mail"
 
 cleanup() {
 	stop_kiosk
+	stop_sink
 	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
 	rm -rf "$WORK"
 }
@@ -35,9 +38,20 @@ check() { # check DESCRIPTION COMMAND...
 	shift
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
+# summary: the closing line. A test that ran no check fails: it proved nothing.
 summary() {
 	echo "$(basename "$0"): $PASSED passed, $FAILED failed"
+	if [ $((PASSED + FAILED)) -eq 0 ]; then
+		echo "$(basename "$0"): no check ran"
+		return 1
+	fi
 	[ "$FAILED" -eq 0 ]
+}
+# setup_failed WHAT: a part the test needs did not start: the test fails here and now.
+setup_failed() {
+	not_ok "set-up: $*"
+	summary
+	exit 1
 }
 
 # start_xvfb WIDTH HEIGHT: a private X server on a free display number.
@@ -48,7 +62,10 @@ start_xvfb() {
 	Xvfb -displayfd 3 -screen 0 "${1}x${2}x24" -nolisten tcp -noreset 3>"$fifo" \
 		>"$WORK/xvfb.log" 2>&1 &
 	XVFB_PID=$!
-	read -r -t 10 num <"$fifo" || { echo "Xvfb did not start"; cat "$WORK/xvfb.log"; return 1; }
+	if ! read -r -t 10 num <"$fifo" || [ -z "$num" ]; then
+		cat "$WORK/xvfb.log"
+		setup_failed "Xvfb did not start"
+	fi
 	rm -f "$fifo"
 	export DISPLAY=":$num"
 }
@@ -74,15 +91,50 @@ EOC
 
 ctl() { "$PBCTL" --socket "$WORK/ctl.sock" "$@"; }
 
-# json KEY.PATH: reads a field of `photoboothctl status`.
-json() {
-	ctl status | python3 -c '
-import json, sys
-v = json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    v = v[k] if isinstance(v, dict) else v[int(k)]
-print("" if v is None else v)' "$1"
+# free_port: a TCP port free on 127.0.0.1 now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_sink PORT [smtpsink.py options...]: the SMTP sink (tests/mail/smtpsink.py, aiosmtpd) on
+# 127.0.0.1:PORT keeping every message in $MAIL; waits until it says "ready". stop_sink stops
+# it (cleanup does too); mails counts what it stored.
+start_sink() {
+	local port=$1
+	shift
+	/usr/bin/python3 "$TOP/tests/mail/smtpsink.py" "$port" "$MAIL" "$@" >"$WORK/sink.out" \
+		2>"$WORK/sink.log" &
+	SINK_PID=$!
+	for _ in $(seq 100); do grep -q ready "$WORK/sink.out" 2>/dev/null && return 0; sleep 0.1; done
+	echo "SMTP sink did not start"
+	cat "$WORK/sink.log"
+	return 1
 }
+stop_sink() {
+	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
+	SINK_PID=
+}
+mails() { find "$MAIL/new" -type f 2>/dev/null | wc -l; }
+
+# fields KEY.PATH...: one `photoboothctl status` read, each field on its own line ("" for null
+# or missing, and for every field when the kiosk does not answer).
+fields() {
+	ctl status 2>/dev/null | python3 -c '
+import json, sys
+try:
+    top = json.load(sys.stdin)
+except ValueError:
+    top = {}
+for path in sys.argv[1:]:
+    v = top
+    try:
+        for k in path.split("."):
+            v = v[k] if isinstance(v, dict) else v[int(k)]
+    except (KeyError, IndexError, ValueError, TypeError):
+        v = None
+    print("" if v is None else v)' "$@"
+}
+
+# json KEY.PATH: reads a field of `photoboothctl status`.
+json() { fields "$1"; }
 
 # start_kiosk CONFIG: starts the kiosk and waits until it answers on its socket.
 start_kiosk() {
@@ -110,8 +162,10 @@ stop_kiosk() {
 # wait_state STATE [SECONDS]: until the kiosk is in STATE and that screen has been drawn.
 wait_state() {
 	local want=$1 tries=$((${2:-15} * 20))
+	local state screen
 	for _ in $(seq "$tries"); do
-		if [ "$(json state)" = "$want" ] && [ "$(json screen)" = "$want" ]; then
+		{ read -r state; read -r screen; } < <(fields state screen)
+		if [ "$state" = "$want" ] && [ "$screen" = "$want" ]; then
 			return 0
 		fi
 		sleep 0.05

@@ -11,12 +11,12 @@ heard() { grep -c "$1" "$WORK/notify.log" 2>/dev/null || true; }
 
 /usr/bin/python3 "$TOP/tests/systemd/notify-listen.py" "$WORK/notify.sock" "$WORK/notify.log" &
 LISTEN_PID=$!
-wait_for 5 "[ -S '$WORK/notify.sock' ]" || exit 1
+wait_for 5 "[ -S '$WORK/notify.sock' ]" || setup_failed "the notify listener did not start"
 
-start_xvfb 800 480 || exit 1
+start_xvfb 800 480
 write_config "$WORK/n.conf"
 export NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=1000000
-start_kiosk "$WORK/n.conf" || exit 1
+start_kiosk "$WORK/n.conf" || setup_failed "the kiosk did not start"
 unset NOTIFY_SOCKET WATCHDOG_USEC
 check "READY=1 once the kiosk answers on its socket" wait_for 5 '[ "$(heard READY=1)" = 1 ]'
 check "... with a status line naming the camera and the theme" \

@@ -45,8 +45,8 @@ finish() {
 	wait_state thanks 5 && ctl trigger >/dev/null && wait_state attract 5
 }
 
-start_xvfb 1280 720 || exit 1
-start_cupsd "$WORK/cups" || exit 1
+start_xvfb 1280 720
+start_cupsd "$WORK/cups" || setup_failed "cupsd did not start"
 add_queue booth-pdf "$CUPS_PDF_URI"
 add_queue booth "pbtest:$CUPS_DIR/dev"
 
@@ -59,7 +59,7 @@ check "... naming the file, line and range" \
 
 # --- cups-pdf: two copies come out as two 4x6 PDFs, one CUPS job each.
 kiosk_conf "$WORK/pdf.conf" booth-pdf
-start_kiosk "$WORK/pdf.conf" || exit 1
+start_kiosk "$WORK/pdf.conf" || setup_failed "the kiosk did not start"
 check "status shows the printer idle and ready" wait_for 10 'pstat_is ready True'
 check "status names the queue" pstat_is queue booth-pdf
 check "a guest reaches deliver" guest
@@ -92,7 +92,7 @@ stop_kiosk
 rm -rf "$WORK/data" # a fresh measurement of the time per print
 echo 3 >"$CUPS_DIR/dev/seconds"
 kiosk_conf "$WORK/q.conf" booth "max_copies = 3"
-start_kiosk "$WORK/q.conf" || exit 1
+start_kiosk "$WORK/q.conf" || setup_failed "the kiosk did not start"
 ctl printer paper 10 >/dev/null
 check "guest A reaches deliver" guest
 check "guest A orders 3" tap copies-3
@@ -122,7 +122,7 @@ rm -f "$CUPS_DIR/dev/seconds"
 rm -rf "$WORK/data" "$CUPS_DIR/dev/out"
 kiosk_conf "$WORK/p.conf" booth "paper_warn = 3"
 touch "$CUPS_DIR/dev/paper-out"
-start_kiosk "$WORK/p.conf" || exit 1
+start_kiosk "$WORK/p.conf" || setup_failed "the kiosk did not start"
 ctl printer paper 4 >/dev/null
 check "guest 1 reaches deliver" guest
 g1=$(json session)
@@ -150,7 +150,7 @@ kill -KILL "$KIOSK_PID"
 wait "$KIOSK_PID" 2>/dev/null
 KIOSK_PID=
 check "the spool kept all three photos" test "$(spooled)" = 3
-start_kiosk "$WORK/p.conf" || exit 1
+start_kiosk "$WORK/p.conf" || setup_failed "the kiosk did not start"
 check "after a restart, status still shows media-empty" wait_for 10 'grep -q media-empty <(pstat reasons)'
 check "and the three prints pending" pstat_is pending 3
 rm "$CUPS_DIR/dev/paper-out" # staff refill
@@ -170,7 +170,7 @@ stop_kiosk
 rm -rf "$WORK/data"
 kiosk_conf "$WORK/k.conf" booth
 kill_cupsd
-start_kiosk "$WORK/k.conf" || exit 1
+start_kiosk "$WORK/k.conf" || setup_failed "the kiosk did not start"
 check "no CUPS server: status says unreachable" wait_for 10 'pstat_is state unreachable'
 check "... and why" grep -q "cannot reach CUPS at $CUPS_DIR/cups.sock" <(pstat message)
 check "the kiosk logs it" grep -q "printer booth: unreachable" "$WORK/kiosk.log"
@@ -186,7 +186,7 @@ wait "$KIOSK_PID" 2>/dev/null
 KIOSK_PID=
 # delivery = both while the printer is away: no prints offered, the guest is told.
 DELIVERY=both kiosk_conf "$WORK/both.conf" booth
-start_kiosk "$WORK/both.conf" || exit 1
+start_kiosk "$WORK/both.conf" || setup_failed "the kiosk did not start"
 check "both mode, no CUPS: not ready" wait_for 10 'pstat_is state unreachable'
 check "both mode: a guest reaches deliver" guest
 check "both mode: no print buttons, only Done" \
@@ -199,7 +199,7 @@ check "both mode: nothing more was spooled" test "$(spooled)" = 2
 stop_kiosk
 restart_cupsd
 before=$(all_prints)
-start_kiosk "$WORK/k.conf" || exit 1
+start_kiosk "$WORK/k.conf" || setup_failed "the kiosk did not start"
 check "after the restart both print" wait_for 30 'test "$(all_prints)" = $((before + 2))'
 check "once each" test "$(prints "$g3-1")$(prints "$g3-2")" = 11
 stop_kiosk
@@ -210,7 +210,7 @@ orphan=20261122-000000-0badf00d-1
 cp "$TOP/tests/golden/replay.png" "$WORK/data/spool/$orphan.jpg"
 lp -d booth -t "$orphan" "$WORK/data/spool/$orphan.jpg" >/dev/null
 wait_for 10 'test "$(prints "$orphan")" = 1'
-start_kiosk "$WORK/k.conf" || exit 1
+start_kiosk "$WORK/k.conf" || setup_failed "the kiosk did not start"
 check "the unlisted print is found in CUPS by name" \
 	wait_for 10 'grep -q "$orphan: CUPS already has it as job" "$WORK/kiosk.log"'
 check "and leaves the spool without printing again" wait_for 10 'test "$(spooled)" = 0'
@@ -220,7 +220,7 @@ stop_kiosk
 # --- A queue that does not exist, then created by staff.
 rm -rf "$WORK/data"
 kiosk_conf "$WORK/m.conf" late-queue
-start_kiosk "$WORK/m.conf" || exit 1
+start_kiosk "$WORK/m.conf" || setup_failed "the kiosk did not start"
 check "a missing queue: status says missing" wait_for 10 'pstat_is state missing'
 check "... naming it" grep -q "no print queue 'late-queue'" <(pstat message)
 check "a guest reaches deliver" guest
@@ -249,7 +249,7 @@ stop_kiosk
 
 # --- cupsd restarted mid-job (a 4 s print): it completes once.
 echo 4 >"$CUPS_DIR/dev/seconds"
-start_kiosk "$WORK/m.conf" || exit 1
+start_kiosk "$WORK/m.conf" || setup_failed "the kiosk did not start"
 check "a guest reaches deliver" guest
 g6=$(json session)
 tap copies-1 >/dev/null

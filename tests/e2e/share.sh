@@ -12,21 +12,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 OUT=share
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP_PORT=$(free_port)
 SMTP_PORT=$(free_port)
-MAIL="$WORK/mail"
-SINK_PID=
-
-start_sink() {
-	/usr/bin/python3 "$TOP/tests/mail/smtpsink.py" "$SMTP_PORT" "$MAIL" >"$WORK/sink.out" 2>"$WORK/sink.log" &
-	SINK_PID=$!
-	for _ in $(seq 100); do grep -q ready "$WORK/sink.out" 2>/dev/null && return 0; sleep 0.1; done
-	echo "SMTP sink did not start"; cat "$WORK/sink.log"; return 1
-}
-stop_sink() { [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null; SINK_PID=; }
-mails() { find "$MAIL/new" -type f 2>/dev/null | wc -l; }
-trap 'stop_sink; cleanup' EXIT
 
 
 conf="$WORK/share.conf"
@@ -44,9 +31,9 @@ guest() {
 	ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null && wait_state deliver 5
 }
 
-start_xvfb 800 480 || exit 1
-start_sink || exit 1
-start_kiosk "$conf" || exit 1
+start_xvfb 800 480
+start_sink "$SMTP_PORT" || setup_failed "the SMTP sink did not start"
+start_kiosk "$conf" || setup_failed "the kiosk did not start"
 check "guest reaches deliver" guest
 S1=$(json session)
 sleep 0.5
@@ -149,7 +136,7 @@ wait "$KIOSK_PID" 2>/dev/null
 KIOSK_PID=
 start_kiosk "$conf"
 check "after SIGKILL and restart the email still waits" test "$(json outbox.depth)" = 1
-start_sink
+start_sink "$SMTP_PORT"
 check "SMTP back: the email is delivered" wait_for 30 '[ "$(mails)" = 2 ]'
 check "the outbox is empty" wait_for 5 '[ "$(json outbox.depth)" = 0 ]'
 stop_kiosk
@@ -188,7 +175,7 @@ rm -f "$WORK/got.jpg"
 curl -s -o "$WORK/got.jpg" "$URL.jpg"
 check "guest 1's link still downloads byte for byte in print mode" \
 	cmp -s "$WORK/got.jpg" "$WORK/data/sessions/$S1/share.jpg"
-start_sink
+start_sink "$SMTP_PORT"
 check "SMTP back: guest 3's email is delivered in print mode" wait_for 30 '[ "$(mails)" = 3 ]'
 check "... to guest 3" grep -lq '^To: third@example.com' "$MAIL"/new/*
 links_before=$(ls "$WORK/data/links" | wc -l)

@@ -40,8 +40,8 @@ guest_print() {
 setting() { sed -n "s/^$1 = //p" "$WORK/data/settings.ini"; }
 
 chmod 755 "$WORK" # the socket's directory: others may look, the socket decides
-start_xvfb 800 480 || exit 1
-start_cupsd "$WORK/cups" || exit 1
+start_xvfb 800 480
+start_cupsd "$WORK/cups" || setup_failed "cupsd did not start"
 add_queue booth "pbtest:$CUPS_DIR/dev"
 
 conf="$WORK/staff.conf"
@@ -68,7 +68,7 @@ for bad in "pin = 12" "pin = 12ab" "paper_presets = 36, 0" "key = NoSuchKey"; do
 	check "... saying why" grep -q "\[staff\] ${bad%% =*}" "$WORK/bad.out"
 done
 
-start_kiosk "$conf" || exit 1
+start_kiosk "$conf" || setup_failed "the kiosk did not start"
 check "the kiosk prints and shares (delivery both)" test "$(json delivery)" = both
 
 # --- The control socket: mode 0660, the configured group; others are refused.
@@ -122,7 +122,7 @@ check "a guest never sees the staff screen" test "$(json screen)" = pin
 
 # A restart ends the lock (a power cycle needs the booth's plug anyway).
 kill "$KIOSK_PID"; wait "$KIOSK_PID"; KIOSK_PID=
-start_kiosk "$conf" || exit 1
+start_kiosk "$conf" || setup_failed "the kiosk did not start"
 
 # --- The staff screen and every action on it.
 check "the right PIN opens the staff screen" staff_screen
@@ -300,7 +300,7 @@ check "... logged" grep -q "SIGHUP: reloading" "$WORK/kiosk.log"
 expect 0 "delivery share" delivery share
 sessions=$(json totals.all_time.sessions)
 stop_kiosk
-start_kiosk "$conf" || exit 1
+start_kiosk "$conf" || setup_failed "the kiosk did not start"
 check "after a restart: staff's theme and delivery" \
 	test "$(json overlay)/$(json delivery)" = replay/share
 check "... and the counters" test "$(json totals.all_time.sessions)" = "$sessions"
@@ -324,7 +324,7 @@ c.read_string(open(sys.argv[1]).read())
 assert c["kiosk"]["overlay"] in ("replay", "certification-lounge"), dict(c["kiosk"])
 assert c["kiosk"]["delivery"] == "share"
 assert int(c["totals"]["sessions"]) >= int(sys.argv[2])' "$WORK/data/settings.ini" "$sessions"
-	start_kiosk "$conf" || exit 1
+	start_kiosk "$conf" || setup_failed "the kiosk did not start"
 	check "round $round: the kiosk starts with it, no damage reported" \
 		test ! -e "$WORK/data/settings.ini.bad"
 done

@@ -5,7 +5,6 @@
 . "$TOP/tests/print/cupsd.sh"
 trap 'stop_cupsd; cleanup' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP_PORT=$(free_port)
 SMTP_PORT=$(free_port)
 CONF="$WORK/booth.conf"
@@ -15,8 +14,8 @@ CONF="$WORK/booth.conf"
 booth_setup() {
 	local w=$1 h=$2 kiosk=$3
 	shift 3
-	start_xvfb "$w" "$h" || exit 1
-	start_cupsd "$WORK/cups" || exit 1
+	start_xvfb "$w" "$h"
+	start_cupsd "$WORK/cups" || setup_failed "cupsd did not start"
 	add_queue booth "pbtest:$CUPS_DIR/dev"
 	KIOSK_EXTRA="delivery = both
 countdown = 0

@@ -15,7 +15,6 @@ set -u
 
 LOAD_SECONDS=${LOAD_SECONDS:-30}
 P99_MS=${P99_MS:-50}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP_PORT=$(free_port)
 BASE_PID=
 trap '[ -n "$BASE_PID" ] && kill "$BASE_PID" 2>/dev/null; cleanup' EXIT
@@ -26,8 +25,8 @@ countdown = 1
 deliver_timeout = 300" SHARE_LISTEN="127.0.0.1:$HTTP_PORT" write_config "$conf" \
 	"public_url = http://127.0.0.1:$HTTP_PORT/"
 
-start_xvfb 800 480 || exit 1
-start_kiosk "$conf" || exit 1
+start_xvfb 800 480
+start_kiosk "$conf" || setup_failed "the kiosk did not start"
 ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null && wait_state deliver 5
 check "a guest reaches the deliver screen" test "$(json state)" = deliver
 token=$(ls "$WORK/data/links" | head -1)

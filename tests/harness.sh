@@ -1,0 +1,63 @@
+#!/bin/bash
+# The test harness cannot pass by doing nothing: an end-to-end test whose Xvfb exits at once,
+# and one that runs no check, must fail; one with a passing check must pass. Runs small
+# scripts on tests/e2e/lib.sh (not the real tests: they would take minutes).
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/pb-harness.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+
+mkdir -p "$T/bin" "$T/e2e"
+printf '#!/bin/sh\nexit 1\n' >"$T/bin/Xvfb" # a display server that dies at once
+chmod +x "$T/bin/Xvfb"
+# the scripts live beside a copy of lib.sh, as the real ones do
+cp "$TOP/tests/e2e/lib.sh" "$T/e2e/lib.sh"
+cat >"$T/e2e/xvfb-dies.sh" <<'EOS'
+. "$(dirname "$0")/lib.sh"
+start_xvfb 640 480
+check "never reached" true
+summary
+EOS
+cat >"$T/e2e/no-check.sh" <<'EOS'
+. "$(dirname "$0")/lib.sh"
+echo "set up, then nothing checked"
+summary
+EOS
+cat >"$T/e2e/one-check.sh" <<'EOS'
+. "$(dirname "$0")/lib.sh"
+check "one true thing" true
+summary
+EOS
+
+run() { # run NAME: its output in $T/NAME.out, its exit code in rc
+	ART="$T/art" PATH="$T/bin:$PATH" timeout 60 bash "$T/e2e/$1.sh" >"$T/$1.out" 2>&1
+	rc=$?
+}
+run xvfb-dies
+if [ "$rc" -ne 0 ] && grep -q '^not ok - set-up: Xvfb did not start' "$T/xvfb-dies.out" &&
+	! grep -q 'never reached' "$T/xvfb-dies.out"; then
+	ok "a test whose Xvfb exits at once fails at set-up (exit $rc)"
+else
+	not_ok "a test whose Xvfb exits at once fails at set-up (exit $rc)"
+	cat "$T/xvfb-dies.out"
+fi
+run no-check
+if [ "$rc" -ne 0 ] && grep -q 'no check ran' "$T/no-check.out"; then
+	ok "a test that ran no check fails (exit $rc)"
+else
+	not_ok "a test that ran no check fails (exit $rc)"
+	cat "$T/no-check.out"
+fi
+run one-check
+if [ "$rc" -eq 0 ] && grep -q '1 passed, 0 failed' "$T/one-check.out"; then
+	ok "a test with one passing check passes"
+else
+	not_ok "a test with one passing check passes (exit $rc)"
+	cat "$T/one-check.out"
+fi
+echo "harness.sh: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
