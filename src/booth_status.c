@@ -19,29 +19,10 @@ disk_json(const struct pb_booth *b, struct pb_buf *out)
 	pb_json_close(out);
 }
 
-void
-booth_status_json(struct pb_booth *b, struct pb_buf *out)
+static void
+camera_json(struct pb_booth *b, struct pb_buf *out)
 {
 	struct pb_camera_health ch;
-	const struct pb_kiosk_counters *c = &b->kiosk.counters;
-	int w = 0, h = 0;
-
-	if (b->screen.display)
-		pb_display_size(b->screen.display, &w, &h);
-	pb_json_open(out, NULL);
-	pb_json_str(out, "state", pb_state_name(b->kiosk.state));
-	pb_json_str(out, "session", b->kiosk.session ? b->guest.session.id : NULL);
-	pb_json_int(out, "slot", b->kiosk.session ? b->kiosk.slot + 1 : 0);
-	pb_json_int(out, "slots", b->kiosk.cfg.slots);
-	pb_json_int(out, "retakes_left", pb_kiosk_retakes_left(&b->kiosk));
-	pb_json_str(out, "overlay", b->overlay->name);
-	pb_json_str(out, "delivery", pb_delivery_name(b->deliver.mode));
-	pb_json_str(out, "pending_overlay",
-		    b->store.pending_overlay[0] ? b->store.pending_overlay : NULL);
-	pb_json_str(out, "pending_delivery",
-		    b->store.pending_delivery >= 0 ? pb_delivery_name(b->store.pending_delivery)
-						   : NULL);
-	pb_json_str(out, "language", b->language);
 	pb_camera_health(b->camera, &ch);
 	pb_json_open(out, "camera");
 	pb_json_str(out, "backend", pb_camera_backend_name(b->cfg->camera_backend));
@@ -58,11 +39,17 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	pb_json_int(out, "reconnects", ch.reconnects);
 	pb_json_int(out, "liveview_restarts", ch.liveview_restarts);
 	pb_json_close(out);
+}
+
+/* The printer (with the current guest's prints, as the deliver screen shows them) and the
+ * outbox; null for a service not running. */
+static void
+delivery_json(struct pb_booth *b, struct pb_buf *out)
+{
 	if (b->deliver.print) {
 		struct pb_printer_health ph;
 		pb_print_health(b->deliver.print, &ph);
 		pb_printer_health_json(&ph, out);
-		/* the current guest's prints, as the deliver screen shows them */
 		pb_json_open(out, "print_position");
 		pb_json_int(out, "ahead", b->deliver.position.ahead);
 		pb_json_int(out, "mine", b->deliver.position.mine);
@@ -88,14 +75,11 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	} else {
 		pb_json_str(out, "outbox", NULL);
 	}
-	if (b->kiosk.state == PB_EMAIL) {
-		/* what the email screen shows, without the address itself */
-		pb_json_open(out, "email");
-		pb_json_int(out, "typed_chars", (int64_t)strlen(b->email.typed));
-		pb_json_bool(out, "consent", b->email.consent);
-		pb_json_str(out, "problem", pb_email_form_problem(&b->email));
-		pb_json_close(out);
-	}
+}
+
+static void
+counters_json(const struct pb_kiosk_counters *c, struct pb_buf *out)
+{
 	pb_json_open(out, "counters");
 	pb_json_int(out, "sessions", c->sessions);
 	pb_json_int(out, "photos", c->photos);
@@ -106,9 +90,11 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	pb_json_int(out, "failures", c->failures);
 	pb_json_int(out, "timeouts", c->timeouts);
 	pb_json_close(out);
-	pb_settings_counters_json(&b->store.settings, out);
-	pb_json_int(out, "downloads", pb_gallery_opened(b->deliver.gallery));
-	disk_json(b, out);
+}
+
+static void
+staff_json(struct pb_booth *b, struct pb_buf *out)
+{
 	pb_json_open(out, "staff");
 	pb_json_bool(out, "enabled", pb_pin_enabled(&b->staff.pin));
 	pb_json_int(out, "locked_s",
@@ -120,52 +106,89 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 		pb_json_str(out, NULL, b->staff.themes[i]);
 	pb_json_close(out);
 	pb_json_close(out);
-	pb_json_str(out, "last_session", b->last_session[0] ? b->last_session : NULL);
-	pb_json_int(out, "last_capture_to_review_ms", b->last_capture_to_review_ms);
-	pb_json_int(out, "pending_jobs", pb_worker_pending(b->worker));
-	pb_json_int(out, "text_overflows", b->render ? pb_render_overflows(b->render) : 0);
+}
+
+/* key: [x, y, w, h] */
+static void
+rect_json(struct pb_buf *out, const char *key, struct pb_rect r)
+{
+	pb_json_array(out, key);
+	pb_json_int(out, NULL, r.x);
+	pb_json_int(out, NULL, r.y);
+	pb_json_int(out, NULL, r.w);
+	pb_json_int(out, NULL, r.h);
+	pb_json_close(out);
+}
+
+/* The display, and where the buttons and keys of the screen on display are, in output
+ * pixels (the tests tap them). */
+static void
+screen_json(struct pb_booth *b, struct pb_buf *out)
+{
+	const struct pb_layout *l = b->render ? pb_render_layout(b->render) : NULL;
+	int w = 0, h = 0;
+
+	if (b->screen.display)
+		pb_display_size(b->screen.display, &w, &h);
 	pb_json_open(out, "display");
 	pb_json_str(out, "state", b->screen.display ? "ok" : "missing");
 	pb_json_str(out, "reason", b->screen.display ? NULL : b->screen.why);
 	pb_json_int(out, "width", w);
 	pb_json_int(out, "height", h);
 	pb_json_close(out);
-	/* Where the buttons of the screen on display are: [x, y, w, h] in output pixels. */
-	pb_json_str(out, "screen",
-		    b->render ? pb_state_name(pb_render_layout(b->render)->state) : NULL);
+	pb_json_str(out, "screen", l ? pb_state_name(l->state) : NULL);
 	pb_json_open(out, "buttons");
-	if (b->render) {
-		const struct pb_layout *l = pb_render_layout(b->render);
-		for (int i = 1; i < PB_BTN_COUNT; i++) {
-			struct pb_rect r = l->button[i];
-			if (!r.w)
-				continue;
-			pb_json_array(out, pb_button_name((enum pb_button)i));
-			pb_json_int(out, NULL, r.x);
-			pb_json_int(out, NULL, r.y);
-			pb_json_int(out, NULL, r.w);
-			pb_json_int(out, NULL, r.h);
-			pb_json_close(out);
-		}
-	}
+	for (int i = 1; l && i < PB_BTN_COUNT; i++)
+		if (l->button[i].w)
+			rect_json(out, pb_button_name((enum pb_button)i), l->button[i]);
 	pb_json_close(out);
 	/* the email keyboard's keys, by what they type ("backspace" for the one that erases) */
-	if (b->render && pb_render_layout(b->render)->nkeys &&
-	    (pb_render_layout(b->render)->state == PB_EMAIL ||
-	     pb_render_layout(b->render)->state == PB_PIN)) {
-		const struct pb_layout *l = pb_render_layout(b->render);
+	if (l && l->nkeys && (l->state == PB_EMAIL || l->state == PB_PIN)) {
 		pb_json_open(out, "keys");
-		for (int i = 0; i < l->nkeys; i++) {
-			struct pb_rect r = l->keys[i].r;
-			pb_json_array(out, l->keys[i].text ? l->keys[i].text : "backspace");
-			pb_json_int(out, NULL, r.x);
-			pb_json_int(out, NULL, r.y);
-			pb_json_int(out, NULL, r.w);
-			pb_json_int(out, NULL, r.h);
-			pb_json_close(out);
-		}
+		for (int i = 0; i < l->nkeys; i++)
+			rect_json(out, l->keys[i].text ? l->keys[i].text : "backspace",
+				  l->keys[i].r);
 		pb_json_close(out);
 	}
+}
+
+void
+booth_status_json(struct pb_booth *b, struct pb_buf *out)
+{
+	pb_json_open(out, NULL);
+	pb_json_str(out, "state", pb_state_name(b->kiosk.state));
+	pb_json_str(out, "session", b->kiosk.session ? b->guest.session.id : NULL);
+	pb_json_int(out, "slot", b->kiosk.session ? b->kiosk.slot + 1 : 0);
+	pb_json_int(out, "slots", b->kiosk.cfg.slots);
+	pb_json_int(out, "retakes_left", pb_kiosk_retakes_left(&b->kiosk));
+	pb_json_str(out, "overlay", b->overlay->name);
+	pb_json_str(out, "delivery", pb_delivery_name(b->deliver.mode));
+	pb_json_str(out, "pending_overlay",
+		    b->store.pending_overlay[0] ? b->store.pending_overlay : NULL);
+	pb_json_str(out, "pending_delivery",
+		    b->store.pending_delivery >= 0 ? pb_delivery_name(b->store.pending_delivery)
+						   : NULL);
+	pb_json_str(out, "language", b->language);
+	camera_json(b, out);
+	delivery_json(b, out);
+	if (b->kiosk.state == PB_EMAIL) {
+		/* what the email screen shows, without the address itself */
+		pb_json_open(out, "email");
+		pb_json_int(out, "typed_chars", (int64_t)strlen(b->email.typed));
+		pb_json_bool(out, "consent", b->email.consent);
+		pb_json_str(out, "problem", pb_email_form_problem(&b->email));
+		pb_json_close(out);
+	}
+	counters_json(&b->kiosk.counters, out);
+	pb_settings_counters_json(&b->store.settings, out);
+	pb_json_int(out, "downloads", pb_gallery_opened(b->deliver.gallery));
+	disk_json(b, out);
+	staff_json(b, out);
+	pb_json_str(out, "last_session", b->last_session[0] ? b->last_session : NULL);
+	pb_json_int(out, "last_capture_to_review_ms", b->last_capture_to_review_ms);
+	pb_json_int(out, "pending_jobs", pb_worker_pending(b->worker));
+	pb_json_int(out, "text_overflows", b->render ? pb_render_overflows(b->render) : 0);
+	screen_json(b, out);
 	pb_json_str(out, "version", PB_VERSION);
 	pb_json_int(out, "uptime_s", (int64_t)((pb_now_ms() - b->started_ms) / 1000));
 	pb_json_close(out);
