@@ -99,23 +99,114 @@ sample_staff(struct pb_view_staff *v, const char *name, char *buf, size_t buflen
 	}
 }
 
+static const char url[] = "http://photobooth.local:8080/p/Xq3vN8dT0aLmR5wKpZ2yHc";
+
+/* The sample pictures every screen shows: a simulated live frame, a composed photo, a QR code
+ * and the theme's preview. Returns 0, or -1 having said why. */
+static int
+load_samples(struct pb_render *rd, const struct pb_overlay *ov, const struct pb_config *cfg)
+{
+	struct pb_image *live = NULL, *photo = NULL, *qr = NULL;
+	struct pb_jpeg *j = pb_jpeg_create();
+	unsigned char *jpg = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (pb_image_create(1024, 1024 * cfg->sim_height / cfg->sim_width, 0xff000000u, &live) ||
+	    sample_photo(ov, &photo)) {
+		fprintf(stderr, "cannot make the sample pictures\n");
+		goto out;
+	}
+	pb_camera_sim_scene(live, 1500);
+	if (pb_jpeg_encode(j, live, 85, 0, &jpg, &len) || pb_render_live_frame(rd, jpg, len) ||
+	    pb_render_set_photo(rd, photo)) {
+		fprintf(stderr, "cannot load the sample pictures\n");
+		goto out;
+	}
+	if (pb_qr_encode(url, &qr) != PB_OK || pb_render_set_qr(rd, qr) != PB_OK) {
+		pb_image_destroy(qr);
+		fprintf(stderr, "cannot make the sample QR code\n");
+		goto out;
+	}
+	pb_image_destroy(qr);
+	qr = NULL;
+	if (pb_compose_preview(ov, 480, &qr) != PB_OK || pb_render_set_thumb(rd, qr) != PB_OK) {
+		pb_image_destroy(qr);
+		fprintf(stderr, "cannot make the theme preview\n");
+		goto out;
+	}
+	pb_image_destroy(qr);
+	rc = 0;
+out:
+	free(jpg);
+	pb_image_destroy(live);
+	pb_image_destroy(photo);
+	pb_jpeg_destroy(j);
+	return rc;
+}
+
+/* The screens drawn besides one per state: the printing and sharing variants of attract,
+ * deliver and email, and the staff screens' problems. */
+/* clang-format off */
+static const struct scene {
+	const char *name;
+	enum pb_state state;
+	struct pb_view_print print;
+	int share;
+	struct pb_view_email email;
+} extra[] = {
+	{ "attract-printer-paused", PB_ATTRACT, { .mode = 1 }, 0, { 0 } },
+	{ "attract-printer-paused-both", PB_ATTRACT, { .mode = 2 }, 0, { 0 } },
+	{ "deliver-print-copies", PB_DELIVER,
+	  { .mode = 1, .printer_ready = 1, .offered = 1, .max_copies = 4 }, 0, { 0 } },
+	{ "deliver-print-copies-paused", PB_DELIVER,
+	  { .mode = 1, .offered = 1, .max_copies = 2 }, 0, { 0 } },
+	{ "deliver-print-queue", PB_DELIVER,
+	  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2,
+	    .ahead = 3, .mine = 1, .eta_s = 48 }, 0, { 0 } },
+	{ "deliver-print-next", PB_DELIVER,
+	  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 2, .max_copies = 2,
+	    .mine = 2, .eta_s = 24 }, 0, { 0 } },
+	{ "deliver-print-held", PB_DELIVER,
+	  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .ahead = 2, .mine = 1 }, 0, { 0 } },
+	{ "deliver-print-held-first", PB_DELIVER,
+	  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .mine = 1 }, 0, { 0 } },
+	{ "deliver-print-done", PB_DELIVER,
+	  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2 }, 0, { 0 } },
+	{ "deliver-print-paused-both", PB_DELIVER, { .mode = 2 }, 0, { 0 } },
+	{ "deliver-print-failed", PB_DELIVER,
+	  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2,
+	    .failed = 1 }, 0, { 0 } },
+	{ "deliver-share", PB_DELIVER, { 0 }, 1, { .offered = 1 } },
+	{ "deliver-share-sent", PB_DELIVER, { 0 }, 1, { .sent_to = "g***@example.com" } },
+	{ "deliver-both-printing", PB_DELIVER,
+	  { .mode = 2, .printer_ready = 1, .offered = 1, .copies = 2, .max_copies = 2,
+	    .ahead = 1, .mine = 2, .eta_s = 45 }, 1,
+	  { .offered = 1 } },
+	{ "email-typed", PB_EMAIL, { 0 }, 1,
+	  { .typed = "guest.name@example.com", .consent_asked = 1, .consent_given = 1 } },
+	{ "email-invalid", PB_EMAIL, { 0 }, 1,
+	  { .typed = "g\xc3\xa9st@example.com", .consent_asked = 1, .problem = PB_ADDR_NOT_ASCII } },
+	{ "email-consent", PB_EMAIL, { 0 }, 1,
+	  { .typed = "guest@example.com", .consent_asked = 1,
+	    .problem = PB_EMAIL_NEED_CONSENT } },
+	{ "pin-wrong", PB_PIN, { 0 }, 0, { 0 } },
+	{ "pin-locked", PB_PIN, { 0 }, 0, { 0 } },
+	{ "staff-problems", PB_STAFF, { 0 }, 0, { 0 } },
+};/* clang-format on */
+
 int
 pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, const char *lang)
 {
 	struct pb_overlay *ov = NULL;
 	struct pb_render *rd = NULL;
-	struct pb_image *live = NULL, *photo = NULL;
 	SDL_Surface *surf = NULL;
 	SDL_Renderer *r = NULL;
-	struct pb_jpeg *j = pb_jpeg_create();
-	unsigned char *jpg = NULL;
-	size_t len;
 	char err[2048];
 	int rc = 1;
 
 	if (pb_overlay_load(cfg->overlays_dir, cfg->overlay, &ov, err, sizeof(err))) {
 		fprintf(stderr, "%s", err);
-		pb_jpeg_destroy(j);
 		return PB_EXIT_CONFIG;
 	}
 	pb_i18n_set_language(lang);
@@ -133,139 +224,10 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 		rc = PB_EXIT_CONFIG;
 		goto out;
 	}
-	if (pb_image_create(1024, 1024 * cfg->sim_height / cfg->sim_width, 0xff000000u, &live) ||
-	    sample_photo(ov, &photo)) {
-		fprintf(stderr, "cannot make the sample pictures\n");
+	if (load_samples(rd, ov, cfg) < 0)
 		goto out;
-	}
-	pb_camera_sim_scene(live, 1500);
-	if (pb_jpeg_encode(j, live, 85, 0, &jpg, &len) || pb_render_live_frame(rd, jpg, len) ||
-	    pb_render_set_photo(rd, photo)) {
-		fprintf(stderr, "cannot load the sample pictures\n");
-		goto out;
-	}
-	static const char url[] = "http://photobooth.local:8080/p/Xq3vN8dT0aLmR5wKpZ2yHc";
-	struct pb_image *qr = NULL;
-	if (pb_qr_encode(url, &qr) != PB_OK || pb_render_set_qr(rd, qr) != PB_OK) {
-		pb_image_destroy(qr);
-		fprintf(stderr, "cannot make the sample QR code\n");
-		goto out;
-	}
-	pb_image_destroy(qr);
-	qr = NULL;
-	if (pb_compose_preview(ov, 480, &qr) != PB_OK || pb_render_set_thumb(rd, qr) != PB_OK) {
-		pb_image_destroy(qr);
-		fprintf(stderr, "cannot make the theme preview\n");
-		goto out;
-	}
-	pb_image_destroy(qr);
 	rc = 0;
 	/* every state, then the printing and sharing variants of attract, deliver and email */
-	static const struct {
-		const char *name;
-		enum pb_state state;
-		struct pb_view_print print;
-		int share;
-		struct pb_view_email email;
-	} extra[] = {
-		{ "attract-printer-paused", PB_ATTRACT, { .mode = 1 }, 0, { 0 } },
-		{ "attract-printer-paused-both", PB_ATTRACT, { .mode = 2 }, 0, { 0 } },
-		{ "deliver-print-copies",
-		  PB_DELIVER,
-		  { .mode = 1, .printer_ready = 1, .offered = 1, .max_copies = 4 },
-		  0,
-		  { 0 } },
-		{ "deliver-print-copies-paused",
-		  PB_DELIVER,
-		  { .mode = 1, .offered = 1, .max_copies = 2 },
-		  0,
-		  { 0 } },
-		{ "deliver-print-queue",
-		  PB_DELIVER,
-		  { .mode = 1,
-		    .printer_ready = 1,
-		    .offered = 1,
-		    .copies = 1,
-		    .max_copies = 2,
-		    .ahead = 3,
-		    .mine = 1,
-		    .eta_s = 48 },
-		  0,
-		  { 0 } },
-		{ "deliver-print-next",
-		  PB_DELIVER,
-		  { .mode = 1,
-		    .printer_ready = 1,
-		    .offered = 1,
-		    .copies = 2,
-		    .max_copies = 2,
-		    .mine = 2,
-		    .eta_s = 24 },
-		  0,
-		  { 0 } },
-		{ "deliver-print-held",
-		  PB_DELIVER,
-		  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .ahead = 2, .mine = 1 },
-		  0,
-		  { 0 } },
-		{ "deliver-print-held-first",
-		  PB_DELIVER,
-		  { .mode = 1, .offered = 1, .copies = 1, .max_copies = 2, .mine = 1 },
-		  0,
-		  { 0 } },
-		{ "deliver-print-done",
-		  PB_DELIVER,
-		  { .mode = 1, .printer_ready = 1, .offered = 1, .copies = 1, .max_copies = 2 },
-		  0,
-		  { 0 } },
-		{ "deliver-print-paused-both", PB_DELIVER, { .mode = 2 }, 0, { 0 } },
-		{ "deliver-print-failed",
-		  PB_DELIVER,
-		  { .mode = 1,
-		    .printer_ready = 1,
-		    .offered = 1,
-		    .copies = 1,
-		    .max_copies = 2,
-		    .failed = 1 },
-		  0,
-		  { 0 } },
-		{ "deliver-share", PB_DELIVER, { 0 }, 1, { .offered = 1 } },
-		{ "deliver-share-sent", PB_DELIVER, { 0 }, 1, { .sent_to = "g***@example.com" } },
-		{ "deliver-both-printing",
-		  PB_DELIVER,
-		  { .mode = 2,
-		    .printer_ready = 1,
-		    .offered = 1,
-		    .copies = 2,
-		    .max_copies = 2,
-		    .ahead = 1,
-		    .mine = 2,
-		    .eta_s = 45 },
-		  1,
-		  { .offered = 1 } },
-		{ "email-typed",
-		  PB_EMAIL,
-		  { 0 },
-		  1,
-		  { .typed = "guest.name@example.com", .consent_asked = 1, .consent_given = 1 } },
-		{ "email-invalid",
-		  PB_EMAIL,
-		  { 0 },
-		  1,
-		  { .typed = "g\xc3\xa9st@example.com",
-		    .consent_asked = 1,
-		    .problem = PB_ADDR_NOT_ASCII } },
-		{ "email-consent",
-		  PB_EMAIL,
-		  { 0 },
-		  1,
-		  { .typed = "guest@example.com",
-		    .consent_asked = 1,
-		    .problem = PB_EMAIL_NEED_CONSENT } },
-		{ "pin-wrong", PB_PIN, { 0 }, 0, { 0 } },
-		{ "pin-locked", PB_PIN, { 0 }, 0, { 0 } },
-		{ "staff-problems", PB_STAFF, { 0 }, 0, { 0 } },
-	};
 	int nextra = (int)(sizeof(extra) / sizeof(*extra));
 	for (int i = 0; i < PB_STATE_COUNT + nextra; i++) {
 		int s = i < PB_STATE_COUNT ? i : (int)extra[i - PB_STATE_COUNT].state;
@@ -306,14 +268,10 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 		rc = 1;
 	}
 out:
-	free(jpg);
-	pb_image_destroy(live);
-	pb_image_destroy(photo);
 	pb_render_destroy(rd);
 	if (r)
 		SDL_DestroyRenderer(r);
 	SDL_FreeSurface(surf);
 	pb_overlay_destroy(ov);
-	pb_jpeg_destroy(j);
 	return rc;
 }
