@@ -33,31 +33,25 @@ check "one true thing" true
 summary
 EOS
 
-run() { # run NAME: its output in $T/NAME.out, its exit code in rc
-	ART="$T/art" PATH="$T/bin:$PATH" timeout 60 bash "$T/e2e/$1.sh" >"$T/$1.out" 2>&1
+# expect NAME DESCRIPTION TEST...: runs the script NAME, then TEST (with $rc its exit code and
+# $out its output file); shows the output when TEST fails.
+expect() {
+	local name=$1 what=$2
+	shift 2
+	out="$T/$name.out"
+	ART="$T/art" PATH="$T/bin:$PATH" timeout 60 bash "$T/e2e/$name.sh" >"$out" 2>&1
 	rc=$?
+	if eval "$*"; then
+		ok "$what (exit $rc)"
+	else
+		not_ok "$what (exit $rc)"
+		cat "$out"
+	fi
 }
-run xvfb-dies
-if [ "$rc" -ne 0 ] && grep -q '^not ok - set-up: Xvfb did not start' "$T/xvfb-dies.out" &&
-	! grep -q 'never reached' "$T/xvfb-dies.out"; then
-	ok "a test whose Xvfb exits at once fails at set-up (exit $rc)"
-else
-	not_ok "a test whose Xvfb exits at once fails at set-up (exit $rc)"
-	cat "$T/xvfb-dies.out"
-fi
-run no-check
-if [ "$rc" -ne 0 ] && grep -q 'no check ran' "$T/no-check.out"; then
-	ok "a test that ran no check fails (exit $rc)"
-else
-	not_ok "a test that ran no check fails (exit $rc)"
-	cat "$T/no-check.out"
-fi
-run one-check
-if [ "$rc" -eq 0 ] && grep -q '1 passed, 0 failed' "$T/one-check.out"; then
-	ok "a test with one passing check passes"
-else
-	not_ok "a test with one passing check passes (exit $rc)"
-	cat "$T/one-check.out"
-fi
+expect xvfb-dies "a test whose Xvfb exits at once fails at set-up" \
+	'[ "$rc" -ne 0 ] && grep -q "^not ok - set-up: Xvfb did not start" "$out" && ! grep -q "never reached" "$out"'
+expect no-check "a test that ran no check fails" '[ "$rc" -ne 0 ] && grep -q "no check ran" "$out"'
+expect one-check "a test with one passing check passes" \
+	'[ "$rc" -eq 0 ] && grep -q "1 passed, 0 failed" "$out"'
 echo "harness.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -136,15 +136,12 @@ for path in sys.argv[1:]:
 # json KEY.PATH: reads a field of `photoboothctl status`.
 json() { fields "$1"; }
 
-# start_kiosk CONFIG: starts the kiosk and waits until it answers on its socket.
+# start_kiosk CONFIG: starts the kiosk and waits until it answers on its socket (the one
+# readiness check, tests/lib/booth.py, which the Python driver uses too).
 start_kiosk() {
 	"$PB" --config "$1" >"$WORK/kiosk.log" 2>&1 &
 	KIOSK_PID=$!
-	for _ in $(seq 100); do
-		ctl status >/dev/null 2>&1 && return 0
-		kill -0 "$KIOSK_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	python3 "$TOP/tests/lib/booth.py" wait-ready "$WORK/ctl.sock" "$KIOSK_PID" 10 && return 0
 	echo "kiosk did not start:"
 	cat "$WORK/kiosk.log"
 	return 1

@@ -20,11 +20,13 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import booth  # noqa: E402  (tests/lib/booth.py: how every test waits for the kiosk)
 
 A = None  # the parsed arguments
 FAILED = 0
@@ -57,15 +59,10 @@ class Kiosk:
         self.proc = subprocess.Popen(A.wrap.split() + [A.pb, "--config", A.config],
                                      stdout=self.log, stderr=subprocess.STDOUT)
         self.starts += 1
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < 15 * A.slow:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the kiosk exited with {self.proc.returncode} at start (see {A.log})")
-            try:
-                self.status()
-                return
-            except OSError:
-                time.sleep(0.02)
+        if booth.wait_ready(A.socket, lambda: self.proc.poll() is None, 15 * A.slow):
+            return
+        if self.proc.poll() is not None:
+            raise SystemExit(f"the kiosk exited with {self.proc.returncode} at start (see {A.log})")
         raise SystemExit(f"the kiosk did not answer within {15 * A.slow} s")
 
     def kill(self):
@@ -82,29 +79,10 @@ class Kiosk:
             return -9
 
     def request(self, line, timeout=None):
-        timeout = timeout or 5 * A.slow
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(timeout)
-        try:
-            s.connect(A.socket)
-            s.sendall(line.encode() + b"\n")
-            data = b""
-            while True:
-                got = s.recv(65536)
-                if not got:
-                    break
-                data += got
-        finally:
-            s.close()
-        head, _, body = data.decode("utf-8", "replace").partition("\n")
-        code, _, msg = head.partition(" ")
-        return int(code), msg, body
+        return booth.request(A.socket, line, timeout or 5 * A.slow)
 
     def status(self):
-        code, msg, body = self.request("status")
-        if code != 0:
-            raise OSError(f"status: {msg}")
-        return json.loads(body)
+        return booth.status(A.socket, 5 * A.slow)
 
     def ctl(self, *words):
         """photoboothctl itself, as staff would run it."""
