@@ -1,3 +1,5 @@
+/* display_sdl.c - the display (display.h) through SDL2: the window or the KMS/DRM screen, its
+ * renderer, and SDL's events turned into the kiosk's input. Main thread, the one that owns SDL. */
 #include <stdio.h>
 #include <stdlib.h>
 

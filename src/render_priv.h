@@ -1,6 +1,6 @@
-/* render_priv.h - what the screens' drawing files share: the renderer's state, the palette
- * (the palette and the drawing primitives are draw.h's). Not a public interface: render.h is.
- * Main thread. */
+/* render_priv.h - what the screens' drawing files share: the renderer's state, and the staff
+ * screens' entry points (render_staff.c); the palette and the drawing primitives are draw.h's.
+ * Not a public interface: render.h is. Main thread. */
 #ifndef PB_RENDER_PRIV_H
 #define PB_RENDER_PRIV_H
 
