@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <jpeglib.h> /* after stdio.h */
+#include <turbojpeg.h>
 
 #include "caption.h"
 #include "compose.h"
@@ -102,10 +103,25 @@ encode(struct job *j)
 	struct pb_jpeg_error err;
 	struct pb_overlay *ov = j->ov;
 
+	/* The output buffer is ours, sized for the worst case of this print (TurboJPEG's bound),
+	 * so libjpeg never grows it: a buffer it grew is freed by libjpeg itself and, on an abort,
+	 * lost or freed twice. Should it grow anyway, ours is kept apart and freed once. */
+	unsigned long cap = tjBufSize(ov->width, ov->height, TJSAMP_420);
+	unsigned char *volatile mine = cap == (unsigned long)-1 ? NULL : malloc(cap);
+	if (!mine) {
+		snprintf(j->why, sizeof(j->why), "cannot encode the print: out of memory");
+		j->st = PB_ERR_NOMEM;
+		return;
+	}
+	j->jpg = mine;
+	j->len = cap;
+
 	ci.err = pb_jpeg_error_init(&err, 0);
 	if (setjmp(err.jmp)) {
 		snprintf(j->why, sizeof(j->why), "cannot encode the print: %s", err.msg);
 		jpeg_destroy_compress(&ci);
+		j->jpg = mine; /* the caller frees it */
+		j->len = 0;
 		j->st = PB_ERR_NOMEM;
 		return;
 	}
@@ -137,6 +153,8 @@ encode(struct job *j)
 		if (failed) {
 			jpeg_abort_compress(&ci);
 			jpeg_destroy_compress(&ci);
+			j->jpg = mine; /* the caller frees it */
+			j->len = 0;
 			j->st = PB_ERR_INPUT;
 			return;
 		}
@@ -149,6 +167,9 @@ encode(struct job *j)
 	}
 	jpeg_finish_compress(&ci);
 	jpeg_destroy_compress(&ci);
+	/* libjpeg grew past the bound into a buffer of its own: that one is the print */
+	if (j->jpg != mine)
+		free(mine);
 }
 
 static void *

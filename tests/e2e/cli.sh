@@ -204,6 +204,22 @@ bad_render png-named.jpg "not a JPEG file"
 bad_render text.jpg "not a JPEG file"
 bad_render empty.jpg "cannot read it as a photo"
 bad_render missing.jpg "cannot read it as a photo"
+# Truncated late (at 90 %), the print's encoder has already grown its output when the decoder
+# fails: that abort freed libjpeg's buffer twice (glibc aborted about 1 run in 2). A detailed
+# 3000x2000 photo, eight runs, each must end as any bad input does.
+/usr/bin/convert -seed 7 -size 3000x2000 plasma:fractal -quality 90 "$WORK/detailed.jpg"
+size=$(stat -c %s "$WORK/detailed.jpg")
+head -c $((size * 9 / 10)) "$WORK/detailed.jpg" >"$WORK/late-truncated.jpg"
+late_ok=0
+for _ in $(seq 8); do
+	"$PB" render --config "$conf" --overlay certification-lounge -o "$WORK/bad.jpg" \
+		"$WORK/late-truncated.jpg" 2>"$WORK/err"
+	rc=$?
+	[ "$rc" = 1 ] && grep -q 'late-truncated.jpg: cannot decode JPEG' "$WORK/err" &&
+		[ ! -e "$WORK/bad.jpg" ] && late_ok=$((late_ok + 1))
+done
+check "render of a JPEG truncated at 90 %: exit 1 and one line, 8 runs of 8 ($late_ok)" \
+	test "$late_ok" = 8
 "$PB" render --config "$conf" --overlay replay -o "$WORK/bad.jpg" "$WORK/photo.jpg" 2>"$WORK/err"
 check "render with too few photos: exit 1" test $? = 1
 check "render with too few photos: says so" grep -q "takes 3 photos, 1 given" "$WORK/err"
