@@ -11,7 +11,6 @@ uint64_t pb_backoff_delay(uint64_t first_ms, uint64_t max_ms, unsigned n);
 
 struct pb_backoff {
 	uint32_t min_ms, max_ms; /* first delay, longest delay */
-	uint32_t delay_ms;	 /* the delay after the next failure */
 	uint64_t next_ms;	 /* no attempt before this */
 	unsigned failures;	 /* in a row */
 };

@@ -18,7 +18,6 @@ pb_backoff_init(struct pb_backoff *b, uint32_t min_ms, uint32_t max_ms)
 	memset(b, 0, sizeof(*b));
 	b->min_ms = min_ms;
 	b->max_ms = max_ms < min_ms ? min_ms : max_ms;
-	b->delay_ms = min_ms;
 }
 
 uint64_t
@@ -26,7 +25,6 @@ pb_backoff_fail(struct pb_backoff *b, uint64_t now)
 {
 	b->failures++;
 	b->next_ms = now + pb_backoff_delay(b->min_ms, b->max_ms, b->failures);
-	b->delay_ms = (uint32_t)pb_backoff_delay(b->min_ms, b->max_ms, b->failures + 1);
 	return b->next_ms;
 }
 
@@ -34,7 +32,6 @@ void
 pb_backoff_reset(struct pb_backoff *b)
 {
 	b->failures = 0;
-	b->delay_ms = b->min_ms;
 	b->next_ms = 0;
 }
 
