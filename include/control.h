@@ -5,7 +5,10 @@
  * 1 refused or failed (message says why), 2 usage (unknown command or bad arguments).
  *
  * The server side is polled from the main loop and never blocks it: a slow or silent client
- * is dropped after 2 s, and at most PB_CONTROL_MAX_CLIENTS are served at once. */
+ * is dropped after 2 s, and at most PB_CONTROL_MAX_CLIENTS are served at once. Every answer
+ * is printable UTF-8, and the log names the uid that asked (SO_PEERCRED). A spare descriptor
+ * is kept so staff's command is accepted even while the process is out of descriptors;
+ * other accept errors pause accepting for 100 ms rather than spin. */
 #ifndef PB_CONTROL_H
 #define PB_CONTROL_H
 
@@ -43,6 +46,11 @@ void pb_control_reply(struct pb_buf *reply, int code, const char *fmt, ...)
  * nothing listens at path, PB_ERR_TIMEOUT after timeout_ms. Blocking. */
 enum pb_status pb_control_request(const char *path, const char *line, struct pb_buf *reply,
 				  int timeout_ms, char *why, size_t whylen);
+
+/* Makes s[0..len) printable UTF-8 in place: every byte that is a control character (but
+ * newline and tab) or not part of a well-formed UTF-8 sequence becomes '?'. Returns how many
+ * were replaced. Every answer goes through it. Pure. */
+size_t pb_control_printable(char *s, size_t len);
 
 /* Splits line on blanks into at most max words (in place). Returns argc. */
 int pb_control_split(char *line, char **argv, int max);

@@ -66,7 +66,7 @@ booth_act_overlay(struct pb_booth *b, const char *name, char *msg, size_t n)
 	if (in_session(b)) {
 		/* checked now, switched when the guest is done */
 		struct pb_overlay *ov;
-		char err[1024];
+		char err[1024] = "not a theme's name";
 		if (strchr(name, '/') || name[0] == '.' ||
 		    pb_overlay_load_layout(b->cfg->overlays_dir, name, &ov, err, sizeof(err))) {
 			char *nl = strchr(err, '\n');

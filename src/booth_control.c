@@ -151,7 +151,7 @@ booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 {
 	struct pb_booth *b = ctx;
 	enum pb_state before = b->kiosk.state;
-	char msg[480];
+	char msg[480] = "";
 	struct pb_buf body;
 	int code;
 

@@ -22,6 +22,7 @@
 struct client {
 	int fd; /* -1: free */
 	uint64_t since;
+	long uid, pid; /* who asked (SO_PEERCRED); -1 when the kernel did not say */
 	char in[PB_CONTROL_MAX_LINE + 1];
 	size_t got;
 	struct pb_buf out;
@@ -31,6 +32,8 @@ struct client {
 
 struct pb_control {
 	int fd;
+	int spare;		  /* held open for the moment the process is out of descriptors */
+	uint64_t accept_pause_ms; /* after an accept error, until then */
 	char *path;
 	struct client clients[PB_CONTROL_MAX_CLIENTS];
 };
@@ -94,6 +97,7 @@ pb_control_open(const char *path, const char *group, struct pb_control **out)
 	}
 	ctl = pb_xcalloc(1, sizeof(*ctl));
 	ctl->fd = fd;
+	ctl->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	ctl->path = pb_xstrdup(path);
 	for (int i = 0; i < PB_CONTROL_MAX_CLIENTS; i++)
 		ctl->clients[i].fd = -1;
@@ -134,6 +138,40 @@ pb_control_split(char *line, char **argv, int max)
 	return argc;
 }
 
+size_t
+pb_control_printable(char *s, size_t len)
+{
+	size_t fixed = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned char ch = (unsigned char)s[i];
+		size_t n = ch < 0x80		      ? 1
+			   : ch >= 0xc2 && ch <= 0xdf ? 2
+			   : ch >= 0xe0 && ch <= 0xef ? 3
+			   : ch >= 0xf0 && ch <= 0xf4 ? 4
+						      : 0;
+		int ok = n > 0 && i + n <= len;
+		for (size_t k = 1; ok && k < n; k++)
+			ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+		/* no overlong three-byte forms, no surrogates, nothing above U+10FFFF */
+		if (ok && n == 3)
+			ok = !(ch == 0xe0 && (unsigned char)s[i + 1] < 0xa0) &&
+			     !(ch == 0xed && (unsigned char)s[i + 1] >= 0xa0);
+		if (ok && n == 4)
+			ok = !(ch == 0xf0 && (unsigned char)s[i + 1] < 0x90) &&
+			     !(ch == 0xf4 && (unsigned char)s[i + 1] >= 0x90);
+		if (ok && n == 1)
+			ok = (ch >= 0x20 && ch != 0x7f) || ch == '\n' || ch == '\t';
+		if (!ok) {
+			s[i] = '?';
+			fixed++;
+			i++;
+			continue;
+		}
+		i += n;
+	}
+	return fixed;
+}
+
 static void
 answer(struct client *c, pb_control_handler handler, void *ctx)
 {
@@ -148,10 +186,22 @@ answer(struct client *c, pb_control_handler handler, void *ctx)
 		pb_control_reply(&c->out, 2, "empty command");
 	else if (argc > PB_CONTROL_MAX_WORDS) /* never run a command with words cut off */
 		pb_control_reply(&c->out, 2, "more than %d words", PB_CONTROL_MAX_WORDS);
-	else
+	else {
+		/* who asked: read-only questions are frequent, so only at debug level */
+		int quiet = !strcmp(argv[0], "status") || !strcmp(argv[0], "help") ||
+			    (!strcmp(argv[0], "counters") && argc == 1) ||
+			    (!strcmp(argv[0], "outbox") && argc == 1);
+		pb_log(quiet ? PB_LOG_DEBUG : PB_LOG_INFO,
+		       "control: uid %ld (pid %ld) asks: %.64s%s", c->uid, c->pid, argv[0],
+		       argc > 1 ? " ..." : "");
 		handler(ctx, argc, argv, &c->out);
+	}
 	if (!c->out.len)
 		pb_control_reply(&c->out, 1, "no answer");
+	/* whatever a command wrote (a theme's name, a server's words), the client gets text */
+	if (pb_control_printable(c->out.data, c->out.len))
+		pb_warn("control: the answer to %.32s held bytes that are not text; replaced",
+			argc ? argv[0] : "?");
 }
 
 static void
@@ -215,11 +265,27 @@ pb_control_poll(struct pb_control *ctl, uint64_t now_ms, pb_control_handler hand
 		else if (now_ms - c->since > CLIENT_TIMEOUT_MS)
 			drop(c);
 	}
-	if (pfd[0].revents & POLLIN) {
+	if (ctl->spare < 0) /* given up at the last shortage: take it back once there is room */
+		ctl->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if ((pfd[0].revents & POLLIN) && now_ms >= ctl->accept_pause_ms) {
 		for (;;) {
 			int fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-			if (fd < 0)
+			if (fd < 0 && (errno == EMFILE || errno == ENFILE) && ctl->spare >= 0) {
+				/* out of descriptors (a gallery under attack): the spare makes room
+				 * for staff's command */
+				close(ctl->spare);
+				ctl->spare = -1;
+				fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			}
+			if (fd < 0) {
+				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+					/* never spin on an error that will come straight back */
+					pb_warn("control: accept: %s; trying again in 100 ms",
+						strerror(errno));
+					ctl->accept_pause_ms = now_ms + 100;
+				}
 				break;
+			}
 			struct client *c = NULL;
 			for (int i = 0; i < PB_CONTROL_MAX_CLIENTS && !c; i++)
 				if (ctl->clients[i].fd < 0)
@@ -234,6 +300,13 @@ pb_control_poll(struct pb_control *ctl, uint64_t now_ms, pb_control_handler hand
 			memset(c, 0, sizeof(*c));
 			c->fd = fd;
 			c->since = now_ms;
+			c->uid = c->pid = -1;
+			struct ucred cred;
+			socklen_t cl = sizeof(cred);
+			if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) {
+				c->uid = (long)cred.uid;
+				c->pid = (long)cred.pid;
+			}
 			/* most commands arrive with the connection: answer without waiting a frame
 			 */
 			serve(c, now_ms, handler, ctx);
@@ -249,6 +322,8 @@ pb_control_close(struct pb_control *ctl)
 	for (int i = 0; i < PB_CONTROL_MAX_CLIENTS; i++)
 		drop(&ctl->clients[i]);
 	close(ctl->fd);
+	if (ctl->spare >= 0)
+		close(ctl->spare);
 	unlink(ctl->path);
 	free(ctl->path);
 	free(ctl);

@@ -1,11 +1,14 @@
 /* The control socket: round trips, permissions, refusals. Hostile clients tried: an
  * overlong line, an empty line, a client that connects and says nothing, a second server
- * on a live socket. */
+ * on a live socket, a handler whose answer holds stack garbage (control bytes, broken
+ * UTF-8), a process out of file descriptors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -40,7 +43,11 @@ handler(void *ctx, int argc, char **argv, struct pb_buf *reply)
 {
 	int *calls = ctx;
 	(*calls)++;
-	if (!strcmp(argv[0], "echo")) {
+	if (!strcmp(argv[0], "garbage")) {
+		/* what an uninitialised buffer looks like: NULs, escapes, a cut-off sequence */
+		static const char junk[] = "0 th\xe9me \x1b[2J\x00\x7f\xc3\xa9\xe2\x82\n";
+		pb_buf_append(reply, junk, sizeof(junk) - 1);
+	} else if (!strcmp(argv[0], "echo")) {
 		pb_control_reply(reply, 0, "ok");
 		for (int i = 1; i < argc; i++)
 			pb_buf_printf(reply, "%s\n", argv[i]);
@@ -171,6 +178,61 @@ test_stale_socket_and_no_server(void **state)
 }
 
 static void
+test_printable(void **state)
+{
+	(void)state;
+	char a[] = "0 caf\xc3\xa9 \xea\xb0\x80 \xf0\x9f\x93\xb7\tok\n";
+	assert_int_equal(pb_control_printable(a, strlen(a)), 0); /* é, 가, 📷 stay */
+	char b[] = "x\x01\x1b\x7f\xff\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82";
+	size_t n = sizeof(b) - 1;
+	assert_int_equal(pb_control_printable(b, n), n - 1);
+	for (size_t i = 1; i < n; i++)
+		assert_int_equal(b[i], '?');
+	char z[3] = { 'a', 0, 'b' };
+	assert_int_equal(pb_control_printable(z, 3), 1);
+	assert_memory_equal(z, "a?b", 3);
+}
+
+static void
+test_answers_are_text(void **state)
+{
+	struct pb_control *ctl;
+	struct client c;
+	int calls = 0;
+	(void)state;
+	assert_int_equal(pb_control_open(sock, NULL, &ctl), PB_OK);
+	roundtrip(ctl, &calls, "garbage", &c);
+	assert_int_equal(c.st, PB_OK);
+	assert_string_equal(c.reply.data, "0 th?me ?[2J??\xc3\xa9??\n");
+	pb_buf_fini(&c.reply);
+
+	/* out of descriptors: the spare one lets the command in all the same */
+	struct rlimit old, low;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	int fds[4096], nfd = 0;
+	low = old;
+	low.rlim_cur = 64;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (nfd < 4096 && (fds[nfd] = open("/dev/null", O_RDONLY)) >= 0)
+		nfd++;
+	assert_true(nfd > 0 && nfd < 64);
+	/* the client needs one descriptor of its own: give one back for it */
+	close(fds[--nfd]);
+	roundtrip(ctl, &calls, "echo full", &c);
+	assert_int_equal(c.st, PB_OK);
+	assert_string_equal(c.reply.data, "0 ok\nfull\n");
+	pb_buf_fini(&c.reply);
+	while (nfd)
+		close(fds[--nfd]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	/* and again once there is room: the spare is taken back */
+	roundtrip(ctl, &calls, "echo again", &c);
+	assert_string_equal(c.reply.data, "0 ok\nagain\n");
+	pb_buf_fini(&c.reply);
+	pb_control_close(ctl);
+}
+
+static void
 test_split(void **state)
 {
 	char line[] = "  printer   paper\t20 \r\n";
@@ -190,6 +252,8 @@ main(void)
 		cmocka_unit_test(test_silent_client_is_dropped),
 		cmocka_unit_test(test_stale_socket_and_no_server),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_answers_are_text),
 	};
 	return cmocka_run_group_tests_name("control", tests, setup, teardown);
 }
