@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "address.h"
 
@@ -47,9 +48,12 @@ domain_ok(const char *s)
 				return 0;
 		labels++;
 		if (*p == '\0') {
-			/* the top-level domain: letters only, two or more */
+			/* the top-level domain: letters only, two or more, or an
+			 * internationalised one in its ASCII form (xn--p1ai) */
 			if (n < 2)
 				return 0;
+			if (n > 4 && strncasecmp(last, "xn--", 4) == 0)
+				break;
 			for (size_t i = 0; i < n; i++)
 				if (!((last[i] | 0x20) >= 'a' && (last[i] | 0x20) <= 'z'))
 					return 0;

@@ -40,6 +40,8 @@ test_address_valid(void **state)
 		"o'neil@example.ie",
 		"x_y-z@my-domain.example",
 		"UPPER@EXAMPLE.COM",
+		"a@example.xn--p1ai", /* .рф, an internationalised top-level domain */
+		"guest@xn--80ak6aa92e.XN--3E0B707E", /* Korea's .한국 */
 		"1234567890123456789012345678901234567890123456789012345678901234@example.com",
 	};
 	(void)state;
@@ -82,6 +84,10 @@ test_address_invalid(void **state)
 		{ "guest@exam_ple.com", PB_ADDR_DOMAIN },
 		{ "guest@example.c", PB_ADDR_DOMAIN },
 		{ "guest@example.c0m", PB_ADDR_DOMAIN },
+		{ "guest@example.xn--", PB_ADDR_DOMAIN },      /* a prefix with nothing after it */
+		{ "guest@example.xn--p1ai-", PB_ADDR_DOMAIN }, /* a label ending in a hyphen */
+		{ "guest@example.xn--p_1ai", PB_ADDR_DOMAIN },
+		{ "guest@example.x1--p1ai", PB_ADDR_DOMAIN }, /* digits, not the IDN prefix */
 		{ "guest@[127.0.0.1]", PB_ADDR_DOMAIN },
 		{ "12345678901234567890123456789012345678901234567890123456789012345@example.com",
 		  PB_ADDR_TOO_LONG },
