@@ -40,12 +40,21 @@ struct pb_mail_message {
 	void *accepted_ctx;
 };
 
-/* Sends m. PB_OK when the server accepted it. PB_ERR_BUSY when it should be tried again
- * later (server away, network down, login refused, recipient refused): why says which, in
- * the server's words. PB_ERR_INPUT when the message cannot be made (the photo is gone or
- * unreadable). */
-enum pb_status pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m,
-			    char *why, size_t whylen);
+/* What became of one attempt, as a mail server's queue sorts it. */
+enum pb_mail_fate {
+	PB_MAIL_SENT,	     /* the server accepted it */
+	PB_MAIL_SERVER_AWAY, /* the same for every message: no connection, a timeout before
+			      * the message, login refused, the greeting or MAIL FROM refused */
+	PB_MAIL_TRY_LATER,   /* this message only, for now: a 4xx at RCPT or DATA, the
+			      * connection dropped mid-message, the photo not readable yet */
+	PB_MAIL_REFUSED,     /* this message, for good: a 5xx at RCPT or DATA (no such
+			      * mailbox, content refused); it would bounce every time */
+};
+
+/* Sends m. why says what went wrong, quoting the server's last reply, with the guest's
+ * address masked wherever the server repeated it. */
+enum pb_mail_fate pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m,
+			       char *why, size_t whylen);
 
 /* Initialises libcurl once per process (not thread-safe: call from main before threads). */
 void pb_mail_global_init(void);

@@ -1,18 +1,27 @@
-/* outbox.h - the durable email outbox and its sender thread.
+/* outbox.h - the durable email outbox and its sender thread, with a mail queue's rules.
  *
  * Every email is first written to data_dir/outbox/<id>.msg (write, fsync, rename; one file
  * per message, holding the address, the session and the link), then sent by a background
- * thread, oldest first. While the SMTP server cannot be reached (or refuses), the outbox
- * waits with exponential backoff, from retry_first_s up to retry_max_s, and wakes at once for
- * a new message. After the server accepts a message, <id>.sent is written before <id>.msg is
- * deleted, so a crash between the two never sends it twice; the address is gone with the
- * file. A message whose link has expired is dropped (its photo is deleted by then).
+ * thread. Messages are tried round-robin (of those due, the one tried longest ago), so none
+ * blocks another. What a failure means comes from the SMTP step that failed (mail.h):
+ *  - the server away (no connection, login or sender refused): every message waits, with
+ *    exponential backoff from retry_first_s up to retry_max_s;
+ *  - a 4xx for one recipient or message, or a connection dropped mid-message: that message
+ *    waits with its own backoff, the others go on;
+ *  - a 5xx for one recipient or message: it would bounce every time, so it moves to
+ *    data_dir/outbox/dead/<id>.msg with the server's words, counted and logged, until staff
+ *    retry or drop it or its link expires.
+ * A new message wakes the thread at once. After the server accepts a message, <id>.sent is
+ * written before <id>.msg is deleted, so a crash between the two never sends it twice; the
+ * address is gone with the file. A message whose link has expired is dropped (its photo is
+ * deleted by then).
  *
  * Functions are for the main thread unless noted; none waits on the network. */
 #ifndef PB_OUTBOX_H
 #define PB_OUTBOX_H
 
 #include <time.h>
+#include "address.h"
 #include "mail.h"
 #include "status.h"
 
@@ -35,6 +44,21 @@ struct pb_outbox_stats {
 	unsigned expired;     /* dropped because their link expired before they could go */
 	unsigned unsaved;     /* could not be written to disk (kept in memory, retried) */
 	char last_error[256]; /* the last failure, "" once a message goes through */
+	int dead;	      /* dead letters held (refused for good; kept until they expire) */
+	unsigned refused;     /* messages the server refused for good since start */
+	char last_dead[256];  /* the last one refused: masked address and the server's words */
+};
+
+/* One message, as photoboothctl outbox lists it. */
+struct pb_outbox_entry {
+	char id[48];
+	char to[PB_ADDRESS_MAX + 8]; /* masked: g***@example.com */
+	char session[64];
+	int dead;	 /* a dead letter */
+	int age_s;	 /* since it was queued */
+	int attempts;	 /* tries so far */
+	int retry_in_s;	 /* until its next try; 0: due (or a dead letter) */
+	char error[256]; /* its last failure, in the server's words; "" when none */
 };
 
 struct pb_outbox;
@@ -59,5 +83,15 @@ int pb_outbox_waiting(const char *dir);
 
 /* A copy of the counters. Any thread. */
 void pb_outbox_stats(struct pb_outbox *o, struct pb_outbox_stats *out);
+
+/* Up to max entries, the queue (oldest first) then the dead letters; returns how many
+ * there are in all. Any thread. */
+size_t pb_outbox_list(struct pb_outbox *o, struct pb_outbox_entry *out, size_t max);
+
+/* Staff: which is an id, "dead" (every dead letter) or "all" (retry only). Retry tries
+ * queued messages at once and puts dead letters back in the queue; drop deletes messages
+ * and dead letters (their files and addresses). Return how many they applied to. */
+int pb_outbox_retry(struct pb_outbox *o, const char *which);
+int pb_outbox_drop(struct pb_outbox *o, const char *which);
 
 #endif

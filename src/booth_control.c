@@ -59,10 +59,68 @@ resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 	free(link);
 }
 
+/* Staff: what the outbox holds (addresses masked), and retry or drop by id. */
+static void
+outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
+{
+	enum { SHOWN = 50 };
+	struct pb_outbox_entry e[SHOWN];
+	const char *which = argc == 3 ? argv[2] : "";
+	int n;
+
+	if (!b->deliver.outbox) {
+		pb_control_reply(reply, 1, "email is not set up on this booth ([mail] smtp_url)");
+		return;
+	}
+	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
+		size_t all = pb_outbox_list(b->deliver.outbox, e, SHOWN);
+		int dead = 0;
+		for (size_t i = 0; i < all && i < SHOWN; i++)
+			dead += e[i].dead;
+		pb_control_reply(reply, 0, "outbox: %zu message%s%s", all, all == 1 ? "" : "s",
+				 all > SHOWN ? " (the first 50 shown)" : "");
+		for (size_t i = 0; i < all && i < SHOWN; i++) {
+			pb_buf_printf(reply, "%s  %-7s %s  session %s  %d min old, %d tr%s",
+				      e[i].id, e[i].dead ? "dead" : "waiting", e[i].to,
+				      e[i].session, e[i].age_s / 60, e[i].attempts,
+				      e[i].attempts == 1 ? "y" : "ies");
+			if (!e[i].dead && e[i].retry_in_s)
+				pb_buf_printf(reply, ", next in %d s", e[i].retry_in_s);
+			pb_buf_printf(reply, "%s%s\n", e[i].error[0] ? "\n    " : "", e[i].error);
+		}
+		if (dead)
+			pb_buf_printf(reply,
+				      "retry a dead letter once the address is fixed at the "
+				      "server, or drop it: photoboothctl outbox retry|drop ID\n");
+		return;
+	}
+	if (argc == 3 && (!strcmp(argv[1], "retry") || !strcmp(argv[1], "drop"))) {
+		int retry = !strcmp(argv[1], "retry");
+		if (strlen(which) > 47 || (!retry && !strcmp(which, "all"))) {
+			pb_control_reply(reply, 2, "outbox drop: give an id or 'dead'");
+			return;
+		}
+		n = retry ? pb_outbox_retry(b->deliver.outbox, which)
+			  : pb_outbox_drop(b->deliver.outbox, which);
+		if (n)
+			pb_control_reply(reply, 0, "outbox: %d message%s %s", n, n == 1 ? "" : "s",
+					 retry ? "to be tried again now" : "dropped");
+		else
+			pb_control_reply(reply, 1,
+					 "outbox: no message '%.47s' (see photoboothctl "
+					 "outbox)",
+					 which);
+		return;
+	}
+	pb_control_reply(reply, 2,
+			 "usage: outbox [list] | outbox retry ID|dead|all | outbox "
+			 "drop ID|dead");
+}
+
 #define COMMANDS                                                                                   \
 	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "      \
 	"printer paper N, printer cancel [JOB], camera reconnect, counters [reset], "              \
-	"purge HOURS, resend SESSION ADDRESS, reload"
+	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], reload"
 
 static int
 printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n)
@@ -176,6 +234,10 @@ booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 	}
 	if (!strcmp(argv[0], "resend")) {
 		resend_command(b, argc, argv, reply);
+		return;
+	}
+	if (!strcmp(argv[0], "outbox")) {
+		outbox_command(b, argc, argv, reply);
 		return;
 	}
 	if (!strcmp(argv[0], "reload") && argc == 1) {

@@ -71,6 +71,9 @@ delivery_json(struct pb_booth *b, struct pb_buf *out)
 		pb_json_int(out, "expired", os.expired);
 		pb_json_int(out, "unsaved", os.unsaved);
 		pb_json_str(out, "last_error", os.last_error[0] ? os.last_error : NULL);
+		pb_json_int(out, "dead", os.dead);
+		pb_json_int(out, "refused", os.refused);
+		pb_json_str(out, "last_dead", os.last_dead[0] ? os.last_dead : NULL);
 		pb_json_close(out);
 	} else {
 		pb_json_str(out, "outbox", NULL);
@@ -217,6 +220,10 @@ booth_service_status(struct pb_booth *b, char *out, size_t n)
 						os.depth);
 		else
 			len += (size_t)snprintf(out + len, n - len, " · email: ok");
+		if (os.dead && len < n)
+			len += (size_t)snprintf(out + len, n - len,
+						", %d refused for good (photoboothctl outbox)",
+						os.dead);
 	}
 	if (b->disk.low && len < n)
 		len += (size_t)snprintf(out + len, n - len, " · disk: full, no new sessions");

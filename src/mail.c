@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "address.h"
 #include "compose.h"
 #include "file.h"
 #include "jpeg.h"
@@ -187,28 +189,116 @@ progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, cu
 	return srv->cancelled && srv->cancelled(srv->cancel_ctx);
 }
 
-static enum pb_status
-classify(CURL *c, CURLcode rc, const char *errbuf, char *why, size_t whylen)
+/* The SMTP dialogue as libcurl sees it: the last command sent and the server's last reply
+ * line, so a failure can say which step failed and quote the server. */
+struct dialogue {
+	char cmd[8];	 /* "MAIL", "RCPT", "DATA", "AUTH", ... ; "" before the first */
+	char reply[200]; /* the last reply line, without its line break */
+	int quitting;	 /* QUIT sent: what follows is the goodbye */
+};
+
+static int
+on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *ctx)
+{
+	struct dialogue *d = ctx;
+	(void)c;
+	if (d->quitting)
+		return 0; /* the goodbye after a failure says nothing about it */
+	if (type == CURLINFO_HEADER_OUT && size >= 4 && !strncmp(data, "QUIT", 4)) {
+		d->quitting = 1;
+	} else if (type == CURLINFO_HEADER_OUT && size >= 4) {
+		size_t n = strcspn(data, " \r\n");
+		if (n > size)
+			n = size;
+		if (n >= sizeof(d->cmd))
+			n = sizeof(d->cmd) - 1;
+		memcpy(d->cmd, data, n);
+		d->cmd[n] = '\0';
+	} else if (type == CURLINFO_HEADER_IN) {
+		size_t n = 0;
+		while (n < size && n < sizeof(d->reply) - 1 && data[n] != '\r' && data[n] != '\n')
+			n++;
+		memcpy(d->reply, data, n);
+		d->reply[n] = '\0';
+		for (size_t i = 0; i < n; i++) /* the server's words go to logs and screens */
+			if ((unsigned char)d->reply[i] < 0x20 || (unsigned char)d->reply[i] >= 0x7f)
+				d->reply[i] = '?';
+	}
+	return 0;
+}
+
+/* why, with every copy of the guest's address in the server's words masked. */
+static void
+quote_masked(char *why, size_t whylen, const char *prefix, const char *words, const char *to)
+{
+	char masked[PB_ADDRESS_MAX + 8];
+	size_t tl = strlen(to), o = 0;
+	pb_address_mask(to, masked, sizeof(masked));
+	o = (size_t)snprintf(why, whylen, "%s", prefix);
+	for (const char *p = words; *p && o + 1 < whylen;) {
+		if (tl && !strncasecmp(p, to, tl)) {
+			o += (size_t)snprintf(why + o, whylen - o, "%s", masked);
+			p += tl;
+		} else {
+			why[o++] = *p++;
+			why[o] = '\0';
+		}
+	}
+	if (o >= whylen)
+		why[whylen - 1] = '\0';
+}
+
+static enum pb_mail_fate
+classify(CURL *c, CURLcode rc, const char *errbuf, const struct dialogue *d, const char *to,
+	 char *why, size_t whylen)
 {
 	long code = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	const char *detail = *errbuf ? errbuf : curl_easy_strerror(rc);
-	if (rc == CURLE_LOGIN_DENIED)
-		snprintf(why, whylen, "SMTP login refused: %s", detail);
-	else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-		 rc == CURLE_OPERATION_TIMEDOUT)
+	int for_message = !strcmp(d->cmd, "RCPT") || !strcmp(d->cmd, "DATA");
+	char prefix[160];
+
+	if (rc == CURLE_LOGIN_DENIED) {
+		quote_masked(why, whylen, "SMTP login refused: ", *d->reply ? d->reply : detail,
+			     to);
+		return PB_MAIL_SERVER_AWAY;
+	}
+	if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	    (rc == CURLE_OPERATION_TIMEDOUT && !for_message)) {
 		snprintf(why, whylen, "SMTP server unreachable: %s", detail);
-	else if (code >= 400)
-		snprintf(why, whylen, "SMTP server refused (%ld): %s", code, detail);
+		return PB_MAIL_SERVER_AWAY;
+	}
+	if (for_message && code >= 500 && code < 600) {
+		/* the server will never take this message (no such mailbox, refused content):
+		 * a bounce, as a mail server's queue treats it */
+		snprintf(prefix, sizeof(prefix), "SMTP server refused the message at %s: ", d->cmd);
+		quote_masked(why, whylen, prefix, *d->reply ? d->reply : detail, to);
+		return PB_MAIL_REFUSED;
+	}
+	if (for_message) {
+		/* 4xx for this recipient or message (greylisting, a full mailbox), or the
+		 * connection dropped mid-message: this message waits, the others go on */
+		snprintf(prefix, sizeof(prefix),
+			 "SMTP server deferred the message at %s: ", d->cmd);
+		quote_masked(why, whylen, prefix, code >= 400 && *d->reply ? d->reply : detail, to);
+		return PB_MAIL_TRY_LATER;
+	}
+	/* the greeting, EHLO, STARTTLS or MAIL FROM failed: the same for every message */
+	if (code >= 400)
+		snprintf(prefix, sizeof(prefix), "SMTP server refused%s%s: ", *d->cmd ? " " : "",
+			 d->cmd);
 	else
-		snprintf(why, whylen, "SMTP: %s", detail);
-	return PB_ERR_BUSY;
+		snprintf(prefix, sizeof(prefix), "SMTP: ");
+	quote_masked(why, whylen, prefix, code >= 400 && *d->reply ? d->reply : detail, to);
+	return PB_MAIL_SERVER_AWAY;
 }
 
-enum pb_status
+enum pb_mail_fate
 pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, char *why,
 	     size_t whylen)
 {
+	struct dialogue dlg = { "", "", 0 };
+	enum pb_mail_fate fate = PB_MAIL_TRY_LATER;
 	unsigned char *thumb = NULL, *qr = NULL;
 	size_t thumb_len = 0, qr_len = 0;
 	char until[64], date[64], ids[96], errbuf[CURL_ERROR_SIZE] = "";
@@ -224,11 +314,11 @@ pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, 
 	*why = '\0';
 	st = thumbnail(m->photo, &thumb, &thumb_len, why, whylen);
 	if (st != PB_OK)
-		return st;
+		return PB_MAIL_TRY_LATER;
 	if (qr_png(m->link, &qr, &qr_len) != PB_OK) {
 		snprintf(why, whylen, "no QR code for the link");
 		free(thumb);
-		return PB_ERR_INPUT;
+		return PB_MAIL_TRY_LATER;
 	}
 	strftime(until, sizeof(until), "%Y-%m-%d %H:%M UTC", gmtime_r(&m->expires, &tm));
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime_r(&now, &tm));
@@ -311,6 +401,9 @@ pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, 
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_MIMEPOST, top);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &dlg);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* to on_debug only */
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(srv->timeout_s > 0 ? srv->timeout_s : 60));
@@ -325,8 +418,8 @@ pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, 
 		curl_easy_setopt(c, CURLOPT_PASSWORD, srv->password ? srv->password : "");
 	}
 	CURLcode rc = curl_easy_perform(c);
-	st = rc == CURLE_OK ? PB_OK : classify(c, rc, errbuf, why, whylen);
-	if (st == PB_OK && m->accepted)
+	fate = rc == CURLE_OK ? PB_MAIL_SENT : classify(c, rc, errbuf, &dlg, m->to, why, whylen);
+	if (fate == PB_MAIL_SENT && m->accepted)
 		m->accepted(m->accepted_ctx); /* before QUIT, which curl_easy_cleanup sends */
 out:
 	curl_mime_free(alt);
@@ -342,5 +435,5 @@ out:
 	pb_buf_fini(&hdr);
 	free(thumb);
 	free(qr);
-	return st;
+	return fate;
 }

@@ -30,12 +30,16 @@ struct msg {
 	int saved;	 /* on disk */
 	int save_failed; /* counted in stats.unsaved */
 	int attempts;
-	uint64_t next_try_ms; /* this message's own backoff (refused recipient, no photo) */
+	uint64_t next_try_ms; /* this message's own backoff (deferred recipient, no photo) */
+	uint64_t tried_ms;    /* the last attempt's start: the longest untried goes next */
+	time_t failed;	      /* a dead letter: when the server refused it for good */
+	int drop_asked;	      /* staff dropped it while it was being tried */
+	char error[256];      /* a dead letter: the server's words (address masked) */
 	struct msg *next;
 };
 
 struct pb_outbox {
-	char *dir, *sessions_dir, *title;
+	char *dir, *dead_dir, *sessions_dir, *title;
 	char *url, *username, *password, *from, *reply_to, *subject;
 	struct pb_mail_server server;
 	int retry_first_s, retry_max_s;
@@ -46,6 +50,8 @@ struct pb_outbox {
 	pthread_cond_t cond;
 	int stop;
 	struct msg *queue;   /* oldest first */
+	struct msg *dead;    /* refused for good, in dead_dir until their link expires */
+	struct msg *busy;    /* the one being tried, lock released */
 	int server_failures; /* in a row, for the server-wide backoff */
 	uint64_t server_next_ms;
 	unsigned seq;
@@ -56,6 +62,12 @@ static char *
 path_of(const struct pb_outbox *o, const char *id, const char *ext)
 {
 	return pb_xasprintf("%s/%s.%s", o->dir, id, ext);
+}
+
+static char *
+dead_path(const struct pb_outbox *o, const char *id)
+{
+	return pb_xasprintf("%s/%s.msg", o->dead_dir, id);
 }
 
 static int
@@ -69,16 +81,19 @@ session_id_ok(const char *s)
 
 /* Outbox files */
 
+/* m as <id>.msg in the outbox, or in the dead-letter folder with the server's words. */
 static enum pb_status
-msg_save(struct pb_outbox *o, struct msg *m)
+msg_save(struct pb_outbox *o, struct msg *m, int dead)
 {
 	struct pb_buf b;
-	char *path = path_of(o, m->id, "msg");
+	char *path = dead ? dead_path(o, m->id) : path_of(o, m->id, "msg");
 	enum pb_status st;
 
 	pb_buf_init(&b);
 	pb_buf_printf(&b, "to=%s\nsession=%s\nlink=%s\ncreated=%lld\nexpires=%lld\n", m->to,
 		      m->session, m->link, (long long)m->created, (long long)m->expires);
+	if (dead)
+		pb_buf_printf(&b, "failed=%lld\nerror=%s\n", (long long)m->failed, m->error);
 	st = pb_file_write_atomic(path, b.data, b.len, 0600);
 	pb_buf_fini(&b);
 	free(path);
@@ -95,11 +110,12 @@ field(const char *line, const char *key, char *out, size_t n)
 	return 1;
 }
 
-/* Parses <id>.msg; NULL when it is not a message we wrote (moved aside as .bad). */
+/* Parses <id>.msg (of the dead-letter folder when dead); NULL when it is not a message we
+ * wrote (moved aside as .bad). */
 static struct msg *
-msg_load(struct pb_outbox *o, const char *id)
+msg_load(struct pb_outbox *o, const char *id, int dead)
 {
-	char *path = path_of(o, id, "msg");
+	char *path = dead ? dead_path(o, id) : path_of(o, id, "msg");
 	unsigned char *data = NULL;
 	size_t len = 0;
 	struct msg *m = pb_xcalloc(1, sizeof(*m));
@@ -120,12 +136,16 @@ msg_load(struct pb_outbox *o, const char *id)
 				m->created = (time_t)strtoll(num, NULL, 10), have |= 8;
 			else if (field(line, "expires", num, sizeof(num)))
 				m->expires = (time_t)strtoll(num, NULL, 10), have |= 16;
+			else if (dead && field(line, "failed", num, sizeof(num)))
+				m->failed = (time_t)strtoll(num, NULL, 10);
+			else if (dead)
+				field(line, "error", m->error, sizeof(m->error));
 		}
 	}
 	free(data);
 	if (have != 31 || pb_address_check(m->to) != PB_ADDR_OK || !session_id_ok(m->session) ||
 	    strncmp(m->link, "http", 4)) {
-		char *bad = path_of(o, id, "bad");
+		char *bad = pb_xasprintf("%s/%s.bad", dead ? o->dead_dir : o->dir, id);
 		pb_err("outbox: %s is damaged or not a message; moved to %s", path, bad);
 		rename(path, bad);
 		free(bad);
@@ -196,14 +216,48 @@ recover(struct pb_outbox *o)
 		} else if (ends_with(e->d_name, ".msg") && n - 4 < sizeof(id)) {
 			memcpy(id, e->d_name, n - 4);
 			id[n - 4] = '\0';
-			struct msg *m = msg_load(o, id);
-			if (m) {
-				enqueue_sorted(o, m);
-				loaded++;
+			char *buried = dead_path(o, id);
+			if (access(buried, F_OK) == 0) {
+				/* moved to the dead letters, cut off before the original went */
+				char *p = path_of(o, id, "msg");
+				unlink(p);
+				free(p);
+			} else {
+				struct msg *m = msg_load(o, id, 0);
+				if (m) {
+					enqueue_sorted(o, m);
+					loaded++;
+				}
 			}
+			free(buried);
 		}
 	}
 	closedir(d);
+	if ((d = opendir(o->dead_dir))) {
+		while ((e = readdir(d))) {
+			char id[48];
+			size_t n = strlen(e->d_name);
+			if (ends_with(e->d_name, ".msg") && n - 4 < sizeof(id)) {
+				memcpy(id, e->d_name, n - 4);
+				id[n - 4] = '\0';
+				struct msg *m = msg_load(o, id, 1);
+				if (m) {
+					m->next = o->dead;
+					o->dead = m;
+					o->stats.dead++;
+				}
+			} else if (strstr(e->d_name, ".tmp.")) {
+				char *p = pb_xasprintf("%s/%s", o->dead_dir, e->d_name);
+				unlink(p);
+				free(p);
+			}
+		}
+		closedir(d);
+	}
+	if (o->stats.dead)
+		pb_warn("outbox: %d dead letter%s the server refused for good (photoboothctl "
+			"outbox)",
+			o->stats.dead, o->stats.dead == 1 ? "" : "s");
 	if (finished)
 		pb_info("outbox: %d message%s sent before a restart, not sent again", finished,
 			finished == 1 ? " was" : "s were");
@@ -308,14 +362,61 @@ backoff_ms(const struct pb_outbox *o, int failures)
 				(uint64_t)o->retry_max_s * 1000u, (unsigned)failures);
 }
 
+static void
+free_msg(struct msg *m)
+{
+	explicit_bzero(m->to, sizeof(m->to));
+	free(m);
+}
+
+static void
+unlink_dead(struct pb_outbox *o, struct msg *m)
+{
+	for (struct msg **p = &o->dead; *p; p = &(*p)->next)
+		if (*p == m) {
+			*p = m->next;
+			o->stats.dead--;
+			return;
+		}
+}
+
+/* The server refused m for good: it moves to the dead letters (the new file first, so a
+ * crash in between leaves both and recover() keeps the dead one). Under the lock; the file
+ * is a few lines. When it cannot be written, m stays queued at the longest backoff. */
+static void
+bury(struct pb_outbox *o, struct msg *m, const char *why, const char *masked)
+{
+	m->failed = time(NULL);
+	snprintf(m->error, sizeof(m->error), "%s", why);
+	if (m->saved && msg_save(o, m, 1) != PB_OK) {
+		pb_err("outbox: %s cannot be moved to the dead letters; kept in the queue", m->id);
+		m->next_try_ms = pb_now_ms() + (uint64_t)o->retry_max_s * 1000u;
+		return;
+	}
+	if (m->saved) {
+		drop(o, m);
+		pb_file_fsync_dir(o->dir);
+	}
+	unlink_msg(o, m);
+	m->next = o->dead;
+	o->dead = m;
+	o->stats.dead++;
+	o->stats.refused++;
+	snprintf(o->stats.last_dead, sizeof(o->stats.last_dead), "%.50s: %.200s", masked, why);
+	pb_err("outbox: %s to %s refused for good, moved to the dead letters (session %s): %s",
+	       m->id, masked, m->session, why);
+}
+
 /* One attempt at m, with the lock released while it runs. */
 static void
 attempt(struct pb_outbox *o, struct msg *m)
 {
 	struct msg copy = *m;
 	char why[256], masked[PB_ADDRESS_MAX + 8], photo[PATH_MAX], mid[200];
-	enum pb_status st;
+	enum pb_mail_fate fate;
 
+	o->busy = m;
+	m->tried_ms = pb_now_ms();
 	pthread_mutex_unlock(&o->lock);
 	pb_address_mask(copy.to, masked, sizeof(masked));
 	snprintf(photo, sizeof(photo), "%s/%s/share.jpg", o->sessions_dir, copy.session);
@@ -332,21 +433,26 @@ attempt(struct pb_outbox *o, struct msg *m)
 		.accepted_ctx = &acc,
 	};
 	uint64_t t0 = pb_now_ms();
-	st = pb_mail_send(&o->server, &mm, why, sizeof(why));
-	if (st == PB_OK) {
+	fate = pb_mail_send(&o->server, &mm, why, sizeof(why));
+	explicit_bzero(copy.to, sizeof(copy.to));
+	if (fate == PB_MAIL_SENT) {
 		mark_sent(o, &copy, acc.marked);
 		pb_info("outbox: %s sent to %s in %llu ms (session %s)", copy.id, masked,
 			(unsigned long long)(pb_now_ms() - t0), copy.session);
-	} else if (!cancelled(o)) {
-		pb_warn("outbox: %s to %s not sent (attempt %d): %s", copy.id, masked,
-			copy.attempts + 1, why);
+	} else if (!cancelled(o) && fate != PB_MAIL_REFUSED) {
+		pb_warn("outbox: %s to %s not sent (attempt %d), %s: %s", copy.id, masked,
+			copy.attempts + 1,
+			fate == PB_MAIL_SERVER_AWAY ? "every message waits"
+						    : "it waits, others go on",
+			why);
 	}
 	pthread_mutex_lock(&o->lock);
+	o->busy = NULL;
 
 	uint64_t now = pb_now_ms();
-	if (st == PB_OK) {
+	if (fate == PB_MAIL_SENT) {
 		unlink_msg(o, m);
-		free(m);
+		free_msg(m);
 		o->stats.sent++;
 		o->stats.last_error[0] = '\0';
 		o->server_failures = 0;
@@ -355,17 +461,45 @@ attempt(struct pb_outbox *o, struct msg *m)
 	}
 	if (cancelled(o))
 		return;
+	if (m->drop_asked) { /* staff dropped it while it was being tried */
+		drop(o, m);
+		unlink_msg(o, m);
+		free_msg(m);
+		return;
+	}
 	o->stats.failures++;
 	memcpy(o->stats.last_error, why, sizeof(o->stats.last_error));
+	snprintf(m->error, sizeof(m->error), "%s", why);
 	m->attempts++;
-	if (st == PB_ERR_INPUT) {
-		/* this message only (its photo is not there yet, or unreadable) */
+	if (fate == PB_MAIL_REFUSED) {
+		bury(o, m, why, masked);
+	} else if (fate == PB_MAIL_TRY_LATER) {
 		m->next_try_ms = now + backoff_ms(o, m->attempts);
 	} else {
-		/* the server: every message waits */
 		o->server_failures++;
 		o->server_next_ms = now + backoff_ms(o, o->server_failures);
 	}
+}
+
+static void
+expire(struct pb_outbox *o, struct msg *m, int dead)
+{
+	char masked[PB_ADDRESS_MAX + 8];
+	pb_address_mask(m->to, masked, sizeof(masked));
+	if (dead) {
+		char *path = dead_path(o, m->id);
+		unlink(path);
+		free(path);
+		unlink_dead(o, m);
+		pb_info("outbox: dead letter %s to %s deleted with its link", m->id, masked);
+	} else {
+		pb_warn("outbox: %s to %s dropped: its link expired before it could be sent", m->id,
+			masked);
+		drop(o, m);
+		unlink_msg(o, m);
+		o->stats.expired++;
+	}
+	free_msg(m);
 }
 
 static void *
@@ -379,12 +513,18 @@ run(void *arg)
 		time_t wall = time(NULL);
 		struct msg *due = NULL;
 
+		for (struct msg *m = o->dead, *next; m; m = next) {
+			next = m->next;
+			if (m->expires <= wall)
+				expire(o, m, 1);
+		}
 		for (struct msg *m = o->queue, *next; m; m = next) {
 			next = m->next;
 			if (!m->saved) {
 				struct msg copy = *m;
 				pthread_mutex_unlock(&o->lock);
-				enum pb_status st = msg_save(o, &copy);
+				enum pb_status st = msg_save(o, &copy, 0);
+				explicit_bzero(copy.to, sizeof(copy.to));
 				pthread_mutex_lock(&o->lock);
 				if (st == PB_OK)
 					m->saved = 1;
@@ -392,20 +532,13 @@ run(void *arg)
 					o->stats.unsaved++;
 			}
 			if (m->expires <= wall) {
-				char masked[PB_ADDRESS_MAX + 8];
-				pb_address_mask(m->to, masked, sizeof(masked));
-				pb_warn("outbox: %s to %s dropped: its link expired before it "
-					"could be sent",
-					m->id, masked);
-				drop(o, m);
-				unlink_msg(o, m);
-				free(m);
-				o->stats.expired++;
+				expire(o, m, 0);
 				continue;
 			}
+			/* round-robin: of the messages due, the one tried longest ago */
 			uint64_t t = m->next_try_ms > o->server_next_ms ? m->next_try_ms
 									: o->server_next_ms;
-			if (t <= now && !due)
+			if (t <= now && (!due || m->tried_ms < due->tried_ms))
 				due = m;
 			else if (t > now && t < wake)
 				wake = t;
@@ -414,6 +547,8 @@ run(void *arg)
 			attempt(o, due);
 			continue;
 		}
+		if (o->dead && wake - now > 3600000u)
+			wake = now + 3600000u; /* dead letters expire too */
 		if (wake == UINT64_MAX) {
 			pthread_cond_wait(&o->cond, &o->lock);
 		} else {
@@ -422,7 +557,7 @@ run(void *arg)
 	}
 	/* whatever was handed over reaches the disk before the thread goes */
 	for (struct msg *m = o->queue; m; m = m->next)
-		if (!m->saved && msg_save(o, m) == PB_OK)
+		if (!m->saved && msg_save(o, m, 0) == PB_OK)
 			m->saved = 1;
 	pthread_mutex_unlock(&o->lock);
 	return NULL;
@@ -450,10 +585,14 @@ pb_outbox_create(const struct pb_outbox_config *cfg)
 	struct pb_outbox *o;
 	const char *at;
 
-	if (pb_file_mkdirs(cfg->dir, 0700) != PB_OK)
+	char *dead = pb_xasprintf("%s/dead", cfg->dir);
+	if (pb_file_mkdirs(dead, 0700) != PB_OK) {
+		free(dead);
 		return NULL;
+	}
 	o = pb_xcalloc(1, sizeof(*o));
 	o->dir = pb_xstrdup(cfg->dir);
+	o->dead_dir = dead;
 	o->sessions_dir = pb_xstrdup(cfg->sessions_dir);
 	o->title = pb_xstrdup(cfg->title ? cfg->title : "the event");
 	o->url = pb_xstrdup(cfg->server.url);
@@ -499,17 +638,18 @@ pb_outbox_destroy(struct pb_outbox *o)
 		pthread_mutex_unlock(&o->lock);
 		pthread_join(o->thread, NULL);
 	}
-	while (o->queue) {
-		struct msg *m = o->queue;
-		o->queue = m->next;
-		explicit_bzero(m->to, sizeof(m->to));
-		free(m);
-	}
+	for (struct msg **list = &o->queue; list; list = list == &o->queue ? &o->dead : NULL)
+		while (*list) {
+			struct msg *m = *list;
+			*list = m->next;
+			free_msg(m);
+		}
 	pthread_mutex_destroy(&o->lock);
 	pthread_cond_destroy(&o->cond);
 	explicit_bzero(o->password, strlen(o->password));
 	free(o->password);
 	free(o->dir);
+	free(o->dead_dir);
 	free(o->sessions_dir);
 	free(o->title);
 	free(o->url);
@@ -568,4 +708,123 @@ pb_outbox_stats(struct pb_outbox *o, struct pb_outbox_stats *out)
 				  ? (int)((o->server_next_ms - now + 999) / 1000)
 				  : 0;
 	pthread_mutex_unlock(&o->lock);
+}
+
+static int
+matches(const struct msg *m, const char *which, int dead)
+{
+	return !strcmp(which, "all") || (dead && !strcmp(which, "dead")) || !strcmp(which, m->id);
+}
+
+size_t
+pb_outbox_list(struct pb_outbox *o, struct pb_outbox_entry *out, size_t max)
+{
+	uint64_t now = pb_now_ms();
+	time_t wall = time(NULL);
+	size_t n = 0;
+
+	pthread_mutex_lock(&o->lock);
+	for (int dead = 0; dead < 2; dead++)
+		for (struct msg *m = dead ? o->dead : o->queue; m; m = m->next, n++) {
+			if (n >= max)
+				continue;
+			struct pb_outbox_entry *e = &out[n];
+			uint64_t t =
+				dead ? 0
+				     : (m->next_try_ms > o->server_next_ms ? m->next_try_ms
+									   : o->server_next_ms);
+			memset(e, 0, sizeof(*e));
+			snprintf(e->id, sizeof(e->id), "%s", m->id);
+			pb_address_mask(m->to, e->to, sizeof(e->to));
+			snprintf(e->session, sizeof(e->session), "%s", m->session);
+			e->dead = dead;
+			e->age_s = (int)(wall - m->created);
+			e->attempts = m->attempts;
+			e->retry_in_s = t > now ? (int)((t - now + 999) / 1000) : 0;
+			snprintf(e->error, sizeof(e->error), "%s", m->error);
+		}
+	pthread_mutex_unlock(&o->lock);
+	return n;
+}
+
+int
+pb_outbox_retry(struct pb_outbox *o, const char *which)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&o->lock);
+	for (struct msg *m = o->queue; m; m = m->next)
+		if (matches(m, which, 0)) {
+			m->next_try_ms = 0;
+			n++;
+		}
+	if (n) {
+		o->server_failures = 0;
+		o->server_next_ms = 0;
+	}
+	for (struct msg *m = o->dead, *next; m; m = next) {
+		next = m->next;
+		if (!matches(m, which, 1))
+			continue;
+		/* back in the queue: its file first, then the dead letter goes */
+		m->attempts = 0;
+		m->next_try_ms = 0;
+		m->tried_ms = 0;
+		if (msg_save(o, m, 0) != PB_OK) {
+			pb_err("outbox: %s cannot go back to the queue (disk)", m->id);
+			continue;
+		}
+		char *path = dead_path(o, m->id);
+		unlink(path);
+		free(path);
+		unlink_dead(o, m);
+		m->saved = 1;
+		enqueue_sorted(o, m);
+		n++;
+	}
+	if (n)
+		pthread_cond_signal(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	if (n)
+		pb_info("outbox: staff asked to retry %d message%s (%s)", n, n == 1 ? "" : "s",
+			which);
+	return n;
+}
+
+int
+pb_outbox_drop(struct pb_outbox *o, const char *which)
+{
+	int n = 0;
+
+	if (!strcmp(which, "all"))
+		return 0; /* by id, or every dead letter: never the whole queue at once */
+	pthread_mutex_lock(&o->lock);
+	for (struct msg *m = o->queue, *next; m; m = next) {
+		next = m->next;
+		if (!matches(m, which, 0))
+			continue;
+		n++;
+		if (m == o->busy) {
+			m->drop_asked = 1;
+			continue;
+		}
+		drop(o, m);
+		unlink_msg(o, m);
+		free_msg(m);
+	}
+	for (struct msg *m = o->dead, *next; m; m = next) {
+		next = m->next;
+		if (!matches(m, which, 1))
+			continue;
+		char *path = dead_path(o, m->id);
+		unlink(path);
+		free(path);
+		unlink_dead(o, m);
+		free_msg(m);
+		n++;
+	}
+	pthread_mutex_unlock(&o->lock);
+	if (n)
+		pb_info("outbox: staff dropped %d message%s (%s)", n, n == 1 ? "" : "s", which);
+	return n;
 }

@@ -111,7 +111,7 @@ for t in ("image/jpeg", "image/png"):
 PY
 check "the address is not in the log in full" bash -c "! grep -q 'guest@gmail.com' '$WORK/kiosk.log'"
 check "the log has it masked" grep -q 'g\*\*\*@gmail.com' "$WORK/kiosk.log"
-check "the outbox is empty once sent" test -z "$(ls "$WORK/data/outbox")"
+check "the outbox is empty once sent" test -z "$(find "$WORK/data/outbox" -type f)"
 check "status: outbox sent 1, depth 0" test "$(json outbox.sent)/$(json outbox.depth)" = 1/0
 ctl trigger >/dev/null
 wait_state thanks 5
@@ -175,7 +175,7 @@ rm -f "$WORK/got.jpg"
 curl -s -o "$WORK/got.jpg" "$URL.jpg"
 check "guest 1's link still downloads byte for byte in print mode" \
 	cmp -s "$WORK/got.jpg" "$WORK/data/sessions/$S1/share.jpg"
-start_sink "$SMTP_PORT"
+start_sink "$SMTP_PORT" --refuse bounce@example.com
 check "SMTP back: guest 3's email is delivered in print mode" wait_for 30 '[ "$(mails)" = 3 ]'
 check "... to guest 3" grep -lq '^To: third@example.com' "$MAIL"/new/*
 links_before=$(ls "$WORK/data/links" | wc -l)
@@ -189,10 +189,33 @@ ctl reset >/dev/null
 wait_state attract 5
 check "staff switch back to share" ctl delivery share
 
+# A mistyped mailbox the server answers 550 for: a dead letter with the server's words, seen in
+# status, the log and photoboothctl outbox (masked), and the emails after it still go.
+check "resend to a mailbox the server refuses queues it" ctl resend "$S1" bounce@example.com
+check "status: the 550 makes a dead letter" wait_for 20 '[ "$(json outbox.dead)" = 1 ]'
+json outbox.last_dead >"$WORK/dead.txt"
+check "status quotes the server, address masked" \
+	grep -q '^b\*\*\*@example.com: .*550 5.1.1 <b\*\*\*@example.com>' "$WORK/dead.txt"
+check "the log says it was refused for good" grep -q "refused for good, moved to the dead letters" "$WORK/kiosk.log"
+check "the log never shows the address" bash -c "! grep -q 'bounce@example.com' '$WORK/kiosk.log'"
+ctl outbox >"$WORK/outbox.out"
+check "photoboothctl outbox lists the dead letter, masked, with the server's words" \
+	bash -c "grep -q 'dead *b\*\*\*@example.com' '$WORK/outbox.out' && grep -q 'Recipient address rejected' '$WORK/outbox.out' && ! grep -q bounce@ '$WORK/outbox.out'"
+DEAD_ID=$(awk '/ dead /{print $1; exit}' "$WORK/outbox.out")
+check "the dead letter is in outbox/dead/" test -f "$WORK/data/outbox/dead/$DEAD_ID.msg"
+
 # Staff resend.
 check "resend SESSION ADDRESS queues the link" ctl resend "$S1" staff@example.com
 check "the resent email arrives" wait_for 20 '[ "$(mails)" = 4 ]'
 check "resent with the first guest's link" grep -qF -- "${URL##*/}" "$(grep -l '^To: staff@example.com' "$MAIL"/new/*)"
+ctl outbox retry nosuchid >/dev/null 2>&1
+check "outbox retry of an unknown id: refused (1)" test $? = 1
+ctl outbox drop all >/dev/null 2>&1
+check "outbox drop all: usage (2), the queue is never dropped whole" test $? = 2
+check "outbox drop ID deletes the dead letter" ctl outbox drop "$DEAD_ID"
+check "... its file too, and status counts none" \
+	bash -c "[ ! -e '$WORK/data/outbox/dead/$DEAD_ID.msg' ] && [ \"\$(ls '$WORK/data/outbox/dead' | wc -l)\" = 0 ]"
+check "status: no dead letter left" test "$(json outbox.dead)" = 0
 ctl resend "$S1" "a@b@example.com" >"$WORK/r.out" 2>&1
 check "resend to an address with two @: refused (1) with the reason" \
 	test "$?/$(grep -c "more than one @" "$WORK/r.out")" = 1/1

@@ -3,11 +3,14 @@
 which keeps every message it accepts in the Maildir DIR (DIR/new/).
 
     smtpsink.py PORT DIR [--password SECRET] [--ack-delay SECONDS]
+                         [--refuse ADDR]... [--defer ADDR]...
 
 Listens on 127.0.0.1:PORT and prints "ready" once it does. With --password, AUTH is required
 (without TLS, on loopback only) and only user "booth" with SECRET is let in. With --ack-delay,
 each message is stored and its "250" sent that much later, as a slow server would (the crash
-test kills the kiosk in between). Stops on SIGTERM.
+test kills the kiosk in between). --refuse answers RCPT TO:<ADDR> with a permanent 550, as
+a server does for a mistyped mailbox; --defer answers it with a temporary 451 twice (a
+greylisting server) and accepts it on the third try. Stops on SIGTERM.
 """
 import argparse
 import asyncio
@@ -20,14 +23,27 @@ from aiosmtpd.handlers import Mailbox
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
-class SlowMailbox(Mailbox):
-    def __init__(self, path, delay):
+class SinkMailbox(Mailbox):
+    def __init__(self, path, delay, refuse, defer):
         super().__init__(path)
         self.delay = delay
+        self.refuse = {a.lower() for a in refuse}
+        self.defer = {a.lower(): 0 for a in defer}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        a = address.lower()
+        if a in self.refuse:
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if a in self.defer and self.defer[a] < 2:
+            self.defer[a] += 1
+            return "451 4.7.1 <%s>: Recipient address rejected: Greylisted" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         answer = await super().handle_DATA(server, session, envelope)
-        await asyncio.sleep(self.delay)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return answer
 
 
@@ -37,6 +53,8 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--password")
     ap.add_argument("--ack-delay", type=float, default=0.0)
+    ap.add_argument("--refuse", action="append", default=[])
+    ap.add_argument("--defer", action="append", default=[])
     a = ap.parse_args()
 
     def authenticate(server, session, envelope, mechanism, data):
@@ -47,7 +65,7 @@ def main():
     kw = {}
     if a.password:
         kw = dict(authenticator=authenticate, auth_required=True, auth_require_tls=False)
-    handler = SlowMailbox(a.dir, a.ack_delay) if a.ack_delay else Mailbox(a.dir)
+    handler = SinkMailbox(a.dir, a.ack_delay, a.refuse, a.defer)
     c = Controller(handler, hostname="127.0.0.1", port=a.port, **kw)
     c.start()
     print("ready", flush=True)

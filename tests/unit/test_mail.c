@@ -179,6 +179,7 @@ struct fixture {
 	pid_t sink;
 	int sink_out;	      /* the sink's stdout, kept open while it runs */
 	const char *password; /* the sink's, NULL for no AUTH */
+	const char *args[8];  /* more smtpsink.py options (--refuse ADDR, --defer ADDR) */
 };
 
 static int
@@ -207,11 +208,15 @@ sink_start(struct fixture *f)
 	if (f->sink == 0) {
 		dup2(p[1], 1);
 		close(p[0]);
-		if (f->password)
-			execl("/usr/bin/python3", "python3", script, port, f->mail, "--password",
-			      f->password, (char *)NULL);
-		else
-			execl("/usr/bin/python3", "python3", script, port, f->mail, (char *)NULL);
+		const char *argv[16] = { "python3", script, port, f->mail };
+		int n = 4;
+		if (f->password) {
+			argv[n++] = "--password";
+			argv[n++] = f->password;
+		}
+		for (int i = 0; i < 8 && f->args[i]; i++)
+			argv[n++] = f->args[i];
+		execv("/usr/bin/python3", (char *const *)argv);
 		_exit(127);
 	}
 	close(p[1]);
@@ -248,7 +253,8 @@ count_files(const char *dir, const char *suffix)
 	if (!d)
 		return 0;
 	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && (!suffix || strstr(e->d_name, suffix)))
+		if (e->d_name[0] != '.' && e->d_type != DT_DIR &&
+		    (!suffix || strstr(e->d_name, suffix)))
 			n++;
 	closedir(d);
 	return n;
@@ -500,10 +506,11 @@ test_accepted_callback(void **state)
 				     .expires = time(NULL) + 3600,
 				     .accepted = count_accepted,
 				     .accepted_ctx = &accepted };
-	assert_int_equal(pb_mail_send(&srv, &m, why, sizeof(why)), PB_ERR_BUSY); /* no server */
+	/* no server */
+	assert_int_equal(pb_mail_send(&srv, &m, why, sizeof(why)), PB_MAIL_SERVER_AWAY);
 	assert_int_equal(accepted, 0);
 	sink_start(f);
-	assert_int_equal(pb_mail_send(&srv, &m, why, sizeof(why)), PB_OK);
+	assert_int_equal(pb_mail_send(&srv, &m, why, sizeof(why)), PB_MAIL_SENT);
 	assert_int_equal(accepted, 1);
 	assert_int_equal(mails(f), 1);
 }
@@ -598,6 +605,126 @@ test_login_refused(void **state)
 	assert_int_equal(mails(f), 1);
 }
 
+static int
+sent_at_least(const struct pb_outbox_stats *s, int n)
+{
+	return (int)s->sent >= n;
+}
+
+static int
+dead_is(const struct pb_outbox_stats *s, int n)
+{
+	return s->dead == n;
+}
+
+static const struct pb_outbox_entry *
+entry_of(const struct pb_outbox_entry *e, size_t n, const char *masked)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(e[i].to, masked))
+			return &e[i];
+	return NULL;
+}
+
+/* A mail queue's rules against a server that answers 550 for one recipient (a mistyped
+ * mailbox) and 451 twice for another (greylisting): the bounce moves to the dead letters with
+ * the server's words, the greylisted one waits on its own, and the guests queued after both
+ * get their email at once. Before, the bounce held the whole queue until its link expired. */
+static void
+test_bounce_and_deferral_block_nobody(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_outbox_stats s;
+	struct pb_outbox_entry e[8];
+	const struct pb_outbox_entry *x;
+	char p[700];
+	f->args[0] = "--refuse", f->args[1] = "bounce@example.com";
+	f->args[2] = "--defer", f->args[3] = "grey@example.com";
+	sink_start(f);
+	make_photo(f, "s1");
+	struct pb_outbox *o = outbox(f, "", "");
+	assert_int_equal(pb_outbox_add(o, "bounce@example.com", "s1", LINK, time(NULL) + 3600),
+			 PB_OK);
+	assert_int_equal(pb_outbox_add(o, "grey@example.com", "s1", LINK, time(NULL) + 3600),
+			 PB_OK);
+	assert_int_equal(pb_outbox_add(o, "one@example.com", "s1", LINK, time(NULL) + 3600), PB_OK);
+	assert_int_equal(pb_outbox_add(o, "two@example.com", "s1", LINK, time(NULL) + 3600), PB_OK);
+	assert_true(wait_stats(o, sent_at_least, 2));
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.dead, 1);
+	assert_int_equal(s.refused, 1);
+	assert_non_null(strstr(s.last_dead, "550 5.1.1"));
+	assert_non_null(strstr(s.last_dead, "b***@example.com"));
+	assert_null(strstr(s.last_dead, "bounce@"));
+	assert_int_equal(count_files(f->outbox, ".msg"), s.depth);
+	snprintf(p, sizeof(p), "%s/dead", f->outbox);
+	assert_int_equal(count_files(p, ".msg"), 1);
+	/* the greylisted one waits on its own, with the server's words */
+	if (s.sent == 2) {
+		size_t n = pb_outbox_list(o, e, 8);
+		assert_non_null(x = entry_of(e, n, "g***@example.com"));
+		assert_false(x->dead);
+		assert_non_null(strstr(x->error, "451 4.7.1"));
+	}
+	assert_true(wait_stats(o, sent_is, 3));
+	pb_outbox_destroy(o);
+	char *m = all_mail(f);
+	assert_non_null(strstr(m, "To: one@example.com"));
+	assert_non_null(strstr(m, "To: two@example.com"));
+	assert_non_null(strstr(m, "To: grey@example.com"));
+	assert_null(strstr(m, "To: bounce@example.com"));
+	free(m);
+	assert_int_equal(mails(f), 3);
+
+	/* a restart keeps the dead letter, and staff see it */
+	o = outbox(f, "", "");
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.dead, 1);
+	assert_int_equal(s.depth, 0);
+	assert_int_equal(pb_outbox_list(o, e, 8), 1);
+	assert_true(e[0].dead);
+	assert_string_equal(e[0].to, "b***@example.com");
+	assert_non_null(strstr(e[0].error, "Recipient address rejected"));
+	/* retried, refused again: back to the dead letters, counted once more */
+	assert_int_equal(pb_outbox_retry(o, "nosuchid"), 0);
+	assert_int_equal(pb_outbox_retry(o, "dead"), 1);
+	assert_true(wait_stats(o, failures_at_least, 1));
+	assert_true(wait_stats(o, dead_is, 1));
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.refused, 1);
+	/* dropped: file and address gone */
+	assert_int_equal(pb_outbox_drop(o, "all"), 0); /* never the whole queue at once */
+	assert_int_equal(pb_outbox_drop(o, e[0].id), 1);
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.dead, 0);
+	assert_int_equal(pb_outbox_list(o, e, 8), 0);
+	pb_outbox_destroy(o);
+	assert_int_equal(count_files(p, NULL), 0);
+	assert_int_equal(mails(f), 3);
+}
+
+/* A dead letter goes with its link, like a queued message. */
+static void
+test_dead_letter_expires(void **state)
+{
+	struct fixture *f = *state;
+	char p[700];
+	f->args[0] = "--refuse", f->args[1] = "bounce@example.com";
+	sink_start(f);
+	make_photo(f, "s1");
+	struct pb_outbox *o = outbox(f, "", "");
+	assert_int_equal(pb_outbox_add(o, "bounce@example.com", "s1", LINK, time(NULL) + 2), PB_OK);
+	assert_true(wait_stats(o, dead_is, 1));
+	pb_outbox_destroy(o);
+	snprintf(p, sizeof(p), "%s/dead", f->outbox);
+	assert_int_equal(count_files(p, ".msg"), 1);
+	sleep(3);
+	o = outbox(f, "", "");
+	assert_true(wait_stats(o, dead_is, 0));
+	pb_outbox_destroy(o);
+	assert_int_equal(count_files(p, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -612,6 +739,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sent_marker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expired_and_missing_photo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounce_and_deferral_block_nobody, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dead_letter_expires, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

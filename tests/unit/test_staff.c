@@ -410,6 +410,15 @@ test_staff_describe(void **state)
 	assert_int_equal(t.level[find_line(&t, "Disk full")], 2);
 	assert_int_equal(t.level[find_line(&t, "Failures: 2 · 7")], 1);
 
+	/* a dead letter (the server said 550 for one guest): flagged, in the server's words */
+	f.outbox.dead = 1;
+	snprintf(f.outbox.last_dead, sizeof(f.outbox.last_dead),
+		 "b***@example.com: 550 5.1.1 User unknown");
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	assert_int_equal(t.level[find_line(&t, "Email: 1 refused by the server, not sent")], 2);
+	assert_int_equal(t.level[find_line(&t, "b***@example.com: 550 5.1.1 User unknown")], 2);
+	f.outbox.dead = 0;
+
 	/* a buffer too small for every line: the lines that fit, none torn or past the end */
 	char small[120];
 	pb_staff_describe(&f, 1, &t, small, sizeof(small));
