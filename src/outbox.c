@@ -1,3 +1,6 @@
+/* outbox.c - the outbox's sender thread and its API (outbox.h); its files are
+ * outbox_store.c's. The thread owns the sending; the main thread queues, lists, retries and
+ * drops under the lock, and never waits on the network. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,268 +20,7 @@
 #include "json.h"
 #include "log.h"
 #include "mem.h"
-#include "outbox.h"
-
-#define MSG_MAX 4096 /* an outbox file is a few lines; anything bigger is not ours */
-
-struct msg {
-	char id[48];
-	char to[PB_ADDRESS_MAX + 1];
-	char session[64];
-	char link[512];
-	time_t created, expires;
-	int saved;	 /* on disk */
-	int save_failed; /* counted in stats.unsaved */
-	int attempts;
-	uint64_t next_try_ms; /* this message's own backoff (deferred recipient, no photo) */
-	uint64_t tried_ms;    /* the last attempt's start: the longest untried goes next */
-	time_t failed;	      /* a dead letter: when the server refused it for good */
-	int drop_asked;	      /* staff dropped it while it was being tried */
-	char error[256];      /* a dead letter: the server's words (address masked) */
-	struct msg *next;
-};
-
-struct pb_outbox {
-	char *dir, *dead_dir, *sessions_dir, *title;
-	char *url, *username, *password, *from, *reply_to, *subject;
-	struct pb_mail_server server;
-	int retry_first_s, retry_max_s;
-	char domain[128]; /* for Message-IDs: the sender's domain */
-
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int stop;
-	struct msg *queue;   /* oldest first */
-	struct msg *dead;    /* refused for good, in dead_dir until their link expires */
-	struct msg *busy;    /* the one being tried, lock released */
-	int server_failures; /* in a row, for the server-wide backoff */
-	uint64_t server_next_ms;
-	unsigned seq;
-	struct pb_outbox_stats stats;
-};
-
-static char *
-path_of(const struct pb_outbox *o, const char *id, const char *ext)
-{
-	return pb_xasprintf("%s/%s.%s", o->dir, id, ext);
-}
-
-static char *
-dead_path(const struct pb_outbox *o, const char *id)
-{
-	return pb_xasprintf("%s/%s.msg", o->dead_dir, id);
-}
-
-static int
-session_id_ok(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 0 && n < 64 &&
-	       strspn(s, "0123456789abcdefghijklmnopqrstuvwxyz"
-			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") == n;
-}
-
-/* Outbox files */
-
-/* m as <id>.msg in the outbox, or in the dead-letter folder with the server's words. */
-static enum pb_status
-msg_save(struct pb_outbox *o, struct msg *m, int dead)
-{
-	struct pb_buf b;
-	char *path = dead ? dead_path(o, m->id) : path_of(o, m->id, "msg");
-	enum pb_status st;
-
-	pb_buf_init(&b);
-	pb_buf_printf(&b, "to=%s\nsession=%s\nlink=%s\ncreated=%lld\nexpires=%lld\n", m->to,
-		      m->session, m->link, (long long)m->created, (long long)m->expires);
-	if (dead)
-		pb_buf_printf(&b, "failed=%lld\nerror=%s\n", (long long)m->failed, m->error);
-	st = pb_file_write_atomic(path, b.data, b.len, 0600);
-	pb_buf_fini(&b);
-	free(path);
-	return st;
-}
-
-static int
-field(const char *line, const char *key, char *out, size_t n)
-{
-	size_t k = strlen(key);
-	if (strncmp(line, key, k) || line[k] != '=' || strlen(line + k + 1) >= n)
-		return 0;
-	snprintf(out, n, "%s", line + k + 1);
-	return 1;
-}
-
-/* Parses <id>.msg (of the dead-letter folder when dead); NULL when it is not a message we
- * wrote (moved aside as .bad). */
-static struct msg *
-msg_load(struct pb_outbox *o, const char *id, int dead)
-{
-	char *path = dead ? dead_path(o, id) : path_of(o, id, "msg");
-	unsigned char *data = NULL;
-	size_t len = 0;
-	struct msg *m = pb_xcalloc(1, sizeof(*m));
-	char num[32];
-	int have = 0;
-
-	if (pb_file_read(path, MSG_MAX, &data, &len) == PB_OK && strlen((char *)data) == len) {
-		char *save = NULL;
-		for (char *line = strtok_r((char *)data, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save)) {
-			if (field(line, "to", m->to, sizeof(m->to)))
-				have |= 1;
-			else if (field(line, "session", m->session, sizeof(m->session)))
-				have |= 2;
-			else if (field(line, "link", m->link, sizeof(m->link)))
-				have |= 4;
-			else if (field(line, "created", num, sizeof(num)))
-				m->created = (time_t)strtoll(num, NULL, 10), have |= 8;
-			else if (field(line, "expires", num, sizeof(num)))
-				m->expires = (time_t)strtoll(num, NULL, 10), have |= 16;
-			else if (dead && field(line, "failed", num, sizeof(num)))
-				m->failed = (time_t)strtoll(num, NULL, 10);
-			else if (dead)
-				field(line, "error", m->error, sizeof(m->error));
-		}
-	}
-	free(data);
-	if (have != 31 || pb_address_check(m->to) != PB_ADDR_OK || !session_id_ok(m->session) ||
-	    strncmp(m->link, "http", 4)) {
-		char *bad = pb_xasprintf("%s/%s.bad", dead ? o->dead_dir : o->dir, id);
-		pb_err("outbox: %s is damaged or not a message; moved to %s", path, bad);
-		rename(path, bad);
-		free(bad);
-		free(path);
-		free(m);
-		return NULL;
-	}
-	snprintf(m->id, sizeof(m->id), "%s", id);
-	m->saved = 1;
-	free(path);
-	return m;
-}
-
-static void
-enqueue_sorted(struct pb_outbox *o, struct msg *m)
-{
-	struct msg **p = &o->queue;
-	while (*p && ((*p)->created < m->created ||
-		      ((*p)->created == m->created && strcmp((*p)->id, m->id) < 0)))
-		p = &(*p)->next;
-	m->next = *p;
-	*p = m;
-}
-
-static int
-ends_with(const char *s, const char *ext)
-{
-	size_t n = strlen(s), e = strlen(ext);
-	return n > e && !strcmp(s + n - e, ext);
-}
-
-/* What a previous run left: sent markers finish their deletion, messages are queued. */
-static void
-recover(struct pb_outbox *o)
-{
-	DIR *d = opendir(o->dir);
-	struct dirent *e;
-	int finished = 0, loaded = 0;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char id[48];
-		size_t n = strlen(e->d_name);
-		if (ends_with(e->d_name, ".sent") && n - 5 < sizeof(id)) {
-			memcpy(id, e->d_name, n - 5);
-			id[n - 5] = '\0';
-			char *msg = path_of(o, id, "msg");
-			if (unlink(msg) == 0)
-				finished++;
-			free(msg);
-		} else if (strstr(e->d_name, ".tmp.")) {
-			/* a write cut short: its message was never handed to SMTP */
-			char *p = pb_xasprintf("%s/%s", o->dir, e->d_name);
-			unlink(p);
-			free(p);
-		}
-	}
-	pb_file_fsync_dir(o->dir);
-	rewinddir(d);
-	while ((e = readdir(d))) {
-		char id[48];
-		size_t n = strlen(e->d_name);
-		if (ends_with(e->d_name, ".sent")) {
-			char *p = pb_xasprintf("%s/%s", o->dir, e->d_name);
-			unlink(p);
-			free(p);
-		} else if (ends_with(e->d_name, ".msg") && n - 4 < sizeof(id)) {
-			memcpy(id, e->d_name, n - 4);
-			id[n - 4] = '\0';
-			char *buried = dead_path(o, id);
-			if (access(buried, F_OK) == 0) {
-				/* moved to the dead letters, cut off before the original went */
-				char *p = path_of(o, id, "msg");
-				unlink(p);
-				free(p);
-			} else {
-				struct msg *m = msg_load(o, id, 0);
-				if (m) {
-					enqueue_sorted(o, m);
-					loaded++;
-				}
-			}
-			free(buried);
-		}
-	}
-	closedir(d);
-	if ((d = opendir(o->dead_dir))) {
-		while ((e = readdir(d))) {
-			char id[48];
-			size_t n = strlen(e->d_name);
-			if (ends_with(e->d_name, ".msg") && n - 4 < sizeof(id)) {
-				memcpy(id, e->d_name, n - 4);
-				id[n - 4] = '\0';
-				struct msg *m = msg_load(o, id, 1);
-				if (m) {
-					m->next = o->dead;
-					o->dead = m;
-					o->stats.dead++;
-				}
-			} else if (strstr(e->d_name, ".tmp.")) {
-				char *p = pb_xasprintf("%s/%s", o->dead_dir, e->d_name);
-				unlink(p);
-				free(p);
-			}
-		}
-		closedir(d);
-	}
-	if (o->stats.dead)
-		pb_warn("outbox: %d dead letter%s the server refused for good (photoboothctl "
-			"outbox)",
-			o->stats.dead, o->stats.dead == 1 ? "" : "s");
-	if (finished)
-		pb_info("outbox: %d message%s sent before a restart, not sent again", finished,
-			finished == 1 ? " was" : "s were");
-	if (loaded)
-		pb_info("outbox: %d message%s waiting from before", loaded, loaded == 1 ? "" : "s");
-}
-
-int
-pb_outbox_waiting(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	if (!d)
-		return 0;
-	while (!found && (e = readdir(d)))
-		found = e->d_name[0] != '.' && ends_with(e->d_name, ".msg");
-	closedir(d);
-	return found;
-}
+#include "outbox_priv.h"
 
 /* The server has accepted m: its sent marker, at once. An empty file needs no write and
  * no rename: its creation is one system call, so a kill right after the server's "250"
@@ -293,7 +35,7 @@ static void
 mark_accepted(void *ctx)
 {
 	struct accepted *a = ctx;
-	char *sent = path_of(a->o, a->m->id, "sent");
+	char *sent = outbox_path(a->o, a->m->id, "sent");
 	if (a->m->saved) {
 		int fd = open(sent, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 		if (fd >= 0) {
@@ -312,7 +54,7 @@ mark_accepted(void *ctx)
 static void
 mark_sent(struct pb_outbox *o, const struct msg *m, int marked)
 {
-	char *sent = path_of(o, m->id, "sent"), *msg = path_of(o, m->id, "msg");
+	char *sent = outbox_path(o, m->id, "sent"), *msg = outbox_path(o, m->id, "msg");
 	if (m->saved) {
 		if (!marked) {
 			struct accepted a = { o, m, 0 };
@@ -324,15 +66,6 @@ mark_sent(struct pb_outbox *o, const struct msg *m, int marked)
 		unlink(sent);
 	}
 	free(sent);
-	free(msg);
-}
-
-static void
-drop(struct pb_outbox *o, const struct msg *m)
-{
-	char *msg = path_of(o, m->id, "msg");
-	if (unlink(msg) < 0 && errno != ENOENT)
-		pb_err("outbox: cannot delete %s: %s", msg, strerror(errno));
 	free(msg);
 }
 
@@ -381,20 +114,20 @@ unlink_dead(struct pb_outbox *o, struct msg *m)
 }
 
 /* The server refused m for good: it moves to the dead letters (the new file first, so a
- * crash in between leaves both and recover() keeps the dead one). Under the lock; the file
+ * crash in between leaves both and outbox_recover() keeps the dead one). Under the lock; the file
  * is a few lines. When it cannot be written, m stays queued at the longest backoff. */
 static void
 bury(struct pb_outbox *o, struct msg *m, const char *why, const char *masked)
 {
 	m->failed = time(NULL);
 	snprintf(m->error, sizeof(m->error), "%s", why);
-	if (m->saved && msg_save(o, m, 1) != PB_OK) {
+	if (m->saved && outbox_save(o, m, 1) != PB_OK) {
 		pb_err("outbox: %s cannot be moved to the dead letters; kept in the queue", m->id);
 		m->next_try_ms = pb_now_ms() + (uint64_t)o->retry_max_s * 1000u;
 		return;
 	}
 	if (m->saved) {
-		drop(o, m);
+		outbox_unlink_file(o, m);
 		pb_file_fsync_dir(o->dir);
 	}
 	unlink_msg(o, m);
@@ -462,7 +195,7 @@ attempt(struct pb_outbox *o, struct msg *m)
 	if (cancelled(o))
 		return;
 	if (m->drop_asked) { /* staff dropped it while it was being tried */
-		drop(o, m);
+		outbox_unlink_file(o, m);
 		unlink_msg(o, m);
 		free_msg(m);
 		return;
@@ -487,7 +220,7 @@ expire(struct pb_outbox *o, struct msg *m, int dead)
 	char masked[PB_ADDRESS_MAX + 8];
 	pb_address_mask(m->to, masked, sizeof(masked));
 	if (dead) {
-		char *path = dead_path(o, m->id);
+		char *path = outbox_dead_path(o, m->id);
 		unlink(path);
 		free(path);
 		unlink_dead(o, m);
@@ -495,7 +228,7 @@ expire(struct pb_outbox *o, struct msg *m, int dead)
 	} else {
 		pb_warn("outbox: %s to %s dropped: its link expired before it could be sent", m->id,
 			masked);
-		drop(o, m);
+		outbox_unlink_file(o, m);
 		unlink_msg(o, m);
 		o->stats.expired++;
 	}
@@ -523,7 +256,7 @@ run(void *arg)
 			if (!m->saved) {
 				struct msg copy = *m;
 				pthread_mutex_unlock(&o->lock);
-				enum pb_status st = msg_save(o, &copy, 0);
+				enum pb_status st = outbox_save(o, &copy, 0);
 				explicit_bzero(copy.to, sizeof(copy.to));
 				pthread_mutex_lock(&o->lock);
 				if (st == PB_OK)
@@ -557,7 +290,7 @@ run(void *arg)
 	}
 	/* whatever was handed over reaches the disk before the thread goes */
 	for (struct msg *m = o->queue; m; m = m->next)
-		if (!m->saved && msg_save(o, m, 0) == PB_OK)
+		if (!m->saved && outbox_save(o, m, 0) == PB_OK)
 			m->saved = 1;
 	pthread_mutex_unlock(&o->lock);
 	return NULL;
@@ -616,7 +349,7 @@ pb_outbox_create(const struct pb_outbox_config *cfg)
 	snprintf(o->domain, sizeof(o->domain), "%s", at ? at + 1 : "photobooth.invalid");
 	pthread_mutex_init(&o->lock, NULL);
 	pb_cond_init_monotonic(&o->cond);
-	recover(o);
+	outbox_recover(o);
 	if (pthread_create(&o->thread, NULL, run, o) != 0) {
 		pb_err("outbox: cannot start its thread");
 		o->stop = 1;
@@ -667,7 +400,7 @@ pb_outbox_add(struct pb_outbox *o, const char *to, const char *session, const ch
 	struct msg *m;
 	unsigned char rnd[4] = { 0 };
 
-	if (pb_address_check(to) != PB_ADDR_OK || !session_id_ok(session) ||
+	if (pb_address_check(to) != PB_ADDR_OK || !outbox_session_ok(session) ||
 	    strlen(link) >= sizeof(m->link))
 		return PB_ERR_INPUT;
 	m = pb_xcalloc(1, sizeof(*m));
@@ -683,7 +416,7 @@ pb_outbox_add(struct pb_outbox *o, const char *to, const char *session, const ch
 	 * booths' (or two runs') messages never share an id */
 	snprintf(m->id, sizeof(m->id), "%010lld-%04u-%02x%02x%02x%02x", (long long)m->created,
 		 o->seq++ % 10000u, rnd[0], rnd[1], rnd[2], rnd[3]);
-	enqueue_sorted(o, m);
+	outbox_enqueue(o, m);
 	pthread_cond_signal(&o->cond);
 	pthread_mutex_unlock(&o->lock);
 	return PB_OK;
@@ -770,16 +503,16 @@ pb_outbox_retry(struct pb_outbox *o, const char *which)
 		m->attempts = 0;
 		m->next_try_ms = 0;
 		m->tried_ms = 0;
-		if (msg_save(o, m, 0) != PB_OK) {
+		if (outbox_save(o, m, 0) != PB_OK) {
 			pb_err("outbox: %s cannot go back to the queue (disk)", m->id);
 			continue;
 		}
-		char *path = dead_path(o, m->id);
+		char *path = outbox_dead_path(o, m->id);
 		unlink(path);
 		free(path);
 		unlink_dead(o, m);
 		m->saved = 1;
-		enqueue_sorted(o, m);
+		outbox_enqueue(o, m);
 		n++;
 	}
 	if (n)
@@ -808,7 +541,7 @@ pb_outbox_drop(struct pb_outbox *o, const char *which)
 			m->drop_asked = 1;
 			continue;
 		}
-		drop(o, m);
+		outbox_unlink_file(o, m);
 		unlink_msg(o, m);
 		free_msg(m);
 	}
@@ -816,7 +549,7 @@ pb_outbox_drop(struct pb_outbox *o, const char *which)
 		next = m->next;
 		if (!matches(m, which, 1))
 			continue;
-		char *path = dead_path(o, m->id);
+		char *path = outbox_dead_path(o, m->id);
 		unlink(path);
 		free(path);
 		unlink_dead(o, m);
