@@ -81,6 +81,8 @@ struct pb_config {
 	char *mail_reply_to;
 	int require_consent;
 	int retry_max_seconds;
+	int per_address_per_hour; /* guests' emails to one address in an hour; 0: no limit */
+	int per_booth_per_hour;	  /* guests' emails from this booth in an hour; 0: no limit */
 	/* [storage] */
 	char *data_dir;
 	int min_free_mb; /* below this, no new sessions (staff are called) */

@@ -7,12 +7,14 @@
 
 #include "address.h"
 
-#define PB_EMAIL_NEED_CONSENT 100 /* problem: the consent box is not ticked */
+#define PB_EMAIL_NEED_CONSENT 100  /* problem: the consent box is not ticked */
+#define PB_EMAIL_LIMIT_ADDRESS 101 /* problem: this address had its emails for the hour */
+#define PB_EMAIL_LIMIT_BOOTH 102   /* problem: the booth sent all it may this hour */
 
 struct pb_email_form {
 	char typed[PB_ADDRESS_MAX + 1];	  /* the address being typed, UTF-8 */
 	int consent;			  /* the guest ticked the consent box */
-	int problem;			  /* 0, an enum pb_address_check value, or NEED_CONSENT */
+	int problem;			  /* 0, an enum pb_address_check value, or PB_EMAIL_* */
 	char sent_to[PB_ADDRESS_MAX + 8]; /* masked, for the deliver screen; "" none yet */
 };
 

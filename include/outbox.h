@@ -33,6 +33,8 @@ struct pb_outbox_config {
 	const char *title;	      /* the event's name, for the message */
 	int retry_first_s;	      /* first wait after a failure (2) */
 	int retry_max_s;	      /* longest wait ([mail] retry_max_seconds) */
+	int per_address_per_hour;     /* pb_outbox_limit's; 0: no limit */
+	int per_booth_per_hour;	      /* pb_outbox_limit's; 0: no limit */
 };
 
 struct pb_outbox_stats {
@@ -76,6 +78,17 @@ void pb_outbox_destroy(struct pb_outbox *o);
  * (the thread writes it); pb_outbox_destroy writes any not yet written. */
 enum pb_status pb_outbox_add(struct pb_outbox *o, const char *to, const char *session,
 			     const char *link, time_t expires);
+
+/* Rate limits, for guests' emails: whether one more to `to` would go over the booth's or
+ * the address's hourly limit. Every pb_outbox_add counts (staff's resends too), for an hour,
+ * in memory only: an address is kept as a salted hash, never in the clear; a restart starts
+ * the count again. */
+enum pb_outbox_limit {
+	PB_LIMIT_NONE,
+	PB_LIMIT_ADDRESS, /* per_address_per_hour reached for this address */
+	PB_LIMIT_BOOTH,	  /* per_booth_per_hour reached */
+};
+enum pb_outbox_limit pb_outbox_limit(struct pb_outbox *o, const char *to);
 
 /* Whether the outbox folder dir holds a message waiting to be sent (without starting
  * anything): a booth restarted in print mode still sends these. */

@@ -396,11 +396,21 @@ static void
 email_submit(struct pb_booth *b)
 {
 	if (pb_email_form_ready(&b->email, b->cfg->require_consent)) {
-		booth_feed(b, PB_EV_EMAIL_SEND, 0, 0);
-		return;
-	}
-	if (b->email.problem != PB_EMAIL_NEED_CONSENT)
+		enum pb_outbox_limit l =
+			b->deliver.outbox ? pb_outbox_limit(b->deliver.outbox, b->email.typed)
+					  : PB_LIMIT_NONE;
+		if (l == PB_LIMIT_NONE) {
+			booth_feed(b, PB_EV_EMAIL_SEND, 0, 0);
+			return;
+		}
+		char masked[PB_ADDRESS_MAX + 8];
+		pb_address_mask(b->email.typed, masked, sizeof(masked));
+		b->email.problem =
+			l == PB_LIMIT_BOOTH ? PB_EMAIL_LIMIT_BOOTH : PB_EMAIL_LIMIT_ADDRESS;
+		pb_warn("email: to %s not sent: %s", masked, pb_email_form_problem(&b->email));
+	} else if (b->email.problem != PB_EMAIL_NEED_CONSENT) {
 		pb_info("email: address refused (%s)", pb_email_form_problem(&b->email));
+	}
 	booth_feed(b, PB_EV_TYPED, 0, 0);
 }
 

@@ -162,6 +162,10 @@ static const struct key keys[] = {
 	  "yes: the guest must tick \"We'll use your address only to send this photo\" first." },
 	{ "mail", "retry_max_seconds", T_INT, OFF(retry_max_seconds), "300", 1, 3600, NULL,
 	  "Longest wait between attempts while the SMTP server cannot be reached." },
+	{ "mail", "per_address_per_hour", T_INT, OFF(per_address_per_hour), "3", 0, 1000, NULL,
+	  "Emails one address may be sent in an hour (a guest's own retakes); 0: no limit." },
+	{ "mail", "per_booth_per_hour", T_INT, OFF(per_booth_per_hour), "120", 0, 10000, NULL,
+	  "Emails the booth sends in an hour, to anyone; 0: no limit." },
 
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
 	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },

@@ -50,6 +50,8 @@ start_outbox(const struct pb_config *c, const char *title)
 		.title = title,
 		.retry_first_s = 2,
 		.retry_max_s = c->retry_max_seconds,
+		.per_address_per_hour = c->per_address_per_hour,
+		.per_booth_per_hour = c->per_booth_per_hour,
 	};
 	struct pb_outbox *o = pb_outbox_create(&oc);
 	free(dir);

@@ -81,5 +81,9 @@ pb_email_form_problem(const struct pb_email_form *f)
 {
 	if (f->problem == PB_EMAIL_NEED_CONSENT)
 		return "consent";
+	if (f->problem == PB_EMAIL_LIMIT_ADDRESS)
+		return "over the limit for this address ([mail] per_address_per_hour)";
+	if (f->problem == PB_EMAIL_LIMIT_BOOTH)
+		return "over the booth's hourly limit ([mail] per_booth_per_hour)";
 	return f->problem ? pb_address_problem((enum pb_address_check)f->problem) : NULL;
 }

@@ -345,6 +345,12 @@ pb_outbox_create(const struct pb_outbox_config *cfg)
 	o->server.cancel_ctx = o;
 	o->retry_first_s = cfg->retry_first_s > 0 ? cfg->retry_first_s : 2;
 	o->retry_max_s = cfg->retry_max_s >= o->retry_first_s ? cfg->retry_max_s : o->retry_first_s;
+	o->per_address = cfg->per_address_per_hour > 0 ? cfg->per_address_per_hour : 0;
+	o->per_booth = cfg->per_booth_per_hour > 0 ? cfg->per_booth_per_hour : 0;
+	o->ring = o->per_booth ? (size_t)o->per_booth : o->per_address ? 1000 : 0;
+	o->recent = o->ring ? pb_xcalloc(o->ring, sizeof(*o->recent)) : NULL;
+	if (getrandom(&o->salt, sizeof(o->salt), GRND_NONBLOCK) != (ssize_t)sizeof(o->salt))
+		o->salt = (uint64_t)pb_now_ms() * 0x9e3779b97f4a7c15ull;
 	at = strchr(o->from, '@');
 	snprintf(o->domain, sizeof(o->domain), "%s", at ? at + 1 : "photobooth.invalid");
 	pthread_mutex_init(&o->lock, NULL);
@@ -383,6 +389,7 @@ pb_outbox_destroy(struct pb_outbox *o)
 	free(o->password);
 	free(o->dir);
 	free(o->dead_dir);
+	free(o->recent);
 	free(o->sessions_dir);
 	free(o->title);
 	free(o->url);
@@ -391,6 +398,64 @@ pb_outbox_destroy(struct pb_outbox *o)
 	free(o->reply_to);
 	free(o->subject);
 	free(o);
+}
+
+/* FNV-1a of the lower-cased address, keyed by a random salt drawn at start */
+static uint64_t
+address_hash(const struct pb_outbox *o, const char *to)
+{
+	uint64_t h = 1469598103934665603ull ^ o->salt;
+	for (const unsigned char *p = (const unsigned char *)to; *p; p++) {
+		h ^= (uint64_t)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* Under the lock. */
+static enum pb_outbox_limit
+over_limit(const struct pb_outbox *o, uint64_t h, time_t now)
+{
+	int booth = 0, address = 0;
+	for (size_t i = 0; i < o->nrecent; i++) {
+		if (now - o->recent[i].t >= 3600)
+			continue;
+		booth++;
+		address += o->recent[i].h == h;
+	}
+	if (o->per_booth && booth >= o->per_booth)
+		return PB_LIMIT_BOOTH;
+	if (o->per_address && address >= o->per_address)
+		return PB_LIMIT_ADDRESS;
+	return PB_LIMIT_NONE;
+}
+
+enum pb_outbox_limit
+pb_outbox_limit(struct pb_outbox *o, const char *to)
+{
+	pthread_mutex_lock(&o->lock);
+	enum pb_outbox_limit l = over_limit(o, address_hash(o, to), time(NULL));
+	pthread_mutex_unlock(&o->lock);
+	return l;
+}
+
+/* Under the lock: one more send to count. The ring holds the booth's limit (or 1000 sends
+ * when it has none), which covers the address limit too. */
+static void
+count_send(struct pb_outbox *o, const char *to, time_t now)
+{
+	if (!o->ring)
+		return;
+	struct recent r = { now, address_hash(o, to) };
+	if (o->nrecent < o->ring) {
+		o->recent[o->nrecent++] = r;
+		return;
+	}
+	size_t oldest = 0;
+	for (size_t i = 1; i < o->nrecent; i++)
+		if (o->recent[i].t < o->recent[oldest].t)
+			oldest = i;
+	o->recent[oldest] = r;
 }
 
 enum pb_status
@@ -416,6 +481,7 @@ pb_outbox_add(struct pb_outbox *o, const char *to, const char *session, const ch
 	 * booths' (or two runs') messages never share an id */
 	snprintf(m->id, sizeof(m->id), "%010lld-%04u-%02x%02x%02x%02x", (long long)m->created,
 		 o->seq++ % 10000u, rnd[0], rnd[1], rnd[2], rnd[3]);
+	count_send(o, to, m->created);
 	outbox_enqueue(o, m);
 	pthread_cond_signal(&o->cond);
 	pthread_mutex_unlock(&o->lock);

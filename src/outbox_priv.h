@@ -48,6 +48,14 @@ struct pb_outbox {
 	uint64_t server_next_ms;
 	unsigned seq;
 	struct pb_outbox_stats stats;
+	/* the rate limits: the last sends, a ring of (time, salted hash of the address) */
+	int per_address, per_booth;
+	uint64_t salt;
+	struct recent {
+		time_t t;
+		uint64_t h;
+	} *recent;
+	size_t nrecent, ring;
 };
 
 /* data_dir/outbox/<id>.<ext>, and a dead letter's data_dir/outbox/dead/<id>.msg (malloc'd) */

@@ -500,6 +500,10 @@ email_problem(int problem)
 	switch (problem) {
 	case PB_EMAIL_NEED_CONSENT:
 		return _("Please tick the box first");
+	case PB_EMAIL_LIMIT_ADDRESS:
+		return _("This address has had all its photos for this hour — please ask staff");
+	case PB_EMAIL_LIMIT_BOOTH:
+		return _("The booth can't send more email this hour — please scan the QR code");
 	case PB_ADDR_EMPTY:
 		return _("Type your email address first");
 	case PB_ADDR_NOT_ASCII:

@@ -725,6 +725,46 @@ test_dead_letter_expires(void **state)
 	assert_int_equal(count_files(p, NULL), 0);
 }
 
+/* The hourly limits: per address (any letter case) and per booth; staff's resends count. */
+static void
+test_rate_limits(void **state)
+{
+	struct fixture *f = *state;
+	char url[64];
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", f->port); /* no server: nothing goes */
+	struct pb_outbox_config c = {
+		.dir = f->outbox,
+		.sessions_dir = f->sessions,
+		.server = { .url = url, .username = "", .from = "photos@booth.example" },
+		.retry_first_s = 60,
+		.retry_max_s = 60,
+		.per_address_per_hour = 2,
+		.per_booth_per_hour = 3,
+	};
+	struct pb_outbox *o = pb_outbox_create(&c);
+	assert_non_null(o);
+	assert_int_equal(pb_outbox_limit(o, "victim@example.com"), PB_LIMIT_NONE);
+	assert_int_equal(pb_outbox_add(o, "victim@example.com", "s1", LINK, time(NULL) + 60),
+			 PB_OK);
+	assert_int_equal(pb_outbox_limit(o, "victim@example.com"), PB_LIMIT_NONE);
+	assert_int_equal(pb_outbox_add(o, "Victim@Example.com", "s1", LINK, time(NULL) + 60),
+			 PB_OK);
+	assert_int_equal(pb_outbox_limit(o, "victim@example.com"), PB_LIMIT_ADDRESS);
+	assert_int_equal(pb_outbox_limit(o, "VICTIM@EXAMPLE.COM"), PB_LIMIT_ADDRESS);
+	assert_int_equal(pb_outbox_limit(o, "other@example.com"), PB_LIMIT_NONE);
+	assert_int_equal(pb_outbox_add(o, "other@example.com", "s1", LINK, time(NULL) + 60), PB_OK);
+	assert_int_equal(pb_outbox_limit(o, "third@example.com"), PB_LIMIT_BOOTH);
+	pb_outbox_destroy(o);
+	/* no limits: never refused */
+	c.per_address_per_hour = c.per_booth_per_hour = 0;
+	o = pb_outbox_create(&c);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(pb_outbox_add(o, "v@example.com", "s1", LINK, time(NULL) + 60),
+				 PB_OK);
+	assert_int_equal(pb_outbox_limit(o, "v@example.com"), PB_LIMIT_NONE);
+	pb_outbox_destroy(o);
+}
+
 int
 main(void)
 {
@@ -742,6 +782,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bounce_and_deferral_block_nobody, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dead_letter_expires, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limits, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
