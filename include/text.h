@@ -25,6 +25,13 @@ int pb_text_fit(struct pb_text *t, const char *s, int box_w, int box_h, int max_
 int pb_text_draw(struct pb_text *t, const char *s, struct pb_rect box, int max_px, SDL_Color c,
 		 enum pb_align align);
 
+/* As pb_text_draw, for text that must not outlive its screen (the address a guest types):
+ * its cache entries are marked, never logged, and pb_text_forget_private wipes and drops
+ * them (the renderer calls it on every frame of another screen; cheap when there are none). */
+int pb_text_draw_private(struct pb_text *t, const char *s, struct pb_rect box, int max_px,
+			 SDL_Color c, enum pb_align align);
+void pb_text_forget_private(struct pb_text *t);
+
 /* Times pb_text_fit found nothing that fits since start-up (tests assert 0). */
 unsigned pb_text_overflows(const struct pb_text *t);
 

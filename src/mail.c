@@ -1,4 +1,5 @@
 #include <curl/curl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,38 @@
 #define QR_MODULE_PX 6 /* pixels per module of the QR code image in the mail */
 #define PHOTO_MAX (32u << 20)
 
+/* libcurl's memory, wiped when freed: its buffers hold the guest's address (RCPT TO, the
+ * To: header) and the SMTP password, and a core dump or a later allocation must not find
+ * them. malloc_usable_size gives the block's whole size. */
+static void
+wipe_free(void *p)
+{
+	if (p) {
+		explicit_bzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
+static void *
+wipe_realloc(void *p, size_t n)
+{
+	if (!p)
+		return malloc(n);
+	size_t old = malloc_usable_size(p);
+	if (n && n <= old)
+		return p;
+	void *q = malloc(n ? n : 1);
+	if (!q)
+		return NULL;
+	memcpy(q, p, old < n ? old : n);
+	wipe_free(p);
+	return q;
+}
+
 void
 pb_mail_global_init(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wipe_free, wipe_realloc, strdup, calloc);
 }
 
 void
@@ -344,6 +373,7 @@ pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, 
 	hdr.len = 0;
 	pb_buf_printf(&hdr, "To: %s", m->to);
 	headers = curl_slist_append(headers, hdr.data);
+	explicit_bzero(hdr.data, hdr.len); /* the address: only in curl's (wiped) memory */
 	if (srv->reply_to && *srv->reply_to) {
 		hdr.len = 0;
 		pb_buf_printf(&hdr, "Reply-To: %s", srv->reply_to);
@@ -433,6 +463,7 @@ out:
 	pb_buf_fini(&text);
 	pb_buf_fini(&html);
 	pb_buf_fini(&hdr);
+	explicit_bzero(&dlg, sizeof(dlg)); /* the server may have repeated the address */
 	free(thumb);
 	free(qr);
 	return fate;

@@ -43,17 +43,18 @@ outbox_session_ok(const char *s)
 enum pb_status
 outbox_save(struct pb_outbox *o, struct msg *m, int dead)
 {
-	struct pb_buf b;
+	char text[MSG_MAX]; /* on the stack, wiped after: the address leaves no copy */
 	char *path = dead ? outbox_dead_path(o, m->id) : outbox_path(o, m->id, "msg");
 	enum pb_status st;
-
-	pb_buf_init(&b);
-	pb_buf_printf(&b, "to=%s\nsession=%s\nlink=%s\ncreated=%lld\nexpires=%lld\n", m->to,
-		      m->session, m->link, (long long)m->created, (long long)m->expires);
-	if (dead)
-		pb_buf_printf(&b, "failed=%lld\nerror=%s\n", (long long)m->failed, m->error);
-	st = pb_file_write_atomic(path, b.data, b.len, 0600);
-	pb_buf_fini(&b);
+	int n = snprintf(text, sizeof(text),
+			 "to=%s\nsession=%s\nlink=%s\ncreated=%lld\nexpires=%lld\n", m->to,
+			 m->session, m->link, (long long)m->created, (long long)m->expires);
+	if (dead && n > 0 && (size_t)n < sizeof(text))
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "failed=%lld\nerror=%s\n",
+			      (long long)m->failed, m->error);
+	st = n > 0 && (size_t)n < sizeof(text) ? pb_file_write_atomic(path, text, (size_t)n, 0600)
+					       : PB_ERR_INPUT;
+	explicit_bzero(text, sizeof(text));
 	free(path);
 	return st;
 }
@@ -100,6 +101,8 @@ msg_load(struct pb_outbox *o, const char *id, int dead)
 				field(line, "error", m->error, sizeof(m->error));
 		}
 	}
+	if (data)
+		explicit_bzero(data, len);
 	free(data);
 	if (have != 31 || pb_address_check(m->to) != PB_ADDR_OK || !outbox_session_ok(m->session) ||
 	    strncmp(m->link, "http", 4)) {

@@ -535,7 +535,8 @@ draw_email(struct pb_render *rd, const struct pb_view *v, int w, int h)
 		/* the caret blinks at the end; a long address keeps its end in view */
 		int caret = (v->in_state_ms / 530) % 2 == 0;
 		snprintf(shown, sizeof(shown), "%s%s", typed, caret ? "|" : " ");
-		pb_text_draw(rd->text, shown, inner, f.h * 55 / 100, BG, PB_ALIGN_LEFT);
+		pb_text_draw_private(rd->text, shown, inner, f.h * 55 / 100, BG, PB_ALIGN_LEFT);
+		explicit_bzero(shown, sizeof(shown));
 	} else {
 		pb_text_draw(rd->text, _("your.name@example.com"), inner, f.h * 50 / 100,
 			     (SDL_Color){ 120, 126, 146, 255 }, PB_ALIGN_LEFT);
@@ -621,6 +622,8 @@ pb_render_draw(struct pb_render *rd, const struct pb_view *v, int w, int h)
 		pb_layout_compute(&rd->layout, v->state, w, h, rd->dpi, v->retakes_left > 0, copies,
 				  email);
 	rd->state = v->state;
+	if (v->state != PB_EMAIL)
+		pb_text_forget_private(rd->text); /* the address typed leaves with its screen */
 	SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND);
 	switch (v->state) {
 	case PB_ATTRACT:

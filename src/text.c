@@ -23,6 +23,7 @@ struct entry {
 	SDL_Texture *tex;
 	int w, h;
 	unsigned used;
+	int priv; /* drawn by pb_text_draw_private */
 };
 
 struct pb_text {
@@ -32,6 +33,8 @@ struct pb_text {
 	struct entry cache[CACHE];
 	unsigned clock;
 	unsigned overflows;
+	int drawing_private; /* inside pb_text_draw_private */
+	int nprivate;	     /* entries marked priv */
 };
 
 struct pb_text *
@@ -170,15 +173,27 @@ line_texture(struct pb_text *t, const char *s, size_t len, SDL_Color c)
 		struct entry *e = &t->cache[i];
 		if (e->s && e->px == t->px && e->colour == colour && !strcmp(e->s, buf)) {
 			e->used = ++t->clock;
+			if (t->drawing_private && !e->priv) {
+				e->priv = 1;
+				t->nprivate++;
+			}
+			explicit_bzero(buf, sizeof(buf));
 			return e;
 		}
 		if (e->used < victim->used)
 			victim = e;
 	}
 	SDL_Surface *surf = TTF_RenderUTF8_Blended(t->font, buf[0] ? buf : " ", c);
-	if (!surf)
+	if (!surf) {
+		explicit_bzero(buf, sizeof(buf));
 		return NULL;
+	}
+	if (victim->s)
+		explicit_bzero(victim->s, strlen(victim->s));
 	free(victim->s);
+	t->nprivate -= victim->priv;
+	victim->priv = t->drawing_private;
+	t->nprivate += victim->priv;
 	if (victim->tex)
 		SDL_DestroyTexture(victim->tex);
 	victim->s = pb_xstrdup(buf);
@@ -189,6 +204,7 @@ line_texture(struct pb_text *t, const char *s, size_t len, SDL_Color c)
 	victim->h = surf->h;
 	victim->used = ++t->clock;
 	SDL_FreeSurface(surf);
+	explicit_bzero(buf, sizeof(buf));
 	return victim->tex ? victim : NULL;
 }
 
@@ -204,7 +220,8 @@ pb_text_draw(struct pb_text *t, const char *s, struct pb_rect box, int max_px, S
 		return 0;
 	if (!px) {
 		t->overflows++;
-		pb_warn("text does not fit %dx%d: \"%s\"", box.w, box.h, s);
+		pb_warn("text does not fit %dx%d: \"%s\"", box.w, box.h,
+			t->drawing_private ? "(a guest's address)" : s);
 		set_size(t, MIN_PX);
 		n = wrap(t, s, box.w, lines);
 		if (n <= 0) {
@@ -230,4 +247,30 @@ pb_text_draw(struct pb_text *t, const char *s, struct pb_rect box, int max_px, S
 	if (!px)
 		SDL_RenderSetClipRect(t->r, NULL);
 	return px;
+}
+
+int
+pb_text_draw_private(struct pb_text *t, const char *s, struct pb_rect box, int max_px, SDL_Color c,
+		     enum pb_align align)
+{
+	t->drawing_private = 1;
+	int px = pb_text_draw(t, s, box, max_px, c, align);
+	t->drawing_private = 0;
+	return px;
+}
+
+void
+pb_text_forget_private(struct pb_text *t)
+{
+	for (int i = 0; t->nprivate && i < CACHE; i++) {
+		struct entry *e = &t->cache[i];
+		if (!e->priv)
+			continue;
+		explicit_bzero(e->s, strlen(e->s));
+		free(e->s);
+		if (e->tex)
+			SDL_DestroyTexture(e->tex);
+		memset(e, 0, sizeof(*e));
+		t->nprivate--;
+	}
 }
