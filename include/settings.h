@@ -33,6 +33,9 @@ struct pb_settings {
 	uint64_t since_reset[PB_COUNT_N];
 	uint64_t total[PB_COUNT_N]; /* all-time: a counters reset leaves these */
 	time_t reset_at;	    /* when the counters were last reset; 0 never */
+	/* the staff keypad's lockout (staff.h), so a restart does not give more tries */
+	uint64_t pin_wrong, pin_streak;
+	time_t pin_locked_until; /* wall clock; 0: not locked */
 };
 
 void pb_settings_init(struct pb_settings *s);

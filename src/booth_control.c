@@ -120,7 +120,7 @@ outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 #define COMMANDS                                                                                   \
 	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "      \
 	"printer paper N, printer cancel [JOB], camera reconnect, counters [reset], "              \
-	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], reload"
+	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], pin unlock, reload"
 
 static int
 printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n)
@@ -172,6 +172,8 @@ command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, struct p
 	}
 	if (!strcmp(cmd, "printer"))
 		return printer_command(b, argc, argv, msg, n);
+	if (!strcmp(cmd, "pin") && argc == 2 && !strcmp(argv[1], "unlock"))
+		return booth_act_pin_unlock(b, msg, n);
 	if (!strcmp(cmd, "camera") && argc == 2 && !strcmp(argv[1], "reconnect"))
 		return booth_act_reconnect(b, msg, n);
 	if (!strcmp(cmd, "counters") && argc == 2 && !strcmp(argv[1], "reset"))
@@ -194,12 +196,13 @@ command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, struct p
 		return booth_say(msg, n, 2,
 				 "usage: purge HOURS (photos older than that are deleted)");
 	if (!strcmp(cmd, "camera") || !strcmp(cmd, "counters") || !strcmp(cmd, "overlay") ||
-	    !strcmp(cmd, "delivery") || !strcmp(cmd, "reset"))
+	    !strcmp(cmd, "delivery") || !strcmp(cmd, "reset") || !strcmp(cmd, "pin"))
 		return booth_say(msg, n, 2, "usage: %s",
 				 !strcmp(cmd, "camera")	    ? "camera reconnect"
 				 : !strcmp(cmd, "counters") ? "counters [reset]"
 				 : !strcmp(cmd, "overlay")  ? "overlay [NAME]"
 				 : !strcmp(cmd, "delivery") ? "delivery print|share|both"
+				 : !strcmp(cmd, "pin")	    ? "pin unlock"
 							    : "reset");
 	return -1;
 }

@@ -166,6 +166,10 @@ int booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n);
 int booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n);
 /* Reads the installed themes into b->staff.themes. */
 void booth_list_themes(struct pb_booth *b);
+/* The PIN keypad's tries and lock as a previous run left them (settings.ini). */
+void booth_pin_restore(struct pb_booth *b);
+/* photoboothctl pin unlock: staff (the control socket's group) end a lock and its streak. */
+int booth_act_pin_unlock(struct pb_booth *b, char *msg, size_t n);
 /* Counts what the kiosk and the gallery did since the last call, applies a theme or delivery
  * switch that waited for the session to end, and saves settings when they changed (at most
  * once a second, on the worker). Called every loop turn. */

@@ -254,6 +254,7 @@ create(struct pb_booth *b)
 		       "apply)",
 		       err);
 	pb_pin_init(&b->staff.pin, cfg->staff_pin);
+	booth_pin_restore(b);
 	if (b->store.settings.overlay[0] &&
 	    booth_apply_overlay(b, b->store.settings.overlay, err, sizeof(err)) < 0) {
 		pb_err("settings: %s; using [kiosk] overlay = %s", err, cfg->overlay);

@@ -3,6 +3,7 @@
  * Main thread. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "booth_priv.h"
 #include "clock.h"
@@ -15,12 +16,27 @@ toast(struct pb_booth *b, int code, const char *msg)
 	b->staff.toast_bad = code != 0;
 }
 
+/* The keypad's tries and lock into settings.ini at once: pulling the plug gives no more
+ * tries. */
+static void
+pin_persist(struct pb_booth *b, uint64_t now)
+{
+	struct pb_settings *s = &b->store.settings;
+	uint64_t left = pb_pin_locked_ms(&b->staff.pin, now);
+	s->pin_wrong = (uint64_t)b->staff.pin.wrong;
+	s->pin_streak = b->staff.pin.streak;
+	s->pin_locked_until = left ? time(NULL) + (time_t)((left + 999) / 1000) : 0;
+	pb_settings_store_save(&b->store, b->worker, now);
+}
+
 static void
 pin_submit(struct pb_booth *b)
 {
 	uint64_t now = pb_now_ms();
 	unsigned lockouts = b->staff.pin.lockouts;
 	enum pb_pin_result r = pb_pin_submit(&b->staff.pin, now);
+	if (r != PB_PIN_LOCKED || b->staff.pin.lockouts != lockouts)
+		pin_persist(b, now); /* typing while locked changes nothing */
 
 	if (r == PB_PIN_OK) {
 		pb_notice("staff: staff screen opened");
@@ -32,12 +48,47 @@ pin_submit(struct pb_booth *b)
 	}
 	b->staff.pin_wrong = 1;
 	if (b->staff.pin.lockouts != lockouts)
-		pb_warn("staff: %d wrong PINs in a row: the keypad is locked for %u s",
-			PB_PIN_TRIES, PB_PIN_LOCK_MS / 1000);
+		pb_warn("staff: %d wrong PINs in a row: the keypad is locked for %llu s (lock %u "
+			"in a row; each doubles, up to an hour)",
+			PB_PIN_TRIES,
+			(unsigned long long)(pb_pin_locked_ms(&b->staff.pin, now) / 1000),
+			b->staff.pin.streak);
 	else if (r == PB_PIN_WRONG)
 		pb_info("staff: wrong PIN (%d of %d before the keypad locks)", b->staff.pin.wrong,
 			PB_PIN_TRIES);
 	booth_feed(b, PB_EV_TYPED, 0, 0);
+}
+
+int
+booth_act_pin_unlock(struct pb_booth *b, char *msg, size_t n)
+{
+	uint64_t now = pb_now_ms();
+	uint64_t left = pb_pin_locked_ms(&b->staff.pin, now);
+	if (!pb_pin_enabled(&b->staff.pin))
+		return booth_say(msg, n, 1,
+				 "pin unlock: the staff screen has no PIN ([staff] pin)");
+	b->staff.pin.locked_until = 0;
+	b->staff.pin.wrong = 0;
+	b->staff.pin.streak = 0;
+	pin_persist(b, now);
+	pb_notice("staff: keypad unlocked from photoboothctl (%llu s of lock left)",
+		  (unsigned long long)(left / 1000));
+	return booth_say(msg, n, 0, "keypad unlocked%s", left ? "" : " (it was not locked)");
+}
+
+void
+booth_pin_restore(struct pb_booth *b)
+{
+	const struct pb_settings *s = &b->store.settings;
+	time_t now = time(NULL);
+	uint64_t left =
+		s->pin_locked_until > now ? (uint64_t)(s->pin_locked_until - now) * 1000u : 0;
+	pb_pin_restore(&b->staff.pin, (int)(s->pin_wrong < 100 ? s->pin_wrong : 0),
+		       (unsigned)(s->pin_streak < 100 ? s->pin_streak : 64), left, pb_now_ms());
+	if (pb_pin_locked_ms(&b->staff.pin, pb_now_ms()))
+		pb_warn("staff: the keypad is still locked for %llu s (wrong PINs before the "
+			"restart)",
+			(unsigned long long)(pb_pin_locked_ms(&b->staff.pin, pb_now_ms()) / 1000));
 }
 
 /* Keypad input: digits typed (keys or a USB keyboard), erased, sent, or the keypad closed. */

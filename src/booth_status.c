@@ -103,6 +103,7 @@ staff_json(struct pb_booth *b, struct pb_buf *out)
 	pb_json_int(out, "locked_s",
 		    (int64_t)((pb_pin_locked_ms(&b->staff.pin, pb_now_ms()) + 999) / 1000));
 	pb_json_int(out, "lockouts", b->staff.pin.lockouts);
+	pb_json_int(out, "lockouts_in_a_row", b->staff.pin.streak);
 	pb_json_str(out, "last_action", b->staff.toast[0] ? b->staff.toast : NULL);
 	pb_json_array(out, "themes");
 	for (int i = 0; i < b->staff.nthemes; i++)

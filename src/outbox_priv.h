@@ -54,7 +54,7 @@ struct pb_outbox {
 	struct recent {
 		time_t t;
 		uint64_t h;
-	} *recent;
+	} * recent;
 	size_t nrecent, ring;
 };
 

@@ -37,6 +37,7 @@ usage(FILE *f)
 		   "  outbox retry ID|dead|all  try again now (a dead letter goes back in the\n"
 		   "                    queue)\n"
 		   "  outbox drop ID|dead  delete a message or every dead letter\n"
+		   "  pin unlock        end the staff keypad's lock after wrong PINs\n"
 		   "  reload            read the config file again (as SIGHUP): say what took\n"
 		   "                    effect and what needs a restart\n"
 		   "\n"

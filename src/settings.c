@@ -86,6 +86,19 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 			s->reset_at = (time_t)n;
 		return;
 	}
+	if (!strcmp(section, "pin")) {
+		uint64_t *slot = !strcmp(name, "wrong")		      ? &s->pin_wrong
+				 : !strcmp(name, "lockouts_in_a_row") ? &s->pin_streak
+				 : !strcmp(name, "locked_until")      ? &n
+								      : NULL;
+		if (!slot)
+			pb_ini_error(ini, "unknown setting [pin] %s", name);
+		else if (parse_u64(value, slot))
+			pb_ini_error(ini, "%s: '%s' is not a number", name, value);
+		else if (slot == &n)
+			s->pin_locked_until = (time_t)n;
+		return;
+	}
 	for (int c = 0; c < PB_COUNT_N; c++) {
 		uint64_t *slot = !strcmp(section, "counters") ? &s->since_reset[c]
 				 : !strcmp(section, "totals") ? &s->total[c]
@@ -138,6 +151,11 @@ pb_settings_format(const struct pb_settings *s, struct pb_buf *out)
 	pb_buf_printf(out, "\n[totals]\n");
 	for (int c = 0; c < PB_COUNT_N; c++)
 		pb_buf_printf(out, "%s = %" PRIu64 "\n", count_names[c], s->total[c]);
+	if (s->pin_wrong || s->pin_streak || s->pin_locked_until)
+		pb_buf_printf(out,
+			      "\n[pin]\nwrong = %" PRIu64 "\nlockouts_in_a_row = %" PRIu64
+			      "\nlocked_until = %lld\n",
+			      s->pin_wrong, s->pin_streak, (long long)s->pin_locked_until);
 }
 
 void

@@ -80,13 +80,36 @@ pb_pin_submit(struct pb_pin *p, uint64_t now_ms)
 		return PB_PIN_LOCKED;
 	if (ok) {
 		p->wrong = 0;
+		p->streak = 0;
 		return PB_PIN_OK;
 	}
 	if (++p->wrong >= PB_PIN_TRIES) {
 		p->wrong = 0;
-		p->locked_until = now_ms + PB_PIN_LOCK_MS;
+		if (p->streak < 64)
+			p->streak++;
+		p->locked_until = now_ms + pb_pin_lock_ms(p->streak);
 		p->lockouts++;
 		return PB_PIN_LOCKED;
 	}
 	return PB_PIN_WRONG;
+}
+
+uint64_t
+pb_pin_lock_ms(unsigned streak)
+{
+	uint64_t ms = PB_PIN_LOCK_MS;
+	for (unsigned i = 1; i < streak && ms < PB_PIN_LOCK_MAX_MS; i++)
+		ms *= 2;
+	return ms < PB_PIN_LOCK_MAX_MS ? ms : PB_PIN_LOCK_MAX_MS;
+}
+
+void
+pb_pin_restore(struct pb_pin *p, int wrong, unsigned streak, uint64_t remaining_ms, uint64_t now_ms)
+{
+	p->wrong = wrong > 0 && wrong < PB_PIN_TRIES ? wrong : 0;
+	p->streak = streak < 64 ? streak : 64;
+	if (p->streak && remaining_ms) {
+		uint64_t most = pb_pin_lock_ms(p->streak);
+		p->locked_until = now_ms + (remaining_ms < most ? remaining_ms : most);
+	}
 }

@@ -120,9 +120,42 @@ check "the right PIN is refused while locked" test "$(json state)" = pin
 shot $OUT pin-locked
 check "a guest never sees the staff screen" test "$(json screen)" = pin
 
-# A restart ends the lock (a power cycle needs the booth's plug anyway).
-kill "$KIOSK_PID"; wait "$KIOSK_PID"; KIOSK_PID=
+# Pulling the plug gives no fresh tries: the lock survives a SIGKILL and restart.
+kill -9 "$KIOSK_PID"; wait "$KIOSK_PID" 2>/dev/null; KIOSK_PID=
 start_kiosk "$conf" || setup_failed "the kiosk did not start"
+check "the lock survives a kill and restart" \
+	test "$(json staff.locked_s)" -ge 50 -a "$(json staff.lockouts_in_a_row)" = 1
+check "... and says so in the log" grep -q "the keypad is still locked for" "$WORK/kiosk.log"
+xdotool key F12
+wait_state pin 5
+pin $PIN
+sleep 0.3
+check "the right PIN is still refused after the restart" test "$(json state)" = pin
+xdotool key Escape
+wait_state attract 5
+check "staff unlock it from photoboothctl" ctl pin unlock
+check "... and the right PIN opens the staff screen" staff_screen
+ctl reset >/dev/null
+wait_state attract 5
+# The next lock in a row doubles: five more wrong PINs, 120 s.
+xdotool key F12
+wait_state pin 5
+for i in 1 2 3 4 5; do pin 1111; done
+check "the next lock after the right PIN is 60 s again (the streak ended)" \
+	wait_for 5 '[ "$(json staff.locked_s)" -ge 58 ] && [ "$(json staff.locked_s)" -le 60 ]'
+ctl pin unlock >/dev/null
+kill "$KIOSK_PID"; wait "$KIOSK_PID"; KIOSK_PID=
+printf '\n[pin]\nwrong = 4\nlockouts_in_a_row = 1\nlocked_until = 0\n' >>"$WORK/data/settings.ini"
+start_kiosk "$conf" || setup_failed "the kiosk did not start"
+xdotool key F12
+wait_state pin 5
+pin 1111
+check "one wrong PIN after four before the restart locks, for 120 s (doubled)" \
+	wait_for 5 '[ "$(json staff.locked_s)" -ge 118 ] && [ "$(json staff.lockouts_in_a_row)" = 2 ]'
+check "... and the log gives the doubled time" grep -q "locked for 1[12][0-9] s (lock 2 in a row" "$WORK/kiosk.log"
+check "staff unlock it" ctl pin unlock
+xdotool key Escape
+wait_state attract 5
 
 # --- The staff screen and every action on it.
 check "the right PIN opens the staff screen" staff_screen

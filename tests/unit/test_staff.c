@@ -86,6 +86,58 @@ test_lockout(void **state)
 	assert_int_equal(p.wrong, 1);
 }
 
+/* A keyboard trying every PIN: each lock doubles, up to an hour; the right PIN ends the
+ * streak. A restart restores it, clamped: a clock set back never lengthens a lock. */
+static void
+test_lockout_doubles(void **state)
+{
+	struct pb_pin p;
+	uint64_t now = 1000, want = PB_PIN_LOCK_MS;
+	(void)state;
+
+	pb_pin_init(&p, "1234");
+	for (int lock = 1; lock <= 9; lock++) {
+		for (int i = 0; i < PB_PIN_TRIES; i++) {
+			type(&p, "0000");
+			pb_pin_submit(&p, now);
+		}
+		assert_int_equal(p.streak, lock);
+		assert_int_equal(pb_pin_locked_ms(&p, now), want);
+		now += want;
+		want = want * 2 < PB_PIN_LOCK_MAX_MS ? want * 2 : PB_PIN_LOCK_MAX_MS;
+	}
+	assert_int_equal(pb_pin_lock_ms(1), 60000);
+	assert_int_equal(pb_pin_lock_ms(2), 120000);
+	assert_int_equal(pb_pin_lock_ms(6), 1920000);
+	assert_int_equal(pb_pin_lock_ms(7), 3600000);
+	assert_int_equal(pb_pin_lock_ms(1000), 3600000);
+	type(&p, "1234");
+	assert_int_equal(pb_pin_submit(&p, now), PB_PIN_OK);
+	assert_int_equal(p.streak, 0);
+
+	/* restored: 3 wrong, lock 2 in a row with 50 s left */
+	pb_pin_init(&p, "1234");
+	pb_pin_restore(&p, 3, 2, 50000, 7000);
+	assert_int_equal(p.wrong, 3);
+	assert_int_equal(pb_pin_locked_ms(&p, 7000), 50000);
+	type(&p, "1234");
+	assert_int_equal(pb_pin_submit(&p, 8000), PB_PIN_LOCKED);
+	/* the next lock is the third in a row: 240 s */
+	pb_pin_restore(&p, 4, 2, 0, 100000);
+	type(&p, "0000");
+	assert_int_equal(pb_pin_submit(&p, 100000), PB_PIN_LOCKED);
+	assert_int_equal(pb_pin_locked_ms(&p, 100000), 240000);
+	/* a file claiming a week's lock, or nonsense counts: clamped */
+	pb_pin_init(&p, "1234");
+	pb_pin_restore(&p, 99, 1, 7 * 86400000ull, 0);
+	assert_int_equal(pb_pin_locked_ms(&p, 0), PB_PIN_LOCK_MS);
+	assert_int_equal(p.wrong, 0);
+	pb_pin_init(&p, "1234");
+	pb_pin_restore(&p, -5, 0, 50000, 0); /* a lock without a streak: none */
+	assert_int_equal(pb_pin_locked_ms(&p, 0), 0);
+	assert_int_equal(p.wrong, 0);
+}
+
 static void
 test_pin_config(void **state)
 {
@@ -135,6 +187,9 @@ test_settings_round_trip(void **state)
 	pb_settings_count(&s, PB_COUNT_DOWNLOADS, 5000000000ull); /* past 32 bits */
 	pb_settings_reset_counters(&s, 1700000000);
 	pb_settings_count(&s, PB_COUNT_PRINTS, 2);
+	s.pin_wrong = 3;
+	s.pin_streak = 4;
+	s.pin_locked_until = 1800000000;
 	pb_buf_init(&text);
 	pb_settings_format(&s, &text);
 	assert_int_equal(pb_file_write_atomic(path, text.data, text.len, 0640), PB_OK);
@@ -149,15 +204,23 @@ test_settings_round_trip(void **state)
 	assert_int_equal(t.since_reset[PB_COUNT_PRINTS], 2);
 	assert_true(t.total[PB_COUNT_DOWNLOADS] == 5000000000ull);
 	assert_int_equal(t.reset_at, 1700000000);
+	assert_int_equal(t.pin_wrong, 3);
+	assert_int_equal(t.pin_streak, 4);
+	assert_int_equal(t.pin_locked_until, 1800000000);
 }
 
 static void
 test_settings_damaged(void **state)
 {
 	static const char *const bad[] = {
-		"[kiosk]\ndelivery = fax\n",	      "[kiosk]\noverlay = ../../etc\n",
-		"[counters]\nsessions = -4\n",	      "[totals]\nphotos = 12abc\n",
-		"[counters]\nreset_at = yesterday\n", "[kiosk]\ncolour = red\n",
+		"[kiosk]\ndelivery = fax\n",
+		"[kiosk]\noverlay = ../../etc\n",
+		"[counters]\nsessions = -4\n",
+		"[totals]\nphotos = 12abc\n",
+		"[counters]\nreset_at = yesterday\n",
+		"[kiosk]\ncolour = red\n",
+		"[pin]\nwrong = -1\n",
+		"[pin]\nguesses = 3\n",
 		"[kiosk\noverlay = replay\n", /* torn: half a section header */
 		"\x01\x02\xff binary garbage\n",
 	};
@@ -435,6 +498,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pin),
 		cmocka_unit_test(test_lockout),
+		cmocka_unit_test(test_lockout_doubles),
 		cmocka_unit_test(test_pin_config),
 		cmocka_unit_test(test_settings_round_trip),
 		cmocka_unit_test(test_settings_damaged),
