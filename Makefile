@@ -253,6 +253,8 @@ install: all $(DIST)
 			$(DESTDIR)$(SYSCONFDIR)/photobooth/photobooth.conf
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ]; then \
 		systemd-sysusers $(SYSUSERSDIR)/photobooth.conf || true; \
+		chown root:photobooth $(SYSCONFDIR)/photobooth/photobooth.conf && \
+			chmod 0640 $(SYSCONFDIR)/photobooth/photobooth.conf || true; \
 		systemd-tmpfiles --create $(TMPFILESDIR)/photobooth.conf || true; \
 		systemctl daemon-reload 2>/dev/null || true; \
 		udevadm control --reload 2>/dev/null || true; \

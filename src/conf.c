@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "address.h"
 #include "conf.h"
@@ -413,6 +414,16 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 			 "%s: [staff] paper_presets = %s: at most %d counts of prints "
 			 "(1..100000), separated by commas\n",
 			 path, cfg->paper_presets, PB_MAX_PAPER_PRESETS);
+		st = PB_ERR_CONFIG;
+	}
+	struct stat pw;
+	if (st == PB_OK && cfg->mail_password_file[0] && stat(cfg->mail_password_file, &pw) == 0 &&
+	    (pw.st_mode & 0007)) {
+		/* a secret anyone on the machine can read is no secret: refuse, and say how */
+		snprintf(err, errlen,
+			 "%s: [mail] password_file = %s: other users can read it (mode %04o); "
+			 "chmod 0640 it (group photobooth) and start again\n",
+			 path, cfg->mail_password_file, (unsigned)(pw.st_mode & 07777));
 		st = PB_ERR_CONFIG;
 	}
 	for (int i = 0; st == PB_OK && i < 2; i++) {

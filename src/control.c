@@ -88,8 +88,15 @@ pb_control_open(const char *path, const char *group, struct pb_control **out)
 		 * the kernel at connect (mode 0660) */
 		struct group *gr = getgrnam(group);
 		if (!gr || chown(path, (uid_t)-1, gr->gr_gid) < 0) {
-			pb_err("[control] group = %s: %s", group,
-			       gr ? strerror(errno) : "no such group");
+			int e = errno;
+			if (gr && e == EPERM)
+				pb_err("[control] group = %s: the kiosk's user is not in that group, "
+				       "so it cannot give it the socket: usermod -aG %s photobooth, "
+				       "then restart",
+				       group, group);
+			else
+				pb_err("[control] group = %s: %s", group,
+				       gr ? strerror(e) : "no such group");
 			close(fd);
 			unlink(path);
 			return PB_ERR_CONFIG;
@@ -351,8 +358,10 @@ pb_control_request(const char *path, const char *line, struct pb_buf *reply, int
 		int e = errno;
 		snprintf(why, whylen, "cannot connect to %s: %s%s", path, strerror(e),
 			 e == ENOENT || e == ECONNREFUSED ? " (is photobooth running?)"
-			 : e == EACCES			  ? " (not in the photobooth group?)"
-							  : "");
+			 : e == EACCES
+				 ? " (not in the group that may use it: [control] group, or the "
+				   "service's own)"
+				 : "");
 		close(fd);
 		return e == EACCES ? PB_ERR_CONFIG : PB_ERR_NODEV;
 	}

@@ -120,6 +120,11 @@ load(struct pb_config *cfg, const char *path)
 		fprintf(stderr, "%s", err);
 		return PB_EXIT_CONFIG;
 	}
+	struct stat cs;
+	if (path && cfg->staff_pin[0] && stat(path, &cs) == 0 && (cs.st_mode & 0004))
+		pb_warn("%s holds [staff] pin and every user on this machine can read it (mode "
+			"%04o): chmod 0640 it, group photobooth (the package does)",
+			path, (unsigned)(cs.st_mode & 07777));
 	if (!path) {
 		checkout_overlays(cfg);
 		path = "the defaults";

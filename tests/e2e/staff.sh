@@ -77,7 +77,7 @@ check "socket is 0660 and owned by group nogroup" \
 setpriv --reuid=65534 --regid=1 --clear-groups "$PBCTL" --socket "$WORK/ctl.sock" status \
 	>"$WORK/other.out" 2>&1
 check "a user outside the group is refused (exit 1)" test $? -eq 1
-check "... with the reason" grep -q "Permission denied (not in the photobooth group?)" \
+check "... with the reason" grep -q "Permission denied (not in the group that may use it: \[control\] group, or the service.s own)" \
 	"$WORK/other.out"
 check "a user in the group gets status" setpriv --reuid=65534 \
 	--regid="$(getent group nogroup | cut -d: -f3)" --clear-groups \

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "conf.h"
@@ -196,6 +197,36 @@ test_bad_values(void **state)
 	pb_config_fini(&cfg);
 }
 
+/* The SMTP password's file: refused while anyone on the machine may read it. */
+static void
+test_password_file_mode(void **state)
+{
+	struct pb_config cfg;
+	char pw[4200], text[4400];
+	(void)state;
+	snprintf(pw, sizeof(pw), "%s/smtp.password", dir);
+	write_text(pw, "s3cret\n");
+	snprintf(
+		text, sizeof(text),
+		"[mail]\nsmtp_url = smtp://127.0.0.1:25\nfrom = a@example.com\npassword_file = %s\n",
+		pw);
+	static const mode_t bad[] = { 0644, 0604, 0666, 0601 };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(chmod(pw, bad[i]), 0);
+		assert_int_equal(load(&cfg, text), PB_ERR_CONFIG);
+		if (!strstr(err, "password_file") || !strstr(err, "other users can read it") ||
+		    !strstr(err, "chmod 0640"))
+			fail_msg("mode %04o: %s", (unsigned)bad[i], err);
+		pb_config_fini(&cfg);
+	}
+	static const mode_t good[] = { 0640, 0600, 0400 };
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+		assert_int_equal(chmod(pw, good[i]), 0);
+		assert_int_equal(load(&cfg, text), PB_OK);
+		pb_config_fini(&cfg);
+	}
+}
+
 struct pairs {
 	int n;
 	char text[256];
@@ -354,6 +385,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_default_file_round_trips),
 		cmocka_unit_test(test_booleans),
+		cmocka_unit_test(test_password_file_mode),
 	};
 	return cmocka_run_group_tests_name("conf", tests, setup, teardown);
 }
