@@ -186,6 +186,7 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	counters_json(&b->kiosk.counters, out);
 	pb_settings_counters_json(&b->store.settings, out);
 	pb_json_int(out, "downloads", pb_gallery_opened(b->deliver.gallery));
+	pb_json_int(out, "slow_clients_cut", pb_gallery_cut(b->deliver.gallery));
 	disk_json(b, out);
 	staff_json(b, out);
 	pb_json_str(out, "last_session", b->last_session[0] ? b->last_session : NULL);

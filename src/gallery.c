@@ -1,15 +1,20 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "deadline.h"
 #include "gallery.h"
 #include "json.h"
 #include "log.h"
@@ -17,13 +22,122 @@
 #include "num.h"
 #include "share.h"
 
+/* A connection, by its descriptor: when it began waiting for a request's headers. */
+#define FD_RESERVE 256 /* descriptors kept for everything but the gallery */
+
+struct slot {
+	uint64_t since_ms;
+	unsigned char open, waiting;
+};
+
 struct pb_gallery {
 	struct MHD_Daemon *d;
 	char *data_dir;
 	char *title;	    /* HTML-escaped */
 	atomic_uint opened; /* download pages served (GET) */
+	atomic_uint cut;    /* connections cut at the header deadline */
 	int port;
+	unsigned max_connections, max_per_address, header_ms;
+
+	/* the header deadline: libmicrohttpd's callbacks (its threads) fill the slots, the
+	 * sweeper thread shuts down a connection whose headers are late */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct slot *slots;
+	int nslots; /* the descriptor limit */
+	int stop;
+	pthread_t sweeper;
+	int sweeping;
 };
+
+static int
+conn_fd(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	return ci ? (int)ci->connect_fd : -1;
+}
+
+/* A connection opened (its first request's headers are due) or closed. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+	      enum MHD_ConnectionNotificationCode toe)
+{
+	struct pb_gallery *g = cls;
+	int fd = conn_fd(c);
+	(void)socket_context;
+	if (fd < 0 || fd >= g->nslots)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->slots[fd].open = toe == MHD_CONNECTION_NOTIFY_STARTED;
+	g->slots[fd].waiting = g->slots[fd].open;
+	g->slots[fd].since_ms = pb_now_ms();
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* A request answered: on a kept-alive connection the next one's headers are due. */
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode toe)
+{
+	struct pb_gallery *g = cls;
+	int fd = conn_fd(c);
+	(void)state, (void)toe;
+	if (fd < 0 || fd >= g->nslots)
+		return;
+	pthread_mutex_lock(&g->lock);
+	if (g->slots[fd].open) {
+		g->slots[fd].waiting = 1;
+		g->slots[fd].since_ms = pb_now_ms();
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void
+headers_in(struct pb_gallery *g, struct MHD_Connection *c)
+{
+	int fd = conn_fd(c);
+	if (fd < 0 || fd >= g->nslots)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->slots[fd].waiting = 0;
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* Every 250 ms: a connection still waiting for its headers past the deadline is shut down
+ * (libmicrohttpd then closes it). Under the lock, so the descriptor is still that
+ * connection's: libmicrohttpd reports a close before it closes the descriptor. */
+static void *
+sweep(void *arg)
+{
+	struct pb_gallery *g = arg;
+	unsigned reported = 0;
+	uint64_t reported_ms = 0;
+
+	pthread_mutex_lock(&g->lock);
+	while (!g->stop) {
+		uint64_t now = pb_now_ms();
+		for (int fd = 0; fd < g->nslots; fd++) {
+			struct slot *s = &g->slots[fd];
+			if (s->open && s->waiting && now - s->since_ms > g->header_ms) {
+				shutdown(fd, SHUT_RDWR);
+				s->waiting = 0;
+				atomic_fetch_add(&g->cut, 1);
+			}
+		}
+		unsigned cut = atomic_load(&g->cut);
+		if (cut != reported && now - reported_ms >= 60000) {
+			pb_warn("gallery: %u connection%s cut for sending no request within %u s "
+				"(slow or hostile clients; %u since start)",
+				cut - reported, cut - reported == 1 ? "" : "s", g->header_ms / 1000,
+				cut);
+			reported = cut;
+			reported_ms = now;
+		}
+		pb_cond_wait_ms(&g->cond, &g->lock, 250);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
 
 static void
 common_headers(struct MHD_Response *r, const char *type)
@@ -137,8 +251,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	(void)upload_data;
 
 	if (!*state) {
-		/* first call: headers only; answer on the second */
+		/* first call: the headers are in; answer on the second */
 		*state = (void *)1;
+		headers_in(g, c);
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -191,6 +306,20 @@ pb_gallery_start(const struct pb_gallery_config *cfg, char *why, size_t n)
 		return NULL;
 	}
 	struct pb_gallery *g = pb_xcalloc(1, sizeof(*g));
+	struct rlimit rl = { 1024, 1024 };
+	getrlimit(RLIMIT_NOFILE, &rl);
+	g->nslots = rl.rlim_cur > 65536 ? 65536 : (int)rl.rlim_cur;
+	/* the connection cap leaves FD_RESERVE descriptors for the rest of the booth (photos,
+	 * the camera, CUPS, SMTP, photoboothctl) */
+	unsigned room = g->nslots > FD_RESERVE + 16 ? (unsigned)(g->nslots - FD_RESERVE) : 16u;
+	g->max_connections = cfg->max_connections ? cfg->max_connections : 1000u;
+	if (g->max_connections > room)
+		g->max_connections = room;
+	g->max_per_address = cfg->max_per_address ? cfg->max_per_address : 64u;
+	g->header_ms = (cfg->header_timeout_s ? cfg->header_timeout_s : 5u) * 1000u;
+	g->slots = pb_xcalloc((size_t)g->nslots, sizeof(*g->slots));
+	pthread_mutex_init(&g->lock, NULL);
+	pb_cond_init_monotonic(&g->cond);
 	g->data_dir = pb_xstrdup(cfg->data_dir);
 	pb_buf_init(&title);
 	pb_buf_append(&title, "", 0);
@@ -201,19 +330,27 @@ pb_gallery_start(const struct pb_gallery_config *cfg, char *why, size_t n)
 	g->d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, g,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, 2u,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections ? cfg->max_connections : 1000u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		cfg->max_per_address ? cfg->max_per_address : 256u, MHD_OPTION_CONNECTION_TIMEOUT,
+		MHD_OPTION_CONNECTION_LIMIT, g->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		g->max_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
 		cfg->idle_timeout_s ? cfg->idle_timeout_s : 10u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)16384, MHD_OPTION_END);
+		(size_t)16384, MHD_OPTION_NOTIFY_CONNECTION, on_connection, g,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, g, MHD_OPTION_END);
 	if (!g->d) {
 		snprintf(why, n, "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		pb_gallery_stop(g);
 		return NULL;
 	}
+	if (pthread_create(&g->sweeper, NULL, sweep, g) != 0) {
+		snprintf(why, n, "cannot start the gallery's header-deadline thread");
+		pb_gallery_stop(g);
+		return NULL;
+	}
+	g->sweeping = 1;
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(g->d, MHD_DAEMON_INFO_BIND_PORT);
 	g->port = info ? info->port : ntohs(sa.sin_port);
-	pb_info("gallery: serving download links on %s (port %d)", cfg->listen, g->port);
+	pb_info("gallery: serving download links on %s (port %d; at most %u connections, %u from "
+		"one address, request headers within %u s)",
+		cfg->listen, g->port, g->max_connections, g->max_per_address, g->header_ms / 1000);
 	return g;
 }
 
@@ -228,8 +365,18 @@ pb_gallery_stop(struct pb_gallery *g)
 {
 	if (!g)
 		return;
+	if (g->sweeping) {
+		pthread_mutex_lock(&g->lock);
+		g->stop = 1;
+		pthread_cond_signal(&g->cond);
+		pthread_mutex_unlock(&g->lock);
+		pthread_join(g->sweeper, NULL);
+	}
 	if (g->d)
 		MHD_stop_daemon(g->d);
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->cond);
+	free(g->slots);
 	free(g->data_dir);
 	free(g->title);
 	free(g);
@@ -239,4 +386,16 @@ unsigned
 pb_gallery_opened(struct pb_gallery *g)
 {
 	return g ? atomic_load(&g->opened) : 0;
+}
+
+unsigned
+pb_gallery_cut(struct pb_gallery *g)
+{
+	return g ? atomic_load(&g->cut) : 0;
+}
+
+unsigned
+pb_gallery_max_connections(const struct pb_gallery *g)
+{
+	return g->max_connections;
 }

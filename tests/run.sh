@@ -45,7 +45,7 @@ done
 # The reliability campaign, short (make soak and make crash-test run it in full).
 run soak env SOAK_SESSIONS=16 SOAK_PAPER_EVERY=6 bash tests/reliability/soak.sh
 run crash env CRASH_KILLS=6 CRASH_ACCEPT_KILLS=2 bash tests/reliability/crash.sh
-run load env LOAD_SECONDS=5 P99_MS=0 LOAD_BASELINE=0 SLOW_SECONDS=3 bash tests/reliability/load.sh
+run load env LOAD_SECONDS=5 P99_MS=0 LOAD_BASELINE=0 SLOW_SECONDS=3 SLOWMANY_SECONDS=12 bash tests/reliability/load.sh
 
 echo
 echo "time:${times%,}"

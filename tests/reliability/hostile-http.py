@@ -4,10 +4,18 @@ still served. Usage: hostile-http.py HOST PORT GOOD_PATH EXPECTED_FILE MODE...
 Modes:
   slowloris N S   N connections from 127.0.0.2 that send a request one header byte at a time,
                   every second, for S seconds; meanwhile normal downloads from 127.0.0.1
+  slowmany A N S  N connections from each of A addresses (127.0.0.2, 127.0.0.3, ...), each
+                  trickling a request header a byte every 2 s and reconnecting when cut,
+                  for S seconds; meanwhile a normal download and `photoboothctl status`
+                  (PBCTL and PBSOCK from the environment) every 0.5 s must each answer
+                  within 1 s, and the server must cut the trickling connections at its
+                  header deadline
   oversized       a 1 MB header line, 10 000 headers, a 100 kB path, a 1 MB body on a GET,
                   binary garbage, a request line with no version
 Prints one line per finding ("ok - ..." / "not ok - ...") and exits 1 if any failed."""
+import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -96,6 +104,127 @@ def slowloris(n, seconds):
         s.close()
 
 
+def timed(fn):
+    t0 = time.monotonic()
+    ok = fn()
+    return ok, time.monotonic() - t0
+
+
+def quick_download():
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}{good_path}", timeout=1) as r:
+            return r.status == 200 and r.read() == expected
+    except Exception as e:  # noqa: BLE001 - any failure is the finding
+        print(f"# download failed: {e}", flush=True)
+        return False
+
+
+def quick_status():
+    try:
+        r = subprocess.run([os.environ["PBCTL"], "--socket", os.environ["PBSOCK"], "status"],
+                           capture_output=True, timeout=1)
+        return r.returncode == 0 and b'"state"' in r.stdout
+    except (subprocess.TimeoutExpired, OSError) as e:
+        print(f"# status failed: {e}", flush=True)
+        return False
+
+
+def slowmany(naddr, n, seconds):
+    addrs = [f"127.0.0.{2 + i}" for i in range(naddr)]
+    lock = threading.Lock()
+    stats = {"connected": 0, "refused": 0, "cut": 0, "held_max": 0, "lifetimes": []}
+    stop = time.monotonic() + seconds
+    socks = []  # (socket, address, opened)
+
+    def dial(addr):
+        try:
+            s = socket.socket()
+            s.bind((addr, 0))
+            s.settimeout(1)
+            s.connect((host, port))
+            s.sendall(b"GET " + good_path.encode() + b" HTTP/1.1\r\n")
+            s.setblocking(False)
+            with lock:
+                stats["connected"] += 1
+            return (s, addr, time.monotonic())
+        except OSError:
+            with lock:
+                stats["refused"] += 1
+            return None
+
+    def attacker():
+        for addr in addrs:
+            for _ in range(n):
+                c = dial(addr)
+                if c:
+                    socks.append(c)
+        while time.monotonic() < stop:
+            alive, held = [], 0
+            for s, addr, opened in socks:
+                gone = False
+                try:
+                    gone = s.recv(4096) == b""  # the server closed it (or answered)
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    gone = True
+                if not gone:
+                    try:
+                        s.send(b"X")  # one more header byte, forever short of the end
+                    except OSError:
+                        gone = True
+                if gone:
+                    s.close()
+                    with lock:
+                        stats["cut"] += 1
+                        stats["lifetimes"].append(time.monotonic() - opened)
+                    c = dial(addr)  # and straight back, as an attacker would
+                    if c:
+                        alive.append(c)
+                else:
+                    alive.append((s, addr, opened))
+                    held += 1
+            socks[:] = alive
+            with lock:
+                stats["held_max"] = max(stats["held_max"], held)
+            time.sleep(2)
+
+    t = threading.Thread(target=attacker, daemon=True)
+    t.start()
+    time.sleep(1)
+    dl, st = [], []
+    while time.monotonic() < stop:
+        dl.append(timed(quick_download))
+        st.append(timed(quick_status))
+        time.sleep(0.5)
+    t.join()
+    for s, _, _ in socks:
+        s.close()
+    life = sorted(stats["lifetimes"])
+    worst = life[-1] if life else 0
+    # closed within a second: turned away at the door (the per-address cap); later: cut
+    at_door = sum(1 for x in life if x < 1)
+    cut = len(life) - at_door
+    dl_ok = sum(1 for ok, secs in dl if ok and secs < 1)
+    st_ok = sum(1 for ok, secs in st if ok and secs < 1)
+    print(f"# slowmany: {naddr} addresses x {n}: {stats['connected']} connections made, "
+          f"{stats['refused']} refused at connect, {at_door} closed at once (over the "
+          f"per-address cap), at most {stats['held_max']} held at a time, {cut} cut at the "
+          f"header deadline (longest lived {worst:.1f} s)")
+    print(f"# during the attack: downloads {dl_ok}/{len(dl)} within 1 s (slowest "
+          f"{max(x for _, x in dl):.3f} s), photoboothctl status {st_ok}/{len(st)} within 1 s "
+          f"(slowest {max(x for _, x in st):.3f} s)", flush=True)
+    report(len(dl) >= 4 and dl_ok == len(dl),
+           f"slowmany: every normal download answered within 1 s ({dl_ok}/{len(dl)})")
+    report(len(st) >= 4 and st_ok == len(st),
+           f"slowmany: every photoboothctl status answered within 1 s ({st_ok}/{len(st)})")
+    report(cut > 0 and worst < 9,
+           f"slowmany: the server cut trickling connections at its header deadline "
+           f"({cut} cut, none lived past {worst:.1f} s)")
+    report(0 < stats["held_max"] <= naddr * 64,
+           f"slowmany: at most 64 held per address ({stats['held_max']} for {naddr})")
+
+
 def oversized():
     p = good_path.encode()
     cases = [
@@ -123,6 +252,8 @@ while args:
     mode = args.pop(0)
     if mode == "slowloris":
         slowloris(int(args.pop(0)), float(args.pop(0)))
+    elif mode == "slowmany":
+        slowmany(int(args.pop(0)), int(args.pop(0)), float(args.pop(0)))
     elif mode == "oversized":
         oversized()
     else:
