@@ -121,16 +121,25 @@ write_destroy(struct pb_job *job)
 struct purge_job {
 	struct pb_job job;
 	char data_dir[PATH_MAX];
+	char keep[64]; /* the session on screen */
+	int hours;     /* retention_hours */
 };
 
 static void
 purge_run(struct pb_job *job)
 {
 	struct purge_job *pj = (struct purge_job *)job;
-	int n = pb_share_purge(pj->data_dir, time(NULL));
+	time_t now = time(NULL);
+	int n = pb_share_purge(pj->data_dir, now);
 	if (n)
 		pb_info("purge: %d expired download link%s and their photos deleted", n,
 			n == 1 ? "" : "s");
+	/* every other session past retention: print-only ones, ones whose link is gone */
+	n = pb_session_purge(pj->data_dir, now - (time_t)pj->hours * 3600,
+			     pj->keep[0] ? pj->keep : NULL);
+	if (n > 0)
+		pb_info("purge: %d session%s older than %d h deleted ([share] retention_hours)", n,
+			n == 1 ? "" : "s", pj->hours);
 }
 
 static void
@@ -140,6 +149,9 @@ queue_purge(struct pb_booth *b)
 	pj->job.run = purge_run;
 	pj->job.destroy = write_destroy;
 	snprintf(pj->data_dir, sizeof(pj->data_dir), "%s", b->cfg->data_dir);
+	if (b->kiosk.session)
+		snprintf(pj->keep, sizeof(pj->keep), "%s", b->guest.session.id);
+	pj->hours = b->cfg->retention_hours;
 	pb_worker_submit(b->worker, &pj->job);
 }
 

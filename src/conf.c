@@ -143,7 +143,7 @@ static const struct key keys[] = {
 	{ "share", "listen", T_STR, OFF(share_listen), "0.0.0.0:8080", 0, 0, NULL,
 	  "ADDRESS:PORT the built-in gallery server listens on." },
 	{ "share", "retention_hours", T_INT, OFF(retention_hours), "72", 1, 8760, NULL,
-	  "Download links expire after this many hours; the photos are then deleted." },
+	  "Download links expire after this many hours, and every session's photos (printed ones too) are then deleted." },
 
 	{ "mail", "smtp_url", T_URL, OFF(smtp_url), "", 1, 0, mail_schemes,
 	  "SMTP server for emailing photos, smtp://host:587 or smtps://host:465; empty: no email." },

@@ -140,13 +140,15 @@ pb_delivery_printer_stale(struct pb_delivery_svc *d)
 	d->printer_asked_ms = 0; /* show the queue position from the next frame on */
 }
 
-/* Expired links and their photos go within PURGE_MS of expiring (the worker does it). */
+/* Expired links and their photos, and every session older than retention_hours (print-only
+ * ones too, with or without the gallery), go within PURGE_MS of expiring (the worker does
+ * it); the first purge runs at start. */
 #define PURGE_MS (10u * 60u * 1000u)
 
 int
 pb_delivery_purge_due(struct pb_delivery_svc *d, uint64_t now)
 {
-	if (!d->gallery || (d->purged_ms && now - d->purged_ms < PURGE_MS))
+	if (d->purged_ms && now - d->purged_ms < PURGE_MS)
 		return 0;
 	d->purged_ms = now;
 	return 1;

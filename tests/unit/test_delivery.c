@@ -47,12 +47,16 @@ test_what_each_mode_offers(void **state)
 }
 
 static void
-test_purges_every_ten_minutes_with_a_gallery(void **state)
+test_purges_every_ten_minutes(void **state)
 {
 	struct pb_delivery_svc d;
 	(void)state;
+	/* print only, no gallery: print-only sessions expire too, the first purge at once */
+	pb_delivery_init(&d, PB_DELIVERY_PRINT);
+	assert_int_equal(pb_delivery_purge_due(&d, 1000), 1);
+	assert_int_equal(pb_delivery_purge_due(&d, 1000 + 599999), 0);
+	assert_int_equal(pb_delivery_purge_due(&d, 1000 + 600000), 1);
 	pb_delivery_init(&d, PB_DELIVERY_SHARE);
-	assert_int_equal(pb_delivery_purge_due(&d, 1000), 0); /* no gallery: nothing to purge */
 	d.gallery = RUNNING_GALLERY;
 	assert_int_equal(pb_delivery_purge_due(&d, 1000), 1); /* the first at once */
 	assert_int_equal(pb_delivery_purge_due(&d, 1000 + 599999), 0);
@@ -90,7 +94,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_what_each_mode_offers),
-		cmocka_unit_test(test_purges_every_ten_minutes_with_a_gallery),
+		cmocka_unit_test(test_purges_every_ten_minutes),
 		cmocka_unit_test(test_disk_watch),
 	};
 	return cmocka_run_group_tests_name("delivery", tests, NULL, NULL);
