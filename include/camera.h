@@ -111,12 +111,15 @@ struct pb_camera_sim_config {
 	int width, height; /* capture size */
 	int preview_width; /* live-view width; height follows the aspect */
 	int fps;
-	int fail_every;	      /* every Nth capture fails (PB_ERR_IO); 0 never */
-	int busy_every;	      /* every Nth capture attempt is busy (PB_ERR_BUSY); 0 never */
-	int corrupt_every;    /* every Nth capture is a truncated JPEG; 0 never */
-	int latency_ms;	      /* extra time per capture */
-	int disconnect_every; /* every Nth capture unplugs the camera; 0 never */
-	int disconnect_ms;    /* for this long */
+	int fail_every;		  /* every Nth capture fails (PB_ERR_IO); 0 never */
+	int busy_every;		  /* every Nth capture attempt is busy (PB_ERR_BUSY); 0 never */
+	int corrupt_every;	  /* every Nth capture is a truncated JPEG; 0 never */
+	int latency_ms;		  /* extra time per capture */
+	int disconnect_every;	  /* every Nth capture unplugs the camera; 0 never */
+	int disconnect_ms;	  /* for this long */
+	const char *capture_file; /* "" or NULL: render the scene; else each capture is this
+				   * file's bytes as read then (tests swap it: hostile JPEGs
+				   * through the kiosk's own capture path); copied */
 };
 extern const struct pb_camera_ops pb_camera_sim_ops;
 void *pb_camera_sim_create(const struct pb_camera_sim_config *cfg);

@@ -178,6 +178,7 @@ start_camera(struct pb_booth *b)
 		.latency_ms = c->sim_latency_ms,
 		.disconnect_every = c->sim_disconnect_every,
 		.disconnect_ms = c->sim_disconnect_ms,
+		.capture_file = c->sim_capture_file,
 	};
 	void *impl = pb_camera_sim_create(&sc);
 	if (!impl)

@@ -8,6 +8,7 @@
 
 #include "camera.h"
 #include "clock.h"
+#include "file.h"
 #include "jpeg.h"
 #include "mem.h"
 
@@ -19,7 +20,8 @@ struct sim {
 	uint64_t next_frame_ms;
 	uint64_t unplugged_until;
 	unsigned captures;
-	unsigned attempts; /* with busy ones */
+	unsigned attempts;  /* with busy ones */
+	char *capture_file; /* NULL: the scene */
 };
 
 static uint32_t
@@ -170,6 +172,12 @@ sim_capture(void *impl, struct pb_blob *photo, char *why, size_t whylen)
 		snprintf(why, whylen, "simulated capture failure (capture %u)", n);
 		return PB_ERR_IO;
 	}
+	if (s->capture_file) {
+		st = pb_file_read(s->capture_file, 256u << 20, &photo->data, &photo->len);
+		if (st)
+			snprintf(why, whylen, "simulated camera: cannot read %s", s->capture_file);
+		return st;
+	}
 	st = pb_image_create(s->cfg.width, s->cfg.height, 0xff000000u, &img);
 	if (st) {
 		snprintf(why, whylen, "cannot allocate a %dx%d frame", s->cfg.width, s->cfg.height);
@@ -199,6 +207,7 @@ sim_destroy(void *impl)
 		return;
 	pb_jpeg_destroy(s->jpeg);
 	pb_image_destroy(s->preview);
+	free(s->capture_file);
 	free(s);
 }
 
@@ -227,6 +236,9 @@ pb_camera_sim_create(const struct pb_camera_sim_config *cfg)
 	int ph = (int)((int64_t)cfg->height * pw / cfg->width);
 
 	s->cfg = *cfg;
+	s->capture_file =
+		cfg->capture_file && *cfg->capture_file ? pb_xstrdup(cfg->capture_file) : NULL;
+	s->cfg.capture_file = NULL;
 	if (s->cfg.fps < 1)
 		s->cfg.fps = 1;
 	s->jpeg = pb_jpeg_create();

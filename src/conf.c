@@ -118,6 +118,8 @@ static const struct key keys[] = {
 	  "Simulated camera: the camera unplugs itself at every Nth capture (0: never)." },
 	{ "camera", "sim_disconnect_ms", T_INT, OFF(sim_disconnect_ms), "3000", 0, 600000, NULL,
 	  "Simulated camera: how long it stays unplugged." },
+	{ "camera", "sim_capture_file", T_OPTSTR, OFF(sim_capture_file), "", 0, 0, NULL,
+	  "Simulated camera: each capture is this JPEG file's bytes (tests); empty: a rendered scene." },
 
 	{ "print", "printer", T_OPTSTR, OFF(printer), "", 0, 0, NULL,
 	  "CUPS queue to print to (lpstat -p lists them); empty uses CUPS' default printer." },

@@ -60,10 +60,21 @@ pb_jpeg_error(const struct pb_jpeg *j)
 	return j->error[0] ? j->error : "no error";
 }
 
+/* The error in j->error, and the handle that failed thrown away: TurboJPEG (2.1) leaves a
+ * decompressor that refused a header mid-read, so it refuses every later header too ("Bogus
+ * Huffman table definition" for a good JPEG). A fresh handle costs microseconds; one broken
+ * capture must not fail every guest after it. */
 static enum pb_status
 fail(struct pb_jpeg *j, tjhandle h, const char *what)
 {
 	snprintf(j->error, sizeof(j->error), "%s: %s", what, h ? tjGetErrorStr2(h) : "no handle");
+	if (h && h == j->dec) {
+		tjDestroy(j->dec);
+		j->dec = NULL;
+	} else if (h && h == j->enc) {
+		tjDestroy(j->enc);
+		j->enc = NULL;
+	}
 	return PB_ERR_INPUT;
 }
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs each libFuzzer target for SECONDS (default 10) from a seed corpus made here: JPEGs (EXIF
-# orientation, progressive, CMYK), frame PNGs, the shipped overlay.ini files, the shipped
+# orientation, progressive, CMYK, repeated and hostile progressive scans, a late truncation), frame PNGs, the shipped overlay.ini files, the shipped
 # photobooth.conf, email addresses, gallery request paths with a link file, control commands,
 # plus the inputs that once failed (tests/fuzz/regress/). A crash, or one allocation over 512 MB (a
 # hostile length taken at its word), leaves its input in tests/artifacts/fuzz/ and fails. Ends with "N passed, N failed".
@@ -18,6 +18,10 @@ mkdir -p "$out"
 /usr/bin/convert -size 96x64 gradient:red-blue -orient RightTop "$work/jpeg/turned.jpg"
 /usr/bin/convert -size 64x48 gradient:gray -interlace JPEG "$work/jpeg/progressive.jpg"
 /usr/bin/convert -size 64x48 gradient:red-blue -colorspace cmyk "$work/jpeg/cmyk.jpg"
+# hostile progressive scans (repeated, and one scan sent 200 times more) and a late truncation
+/usr/bin/python3 tests/lib/jpegscans.py repeat "$work/jpeg/progressive.jpg" "$work/jpeg/repeated-scans.jpg"
+/usr/bin/python3 tests/lib/jpegscans.py many "$work/jpeg/progressive.jpg" "$work/jpeg/many-scans.jpg" 200
+head -c $(($(stat -c %s "$work/jpeg/plain.jpg") * 9 / 10)) "$work/jpeg/plain.jpg" >"$work/jpeg/late-truncated.jpg"
 /usr/bin/convert -size 64x48 xc:none -fill navy -draw 'rectangle 0,0 63,5' "$work/png/frame.png"
 /usr/bin/convert -size 32x32 gradient:gray "$work/png/grey.png"
 cp overlays/*/overlay.ini "$work/overlay/" 2>/dev/null

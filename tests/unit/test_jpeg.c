@@ -1,5 +1,6 @@
 /* JPEG tests. Bad inputs tried: truncated JPEG, bytes flipped in the entropy data, a PNG
- * signature, a text file, an empty buffer, a NULL buffer. */
+ * signature, a text file, an empty buffer, a NULL buffer, a Huffman table counting more than
+ * 256 codes (which left TurboJPEG's handle refusing every good JPEG after it). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +128,49 @@ test_bad_inputs(void **state)
 	free(buf);
 }
 
+/* One hostile header must not spoil the decoder for the photos after it: TurboJPEG's handle,
+ * after a header it refused, refused every later header too ("Bogus Huffman table
+ * definition" for a good JPEG), so one broken capture would stop every guest after it. */
+static void
+test_bad_header_spoils_nothing(void **state)
+{
+	struct pb_image *img = card(640, 480), *back = NULL;
+	unsigned char *buf, *bad;
+	size_t len, dht = 0;
+	int w = 0, h = 0;
+	(void)state;
+	encode(img, &buf, &len);
+	bad = malloc(len);
+	memcpy(bad, buf, len);
+	for (size_t i = 2; i + 21 < len && !dht; i++)
+		if (bad[i] == 0xff && bad[i + 1] == 0xc4)
+			dht = i;
+	assert_true(dht > 0);
+	memset(bad + dht + 5, 0x20, 16); /* 16 lengths of 32 codes: 512 codes, over 256 */
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(pb_jpeg_info(j, bad, len, &w, &h), PB_ERR_INPUT);
+		assert_non_null(strstr(pb_jpeg_error(j), "Huffman"));
+		assert_int_equal(pb_jpeg_decode(j, bad, len, 0, 0, &back), PB_ERR_INPUT);
+		assert_null(back);
+		/* the next, good photo reads and decodes */
+		assert_int_equal(pb_jpeg_info(j, buf, len, &w, &h), PB_OK);
+		assert_int_equal(w, 640);
+		assert_int_equal(h, 480);
+		assert_int_equal(pb_jpeg_decode(j, buf, len, 0, 0, &back), PB_OK);
+		assert_true(near(pb_image_row(back, 10)[10], 0xffff0000u, 40));
+		pb_image_destroy(back);
+		back = NULL;
+		/* and the encoder still encodes */
+		unsigned char *again;
+		size_t again_len;
+		encode(img, &again, &again_len);
+		free(again);
+	}
+	free(bad);
+	free(buf);
+	pb_image_destroy(img);
+}
+
 static void
 test_decode_rgb_checks_size(void **state)
 {
@@ -149,6 +193,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_scaled_decode_covers_request),
 		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_bad_header_spoils_nothing),
 		cmocka_unit_test(test_decode_rgb_checks_size),
 	};
 	return cmocka_run_group_tests_name("jpeg", tests, setup, teardown);
