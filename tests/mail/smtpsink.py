@@ -3,14 +3,15 @@
 which keeps every message it accepts in the Maildir DIR (DIR/new/).
 
     smtpsink.py PORT DIR [--password SECRET] [--ack-delay SECONDS]
-                         [--refuse ADDR]... [--defer ADDR]...
+                         [--refuse ADDR]... [--defer ADDR]... [--drop ADDR]...
 
 Listens on 127.0.0.1:PORT and prints "ready" once it does. With --password, AUTH is required
 (without TLS, on loopback only) and only user "booth" with SECRET is let in. With --ack-delay,
 each message is stored and its "250" sent that much later, as a slow server would (the crash
 test kills the kiosk in between). --refuse answers RCPT TO:<ADDR> with a permanent 550, as
 a server does for a mistyped mailbox; --defer answers it with a temporary 451 twice (a
-greylisting server) and accepts it on the third try. Stops on SIGTERM.
+greylisting server) and accepts it on the third try; --drop hangs up in the middle of a
+message to ADDR, every time, as a broken link or a crashing server would. Stops on SIGTERM.
 """
 import argparse
 import asyncio
@@ -24,8 +25,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class SinkMailbox(Mailbox):
-    def __init__(self, path, delay, refuse, defer):
+    def __init__(self, path, delay, refuse, defer, drop):
         super().__init__(path)
+        self.drop = {a.lower() for a in drop}
         self.delay = delay
         self.refuse = {a.lower() for a in refuse}
         self.defer = {a.lower(): 0 for a in defer}
@@ -41,6 +43,9 @@ class SinkMailbox(Mailbox):
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if any(a.lower() in self.drop for a in envelope.rcpt_tos):
+            server.transport.close()  # the connection drops before any answer
+            return "421 closing"
         answer = await super().handle_DATA(server, session, envelope)
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -55,6 +60,7 @@ def main():
     ap.add_argument("--ack-delay", type=float, default=0.0)
     ap.add_argument("--refuse", action="append", default=[])
     ap.add_argument("--defer", action="append", default=[])
+    ap.add_argument("--drop", action="append", default=[])
     a = ap.parse_args()
 
     def authenticate(server, session, envelope, mechanism, data):
@@ -65,7 +71,7 @@ def main():
     kw = {}
     if a.password:
         kw = dict(authenticator=authenticate, auth_required=True, auth_require_tls=False)
-    handler = SinkMailbox(a.dir, a.ack_delay, a.refuse, a.defer)
+    handler = SinkMailbox(a.dir, a.ack_delay, a.refuse, a.defer, a.drop)
     c = Controller(handler, hostname="127.0.0.1", port=a.port, **kw)
     c.start()
     print("ready", flush=True)

@@ -725,6 +725,39 @@ test_dead_letter_expires(void **state)
 	assert_int_equal(count_files(p, NULL), 0);
 }
 
+/* A connection that drops mid-message, every time, for one recipient: that message waits with
+ * its own backoff (not a dead letter: nothing was refused), the guest after it is sent. */
+static void
+test_dropped_connection_waits_alone(void **state)
+{
+	struct fixture *f = *state;
+	struct pb_outbox_stats s;
+	struct pb_outbox_entry e[4];
+	f->args[0] = "--drop", f->args[1] = "flaky@example.com";
+	sink_start(f);
+	make_photo(f, "s1");
+	struct pb_outbox *o = outbox(f, "", "");
+	assert_int_equal(pb_outbox_add(o, "flaky@example.com", "s1", LINK, time(NULL) + 3600),
+			 PB_OK);
+	assert_int_equal(pb_outbox_add(o, "next@example.com", "s1", LINK, time(NULL) + 3600),
+			 PB_OK);
+	assert_true(wait_stats(o, sent_at_least, 1));
+	assert_true(wait_stats(o, failures_at_least, 2));
+	pb_outbox_stats(o, &s);
+	assert_int_equal(s.depth, 1);
+	assert_int_equal(s.dead, 0);
+	assert_int_equal(s.retry_in_s, 0); /* no server-wide wait: only this message waits */
+	assert_int_equal(pb_outbox_list(o, e, 4), 1);
+	assert_string_equal(e[0].to, "f***@example.com");
+	assert_true(e[0].attempts >= 2);
+	assert_non_null(strstr(e[0].error, "deferred the message at DATA"));
+	pb_outbox_destroy(o);
+	char *m = all_mail(f);
+	assert_non_null(strstr(m, "To: next@example.com"));
+	assert_null(strstr(m, "To: flaky@example.com"));
+	free(m);
+}
+
 /* The hourly limits: per address (any letter case) and per booth; staff's resends count. */
 static void
 test_rate_limits(void **state)
@@ -783,6 +816,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dead_letter_expires, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dropped_connection_waits_alone, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
