@@ -48,7 +48,7 @@ UI = text layout draw render render_staff display_sdl booth booth_run booth_acti
 CORE_OBJ = $(CORE:%=$(B)/obj/%.o)
 UI_OBJ = $(UI:%=$(B)/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
-	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_mail \
+	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_address test_mail \
 	test_staff test_num test_email_form test_delivery
 UNIT_BIN = $(UNIT_TESTS:%=$(B)/tests/%)
 LANGS = ko
