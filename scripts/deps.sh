@@ -9,7 +9,7 @@ build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojp
 run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclang-rt-14-dev
 	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev cups-daemon cups-client cups-filters
-	printer-driver-cups-pdf poppler-utils python3-aiosmtpd zbar-tools chromium curl wrk graphviz clang-format gdb strace"
+	printer-driver-cups-pdf poppler-utils python3-aiosmtpd zbar-tools chromium curl wrk graphviz clang-format strace"
 # make deb / package-check: Debian's packaging tools, and what tests/package/deb.sh runs.
 deb="$build libcmocka-dev debhelper dpkg-dev lintian man-db groff-base xvfb xauth python3 debootstrap
 	udev"
