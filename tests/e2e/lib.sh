@@ -89,6 +89,17 @@ $(printf '%s\n' "$@")
 EOC
 }
 
+# write_mail_config FILE HTTP_PORT SMTP_PORT [INI lines...]: write_config for sharing with
+# email: the gallery on 127.0.0.1:HTTP_PORT (and its public_url), mail to the SMTP sink on
+# SMTP_PORT from photos@booth.example; the lines follow in [mail] (KIOSK_EXTRA as ever).
+write_mail_config() {
+	local f=$1 http=$2 smtp=$3
+	shift 3
+	SHARE_LISTEN="127.0.0.1:$http" write_config "$f" "public_url = http://127.0.0.1:$http/" \
+		"[mail]" "smtp_url = smtp://127.0.0.1:$smtp" "starttls = no" \
+		"from = photos@booth.example" "$@"
+}
+
 ctl() { "$PBCTL" --socket "$WORK/ctl.sock" "$@"; }
 
 # free_port: a TCP port free on 127.0.0.1 now.

@@ -15,10 +15,7 @@ conf="$WORK/memory.conf"
 KIOSK_EXTRA="delivery = share
 countdown = 1
 review_timeout = 60
-deliver_timeout = 120" SHARE_LISTEN="127.0.0.1:$HTTP_PORT" write_config "$conf" \
-	"public_url = http://127.0.0.1:$HTTP_PORT/" \
-	"[mail]" "smtp_url = smtp://127.0.0.1:$SMTP_PORT" "starttls = no" \
-	"from = photos@booth.example" "require_consent = no"
+deliver_timeout = 120" write_mail_config "$conf" "$HTTP_PORT" "$SMTP_PORT" "require_consent = no"
 ADDR=zebra.quagga.7731@example.com
 
 start_xvfb 800 480

@@ -16,11 +16,8 @@ conf="$WORK/limit.conf"
 KIOSK_EXTRA="delivery = share
 countdown = 1
 review_timeout = 60
-deliver_timeout = 120" SHARE_LISTEN="127.0.0.1:$HTTP_PORT" write_config "$conf" \
-	"public_url = http://127.0.0.1:$HTTP_PORT/" \
-	"[mail]" "smtp_url = smtp://127.0.0.1:$SMTP_PORT" "starttls = no" \
-	"from = photos@booth.example" "require_consent = no" \
-	"per_address_per_hour = 1" "per_booth_per_hour = 2"
+deliver_timeout = 120" write_mail_config "$conf" "$HTTP_PORT" "$SMTP_PORT" \
+	"require_consent = no" "per_address_per_hour = 1" "per_booth_per_hour = 2"
 
 # one guest to the email screen, the address typed on a (scripted) keyboard, Return
 email_guest() {

@@ -22,11 +22,8 @@ conf="$WORK/sys.conf"
 KIOSK_EXTRA="delivery = both
 countdown = 1
 review_timeout = 60
-deliver_timeout = 120" SHARE_LISTEN="127.0.0.1:$HTTP_PORT" write_config "$conf" \
-	"public_url = http://127.0.0.1:$HTTP_PORT/" \
-	"[print]" "printer = booth-pdf" "max_copies = 2" \
-	"[mail]" "smtp_url = smtp://127.0.0.1:$SMTP_PORT" "starttls = no" \
-	"from = photos@booth.example" "require_consent = no"
+deliver_timeout = 120" write_mail_config "$conf" "$HTTP_PORT" "$SMTP_PORT" \
+	"require_consent = no" "[print]" "printer = booth-pdf" "max_copies = 2"
 
 start_xvfb 800 480
 start_cupsd "$WORK/cups" || setup_failed "cupsd did not start"

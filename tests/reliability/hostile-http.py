@@ -33,9 +33,9 @@ def report(ok, what):
         failed += 1
 
 
-def good_download():
+def good_download(timeout=5):
     try:
-        with urllib.request.urlopen(f"http://{host}:{port}{good_path}", timeout=5) as r:
+        with urllib.request.urlopen(f"http://{host}:{port}{good_path}", timeout=timeout) as r:
             return r.status == 200 and r.read() == expected
     except Exception as e:  # noqa: BLE001 - any failure is the finding
         print(f"# download failed: {e}", flush=True)
@@ -108,15 +108,6 @@ def timed(fn):
     t0 = time.monotonic()
     ok = fn()
     return ok, time.monotonic() - t0
-
-
-def quick_download():
-    try:
-        with urllib.request.urlopen(f"http://{host}:{port}{good_path}", timeout=1) as r:
-            return r.status == 200 and r.read() == expected
-    except Exception as e:  # noqa: BLE001 - any failure is the finding
-        print(f"# download failed: {e}", flush=True)
-        return False
 
 
 def quick_status():
@@ -194,7 +185,7 @@ def slowmany(naddr, n, seconds):
     time.sleep(1)
     dl, st = [], []
     while time.monotonic() < stop:
-        dl.append(timed(quick_download))
+        dl.append(timed(lambda: good_download(timeout=1)))
         st.append(timed(quick_status))
         time.sleep(0.5)
     t.join()
