@@ -122,36 +122,53 @@ struct purge_job {
 	struct pb_job job;
 	char data_dir[PATH_MAX];
 	char keep[64]; /* the session on screen */
-	int hours;     /* retention_hours */
+	time_t before;
+	int hours;
+	int staff; /* asked for by staff; else the retention purge */
 };
 
 static void
 purge_run(struct pb_job *job)
 {
 	struct purge_job *pj = (struct purge_job *)job;
-	time_t now = time(NULL);
-	int n = pb_share_purge(pj->data_dir, now);
+	const char *keep = pj->keep[0] ? pj->keep : NULL;
+	int n;
+	if (pj->staff) {
+		n = pb_session_purge(pj->data_dir, pj->before, keep);
+		pb_share_purge(pj->data_dir, time(NULL)); /* their download links go with them */
+		pb_notice("staff: purge: %d session%s older than %d h deleted", n < 0 ? 0 : n,
+			  n == 1 ? "" : "s", pj->hours);
+		return;
+	}
+	n = pb_share_purge(pj->data_dir, time(NULL));
 	if (n)
 		pb_info("purge: %d expired download link%s and their photos deleted", n,
 			n == 1 ? "" : "s");
 	/* every other session past retention: print-only ones, ones whose link is gone */
-	n = pb_session_purge(pj->data_dir, now - (time_t)pj->hours * 3600,
-			     pj->keep[0] ? pj->keep : NULL);
+	n = pb_session_purge(pj->data_dir, pj->before, keep);
 	if (n > 0)
 		pb_info("purge: %d session%s older than %d h deleted ([share] retention_hours)", n,
 			n == 1 ? "" : "s", pj->hours);
 }
 
 static void
-queue_purge(struct pb_booth *b)
+purge_destroy(struct pb_job *job)
+{
+	free(job);
+}
+
+void
+booth_queue_purge(struct pb_booth *b, int hours, int staff)
 {
 	struct purge_job *pj = pb_xcalloc(1, sizeof(*pj));
 	pj->job.run = purge_run;
-	pj->job.destroy = write_destroy;
+	pj->job.destroy = purge_destroy;
 	snprintf(pj->data_dir, sizeof(pj->data_dir), "%s", b->cfg->data_dir);
 	if (b->kiosk.session)
 		snprintf(pj->keep, sizeof(pj->keep), "%s", b->guest.session.id);
-	pj->hours = b->cfg->retention_hours;
+	pj->before = time(NULL) - (time_t)hours * 3600;
+	pj->hours = hours;
+	pj->staff = staff;
 	pb_worker_submit(b->worker, &pj->job);
 }
 
@@ -543,7 +560,7 @@ booth_watch_delivery(struct pb_booth *b, uint64_t now)
 	if (pb_delivery_watch_printer(&b->deliver, now, mine))
 		pb_kiosk_set_printer_ready(&b->kiosk, b->deliver.printer.ready);
 	if (pb_delivery_purge_due(&b->deliver, now))
-		queue_purge(b);
+		booth_queue_purge(b, b->cfg->retention_hours, 0);
 }
 
 /* The kiosk's settings from the config, the theme and the delivery mode in use. */

@@ -220,42 +220,10 @@ booth_act_counters_reset(struct pb_booth *b, char *msg, size_t n)
 	return booth_say(msg, n, 0, "counters reset (all-time totals kept)");
 }
 
-struct purge_job {
-	struct pb_job job;
-	char data_dir[PATH_MAX];
-	char keep[48];
-	time_t before;
-	int hours;
-};
-
-static void
-purge_run(struct pb_job *job)
-{
-	struct purge_job *pj = (struct purge_job *)job;
-	int n = pb_session_purge(pj->data_dir, pj->before, pj->keep[0] ? pj->keep : NULL);
-	pb_share_purge(pj->data_dir, time(NULL)); /* their download links go with them */
-	pb_notice("staff: purge: %d session%s older than %d h deleted", n < 0 ? 0 : n,
-		  n == 1 ? "" : "s", pj->hours);
-}
-
-static void
-purge_destroy(struct pb_job *job)
-{
-	free(job);
-}
-
 int
 booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n)
 {
-	struct purge_job *pj = pb_xcalloc(1, sizeof(*pj));
-	pj->job.run = purge_run;
-	pj->job.destroy = purge_destroy;
-	snprintf(pj->data_dir, sizeof(pj->data_dir), "%s", b->cfg->data_dir);
-	if (b->kiosk.session)
-		snprintf(pj->keep, sizeof(pj->keep), "%s", b->guest.session.id);
-	pj->before = time(NULL) - (time_t)hours * 3600;
-	pj->hours = hours;
-	pb_worker_submit(b->worker, &pj->job);
+	booth_queue_purge(b, hours, 1);
 	return booth_say(msg, n, 0, "deleting photos older than %d h (the log says how many)",
 			 hours);
 }

@@ -163,6 +163,10 @@ int booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n);
 int booth_act_reconnect(struct pb_booth *b, char *msg, size_t n);
 int booth_act_counters_reset(struct pb_booth *b, char *msg, size_t n);
 int booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n);
+/* Deletes (on the worker) the sessions older than hours, but the one on screen, and the
+ * expired links with their photos; staff's purge says so at notice level, the retention
+ * purge (staff 0) at info. */
+void booth_queue_purge(struct pb_booth *b, int hours, int staff);
 int booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n);
 /* Reads the installed themes into b->staff.themes. */
 void booth_list_themes(struct pb_booth *b);
