@@ -148,6 +148,21 @@ pb_share_link_find(const char *data_dir, const char *session, time_t now,
 	return st;
 }
 
+/* A link's temporary file left by a kill before its rename (pb_file_write_atomic names it
+ * <token>.tmp.<pid>): the guest never saw that link. Our own pid's may be a write in
+ * progress on another thread. */
+static void
+stale_temp(const char *dir, const char *name)
+{
+	const char *t = strstr(name, ".tmp.");
+	if (!t || t - name != PB_TOKEN_LEN || strtol(t + 5, NULL, 10) == (long)getpid())
+		return;
+	char *path = pb_xasprintf("%s/%s", dir, name);
+	if (unlink(path) == 0)
+		pb_info("share: removed %s, a link never finished before a restart", name);
+	free(path);
+}
+
 int
 pb_share_purge(const char *data_dir, time_t now)
 {
@@ -163,8 +178,10 @@ pb_share_purge(const char *data_dir, time_t now)
 	while ((e = readdir(d))) {
 		char session[128];
 		long long expires;
-		if (!pb_share_token_valid(e->d_name))
+		if (!pb_share_token_valid(e->d_name)) {
+			stale_temp(dir, e->d_name);
 			continue;
+		}
 		char *path = pb_xasprintf("%s/%s", dir, e->d_name);
 		if (read_link(path, session, sizeof(session), &expires) == PB_OK) {
 			char *sdir = pb_xasprintf("%s/sessions/%s", data_dir, session);

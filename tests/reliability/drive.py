@@ -357,10 +357,13 @@ def data_dir():
 
 
 def links():
-    """session -> token, from data_dir/links."""
+    """session -> token, from data_dir/links (a kill mid-write leaves TOKEN.tmp.PID, which
+    is no link: the guest never saw it)."""
     out = {}
     d = os.path.join(data_dir(), "links")
     for token in os.listdir(d) if os.path.isdir(d) else []:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{22}", token):
+            continue
         try:
             with open(os.path.join(d, token)) as f:
                 sess = f.read().split()[0]

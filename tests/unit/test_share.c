@@ -99,6 +99,36 @@ test_links(void **state)
 	free(tmp);
 }
 
+/* A kill between a link's write and its rename leaves <token>.tmp.<pid>: the next purge
+ * removes it (another process's), and leaves this process's own (a write in progress). */
+static void
+test_purge_stale_temp(void **state)
+{
+	char *tmp = make_tmpdir(), tok[PB_TOKEN_LEN + 1];
+	(void)state;
+	free(session_with_photo(tmp, "20261122-101010-0a0b0c0d", "jpeg bytes"));
+	assert_int_equal(pb_share_token(tok), PB_OK);
+	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", 1800003600),
+			 PB_OK);
+	char *dead = pb_xasprintf("%s/links/%s.tmp.%ld", tmp, tok, (long)getpid() + 1);
+	char *mine = pb_xasprintf("%s/links/%s.tmp.%ld", tmp, tok, (long)getpid());
+	char *other = pb_xasprintf("%s/links/notes.tmp.1", tmp);
+	write_text(dead, "20261122-101010-0a0b0c0d 18000");
+	write_text(mine, "20261122-101010-0a0b0c0d 1800003600\n");
+	write_text(other, "x");
+	assert_int_equal(pb_share_purge(tmp, 1800000000), 0); /* no link expired */
+	assert_int_not_equal(access(dead, F_OK), 0);
+	assert_int_equal(access(mine, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0); /* not a link's: not ours to judge */
+	char sess[64];
+	assert_int_equal(pb_share_link_lookup(tmp, tok, 1800000000, sess, sizeof(sess)), PB_OK);
+	free(dead);
+	free(mine);
+	free(other);
+	rm_tree(tmp);
+	free(tmp);
+}
+
 /* The links a booth restarted in print mode still serves. */
 static void
 test_any_link(void **state)
@@ -334,9 +364,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_links),
-		cmocka_unit_test(test_any_link),
+		cmocka_unit_test(test_tokens),		 cmocka_unit_test(test_links),
+		cmocka_unit_test(test_purge_stale_temp), cmocka_unit_test(test_any_link),
 		cmocka_unit_test(test_gallery),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
