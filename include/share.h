@@ -36,8 +36,10 @@ enum pb_status pb_share_link_find(const char *data_dir, const char *session, tim
 				  char token[PB_TOKEN_LEN + 1], time_t *expires);
 
 /* Deletes expired links and their sessions' folders, and links whose session folder is gone
- * (staff purged it). Returns how many links went. */
-int pb_share_purge(const char *data_dir, time_t now);
+ * (staff purged it). gone (may be NULL) is called with each such link's token before it is
+ * deleted, for the copies published elsewhere. Returns how many links went. */
+int pb_share_purge(const char *data_dir, time_t now, void (*gone)(void *ctx, const char *token),
+		   void *ctx);
 
 /* Whether data_dir holds a download link (expired or not: the gallery's purge deals with
  * those). A booth restarted in print mode still serves them. */

@@ -164,7 +164,8 @@ stale_temp(const char *dir, const char *name)
 }
 
 int
-pb_share_purge(const char *data_dir, time_t now)
+pb_share_purge(const char *data_dir, time_t now, void (*gone)(void *ctx, const char *token),
+	       void *ctx)
 {
 	char *dir = pb_xasprintf("%s/links", data_dir);
 	DIR *d = opendir(dir);
@@ -191,6 +192,8 @@ pb_share_purge(const char *data_dir, time_t now)
 				free(path);
 				continue;
 			}
+			if (gone) /* copies elsewhere go too: queued before the link */
+				gone(ctx, e->d_name);
 			/* the photos first: a link left behind leads nowhere */
 			if (access(sdir, F_OK) == 0 && pb_file_remove_dir(sdir) != PB_OK)
 				pb_err("share: cannot remove expired session %s", session);

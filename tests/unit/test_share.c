@@ -89,11 +89,11 @@ test_links(void **state)
 	assert_int_equal(pb_share_link_write(tmp, tok, ".hidden", now), PB_ERR_INPUT);
 	assert_int_equal(pb_share_link_write(tmp, "not-a-token", "x", now), PB_ERR_INPUT);
 	/* purge: nothing before expiry, the link and the photos after */
-	assert_int_equal(pb_share_purge(tmp, now), 0);
+	assert_int_equal(pb_share_purge(tmp, now, NULL, NULL), 0);
 	assert_int_equal(access(dir, F_OK), 0);
-	assert_int_equal(pb_share_purge(tmp, now + 3600), 1);
+	assert_int_equal(pb_share_purge(tmp, now + 3600, NULL, NULL), 1);
 	assert_int_not_equal(access(dir, F_OK), 0);
-	assert_int_equal(pb_share_purge(tmp, now + 7200), 0);
+	assert_int_equal(pb_share_purge(tmp, now + 7200, NULL, NULL), 0);
 	free(dir);
 	rm_tree(tmp);
 	free(tmp);
@@ -116,7 +116,7 @@ test_purge_stale_temp(void **state)
 	write_text(dead, "20261122-101010-0a0b0c0d 18000");
 	write_text(mine, "20261122-101010-0a0b0c0d 1800003600\n");
 	write_text(other, "x");
-	assert_int_equal(pb_share_purge(tmp, 1800000000), 0); /* no link expired */
+	assert_int_equal(pb_share_purge(tmp, 1800000000, NULL, NULL), 0); /* no link expired */
 	assert_int_not_equal(access(dead, F_OK), 0);
 	assert_int_equal(access(mine, F_OK), 0);
 	assert_int_equal(access(other, F_OK), 0); /* not a link's: not ours to judge */
