@@ -84,6 +84,19 @@ struct pb_config {
 	int retry_max_seconds;
 	int per_address_per_hour; /* guests' emails to one address in an hour; 0: no limit */
 	int per_booth_per_hour;	  /* guests' emails from this booth in an hour; 0: no limit */
+	/* [publish] */
+	char *publish_endpoint; /* http(s)://host[:port] of the S3 store; "" when off */
+	char *publish_region;
+	char *publish_bucket;
+	int publish_path_style; /* 1: ENDPOINT/BUCKET/KEY; 0: BUCKET.HOST/KEY */
+	char *publish_access_key;
+	char *publish_secret_file;
+	char *publish_event;	  /* the event's name: the first part of every key */
+	char *publish_booth;	  /* this booth's id; "" when unset (the host name is used) */
+	char *publish_prefix;	  /* "" when unset (EVENT/BOOTH/ is used) */
+	char *publish_public_url; /* where phones read the bucket, no trailing slash */
+	int publish_retry_max_seconds;
+	int publish_heartbeat_seconds;
 	/* [storage] */
 	char *data_dir;
 	int min_free_mb; /* below this, no new sessions (staff are called) */

@@ -43,6 +43,7 @@ static const char *const quality_names[] = { "draft", "normal", "high", NULL };
 static const char *const scaling_names[] = { "fill", "fit", NULL };
 static const char *const yes_no[] = { "no", "yes", NULL };
 static const char *const web_schemes[] = { "http", "https", NULL };
+static const char *const addressing_names[] = { "virtual-host", "path", NULL };
 static const char *const mail_schemes[] = { "smtp", "smtps", NULL };
 const char *const pb_languages[] = { "en", "ko", NULL };
 
@@ -169,6 +170,32 @@ static const struct key keys[] = {
 	  "Emails one address may be sent in an hour (a guest's own retakes); 0: no limit." },
 	{ "mail", "per_booth_per_hour", T_INT, OFF(per_booth_per_hour), "120", 0, 10000, NULL,
 	  "Emails the booth sends in an hour, to anyone; 0: no limit." },
+
+	{ "publish", "endpoint", T_URL, OFF(publish_endpoint), "", 1, 0, web_schemes,
+	  "S3 store the booth publishes photos to, e.g. https://s3.eu-west-1.amazonaws.com; empty: off." },
+	{ "publish", "region", T_STR, OFF(publish_region), "us-east-1", 0, 0, NULL,
+	  "The store's region, for the requests' AWS Signature V4." },
+	{ "publish", "bucket", T_OPTSTR, OFF(publish_bucket), "", 0, 0, NULL,
+	  "Bucket the photos, their pages and the booths' heartbeats go to (required with endpoint)." },
+	{ "publish", "addressing", T_ENUM, OFF(publish_path_style), "virtual-host", 0, 0,
+	  addressing_names,
+	  "virtual-host: https://BUCKET.HOST/KEY (AWS); path: https://HOST/BUCKET/KEY (most other stores)." },
+	{ "publish", "access_key", T_OPTSTR, OFF(publish_access_key), "", 0, 0, NULL,
+	  "Access key id of the store's account (required with endpoint)." },
+	{ "publish", "secret_file", T_OPTSTR, OFF(publish_secret_file), "", 0, 0, NULL,
+	  "File holding the secret access key (first line), readable by the service only." },
+	{ "publish", "event", T_STR, OFF(publish_event), "event", 0, 0, NULL,
+	  "The event's name: every booth of one event shares it (letters, digits, - and _)." },
+	{ "publish", "booth", T_OPTSTR, OFF(publish_booth), "", 0, 0, NULL,
+	  "This booth's id among the event's booths (letters, digits, - and _); empty: the host name." },
+	{ "publish", "prefix", T_OPTSTR, OFF(publish_prefix), "", 0, 0, NULL,
+	  "Key prefix of this booth's photos and pages; empty: EVENT/BOOTH/." },
+	{ "publish", "public_base_url", T_URL, OFF(publish_public_url), "", 1, 0, web_schemes,
+	  "Where phones read the bucket (a CDN or the bucket's public address): links are URL/KEY." },
+	{ "publish", "retry_max_seconds", T_INT, OFF(publish_retry_max_seconds), "300", 1, 3600,
+	  NULL, "Longest wait between attempts while the store cannot be reached." },
+	{ "publish", "heartbeat_seconds", T_INT, OFF(publish_heartbeat_seconds), "30", 1, 600, NULL,
+	  "How often the booth writes EVENT/_booths/BOOTH.json; silent for 4 times this: flagged." },
 
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
 	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },
@@ -391,6 +418,68 @@ handler(struct pb_ini *ini, const char *section, const char *name, const char *v
 		pb_ini_error(ini, "unknown key '%s' in [%s]", name, section);
 }
 
+/* A secret anyone on the machine can read is no secret: refuse, and say how. */
+static enum pb_status
+secret_mode(const char *path, const char *what, const char *file, char *err, size_t errlen)
+{
+	struct stat pw;
+	if (!file[0] || stat(file, &pw) != 0 || !(pw.st_mode & 0007))
+		return PB_OK;
+	snprintf(err, errlen,
+		 "%s: %s = %s: other users can read it (mode %04o); "
+		 "chmod 0640 it (group photobooth) and start again\n",
+		 path, what, file, (unsigned)(pw.st_mode & 07777));
+	return PB_ERR_CONFIG;
+}
+
+static int
+id_valid(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n <= 64 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
+}
+
+/* [publish]: with an endpoint, everything a signed request and a link need. */
+static enum pb_status
+publish_check(const struct pb_config *cfg, const char *path, char *err, size_t errlen)
+{
+	const char *missing = NULL;
+	if (!id_valid(cfg->publish_event) ||
+	    (cfg->publish_booth[0] && !id_valid(cfg->publish_booth))) {
+		snprintf(err, errlen,
+			 "%s: [publish] event and booth: 1 to 64 letters, digits, - or _\n", path);
+		return PB_ERR_CONFIG;
+	}
+	if (cfg->publish_prefix[0] &&
+	    (strlen(cfg->publish_prefix) > 128 || cfg->publish_prefix[0] == '/' ||
+	     strstr(cfg->publish_prefix, "..") ||
+	     strspn(cfg->publish_prefix, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "0123456789-_./") != strlen(cfg->publish_prefix))) {
+		snprintf(err, errlen,
+			 "%s: [publish] prefix = %s: up to 128 letters, digits, - _ . and /, not "
+			 "starting with /\n",
+			 path, cfg->publish_prefix);
+		return PB_ERR_CONFIG;
+	}
+	if (!cfg->publish_endpoint[0])
+		return PB_OK;
+	if (!cfg->publish_bucket[0])
+		missing = "bucket";
+	else if (!cfg->publish_access_key[0])
+		missing = "access_key";
+	else if (!cfg->publish_secret_file[0])
+		missing = "secret_file";
+	else if (!cfg->publish_public_url[0])
+		missing = "public_base_url";
+	if (missing) {
+		snprintf(err, errlen, "%s: [publish] %s must be set when endpoint is\n", path,
+			 missing);
+		return PB_ERR_CONFIG;
+	}
+	return secret_mode(path, "[publish] secret_file", cfg->publish_secret_file, err, errlen);
+}
+
 enum pb_status
 pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen)
 {
@@ -418,16 +507,11 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 			 path, cfg->paper_presets, PB_MAX_PAPER_PRESETS);
 		st = PB_ERR_CONFIG;
 	}
-	struct stat pw;
-	if (st == PB_OK && cfg->mail_password_file[0] && stat(cfg->mail_password_file, &pw) == 0 &&
-	    (pw.st_mode & 0007)) {
-		/* a secret anyone on the machine can read is no secret: refuse, and say how */
-		snprintf(err, errlen,
-			 "%s: [mail] password_file = %s: other users can read it (mode %04o); "
-			 "chmod 0640 it (group photobooth) and start again\n",
-			 path, cfg->mail_password_file, (unsigned)(pw.st_mode & 07777));
-		st = PB_ERR_CONFIG;
-	}
+	if (st == PB_OK)
+		st = secret_mode(path, "[mail] password_file", cfg->mail_password_file, err,
+				 errlen);
+	if (st == PB_OK)
+		st = publish_check(cfg, path, err, errlen);
 	for (int i = 0; st == PB_OK && i < 2; i++) {
 		const char *a = i ? cfg->mail_reply_to : cfg->mail_from;
 		enum pb_address_check c = pb_address_check(a);

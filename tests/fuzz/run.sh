@@ -2,6 +2,7 @@
 # Runs each libFuzzer target for SECONDS (default 10) from a seed corpus made here: JPEGs (EXIF
 # orientation, progressive, CMYK, repeated and hostile progressive scans, a late truncation), frame PNGs, the shipped overlay.ini files, the shipped
 # photobooth.conf, email addresses, gallery request paths with a link file, control commands,
+# the booths' heartbeats,
 # plus the inputs that once failed (tests/fuzz/regress/). A crash, or one allocation over 512 MB (a
 # hostile length taken at its word), leaves its input in tests/artifacts/fuzz/ and fails. Ends with "N passed, N failed".
 set -u
@@ -11,7 +12,7 @@ out=tests/artifacts/fuzz
 work=$(mktemp -d "${TMPDIR:-/tmp}/pb-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export TMPDIR="$work" # the targets' own files (fuzz.h) go there too, and with it
-TARGETS="jpeg png overlay conf address http control"
+TARGETS="jpeg png overlay conf address http control fleet"
 for t in $TARGETS; do mkdir -p "$work/$t"; done
 mkdir -p "$out"
 /usr/bin/convert -size 96x64 gradient:red-blue -quality 80 "$work/jpeg/plain.jpg"
@@ -43,6 +44,10 @@ printf '/p/%%2e%%2e%%2fAAAAAAAAAAAAAAAAAA\n../etc 4102444800\n' >"$work/http/dot
 printf 'status\n' >"$work/control/status"
 printf 'printer pa\xffper 36\n' >"$work/control/split"
 printf 'resend 20261202-101500-0001 guest@example.com\nstatus\n' >"$work/control/two"
+# heartbeats as the publisher keeps them: a JSON array of beats (tests/unit/test_cloud.c's)
+printf '[{"booth":"party-2","time":1000,"every_s":30,"publish":{"depth":3,"blocked":null},"hours":[[3600,10,4,2,7]],"status":{"state":"review","camera":{"state":"connected"},"printer":{"state":"idle","prints_remaining":212},"counters":{"sessions":15}}},{"booth":"lounge","time":1290}]' \
+	>"$work/fleet/two"
+printf '[{"booth":"x\\u00e9\\"","time":-1,"hours":[[1,2],[3,4,5,6,7]]},"junk",[[[[]]]]]' >"$work/fleet/odd"
 for t in $TARGETS; do
 	[ -d tests/fuzz/regress/$t ] && cp tests/fuzz/regress/$t/* "$work/$t/"
 done

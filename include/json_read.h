@@ -1,0 +1,23 @@
+/* json_read.h - reading values out of a JSON text in place (the other booths' heartbeats).
+ * No tree is built: a lookup walks the text, and a malformed text reads as missing values.
+ * Pure functions; any thread. */
+#ifndef PB_JSON_READ_H
+#define PB_JSON_READ_H
+
+#include <stddef.h>
+
+/* The value at path ("status.camera.state": object members by name, dot-separated; "" is
+ * json itself), or NULL when absent or the text is malformed up to it. */
+const char *pb_json_at(const char *json, const char *path);
+
+/* The i-th element of the array at v, or NULL. */
+const char *pb_json_elem(const char *v, int i);
+
+/* v as an integer (a JSON number, its fraction dropped): 0 and *out set, -1 otherwise. */
+int pb_json_int_of(const char *v, long long *out);
+
+/* v as a string, unescaped (\uXXXX outside ASCII as '?'), into out (n bytes, truncated):
+ * 0, or -1 when v is not a string (out is then ""). */
+int pb_json_str_of(const char *v, char *out, size_t n);
+
+#endif

@@ -1,0 +1,266 @@
+/* publish_beat.c - the publisher's heartbeat (publish.h): the per-hour counts (dir/hours),
+ * what a store's answer means for every job (shared with publish.c's queue),
+ * this booth's beat PUT to EVENT/_booths/BOOTH.json, the other booths' read back for the
+ * fleet. The round runs on the publisher's thread, the accessors on any. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "clock.h"
+#include "file.h"
+#include "json.h"
+#include "log.h"
+#include "mem.h"
+#include "publish_priv.h"
+
+#define BEAT_MAX (256u << 10)
+#define FLEET_MAX 64
+
+void
+publish_store_answer(struct pb_publish *p, enum pb_s3_outcome o, const struct pb_s3_result *r,
+		     uint64_t now)
+{
+	if (o == PB_S3_OK || o == PB_S3_OBJECT) { /* the store is there and takes this booth */
+		p->store_failures = 0;
+		p->store_due_ms = 0;
+		p->stats.blocked[0] = '\0';
+		if (o == PB_S3_OK)
+			p->stats.last_error[0] = '\0';
+	}
+	if (o == PB_S3_OK)
+		return;
+	p->stats.failures++;
+	snprintf(p->stats.last_error, sizeof(p->stats.last_error), "%s", r->error);
+	if (o == PB_S3_AWAY) {
+		p->store_failures++;
+		p->store_due_ms =
+			now + pb_backoff_delay((uint64_t)p->retry_first_s * 1000u,
+					       (uint64_t)p->retry_max_s * 1000u, p->store_failures);
+	} else if (o == PB_S3_STORE) {
+		if (!p->stats.blocked[0])
+			pb_err("publish: the store refuses this booth: %s (check [publish] "
+			       "bucket, access_key and secret_file)",
+			       r->error);
+		snprintf(p->stats.blocked, sizeof(p->stats.blocked), "%s", r->error);
+		p->store_due_ms = now + (uint64_t)p->retry_max_s * 1000u;
+	}
+}
+
+void
+publish_hours_load(struct pb_publish *p)
+{
+	char *path = pb_xasprintf("%s/hours", p->dir);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (access(path, F_OK) == 0 && pb_file_read(path, 64u << 10, &data, &len) == PB_OK) {
+		char *line = (char *)data, *nl;
+		for (; line && *line && p->nhours < HOURS_MAX; line = nl ? nl + 1 : NULL) {
+			struct hour *h = &p->hours[p->nhours];
+			nl = strchr(line, '\n');
+			if (sscanf(line, "%lld %u %u %u %u", &h->start, &h->n[0], &h->n[1],
+				   &h->n[2], &h->n[3]) == 5 &&
+			    h->start % 3600 == 0)
+				p->nhours++;
+		}
+	}
+	free(data);
+	free(path);
+}
+
+static void
+hours_save(struct pb_publish *p, const struct hour *hours, int n)
+{
+	char *path = pb_xasprintf("%s/hours", p->dir);
+	struct pb_buf b;
+	pb_buf_init(&b);
+	for (int i = 0; i < n; i++)
+		pb_buf_printf(&b, "%lld %u %u %u %u\n", hours[i].start, hours[i].n[0],
+			      hours[i].n[1], hours[i].n[2], hours[i].n[3]);
+	if (pb_file_write_atomic(path, b.data ? b.data : "", b.len, 0640) != PB_OK)
+		pb_err("publish: cannot save the hourly counts to %s", path);
+	pb_buf_fini(&b);
+	free(path);
+}
+
+/* What happened since the last beat goes to the current hour. Under lock. */
+static int
+tally(struct pb_publish *p, time_t now)
+{
+	const unsigned *cur = &p->counts.sessions, *was = &p->counted.sessions;
+	long long start = (long long)now / 3600 * 3600;
+	unsigned d[4];
+	int any = 0;
+	for (int i = 0; i < 4; i++) {
+		/* a count below the last one: the kiosk restarted and counts from 0 again */
+		d[i] = cur[i] >= was[i] ? cur[i] - was[i] : cur[i];
+		any |= d[i] != 0;
+	}
+	p->counted = p->counts;
+	if (!any)
+		return 0;
+	if (!p->nhours || p->hours[p->nhours - 1].start != start) {
+		if (p->nhours == HOURS_MAX) {
+			memmove(p->hours, p->hours + 1, sizeof(p->hours[0]) * (HOURS_MAX - 1));
+			p->nhours--;
+		}
+		p->hours[p->nhours++] = (struct hour){ .start = start };
+	}
+	for (int i = 0; i < 4; i++)
+		p->hours[p->nhours - 1].n[i] += d[i];
+	return 1;
+}
+
+void
+pb_publish_beat(struct pb_publish *p, const char *status_json,
+		const struct pb_publish_counts *counts)
+{
+	char *copy = pb_xstrdup(status_json);
+	pthread_mutex_lock(&p->lock);
+	free(p->status_json);
+	p->status_json = copy;
+	p->counts = *counts;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The beat: who, when, the status handed over, the queue, the hours. Under lock. */
+static void
+beat_json(struct pb_publish *p, time_t now, struct pb_buf *b)
+{
+	pb_json_open(b, NULL);
+	pb_json_str(b, "booth", p->booth);
+	pb_json_str(b, "event", p->event);
+	pb_json_str(b, "version", p->version);
+	pb_json_int(b, "time", (int64_t)now);
+	pb_json_int(b, "every_s", p->beat_s);
+	pb_json_open(b, "publish");
+	pb_json_int(b, "depth", p->stats.depth);
+	pb_json_int(b, "oldest_age_s", p->stats.oldest_age_s);
+	pb_json_int(b, "dead", p->stats.dead);
+	pb_json_str(b, "blocked", p->stats.blocked[0] ? p->stats.blocked : NULL);
+	pb_json_close(b);
+	pb_json_array(b, "hours"); /* [start, sessions, prints, emails, downloads] */
+	for (int i = 0; i < p->nhours; i++) {
+		pb_json_array(b, NULL);
+		pb_json_int(b, NULL, p->hours[i].start);
+		for (int k = 0; k < 4; k++)
+			pb_json_int(b, NULL, p->hours[i].n[k]);
+		pb_json_close(b);
+	}
+	pb_json_close(b);
+	pb_buf_printf(b, ",\"status\":%s", p->status_json);
+	pb_json_close(b);
+}
+
+struct listing {
+	char **keys;
+	size_t n;
+};
+
+static void
+listed(void *ctx, const char *key)
+{
+	struct listing *l = ctx;
+	size_t len = strlen(key);
+	if (l->n < FLEET_MAX && len > 5 && !strcmp(key + len - 5, ".json")) {
+		l->keys = pb_xrealloc(l->keys, (l->n + 1) * sizeof(*l->keys));
+		l->keys[l->n++] = pb_xstrdup(key);
+	}
+}
+
+void
+publish_fleet_free(struct pb_publish *p)
+{
+	for (size_t i = 0; i < p->nfleet; i++)
+		free(p->fleet[i]);
+	free(p->fleet);
+	p->fleet = NULL;
+	p->nfleet = 0;
+}
+
+void
+publish_beat_round(struct pb_publish *p)
+{
+	char *prefix = pb_xasprintf("%s/_booths/", p->event);
+	char *own = pb_xasprintf("%s%s.json", prefix, p->booth);
+	struct hour hours[HOURS_MAX];
+	struct listing l = { 0 };
+	struct pb_s3_result r;
+	enum pb_s3_outcome o;
+	struct pb_buf b;
+	time_t now = time(NULL);
+	int changed, nh;
+	char **fleet;
+	size_t nfleet = 0;
+
+	pb_buf_init(&b);
+	pthread_mutex_lock(&p->lock);
+	changed = tally(p, now);
+	nh = p->nhours;
+	memcpy(hours, p->hours, sizeof(hours[0]) * (size_t)nh);
+	beat_json(p, now, &b);
+	pthread_mutex_unlock(&p->lock);
+	if (changed)
+		hours_save(p, hours, nh);
+
+	o = pb_s3_put(&p->s3, own, b.data, b.len, "application/json", "no-cache", &r);
+	pthread_mutex_lock(&p->lock);
+	publish_store_answer(p, o, &r, pb_now_ms());
+	if (o == PB_S3_OK)
+		p->beat_ok_ms = pb_now_ms();
+	pthread_mutex_unlock(&p->lock);
+	if (o != PB_S3_OK)
+		pb_warn("publish: heartbeat %s: %s", own, r.error);
+
+	if (o == PB_S3_OK)
+		o = pb_s3_list(&p->s3, prefix, listed, &l, &r);
+	fleet = pb_xcalloc(l.n + 1, sizeof(*fleet));
+	fleet[nfleet++] = pb_xstrdup(b.data); /* this booth's, as just written */
+	for (size_t i = 0; o == PB_S3_OK && i < l.n; i++) {
+		struct pb_buf other;
+		if (!strcmp(l.keys[i], own))
+			continue;
+		pb_buf_init(&other);
+		if (pb_s3_get(&p->s3, l.keys[i], &other, BEAT_MAX, &r) == PB_S3_OK && other.len &&
+		    other.data[0] == '{')
+			fleet[nfleet++] = pb_xstrdup(other.data);
+		pb_buf_fini(&other);
+	}
+	pthread_mutex_lock(&p->lock);
+	if (o == PB_S3_OK) {
+		publish_fleet_free(p);
+		p->fleet = fleet;
+		p->nfleet = nfleet;
+		p->stats.booths = (int)nfleet;
+		fleet = NULL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (fleet) {
+		for (size_t i = 0; i < nfleet; i++)
+			free(fleet[i]);
+		free(fleet);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.keys[i]);
+	free(l.keys);
+	pb_buf_fini(&b);
+	free(own);
+	free(prefix);
+}
+
+void
+pb_publish_fleet(struct pb_publish *p, struct pb_buf *out)
+{
+	pb_buf_append(out, "[", 1);
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->nfleet; i++) {
+		if (i)
+			pb_buf_append(out, ",", 1);
+		pb_buf_append(out, p->fleet[i], strlen(p->fleet[i]));
+	}
+	pthread_mutex_unlock(&p->lock);
+	pb_buf_append(out, "]", 1);
+}

@@ -1,0 +1,67 @@
+/* publish_priv.h - the publisher's state, shared by publish.c (the queue, the thread and the
+ * API) and publish_beat.c (the heartbeat, the per-hour counts, the fleet). lock guards every
+ * field the thread and the callers share; io serialises the job files, and is taken before
+ * lock, never while holding it. Not for other modules. */
+#ifndef PB_PUBLISH_PRIV_H
+#define PB_PUBLISH_PRIV_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include "publish.h"
+
+#define HOURS_MAX 168 /* a week of hours in the report */
+
+enum job_kind { JOB_UPLOAD, JOB_DELETE };
+
+struct job {
+	char token[PB_TOKEN_LEN + 1];
+	char session[64];
+	time_t expires;
+	int kind;  /* enum job_kind */
+	int stage; /* the object next: 0 the page (upload) or the photo (delete), 1 the other */
+	int dead;
+	int attempts;
+	unsigned gen; /* bumped when a caller changes the job under the thread */
+	uint64_t queued_ms, due_ms, tried_ms;
+	char error[320];
+	struct job *next;
+};
+
+struct hour {
+	long long start; /* wall clock, a multiple of 3600 */
+	unsigned n[4];	 /* sessions, prints, emails, downloads */
+};
+
+struct pb_publish {
+	pthread_mutex_t lock, io;
+	pthread_cond_t cond;
+	pthread_t thread;
+	int started, stop;
+	char *dir, *sessions_dir, *prefix, *event, *booth, *title, *version;
+	char *endpoint, *region, *bucket, *access_key, *secret;
+	struct pb_s3 s3;
+	int retry_first_s, retry_max_s, beat_s;
+	struct job *jobs;
+	unsigned store_failures;
+	uint64_t store_due_ms;
+	struct pb_publish_stats stats;
+	/* the heartbeat */
+	char *status_json;
+	struct pb_publish_counts counts, counted;
+	struct hour hours[HOURS_MAX];
+	int nhours;
+	uint64_t beat_due_ms, beat_ok_ms;
+	char **fleet; /* the booths' beats, by key; this one's among them */
+	size_t nfleet;
+};
+
+/* publish_beat.c: the thread's heartbeat round (PUT, list, GETs), called without lock. */
+void publish_beat_round(struct pb_publish *p);
+void publish_hours_load(struct pb_publish *p);
+void publish_fleet_free(struct pb_publish *p);
+
+/* publish_beat.c: what a store's answer means for every job (under lock). */
+void publish_store_answer(struct pb_publish *p, enum pb_s3_outcome o, const struct pb_s3_result *r,
+			  uint64_t now);
+
+#endif

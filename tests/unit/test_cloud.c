@@ -1,0 +1,237 @@
+/* The event cloud's pure parts: reading heartbeats (json_read.h) including malformed and
+ * hostile ones, the fleet's words and flags (fleet.h), the per-hour report, the landing page
+ * (a hostile event title), the payload hash every signed request carries (s3.h), and the
+ * purge telling the publisher which links went (share.h). The store itself is tested for
+ * real in tests/e2e/publish.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fleet.h"
+#include "helpers.h"
+#include "json_read.h"
+#include "landing.h"
+#include "mem.h"
+#include "s3.h"
+#include "share.h"
+
+static void
+test_json_read(void **state)
+{
+	const char *j = "{\"a\": {\"b\": [1, {\"c\": \"x\\\"y\\u00e9\"}], \"n\": -42.5},"
+			" \"s\": \"}{\", \"t\": true, \"a2\": null}";
+	long long v;
+	char s[32];
+	(void)state;
+	assert_int_equal(pb_json_int_of(pb_json_at(j, "a.n"), &v), 0);
+	assert_int_equal(v, -42);
+	assert_int_equal(pb_json_int_of(pb_json_elem(pb_json_at(j, "a.b"), 0), &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(pb_json_str_of(pb_json_at(pb_json_elem(pb_json_at(j, "a.b"), 1), "c"), s,
+					sizeof(s)),
+			 0);
+	assert_string_equal(s, "x\"y?");
+	assert_int_equal(pb_json_str_of(pb_json_at(j, "s"), s, sizeof(s)), 0);
+	assert_string_equal(s, "}{"); /* brackets inside a string are text */
+	assert_null(pb_json_at(j, "missing"));
+	assert_null(pb_json_at(j, "a.b.c")); /* an array has no members */
+	assert_null(pb_json_elem(pb_json_at(j, "a.b"), 2));
+	assert_int_equal(pb_json_str_of(pb_json_at(j, "t"), s, sizeof(s)), -1);
+	assert_string_equal(s, "");
+	/* malformed and hostile texts read as missing, never past their end */
+	static const char *const bad[] = {
+		"",
+		"{",
+		"{\"a\"",
+		"{\"a\":",
+		"{\"a\":1",
+		"{\"a\":\"open",
+		"[1,2",
+		"{\"a\":tru}",
+		"{\"a\" 1}",
+		"{\"a\":1,,\"b\":2}",
+		"{\"x\":\"\\",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *p = pb_json_at(bad[i], "b");
+		assert_null(p);
+	}
+	/* nesting deeper than the reader goes: missing, not a stack overflow */
+	struct pb_buf deep;
+	pb_buf_init(&deep);
+	pb_buf_append(&deep, "{\"x\":", 5);
+	for (int i = 0; i < 100000; i++)
+		pb_buf_append(&deep, "[", 1);
+	pb_buf_append(&deep, "}", 1);
+	pb_buf_append(&deep, ",\"b\":1}", 7);
+	assert_null(pb_json_at(deep.data, "b"));
+	pb_buf_fini(&deep);
+	/* a string truncated to the buffer */
+	assert_int_equal(pb_json_str_of("\"abcdef\"", s, 4), 0);
+	assert_string_equal(s, "abc");
+}
+
+static const char beat[] =
+	"{\"booth\":\"party-2\",\"event\":\"expo\",\"version\":\"0.9\",\"time\":1000,\"every_s\":30,"
+	"\"publish\":{\"depth\":3,\"oldest_age_s\":40,\"dead\":0,\"blocked\":null},"
+	"\"hours\":[[3600,10,4,2,7],[7200,5,1,0,3]],"
+	"\"status\":{\"state\":\"review\",\"camera\":{\"state\":\"connected\"},"
+	"\"printer\":{\"state\":\"idle\",\"prints_remaining\":212},\"outbox\":{\"depth\":1},"
+	"\"disk\":{\"free_mb\":9000},\"counters\":{\"sessions\":15}}}";
+
+static void
+test_fleet(void **state)
+{
+	struct pb_fleet_booth b;
+	char line[256];
+	(void)state;
+	assert_int_equal(pb_fleet_read(beat, &b), 0);
+	assert_string_equal(b.booth, "party-2");
+	assert_string_equal(b.state, "review");
+	assert_string_equal(b.camera, "connected");
+	assert_int_equal(b.paper_left, 212);
+	assert_int_equal(b.uploads, 3);
+	assert_int_equal(b.outbox, 1);
+	assert_int_equal(b.sessions, 15);
+	/* silent after 4 heartbeats (120 s at 30 s), not before */
+	assert_false(pb_fleet_silent(&b, 1120));
+	assert_true(pb_fleet_silent(&b, 1121));
+	pb_fleet_line(&b, 1004, line, sizeof(line));
+	assert_string_equal(line, "party-2: review · camera connected · printer idle, 212 left · "
+				  "1 email waiting · 3 uploads waiting · seen 4 s ago");
+	pb_fleet_line(&b, 1300, line, sizeof(line));
+	assert_string_equal(line, "party-2: SILENT for 5 min (last seen review)");
+	/* no name or no time: not a beat */
+	assert_int_equal(pb_fleet_read("{\"time\":5}", &b), -1);
+	assert_int_equal(pb_fleet_read("{\"booth\":\"x\"}", &b), -1);
+	assert_int_equal(pb_fleet_read("not json", &b), -1);
+
+	struct pb_buf out;
+	char *beats = pb_xasprintf("[%s,{\"booth\":\"lounge\",\"time\":1290},\"junk\"]", beat);
+	pb_buf_init(&out);
+	assert_int_equal(pb_fleet_list(beats, 1300, 0, &out), 1);
+	assert_non_null(strstr(out.data, "party-2: SILENT for 5 min"));
+	assert_non_null(strstr(out.data, "lounge: ? · camera ? · seen 10 s ago"));
+	assert_non_null(strstr(out.data, "2 booths, 1 silent"));
+	pb_buf_fini(&out);
+	pb_buf_init(&out);
+	assert_int_equal(pb_fleet_list(beats, 1300, 1, &out), 1);
+	assert_non_null(strstr(out.data, "\"booth\":\"party-2\",\"age_s\":300,\"silent\":true"));
+	assert_non_null(strstr(out.data, "\"silent\":1}"));
+	pb_buf_fini(&out);
+	/* the report: each hour, each booth's total, the event's */
+	pb_buf_init(&out);
+	pb_fleet_report(beats, 1, &out);
+	assert_non_null(strstr(out.data,
+			       "{\"start\":3600,\"sessions\":10,\"prints\":4,\"emails\":2,"
+			       "\"downloads\":7}"));
+	assert_non_null(strstr(out.data, "],\"sessions\":15,\"prints\":5,\"emails\":2,"
+					 "\"downloads\":10}"));
+	assert_non_null(strstr(out.data, "\"event\":{\"sessions\":15,\"prints\":5,\"emails\":2,"
+					 "\"downloads\":10}"));
+	pb_buf_fini(&out);
+	pb_buf_init(&out);
+	pb_fleet_report(beats, 0, &out);
+	assert_non_null(
+		strstr(out.data,
+		       "party-2          total                  15        5        2        10"));
+	pb_buf_fini(&out);
+	free(beats);
+}
+
+static void
+test_landing(void **state)
+{
+	struct pb_buf b;
+	(void)state;
+	pb_buf_init(&b);
+	pb_landing_page(&b, "<script>alert(1)</script> & \"Co\"", "AbCdEfGhIjKlMnOpQrStUv");
+	assert_null(strstr(b.data, "<script>alert"));
+	assert_non_null(
+		strstr(b.data, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"));
+	assert_non_null(strstr(b.data, "src=\"AbCdEfGhIjKlMnOpQrStUv.jpg\""));
+	assert_non_null(strstr(b.data, "download=\"photo.jpg\""));
+	assert_non_null(strstr(b.data, "navigator.share"));
+	assert_non_null(strstr(b.data, "window.isSecureContext")); /* the share sheet: HTTPS only */
+	assert_non_null(strstr(b.data, "Content-Security-Policy"));
+	pb_buf_fini(&b);
+}
+
+static void
+test_sha256(void **state)
+{
+	char h[65];
+	(void)state;
+	/* the empty body's hash, which every GET and DELETE sends; and FIPS 180-2's "abc" */
+	pb_s3_sha256_hex("", 0, h);
+	assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	pb_s3_sha256_hex("abc", 3, h);
+	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+/* data/sessions/ID/ with a share.jpg */
+static void
+session(const char *data, const char *id)
+{
+	char *dir = pb_xasprintf("%s/sessions/%s", data, id), *f;
+	assert_int_equal(pb_file_mkdirs(dir, 0750), PB_OK);
+	f = pb_xasprintf("%s/share.jpg", dir);
+	write_text(f, "jpeg");
+	free(f);
+	free(dir);
+}
+
+struct gone {
+	char tokens[4][PB_TOKEN_LEN + 1];
+	int n;
+};
+
+static void
+on_gone(void *ctx, const char *token)
+{
+	struct gone *g = ctx;
+	if (g->n < 4)
+		snprintf(g->tokens[g->n++], PB_TOKEN_LEN + 1, "%s", token);
+}
+
+static void
+test_purge_tells_publisher(void **state)
+{
+	char *tmp = make_tmpdir(), a[PB_TOKEN_LEN + 1], b[PB_TOKEN_LEN + 1], c[PB_TOKEN_LEN + 1];
+	struct gone g = { 0 };
+	(void)state;
+	session(tmp, "20261203-100000-aaaaaaaa");
+	session(tmp, "20261203-100000-bbbbbbbb");
+	assert_int_equal(pb_share_token(a), PB_OK);
+	assert_int_equal(pb_share_token(b), PB_OK);
+	assert_int_equal(pb_share_token(c), PB_OK);
+	assert_int_equal(pb_share_link_write(tmp, a, "20261203-100000-aaaaaaaa", 1000), PB_OK);
+	assert_int_equal(pb_share_link_write(tmp, b, "20261203-100000-bbbbbbbb", 5000), PB_OK);
+	/* c's session was deleted at the booth */
+	assert_int_equal(pb_share_link_write(tmp, c, "20261203-100000-cccccccc", 5000), PB_OK);
+	assert_int_equal(pb_share_purge(tmp, 2000, on_gone, &g), 2);
+	assert_int_equal(g.n, 2);
+	assert_true((!strcmp(g.tokens[0], a) && !strcmp(g.tokens[1], c)) ||
+		    (!strcmp(g.tokens[0], c) && !strcmp(g.tokens[1], a)));
+	rm_tree(tmp);
+	free(tmp);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_read),
+		cmocka_unit_test(test_fleet),
+		cmocka_unit_test(test_landing),
+		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_purge_tells_publisher),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
