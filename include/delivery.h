@@ -2,7 +2,8 @@
  * the services behind it, started when a mode first needs them and kept for the run: the print
  * queue (print.h), the gallery (gallery.h) and, with [mail] smtp_url, the outbox (outbox.h).
  * A switch to print only keeps the gallery and the outbox, so earlier guests' links and emails
- * still work. Main thread; starting a service blocks briefly (a thread, a listening socket). */
+ * still work. With [publish], the publisher (publish.h) runs from start to end in every mode. Main
+ * thread; starting a service blocks briefly (a thread, a listening socket). */
 #ifndef PB_DELIVERY_H
 #define PB_DELIVERY_H
 
@@ -13,6 +14,7 @@
 #include "gallery.h"
 #include "outbox.h"
 #include "print.h"
+#include "publish.h"
 
 struct pb_delivery_svc {
 	int mode;			   /* enum pb_delivery in use */
@@ -23,6 +25,10 @@ struct pb_delivery_svc {
 	struct pb_gallery *gallery; /* NULL until sharing is first used */
 	struct pb_outbox *outbox;   /* NULL without [mail] smtp_url or sharing */
 	uint64_t purged_ms;	    /* the last purge of expired links */
+	struct pb_publish *publish; /* NULL without [publish] endpoint */
+	char booth_id[65];	    /* [publish] booth, or the host name */
+	char prefix[256];	    /* [publish] prefix, or EVENT/BOOTH/ */
+	uint64_t beat_ms;	    /* the last status handed to the publisher */
 };
 
 void pb_delivery_init(struct pb_delivery_svc *d, int mode);
@@ -34,6 +40,13 @@ void pb_delivery_fini(struct pb_delivery_svc *d);
  * mail). Returns 0, or -1 with the reason in why. */
 int pb_delivery_start_sharing(struct pb_delivery_svc *d, const struct pb_config *cfg,
 			      const char *title, char *why, size_t whylen);
+/* With [publish] endpoint: the publisher (its queue and heartbeat run in every mode).
+ * Returns 0 (also when publishing is off), or -1 with the reason in why. */
+int pb_delivery_start_publish(struct pb_delivery_svc *d, const struct pb_config *cfg,
+			      const char *title, char *why, size_t whylen);
+/* Whether the publisher is due the kiosk's status (every 2 s). */
+int pb_delivery_beat_due(struct pb_delivery_svc *d, uint64_t now);
+
 /* Starts what mode needs and is not running yet, then makes mode the one in use. Returns 0,
  * or -1 with the reason in why (the mode in use stays). */
 int pb_delivery_apply(struct pb_delivery_svc *d, const struct pb_config *cfg, const char *title,

@@ -1,6 +1,7 @@
 /* staff_health.h - the staff screen's health panel in words: the camera, the printer, email,
- * the disk and the counters, each line with how urgent it is. Pure (the facts are gathered by
- * the shell), translated with the language in use; main thread (gettext's language). */
+ * the cloud uploads, the event's other booths, the disk and the counters, each line with how urgent
+ * it is. Pure (the facts are gathered by the shell), translated with the language in use; main
+ * thread (gettext's language). */
 #ifndef PB_STAFF_HEALTH_H
 #define PB_STAFF_HEALTH_H
 
@@ -10,9 +11,11 @@
 #include "camera.h"
 #include "outbox.h"
 #include "printer.h"
+#include "publish.h"
 #include "settings.h"
 
-#define PB_STAFF_LINES 16
+#define PB_STAFF_LINES 24
+#define PB_STAFF_FLEET 4 /* other booths shown */
 
 /* What the staff screen's health panel tells, gathered by the shell. */
 struct pb_staff_facts {
@@ -22,6 +25,11 @@ struct pb_staff_facts {
 	struct pb_printer_health printer;
 	int sharing, email; /* outbox is meaningful with email */
 	struct pb_outbox_stats outbox;
+	int publishing; /* publish is meaningful */
+	struct pb_publish_stats publish;
+	const char *fleet[PB_STAFF_FLEET]; /* the other booths, a line each (fleet.h) */
+	int fleet_silent[PB_STAFF_FLEET];
+	int nfleet;
 	long long disk_free_mb, disk_total_mb; /* -1: unknown */
 	int disk_low;			       /* under min_free_mb: no new sessions */
 	const uint64_t *since_reset, *total;   /* PB_COUNT_N counters each (settings.h) */

@@ -41,6 +41,7 @@ struct write_job {
 	char token[PB_TOKEN_LEN + 1]; /* a download link to record first, or "" */
 	char data_dir[PATH_MAX];
 	time_t expires;
+	struct pb_publish *publish; /* the link's cloud copy, or NULL */
 };
 
 static void
@@ -101,9 +102,12 @@ write_run(struct pb_job *job)
 {
 	struct write_job *wj = (struct write_job *)job;
 	if (wj->token[0] &&
-	    pb_share_link_write(wj->data_dir, wj->token, wj->info.id, wj->expires) == PB_OK)
+	    pb_share_link_write(wj->data_dir, wj->token, wj->info.id, wj->expires) == PB_OK) {
 		pb_info("session %s: download link %.4s… valid until %lld", wj->info.id, wj->token,
 			(long long)wj->expires);
+		/* the cloud copy's promise, before the guest can use the link */
+		pb_publish_promise(wj->publish, wj->token, wj->info.id, wj->expires);
+	}
 	if (wj->discard) {
 		if (pb_session_discard(&wj->info) == PB_OK)
 			pb_info("session %s: discarded", wj->info.id);
@@ -120,12 +124,20 @@ write_destroy(struct pb_job *job)
 
 struct purge_job {
 	struct pb_job job;
+	struct pb_publish *publish; /* NULL when off; outlives the worker */
 	char data_dir[PATH_MAX];
 	char keep[64]; /* the session on screen */
 	time_t before;
 	int hours;
 	int staff; /* asked for by staff; else the retention purge */
 };
+
+/* A link gone at the booth: its published copies go too. */
+static void
+unpublish(void *ctx, const char *token)
+{
+	pb_publish_forget(ctx, token);
+}
 
 static void
 purge_run(struct pb_job *job)
@@ -135,12 +147,13 @@ purge_run(struct pb_job *job)
 	int n;
 	if (pj->staff) {
 		n = pb_session_purge(pj->data_dir, pj->before, keep);
-		pb_share_purge(pj->data_dir, time(NULL)); /* their download links go with them */
+		/* their download links go with them, and the links' published copies */
+		pb_share_purge(pj->data_dir, time(NULL), unpublish, pj->publish);
 		pb_notice("staff: purge: %d session%s older than %d h deleted", n < 0 ? 0 : n,
 			  n == 1 ? "" : "s", pj->hours);
 		return;
 	}
-	n = pb_share_purge(pj->data_dir, time(NULL));
+	n = pb_share_purge(pj->data_dir, time(NULL), unpublish, pj->publish);
 	if (n)
 		pb_info("purge: %d expired download link%s and their photos deleted", n,
 			n == 1 ? "" : "s");
@@ -163,6 +176,7 @@ booth_queue_purge(struct pb_booth *b, int hours, int staff)
 	struct purge_job *pj = pb_xcalloc(1, sizeof(*pj));
 	pj->job.run = purge_run;
 	pj->job.destroy = purge_destroy;
+	pj->publish = b->deliver.publish;
 	snprintf(pj->data_dir, sizeof(pj->data_dir), "%s", b->cfg->data_dir);
 	if (b->kiosk.session)
 		snprintf(pj->keep, sizeof(pj->keep), "%s", b->guest.session.id);
@@ -183,6 +197,15 @@ queue_write(struct pb_booth *b, int discard)
 	pb_worker_submit(b->worker, &wj->job);
 }
 
+void
+booth_share_link(struct pb_booth *b, const char *token, char *out, size_t n)
+{
+	if (b->deliver.publish) /* a link that works off the venue network too */
+		pb_publish_link(b->cfg->publish_public_url, b->deliver.prefix, token, out, n);
+	else
+		snprintf(out, n, "%s/p/%s", b->cfg->public_url, token);
+}
+
 /* A download link for the session: the token, the link recorded (worker), the QR on screen. */
 static void
 share_begin(struct pb_booth *b)
@@ -198,8 +221,8 @@ share_begin(struct pb_booth *b)
 		snprintf(wj->data_dir, sizeof(wj->data_dir), "%s", b->cfg->data_dir);
 		wj->expires = time(NULL) + (time_t)b->cfg->retention_hours * 3600;
 		b->guest.share_expires = wj->expires;
-		snprintf(b->guest.share_url, sizeof(b->guest.share_url), "%s/p/%s",
-			 b->cfg->public_url, wj->token);
+		wj->publish = b->deliver.publish;
+		booth_share_link(b, wj->token, b->guest.share_url, sizeof(b->guest.share_url));
 		if (pb_qr_encode(b->guest.share_url, &qr) == PB_OK)
 			pb_render_set_qr(b->render, qr);
 		pb_image_destroy(qr);
@@ -561,6 +584,16 @@ booth_watch_delivery(struct pb_booth *b, uint64_t now)
 		pb_kiosk_set_printer_ready(&b->kiosk, b->deliver.printer.ready);
 	if (pb_delivery_purge_due(&b->deliver, now))
 		booth_queue_purge(b, b->cfg->retention_hours, 0);
+	if (pb_delivery_beat_due(&b->deliver, now)) { /* the heartbeat's news */
+		struct pb_buf st;
+		const struct pb_kiosk_counters *c = &b->kiosk.counters;
+		struct pb_publish_counts n = { c->sessions, c->prints, c->emails,
+					       pb_gallery_opened(b->deliver.gallery) };
+		pb_buf_init(&st);
+		booth_status_json(b, &st);
+		pb_publish_beat(b->deliver.publish, st.data, &n);
+		pb_buf_fini(&st);
+	}
 }
 
 /* The kiosk's settings from the config, the theme and the delivery mode in use. */

@@ -8,6 +8,7 @@
 
 #include "booth_priv.h"
 #include "clock.h"
+#include "fleet.h"
 #include "i18n.h"
 #include "json.h"
 #include "log.h"
@@ -20,7 +21,7 @@
 static void
 resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 {
-	char token[PB_TOKEN_LEN + 1], masked[PB_ADDRESS_MAX + 8], *link;
+	char token[PB_TOKEN_LEN + 1], masked[PB_ADDRESS_MAX + 8], link[512];
 	time_t expires;
 	enum pb_address_check c;
 
@@ -47,7 +48,7 @@ resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 				 argv[1]);
 		return;
 	}
-	link = pb_xasprintf("%s/p/%s", b->cfg->public_url, token);
+	booth_share_link(b, token, link, sizeof(link));
 	pb_address_mask(argv[2], masked, sizeof(masked));
 	if (pb_outbox_add(b->deliver.outbox, argv[2], argv[1], link, expires) == PB_OK) {
 		pb_info("staff: resend of session %s to %s", argv[1], masked);
@@ -56,7 +57,6 @@ resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 	} else {
 		pb_control_reply(reply, 1, "resend: session %s could not be queued", argv[1]);
 	}
-	free(link);
 }
 
 /* Staff: what the outbox holds (addresses masked), and retry or drop by id. */
@@ -120,7 +120,61 @@ outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 #define COMMANDS                                                                                   \
 	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "      \
 	"printer paper N, printer cancel [JOB], camera reconnect, counters [reset], "              \
-	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], pin unlock, reload"
+	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], publish [retry], "           \
+	"fleet [json], report [json], pin unlock, reload"
+
+/* Staff: the cloud upload queue, the event's booths, the organiser's figures. */
+static void
+cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
+{
+	struct pb_publish *p = b->deliver.publish;
+	int json = argc == 2 && !strcmp(argv[1], "json");
+	struct pb_buf beats, body;
+
+	if (!p) {
+		pb_control_reply(reply, 1, "%s: publishing is off ([publish] endpoint)", argv[0]);
+		return;
+	}
+	if (!strcmp(argv[0], "publish")) {
+		struct pb_publish_stats s;
+		if (argc == 2 && !strcmp(argv[1], "retry")) {
+			int n = pb_publish_retry(p);
+			pb_control_reply(reply, 0, "publish: trying %d job%s now", n,
+					 n == 1 ? "" : "s");
+			return;
+		}
+		if (argc != 1) {
+			pb_control_reply(reply, 2, "usage: publish [retry]");
+			return;
+		}
+		pb_publish_stats(p, &s);
+		pb_control_reply(reply, s.blocked[0] || s.dead ? 1 : 0,
+				 "publish: %d waiting (oldest %d s), %d refused for good, %u "
+				 "uploaded, %u deleted%s%s%s%s",
+				 s.depth, s.oldest_age_s, s.dead, s.uploaded, s.deleted,
+				 s.blocked[0] ? "; the store refuses this booth: " : "", s.blocked,
+				 !s.blocked[0] && s.last_error[0] ? "; last error: " : "",
+				 s.blocked[0] ? "" : s.last_error);
+		return;
+	}
+	if (argc > 2 || (argc == 2 && !json)) {
+		pb_control_reply(reply, 2, "usage: %s [json]", argv[0]);
+		return;
+	}
+	pb_buf_init(&beats);
+	pb_buf_init(&body);
+	pb_publish_fleet(p, &beats);
+	if (!strcmp(argv[0], "fleet")) {
+		int silent = pb_fleet_list(beats.data, time(NULL), json, &body);
+		pb_control_reply(reply, 0, "fleet: %d silent", silent);
+	} else {
+		pb_fleet_report(beats.data, json, &body);
+		pb_control_reply(reply, 0, "report");
+	}
+	pb_buf_append(reply, body.data, body.len);
+	pb_buf_fini(&body);
+	pb_buf_fini(&beats);
+}
 
 static int
 printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n)
@@ -241,6 +295,11 @@ booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 	}
 	if (!strcmp(argv[0], "outbox")) {
 		outbox_command(b, argc, argv, reply);
+		return;
+	}
+	if (!strcmp(argv[0], "publish") || !strcmp(argv[0], "fleet") ||
+	    !strcmp(argv[0], "report")) {
+		cloud_command(b, argc, argv, reply);
 		return;
 	}
 	if (!strcmp(argv[0], "reload") && argc == 1) {

@@ -55,7 +55,7 @@ struct booth_guest {
 	int on_disk; /* a compose job was queued: the folder may exist */
 	struct pb_blob captures[PB_MAX_SLOTS];
 	struct pb_blob incoming; /* the capture being handed to the kiosk */
-	char share_url[320];	 /* the session's download link, "" for none */
+	char share_url[512];	 /* the session's download link, "" for none */
 	time_t share_expires;
 	uint64_t capture_ms; /* when the last shot was requested */
 };
@@ -167,6 +167,8 @@ int booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n);
  * expired links with their photos; staff's purge says so at notice level, the retention
  * purge (staff 0) at info. */
 void booth_queue_purge(struct pb_booth *b, int hours, int staff);
+/* The guest's link for token: the cloud page with [publish], else the booth's gallery. */
+void booth_share_link(struct pb_booth *b, const char *token, char *out, size_t n);
 int booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n);
 /* Reads the installed themes into b->staff.themes. */
 void booth_list_themes(struct pb_booth *b);

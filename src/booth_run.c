@@ -294,6 +294,10 @@ create(struct pb_booth *b)
 		fprintf(stderr, "%s\n", err);
 		return PB_EXIT_CONFIG;
 	}
+	if (pb_delivery_start_publish(&b->deliver, cfg, b->overlay->title, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return PB_EXIT_CONFIG;
+	}
 	/* restarted in print mode (staff switched, then a power cut): the links and emails of
 	 * the guests before still work; a problem with them must not stop the prints */
 	char *outbox_dir = pb_xasprintf("%s/outbox", cfg->data_dir);

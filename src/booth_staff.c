@@ -7,6 +7,8 @@
 
 #include "booth_priv.h"
 #include "clock.h"
+#include "fleet.h"
+#include "json_read.h"
 #include "log.h"
 
 static void
@@ -258,9 +260,29 @@ booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t 
 	struct pb_disk d = pb_disk_space(b->cfg->data_dir);
 	uint64_t now = pb_now_ms();
 
+	char fleet[PB_STAFF_FLEET][200];
 	pb_camera_health(b->camera, &f.camera);
 	if (b->deliver.outbox)
 		pb_outbox_stats(b->deliver.outbox, &f.outbox);
+	if (b->deliver.publish) {
+		struct pb_buf beats;
+		const char *beat;
+		f.publishing = 1;
+		pb_publish_stats(b->deliver.publish, &f.publish);
+		pb_buf_init(&beats);
+		pb_publish_fleet(b->deliver.publish, &beats);
+		for (int i = 0; f.nfleet < PB_STAFF_FLEET && (beat = pb_json_elem(beats.data, i));
+		     i++) {
+			struct pb_fleet_booth fb;
+			if (pb_fleet_read(beat, &fb) < 0 || !strcmp(fb.booth, b->deliver.booth_id))
+				continue;
+			pb_fleet_line(&fb, time(NULL), fleet[f.nfleet], sizeof(fleet[0]));
+			f.fleet_silent[f.nfleet] = pb_fleet_silent(&fb, time(NULL));
+			f.fleet[f.nfleet] = fleet[f.nfleet];
+			f.nfleet++;
+		}
+		pb_buf_fini(&beats);
+	}
 	f.disk_free_mb = d.ok ? d.free_mb : -1;
 	f.disk_total_mb = d.total_mb;
 	f.disk_low = b->disk.low;

@@ -41,6 +41,33 @@ camera_json(struct pb_booth *b, struct pb_buf *out)
 	pb_json_close(out);
 }
 
+/* The publisher's queue and heartbeat; null when [publish] is off. */
+static void
+publish_json(struct pb_booth *b, struct pb_buf *out)
+{
+	struct pb_publish_stats ps;
+	if (!b->deliver.publish) {
+		pb_json_str(out, "publish", NULL);
+		return;
+	}
+	pb_publish_stats(b->deliver.publish, &ps);
+	pb_json_open(out, "publish");
+	pb_json_str(out, "booth", b->deliver.booth_id);
+	pb_json_str(out, "prefix", b->deliver.prefix);
+	pb_json_int(out, "depth", ps.depth);
+	pb_json_int(out, "oldest_age_s", ps.oldest_age_s);
+	pb_json_int(out, "retry_in_s", ps.retry_in_s);
+	pb_json_int(out, "uploaded", ps.uploaded);
+	pb_json_int(out, "deleted", ps.deleted);
+	pb_json_int(out, "failures", ps.failures);
+	pb_json_int(out, "dead", ps.dead);
+	pb_json_str(out, "last_error", ps.last_error[0] ? ps.last_error : NULL);
+	pb_json_str(out, "blocked", ps.blocked[0] ? ps.blocked : NULL);
+	pb_json_int(out, "heartbeat_age_s", ps.beat_age_s);
+	pb_json_int(out, "booths", ps.booths);
+	pb_json_close(out);
+}
+
 /* The printer (with the current guest's prints, as the deliver screen shows them) and the
  * outbox; null for a service not running. */
 static void
@@ -78,6 +105,7 @@ delivery_json(struct pb_booth *b, struct pb_buf *out)
 	} else {
 		pb_json_str(out, "outbox", NULL);
 	}
+	publish_json(b, out);
 }
 
 static void
@@ -226,6 +254,16 @@ booth_service_status(struct pb_booth *b, char *out, size_t n)
 			len += (size_t)snprintf(out + len, n - len,
 						", %d refused for good (photoboothctl outbox)",
 						os.dead);
+	}
+	if (b->deliver.publish && len < n) {
+		struct pb_publish_stats ps;
+		pb_publish_stats(b->deliver.publish, &ps);
+		if (ps.blocked[0])
+			len += (size_t)snprintf(out + len, n - len, " · uploads: refused (%.80s)",
+						ps.blocked);
+		else
+			len += (size_t)snprintf(out + len, n - len, " · uploads: %d waiting",
+						ps.depth);
 	}
 	if (b->disk.low && len < n)
 		len += (size_t)snprintf(out + len, n - len, " · disk: full, no new sessions");

@@ -1,6 +1,8 @@
 /* delivery.c - see delivery.h. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "delivery.h"
 #include "mem.h"
@@ -71,6 +73,8 @@ pb_delivery_fini(struct pb_delivery_svc *d)
 	pb_print_destroy(d->print);   /* spools what was handed over */
 	pb_outbox_destroy(d->outbox); /* writes what was handed over */
 	pb_gallery_stop(d->gallery);
+	pb_publish_destroy(d->publish); /* its queue is on disk already */
+	d->publish = NULL;
 	d->print = NULL;
 	d->outbox = NULL;
 	d->gallery = NULL;
@@ -100,6 +104,78 @@ pb_delivery_start_sharing(struct pb_delivery_svc *d, const struct pb_config *cfg
 		}
 	}
 	return 0;
+}
+
+/* The booth's id: [publish] booth, else the host name with anything but letters, digits, - and
+ * _ made a -. */
+static void
+booth_id(const struct pb_config *cfg, char *out, size_t n)
+{
+	char host[256] = "";
+	if (cfg->publish_booth[0]) {
+		snprintf(out, n, "%s", cfg->publish_booth);
+		return;
+	}
+	if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+		snprintf(host, sizeof(host), "booth");
+	host[strcspn(host, ".")] = '\0';
+	for (char *c = host; *c; c++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", *c))
+			*c = '-';
+	snprintf(out, n, "%.64s", host);
+}
+
+int
+pb_delivery_start_publish(struct pb_delivery_svc *d, const struct pb_config *cfg, const char *title,
+			  char *why, size_t whylen)
+{
+	char err[512];
+	if (!cfg->publish_endpoint[0] || d->publish)
+		return 0;
+	booth_id(cfg, d->booth_id, sizeof(d->booth_id));
+	if (cfg->publish_prefix[0])
+		snprintf(d->prefix, sizeof(d->prefix), "%s", cfg->publish_prefix);
+	else
+		snprintf(d->prefix, sizeof(d->prefix), "%s/%s/", cfg->publish_event, d->booth_id);
+	char *dir = pb_xasprintf("%s/publish", cfg->data_dir);
+	char *sessions = pb_xasprintf("%s/sessions", cfg->data_dir);
+	struct pb_publish_config pc = {
+		.dir = dir,
+		.sessions_dir = sessions,
+		.store = {
+			.endpoint = cfg->publish_endpoint,
+			.region = cfg->publish_region,
+			.bucket = cfg->publish_bucket,
+			.access_key = cfg->publish_access_key,
+			.path_style = cfg->publish_path_style,
+		},
+		.secret_file = cfg->publish_secret_file,
+		.prefix = d->prefix,
+		.event = cfg->publish_event,
+		.booth = d->booth_id,
+		.title = title,
+		.version = PB_VERSION,
+		.retry_first_s = 2,
+		.retry_max_s = cfg->publish_retry_max_seconds,
+		.beat_s = cfg->publish_heartbeat_seconds,
+	};
+	d->publish = pb_publish_create(&pc, err, sizeof(err));
+	free(dir);
+	free(sessions);
+	if (!d->publish) {
+		snprintf(why, whylen, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pb_delivery_beat_due(struct pb_delivery_svc *d, uint64_t now)
+{
+	if (!d->publish || (d->beat_ms && now - d->beat_ms < 2000u))
+		return 0;
+	d->beat_ms = now;
+	return 1;
 }
 
 int

@@ -10,39 +10,46 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: photoboothctl [--json] [--socket PATH | --config FILE] COMMAND\n"
-		   "\n"
-		   "commands:\n"
-		   "  status    the kiosk's state as one JSON object\n"
-		   "  trigger   what the big button does now (start, accept, next)\n"
-		   "  reset     abort any session (a finished photo is kept) and go back to the\n"
-		   "            attract screen\n"
-		   "  overlay [NAME]    list the installed themes, or switch to NAME (after the\n"
-		   "                    guest on screen, if any; kept across restarts)\n"
-		   "  delivery print|share|both  switch how guests get their photo (kept)\n"
-		   "  printer resume    after fixing the printer (paper, ribbon, jam): enable the\n"
-		   "                    queue and print what waited, in order\n"
-		   "  printer paper N   paper loaded: N prints left (counted down per print)\n"
-		   "  printer cancel [JOB]  cancel a stuck print: CUPS job JOB (status:\n"
-		   "                    printer.jobs), or the first in the queue\n"
-		   "  camera reconnect  close the camera and open it again now\n"
-		   "  counters [reset]  sessions, photos, prints, emails, QR downloads and\n"
-		   "                    failures since the last reset and all-time; reset zeroes\n"
-		   "                    the since-reset ones\n"
-		   "  purge HOURS       delete photos (and their download links) older than HOURS\n"
-		   "  resend SESSION ADDRESS  email the session's download link (again) to\n"
-		   "                    ADDRESS, when a guest says it never came\n"
-		   "  outbox            the emails waiting and the dead letters (refused for good\n"
-		   "                    by the server), addresses masked\n"
-		   "  outbox retry ID|dead|all  try again now (a dead letter goes back in the\n"
-		   "                    queue)\n"
-		   "  outbox drop ID|dead  delete a message or every dead letter\n"
-		   "  pin unlock        end the staff keypad's lock after wrong PINs\n"
-		   "  reload            read the config file again (as SIGHUP): say what took\n"
-		   "                    effect and what needs a restart\n"
-		   "\n"
-		   "--json prints {\"code\": N, \"message\": \"...\", \"data\": ...} for scripts.\n"
-		   "exit codes: 0 done, 1 refused or failed, 2 usage\n");
+	fprintf(f,
+		"usage: photoboothctl [--json] [--socket PATH | --config FILE] COMMAND\n"
+		"\n"
+		"commands:\n"
+		"  status    the kiosk's state as one JSON object\n"
+		"  trigger   what the big button does now (start, accept, next)\n"
+		"  reset     abort any session (a finished photo is kept) and go back to the\n"
+		"            attract screen\n"
+		"  overlay [NAME]    list the installed themes, or switch to NAME (after the\n"
+		"                    guest on screen, if any; kept across restarts)\n"
+		"  delivery print|share|both  switch how guests get their photo (kept)\n"
+		"  printer resume    after fixing the printer (paper, ribbon, jam): enable the\n"
+		"                    queue and print what waited, in order\n"
+		"  printer paper N   paper loaded: N prints left (counted down per print)\n"
+		"  printer cancel [JOB]  cancel a stuck print: CUPS job JOB (status:\n"
+		"                    printer.jobs), or the first in the queue\n"
+		"  camera reconnect  close the camera and open it again now\n"
+		"  counters [reset]  sessions, photos, prints, emails, QR downloads and\n"
+		"                    failures since the last reset and all-time; reset zeroes\n"
+		"                    the since-reset ones\n"
+		"  purge HOURS       delete photos (and their download links) older than HOURS\n"
+		"  resend SESSION ADDRESS  email the session's download link (again) to\n"
+		"                    ADDRESS, when a guest says it never came\n"
+		"  outbox            the emails waiting and the dead letters (refused for good\n"
+		"                    by the server), addresses masked\n"
+		"  outbox retry ID|dead|all  try again now (a dead letter goes back in the\n"
+		"                    queue)\n"
+		"  outbox drop ID|dead  delete a message or every dead letter\n"
+		"  publish [retry]   the cloud upload queue ([publish]): waiting, oldest, the\n"
+		"                    store's last error; retry tries everything now\n"
+		"  fleet             every booth of the event, from their heartbeats in the\n"
+		"                    bucket; a booth silent for 4 heartbeats (2 min) is flagged\n"
+		"  report            sessions, prints, emails and downloads per booth and per\n"
+		"                    hour, with totals, for the organiser\n"
+		"  pin unlock        end the staff keypad's lock after wrong PINs\n"
+		"  reload            read the config file again (as SIGHUP): say what took\n"
+		"                    effect and what needs a restart\n"
+		"\n"
+		"--json prints {\"code\": N, \"message\": \"...\", \"data\": ...} for scripts.\n"
+		"exit codes: 0 done, 1 refused or failed, 2 usage\n");
 }
 
 /* --json: one object, whatever the command. A JSON body (status, counters) is embedded as
@@ -104,6 +111,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	int first = i;
 	for (; i < argc; i++) {
 		int n = snprintf(line + off, sizeof(line) - off, "%s%s", off ? " " : "", argv[i]);
 		if (n < 0 || (size_t)n >= sizeof(line) - off - 1) {
@@ -112,6 +120,11 @@ main(int argc, char **argv)
 		}
 		off += (size_t)n;
 	}
+	/* fleet and report answer in JSON when asked: embedded as data */
+	if (json && argc - first == 1 &&
+	    (!strcmp(argv[first], "fleet") || !strcmp(argv[first], "report")) &&
+	    off + 6 < sizeof(line))
+		off += (size_t)snprintf(line + off, sizeof(line) - off, " json");
 	line[off++] = '\n';
 	line[off] = '\0';
 

@@ -439,7 +439,10 @@ draw_share(struct pb_render *rd, const struct pb_view *v)
 	SDL_Rect dst = { l->body.x + (l->body.w - side) / 2, top + (bottom - top - side) / 2, side,
 			 side };
 	SDL_RenderCopy(rd->r, rd->qr, NULL, &dst);
-	pb_draw_text(rd, v->share_url, url, l->body_px * 8 / 10, MUTED);
+	/* a link too long to type off the screen (a cloud link) is left to the QR code and the
+	 * email */
+	if (strlen(v->share_url) <= 64)
+		pb_draw_text(rd, v->share_url, url, l->body_px * 8 / 10, MUTED);
 }
 
 /* Notes over the bottom of the photo: the print's progress and where the email went, on the

@@ -102,6 +102,28 @@ pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_te
 	} else if (f->sharing) {
 		line(&ls, 0, _("Download links on; email off"));
 	}
+	if (f->publishing) {
+		const struct pb_publish_stats *ps = &f->publish;
+		if (ps->blocked[0]) {
+			line(&ls, 2, "%s",
+			     _("Cloud: the store refuses this booth; nothing uploads"));
+			line(&ls, 2, "   %s", ps->blocked);
+		} else {
+			line(&ls,
+			     ps->last_error[0] && ps->depth ? 2
+			     : ps->depth		    ? 1
+							    : 0,
+			     _("Cloud: %d waiting (oldest %d min), %u uploaded"), ps->depth,
+			     (int)(ps->oldest_age_s / 60), ps->uploaded);
+			if (ps->last_error[0] && ps->depth)
+				line(&ls, 2, "   %s", ps->last_error);
+		}
+		if (ps->dead)
+			line(&ls, 2, _("Cloud: %d refused by the store (photoboothctl publish)"),
+			     ps->dead);
+		for (int i = 0; i < f->nfleet; i++)
+			line(&ls, f->fleet_silent[i] ? 2 : 0, "%s", f->fleet[i]);
+	}
 	if (f->disk_free_mb >= 0)
 		line(&ls,
 		     f->disk_free_mb < 500    ? 2
