@@ -26,6 +26,7 @@ MAIL="$WORK/mail"
 cleanup() {
 	stop_kiosk
 	stop_sink
+	stop_store
 	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
 	rm -rf "$WORK"
 }
@@ -251,3 +252,49 @@ print("" if k is None else "%d %d" % (k[0] + k[2] // 2, k[1] + k[3] // 2))' "$1"
 	tap_at $r
 }
 type_keys() { local c; for c in $(echo "$1" | grep -o .); do tap_key "$c" || return 1; done; }
+
+# The S3 store: Debian's OpenStack Swift with s3api and tempauth (tests/s3/swiftstore.py), on
+# loopback ports STORE_PORT..STORE_PORT+4. STORE is its S3 endpoint; account test:tester,
+# secret testing. Started by the test that needs it, stopped with the rest.
+STORE_PID=
+start_store() {
+	STORE_PORT=$(/usr/bin/python3 -c '
+import socket, random
+for _ in range(200):
+    base = random.randrange(20000, 60000, 8)
+    try:
+        for p in range(base, base + 5):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
+        print(base); break
+    except OSError:
+        pass')
+	STORE="http://127.0.0.1:$STORE_PORT"
+	printf 'machine 127.0.0.1 login test:tester password testing\n' >"$WORK/netrc"
+	/usr/bin/python3 "$TOP/tests/s3/swiftstore.py" "$WORK/swift" "$STORE_PORT" \
+		>"$WORK/store.out" 2>"$WORK/store.log" &
+	STORE_PID=$!
+	for _ in $(seq 600); do
+		grep -q ready "$WORK/store.out" 2>/dev/null && return 0
+		kill -0 "$STORE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "the Swift store did not start:"
+	cat "$WORK/store.log"
+	return 1
+}
+stop_store() {
+	[ -n "$STORE_PID" ] && kill "$STORE_PID" 2>/dev/null && wait "$STORE_PID" 2>/dev/null
+	STORE_PID=
+}
+# s3 METHOD PATH [CURL ARGS...]: a request signed as the store's account (curl's own SigV4,
+# the payload hash set as real stores want it); prints the body, then the HTTP status.
+s3() {
+	local method=$1 path=$2 hash
+	shift 2
+	hash=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+	curl -s --netrc-file "$WORK/netrc" --aws-sigv4 aws:amz:us-east-1:s3 -X "$method" \
+		-H "x-amz-content-sha256: $hash" -w '\n%{http_code}' "$@" "$STORE$path"
+}
+# store_pause / store_resume: the store stops answering (its proxy stopped), and comes back.
+store_pause() { kill -STOP "$(cat "$WORK/swift/proxy.pid")"; }
+store_resume() { kill -CONT "$(cat "$WORK/swift/proxy.pid")"; }
