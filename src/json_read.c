@@ -70,6 +70,17 @@ skip_value(const char *p, int depth)
 	return NULL;
 }
 
+/* Past the value at p and its comma, at the next member or element; NULL after the last one
+ * or when the text is malformed. */
+static const char *
+next(const char *p)
+{
+	if (!(p = skip_value(p, 1)))
+		return NULL;
+	p = ws(p);
+	return *p == ',' ? ws(p + 1) : NULL;
+}
+
 /* The member named name (n bytes) of the object at p, or NULL. */
 static const char *
 member(const char *p, const char *name, size_t n)
@@ -88,12 +99,8 @@ member(const char *p, const char *name, size_t n)
 		p = ws(p);
 		if ((size_t)(end - 1 - k) == n && !strncmp(k, name, n))
 			return p;
-		if (!(p = skip_value(p, 1)))
+		if (!(p = next(p)))
 			return NULL;
-		p = ws(p);
-		if (*p != ',')
-			return NULL;
-		p = ws(p + 1);
 	}
 	return NULL;
 }
@@ -120,14 +127,9 @@ pb_json_elem(const char *v, int i)
 	p = ws(p + 1);
 	if (*p == ']')
 		return NULL;
-	for (; i > 0; i--) {
-		if (!(p = skip_value(p, 1)))
+	for (; i > 0; i--)
+		if (!(p = next(p)))
 			return NULL;
-		p = ws(p);
-		if (*p != ',')
-			return NULL;
-		p = ws(p + 1);
-	}
 	return skip_value(p, 1) ? p : NULL;
 }
 
