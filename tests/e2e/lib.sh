@@ -183,6 +183,12 @@ wait_state() {
 	return 1
 }
 
+# guest: one guest through photoboothctl, from attract to the deliver screen (a test may
+# define its own)
+guest() {
+	ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null && wait_state deliver 5
+}
+
 # wait_live: until the live view runs (the camera delivers frames).
 wait_live() {
 	for _ in $(seq 100); do

@@ -33,12 +33,6 @@ review_timeout = 60
 deliver_timeout = 60" write_config "$f" "[print]" "printer = $printer" "$@"
 }
 
-# guest: one session from attract to the deliver screen, by photoboothctl.
-guest() {
-	ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null &&
-		wait_state deliver 5
-}
-
 # finish: from deliver back to attract.
 finish() {
 	ctl trigger >/dev/null

@@ -29,9 +29,6 @@ deliver_timeout = 120" write_config "$f" "[publish]" "endpoint = $STORE" "bucket
 		"event = expo" "booth = lounge" "public_base_url = $STORE/v1/AUTH_test/photos" \
 		"heartbeat_seconds = 2" "retry_max_seconds = 2" "$@"
 }
-guest() {
-	ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null && wait_state deliver 5
-}
 # token_of SESSION: the token of the session's download link
 token_of() { grep -l "^$1 " "$WORK"/data/links/* 2>/dev/null | head -1 | xargs -r basename; }
 public() { curl -s -o "$2" -w '%{http_code}' "$STORE/v1/AUTH_test/photos/expo/lounge/$1"; }

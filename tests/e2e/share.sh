@@ -26,11 +26,6 @@ deliver_timeout = 120" SHARE_LISTEN="127.0.0.1:$HTTP_PORT" write_config "$conf" 
 	"from = photos@booth.example" "subject = Your photo from the booth" \
 	"retry_max_seconds = 2"
 
-# to deliver: one guest through photoboothctl
-guest() {
-	ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null && wait_state deliver 5
-}
-
 start_xvfb 800 480
 start_sink "$SMTP_PORT" || setup_failed "the SMTP sink did not start"
 start_kiosk "$conf" || setup_failed "the kiosk did not start"
