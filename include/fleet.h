@@ -29,8 +29,8 @@ int pb_fleet_read(const char *beat, struct pb_fleet_booth *out);
 /* Whether b has been silent for over PB_FLEET_SILENT_BEATS heartbeats at now. */
 int pb_fleet_silent(const struct pb_fleet_booth *b, time_t now);
 
-/* The staff screen's line for b: "lounge: attract · camera connected · 212 prints left ·
- * seen 4 s ago", or "lounge: SILENT for 3 min (last: ...)". */
+/* The staff screen's line for b: "lounge: attract · 212 prints left · 4 s ago" (the camera
+ * and the printer only when not fine), or "lounge: SILENT for 3 min (last seen attract)". */
 void pb_fleet_line(const struct pb_fleet_booth *b, time_t now, char *out, size_t n);
 
 /* beats: a JSON array of beats (pb_publish_fleet). photoboothctl fleet: one line per booth,

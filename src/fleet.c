@@ -66,12 +66,16 @@ pb_fleet_line(const struct pb_fleet_booth *b, time_t now, char *out, size_t n)
 			 b->state[0] ? b->state : "?");
 		return;
 	}
-	len = (size_t)snprintf(out, n, "%s: %s · camera %s", b->booth, b->state[0] ? b->state : "?",
-			       b->camera[0] ? b->camera : "?");
-	if (b->printer[0] && len < n)
+	/* short enough for the staff panel of a 800x480 screen: what is fine goes unsaid */
+	len = (size_t)snprintf(out, n, "%s: %s", b->booth, b->state[0] ? b->state : "?");
+	if (strcmp(b->camera, "connected") && len < n)
+		len += (size_t)snprintf(out + len, n - len, " · camera %s",
+					b->camera[0] ? b->camera : "?");
+	if (b->printer[0] && strcmp(b->printer, "idle") && strcmp(b->printer, "printing") &&
+	    len < n)
 		len += (size_t)snprintf(out + len, n - len, " · printer %s", b->printer);
 	if (b->paper_left >= 0 && len < n)
-		len += (size_t)snprintf(out + len, n - len, ", %lld left", b->paper_left);
+		len += (size_t)snprintf(out + len, n - len, " · %lld prints left", b->paper_left);
 	if (b->outbox > 0 && len < n)
 		len += (size_t)snprintf(out + len, n - len, " · %lld email%s waiting", b->outbox,
 					b->outbox == 1 ? "" : "s");
@@ -81,7 +85,7 @@ pb_fleet_line(const struct pb_fleet_booth *b, time_t now, char *out, size_t n)
 	if (b->blocked[0] && len < n)
 		len += (size_t)snprintf(out + len, n - len, " · store refuses it");
 	if (len < n)
-		snprintf(out + len, n - len, " · seen %s ago", age);
+		snprintf(out + len, n - len, " · %s ago", age);
 }
 
 int

@@ -70,16 +70,26 @@ action(struct pb_render *rd, enum pb_button b, const char *label, int selected)
 		row * 36 / 100, WHITE);
 }
 
+#define MIN_ROW_PX 22 /* a health line's height, at the least */
+
 static void
 health(struct pb_render *rd, const struct pb_view_staff *s)
 {
 	struct pb_rect p = rd->layout.media;
-	int rows = s->text.nlines > 11 ? s->text.nlines : 11;
+	int n = s->text.nlines, fit = (p.h - p.h / 20) / MIN_ROW_PX;
+	/* more lines than fit readably (a portrait screen, many booths): the health first, the
+	 * counters (from their heading on; photoboothctl counters has them) left out */
+	for (int i = 0; n > fit && i < n; i++)
+		if (s->text.level[i] < 0)
+			n = i;
+	if (n > fit)
+		n = fit;
+	int rows = n > 11 ? n : 11;
 	int lh = (p.h - p.h / 20) / rows;
 	int pad = lh / 2;
 
 	pb_draw_rounded(rd->r, p, rd->layout.unit, PANEL);
-	for (int i = 0; i < s->text.nlines; i++) {
+	for (int i = 0; i < n; i++) {
 		int y = p.y + p.h / 40 + i * lh;
 		int dot = lh / 4;
 		SDL_Color c = s->text.level[i] == 2 ? BAD : s->text.level[i] == 1 ? WARN : GOOD;

@@ -66,12 +66,12 @@ sample_staff(struct pb_view_staff *v, const char *name, char *buf, size_t buflen
 		.sharing = 1,
 		.email = 1,
 		.outbox = { .depth = bad ? 4 : 0, .oldest_age_s = bad ? 840 : 0, .sent = 17 },
-		.publishing = 1,
-		.publish = { .depth = bad ? 12 : 0, .oldest_age_s = bad ? 300 : 0, .uploaded = 96 },
-		.fleet = { "party-1: attract · camera connected · 212 left · seen 12 s ago",
-			   bad ? "party-2: SILENT for 4 min (last seen countdown)"
-			       : "party-2: review · camera connected · 87 left · seen 3 s ago" },
-		.fleet_silent = { 0, bad },
+		/* the cloud on the fine screen only: the problems one is full at 800x480 */
+		.publishing = !bad,
+		.publish = { .uploaded = 96 },
+		.fleet = { "party-1: attract · 212 prints left · 12 s ago",
+			   "party-2: SILENT for 4 min (last seen countdown)" },
+		.fleet_silent = { 0, 1 },
 		.nfleet = 2,
 		.disk_free_mb = bad ? 310 : 21504,
 		.disk_total_mb = 29696,

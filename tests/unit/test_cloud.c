@@ -103,8 +103,15 @@ test_fleet(void **state)
 	assert_false(pb_fleet_silent(&b, 1120));
 	assert_true(pb_fleet_silent(&b, 1121));
 	pb_fleet_line(&b, 1004, line, sizeof(line));
-	assert_string_equal(line, "party-2: review · camera connected · printer idle, 212 left · "
-				  "1 email waiting · 3 uploads waiting · seen 4 s ago");
+	assert_string_equal(line, "party-2: review · 212 prints left · 1 email waiting · 3 uploads "
+				  "waiting · 4 s ago");
+	snprintf(b.camera, sizeof(b.camera), "reconnecting");
+	snprintf(b.printer, sizeof(b.printer), "stopped");
+	b.uploads = 0;
+	pb_fleet_line(&b, 1004, line, sizeof(line));
+	assert_string_equal(line, "party-2: review · camera reconnecting · printer stopped · 212 "
+				  "prints left · 1 email waiting · 4 s ago");
+	assert_int_equal(pb_fleet_read(beat, &b), 0);
 	pb_fleet_line(&b, 1300, line, sizeof(line));
 	assert_string_equal(line, "party-2: SILENT for 5 min (last seen review)");
 	/* no name or no time: not a beat */
@@ -117,7 +124,7 @@ test_fleet(void **state)
 	pb_buf_init(&out);
 	assert_int_equal(pb_fleet_list(beats, 1300, 0, &out), 1);
 	assert_non_null(strstr(out.data, "party-2: SILENT for 5 min"));
-	assert_non_null(strstr(out.data, "lounge: ? · camera ? · seen 10 s ago"));
+	assert_non_null(strstr(out.data, "lounge: ? · camera ? · 10 s ago"));
 	assert_non_null(strstr(out.data, "2 booths, 1 silent"));
 	pb_buf_fini(&out);
 	pb_buf_init(&out);
