@@ -438,6 +438,7 @@ pb_publish_destroy(struct pb_publish *p)
 		p->jobs = j->next;
 		free(j);
 	}
+	publish_hours_flush(p);
 	publish_fleet_free(p);
 	explicit_bzero(p->secret, strlen(p->secret));
 	free(p->secret);

@@ -114,6 +114,13 @@ tally(struct pb_publish *p, time_t now)
 }
 
 void
+publish_hours_flush(struct pb_publish *p)
+{
+	if (tally(p, time(NULL)))
+		hours_save(p, p->hours, p->nhours);
+}
+
+void
 pb_publish_beat(struct pb_publish *p, const char *status_json,
 		const struct pb_publish_counts *counts)
 {

@@ -59,6 +59,8 @@ struct pb_publish {
 void publish_beat_round(struct pb_publish *p);
 void publish_hours_load(struct pb_publish *p);
 void publish_fleet_free(struct pb_publish *p);
+/* At the end, the thread stopped: the counts since the last heartbeat go to the hours file. */
+void publish_hours_flush(struct pb_publish *p);
 
 /* publish_beat.c: what a store's answer means for every job (under lock). */
 void publish_store_answer(struct pb_publish *p, enum pb_s3_outcome o, const struct pb_s3_result *r,
