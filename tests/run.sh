@@ -35,7 +35,7 @@ run harness bash tests/harness.sh
 run states-drawing-current diff -u docs/states.dot <(build/states)
 
 # Each libFuzzer target briefly (make fuzz runs them long).
-run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-5}"
+run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-3}"
 
 for t in tests/e2e/*.sh; do
 	case $t in */lib.sh) continue ;; esac

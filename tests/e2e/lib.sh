@@ -301,6 +301,24 @@ s3() {
 	curl -s --netrc-file "$WORK/netrc" --aws-sigv4 aws:amz:us-east-1:s3 -X "$method" \
 		-H "x-amz-content-sha256: $hash" -w '\n%{http_code}' "$@" "$STORE$path"
 }
-# store_pause / store_resume: the store stops answering (its proxy stopped), and comes back.
+# store_down / store_up: the store goes away (connections refused) and comes back (once it
+# answers its health check).
+store_down() {
+	kill -USR1 "$STORE_PID"
+	for _ in $(seq 100); do
+		curl -s -o /dev/null "$STORE/healthcheck" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+store_up() {
+	kill -USR2 "$STORE_PID"
+	for _ in $(seq 300); do
+		[ "$(curl -s "$STORE/healthcheck")" = OK ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# store_pause / store_resume: the store hangs mid-request (its proxy stopped), and comes back.
 store_pause() { kill -STOP "$(cat "$WORK/swift/proxy.pid")"; }
 store_resume() { kill -CONT "$(cat "$WORK/swift/proxy.pid")"; }

@@ -11,8 +11,9 @@ servers on PORT+1..PORT+3 and the memcached that tempauth needs on PORT+4, and p
 account is access key "test:tester", secret "testing", region us-east-1; path-style requests
 go to http://127.0.0.1:PORT/BUCKET/KEY. A bucket made public-read (x-amz-acl) is readable
 without a signature at http://127.0.0.1:PORT/v1/AUTH_test/BUCKET/KEY, the bucket's public
-address. SIGSTOP/SIGCONT of the proxy (its pid is in DIR/proxy.pid) stops the store and brings
-it back; SIGTERM stops everything. Logs go to DIR/log/.
+address. SIGSTOP/SIGCONT of the proxy (its pid is in DIR/proxy.pid) makes the store hang mid-request
+and brings it back; SIGUSR1 to this script stops the proxy (connections refused) and SIGUSR2
+starts it again; SIGTERM stops everything. Logs go to DIR/log/.
 """
 import os
 import signal
@@ -114,12 +115,27 @@ def main():
     procs = [subprocess.Popen(["memcached", "-l", "127.0.0.1", "-p", str(MEMCACHE), "-U", "0",
                                "-u", "nobody", "-m", "16"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    for kind in list(SERVERS) + ["proxy"]:
+    def start(kind):
         log = open(os.path.join(LOG, f"{kind}.log"), "ab")
-        procs.append(subprocess.Popen([f"/usr/bin/swift-{kind}-server",
-                                       os.path.join(ETC, f"{kind}-server.conf"), "-v"],
-                                      stdout=log, stderr=subprocess.STDOUT))
+        return subprocess.Popen([f"/usr/bin/swift-{kind}-server",
+                                 os.path.join(ETC, f"{kind}-server.conf"), "-v"],
+                                stdout=log, stderr=subprocess.STDOUT)
+
+    for kind in list(SERVERS) + ["proxy"]:
+        procs.append(start(kind))
     write(os.path.join(DIR, "proxy.pid"), f"{procs[-1].pid}\n")
+    down = [False]
+
+    def proxy_down(*_):  # the store away: its port refuses connections
+        down[0] = True
+        procs[-1].send_signal(signal.SIGCONT)
+        procs[-1].terminate()
+        procs[-1].wait()
+
+    def proxy_up(*_):
+        procs[-1] = start("proxy")
+        write(os.path.join(DIR, "proxy.pid"), f"{procs[-1].pid}\n")
+        down[0] = False
 
     def stop(*_):
         for p in procs:
@@ -137,6 +153,8 @@ def main():
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGUSR1, proxy_down)
+    signal.signal(signal.SIGUSR2, proxy_up)
     for _ in range(300):
         if any(p.poll() is not None for p in procs):
             print("a Swift server exited at start; see " + LOG, file=sys.stderr)
@@ -153,7 +171,7 @@ def main():
     print("ready", flush=True)
     while True:
         for p in procs:
-            if p.poll() is not None:
+            if p.poll() is not None and not (down[0] and p is procs[-1]):
                 print(f"Swift server {p.args[0]} exited ({p.returncode})", file=sys.stderr)
                 stop()
         time.sleep(0.5)
