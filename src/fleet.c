@@ -31,7 +31,7 @@ pb_fleet_read(const char *beat, struct pb_fleet_booth *b)
 	b->disk_free_mb = num_at(beat, "status.disk.free_mb");
 	b->sessions = num_at(beat, "status.counters.sessions");
 	b->every_s = num_at(beat, "every_s");
-	if (b->every_s <= 0)
+	if (b->every_s <= 0 || b->every_s > 86400) /* absent, or not a heartbeat's interval */
 		b->every_s = 30;
 	return 0;
 }
