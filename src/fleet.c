@@ -138,6 +138,8 @@ pb_fleet_list(const char *beats, time_t now, int json, struct pb_buf *out)
 	return silent;
 }
 
+#define COUNT_MAX 4000000000LL /* an hour's start (to 2096) and any hour's count */
+
 static const char *const kinds[4] = { "sessions", "prints", "emails", "downloads" };
 
 void
@@ -167,8 +169,9 @@ pb_fleet_report(const char *beats, int json, struct pb_buf *out)
 			long long row[5];
 			int ok = 1;
 			for (int c = 0; c < 5; c++)
-				ok &= pb_json_int_of(pb_json_elem(h, c), &row[c]) == 0;
-			if (!ok)
+				ok &= pb_json_int_of(pb_json_elem(h, c), &row[c]) == 0 &&
+				      row[c] >= 0 && row[c] <= COUNT_MAX;
+			if (!ok) /* not an hour a booth counted: no sum can overflow */
 				continue;
 			for (int c = 0; c < 4; c++)
 				total[c] += row[c + 1];
@@ -183,8 +186,9 @@ pb_fleet_report(const char *beats, int json, struct pb_buf *out)
 			char when[32];
 			time_t t = (time_t)row[0];
 			struct tm tm;
-			localtime_r(&t, &tm);
-			strftime(when, sizeof(when), "%Y-%m-%d %H:00", &tm);
+			if (!localtime_r(&t, &tm) ||
+			    !strftime(when, sizeof(when), "%Y-%m-%d %H:00", &tm))
+				snprintf(when, sizeof(when), "?");
 			pb_buf_printf(out, "%-16s %-16s %8lld %8lld %8lld %9lld\n", b.booth, when,
 				      row[1], row[2], row[3], row[4]);
 		}
