@@ -16,8 +16,9 @@ const char *pb_json_elem(const char *v, int i);
 /* v as an integer (a JSON number, its fraction dropped): 0 and *out set, -1 otherwise. */
 int pb_json_int_of(const char *v, long long *out);
 
-/* v as a string, unescaped (\uXXXX outside ASCII as '?'), into out (n bytes, truncated):
- * 0, or -1 when v is not a string (out is then ""). */
+/* v as a string, unescaped, into out (n bytes, truncated). Each \uXXXX reads as '?' on
+ * purpose: booths write UTF-8 as it is and escape only control characters, which no screen
+ * line should show. Returns 0, or -1 when v is not a string (out is then ""). */
 int pb_json_str_of(const char *v, char *out, size_t n);
 
 #endif
