@@ -36,6 +36,11 @@ struct pb_slot_progress {
 	void (*slot_rows)(void *ctx, int slot, int rows);
 	void *ctx;
 };
+/* One photo into slot i of canvas (what pb_compose_photos does for each); err starts
+ * "photo i+1: ". */
+enum pb_status pb_compose_slot(struct pb_jpeg *j, const struct pb_overlay *ov,
+			       const struct pb_blob *capture, int i, struct pb_image *canvas,
+			       const struct pb_slot_progress *progress, char *err, size_t errlen);
 enum pb_status pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov,
 				 const struct pb_blob *captures, int n, struct pb_image *canvas,
 				 const struct pb_slot_progress *progress, char *err, size_t errlen);

@@ -265,66 +265,73 @@ relay(void *ctx, int rows)
 }
 
 enum pb_status
+pb_compose_slot(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob *capture,
+		int i, struct pb_image *canvas, const struct pb_slot_progress *progress, char *err,
+		size_t errlen)
+{
+	enum pb_status st;
+	struct slot_relay r = { progress, i };
+	struct pb_progress rows = { relay, &r };
+	const struct pb_rect *slot = &ov->slots[i];
+	struct pb_image *photo;
+	int w, h;
+	int handled = 0;
+
+	st = pb_stream_to_slot(capture->data, capture->len, canvas, *slot, progress ? &rows : NULL,
+			       &handled, err, errlen);
+	if (st || handled) {
+		if (st) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "photo %d: %s", i + 1, why);
+		}
+		return st;
+	}
+	/* the general path: captures stored turned, CMYK */
+	int turned = pb_jpeg_orientation(capture->data, capture->len);
+	int quarter = turned >= 5; /* stored on its side */
+
+	st = pb_jpeg_info(j, capture->data, capture->len, &w, &h);
+	if (st == PB_OK) {
+		/* Decode just large enough that the upright crop still covers the slot. */
+		int uw = quarter ? h : w, uh = quarter ? w : h;
+		struct pb_rect crop = pb_crop_to_fill(uw, uh, *slot);
+		int min_w = (int)((int64_t)slot->w * uw / crop.w);
+		int min_h = (int)((int64_t)slot->h * uh / crop.h);
+		st = pb_jpeg_decode(j, capture->data, capture->len, quarter ? min_h : min_w,
+				    quarter ? min_w : min_h, &photo);
+	}
+	if (st) {
+		snprintf(err, errlen, "photo %d: %s", i + 1, pb_jpeg_error(j));
+		return st;
+	}
+	int uw = quarter ? photo->height : photo->width;
+	int uh = quarter ? photo->width : photo->height;
+	st = pb_image_draw_oriented(photo, turned, pb_crop_to_fill(uw, uh, *slot), canvas, *slot);
+	pb_image_destroy(photo);
+	if (st) {
+		snprintf(err, errlen, "photo %d: out of memory while scaling", i + 1);
+		return st;
+	}
+	if (progress)
+		progress->slot_rows(progress->ctx, i, slot->h);
+	return PB_OK;
+}
+
+enum pb_status
 pb_compose_photos(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob *captures,
 		  int n, struct pb_image *canvas, const struct pb_slot_progress *progress,
 		  char *err, size_t errlen)
 {
-	enum pb_status st;
-	struct slot_relay r = { progress, 0 };
-	struct pb_progress rows = { relay, &r };
-
 	if (n != ov->nslots) {
 		snprintf(err, errlen, "%d photos for %d slots", n, ov->nslots);
 		return PB_ERR_INPUT;
 	}
 	for (int i = 0; i < n; i++) {
-		const struct pb_rect *slot = &ov->slots[i];
-		struct pb_image *photo;
-		int w, h;
-
-		int handled = 0;
-		r.slot = i;
-		st = pb_stream_to_slot(captures[i].data, captures[i].len, canvas, *slot,
-				       progress ? &rows : NULL, &handled, err, errlen);
-		if (st || handled) {
-			if (st) {
-				char why[512];
-				snprintf(why, sizeof(why), "%s", err);
-				snprintf(err, errlen, "photo %d: %s", i + 1, why);
-				return st;
-			}
-			continue;
-		}
-		/* the general path: captures stored turned, CMYK */
-		int turned = pb_jpeg_orientation(captures[i].data, captures[i].len);
-		int quarter = turned >= 5; /* stored on its side */
-
-		st = pb_jpeg_info(j, captures[i].data, captures[i].len, &w, &h);
-		if (st == PB_OK) {
-			/* Decode just large enough that the upright crop still covers the slot. */
-			int uw = quarter ? h : w, uh = quarter ? w : h;
-			struct pb_rect crop = pb_crop_to_fill(uw, uh, *slot);
-			int min_w = (int)((int64_t)slot->w * uw / crop.w);
-			int min_h = (int)((int64_t)slot->h * uh / crop.h);
-			st = pb_jpeg_decode(j, captures[i].data, captures[i].len,
-					    quarter ? min_h : min_w, quarter ? min_w : min_h,
-					    &photo);
-		}
-		if (st) {
-			snprintf(err, errlen, "photo %d: %s", i + 1, pb_jpeg_error(j));
+		enum pb_status st =
+			pb_compose_slot(j, ov, &captures[i], i, canvas, progress, err, errlen);
+		if (st)
 			return st;
-		}
-		int uw = quarter ? photo->height : photo->width;
-		int uh = quarter ? photo->width : photo->height;
-		st = pb_image_draw_oriented(photo, turned, pb_crop_to_fill(uw, uh, *slot), canvas,
-					    *slot);
-		pb_image_destroy(photo);
-		if (st) {
-			snprintf(err, errlen, "photo %d: out of memory while scaling", i + 1);
-			return st;
-		}
-		if (progress)
-			progress->slot_rows(progress->ctx, i, slot->h);
 	}
 	return PB_OK;
 }
