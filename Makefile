@@ -36,7 +36,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem num deadline backoff buf json geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption stream compose session offline \
+CORE = status log mem num deadline backoff buf json trace geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print print_cups share gallery qr address mail outbox outbox_store \
 	staff staff_health settings notify email_form disk delivery i18n json_read s3 landing publish publish_beat fleet
 # The one exception: caption.c draws the print's text with SDL_ttf into memory surfaces (no

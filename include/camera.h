@@ -26,8 +26,11 @@ struct pb_camera_ops {
 	 * after about 30 minutes). Optional. */
 	void (*stop_preview)(void *impl);
 	/* Takes a photo and gives back its JPEG bytes (malloc'd, caller frees). PB_ERR_BUSY for
-	 * a failure worth retrying at once (camera busy, could not focus). */
-	enum pb_status (*capture)(void *impl, struct pb_blob *photo, char *why, size_t whylen);
+	 * a failure worth retrying at once (camera busy, could not focus). Sets *taken_us
+	 * (trace.h's clock) when the camera has the photo, before it is downloaded; left 0,
+	 * the whole call counts as the capture. */
+	enum pb_status (*capture)(void *impl, struct pb_blob *photo, int64_t *taken_us, char *why,
+				  size_t whylen);
 	/* Keeps an idle connection awake and notices a camera that went away, for cameras
 	 * without live view. Blocks at most about 20 ms. Optional. */
 	enum pb_status (*keepalive)(void *impl, char *why, size_t whylen);
@@ -68,6 +71,9 @@ struct pb_camera_result {
 	int slot;
 	enum pb_status status;
 	struct pb_blob photo; /* owned by the result when status is PB_OK */
+	/* where the time went (trace.h): request to shutter call, the call until the camera
+	 * had the photo, then its download; -1 when the call did not happen */
+	int64_t shutter_us, capture_us, download_us;
 	char why[200];
 };
 

@@ -14,6 +14,9 @@ void pb_json_array(struct pb_buf *b, const char *key);
 void pb_json_close(struct pb_buf *b);
 void pb_json_str(struct pb_buf *b, const char *key, const char *val); /* NULL -> null */
 void pb_json_int(struct pb_buf *b, const char *key, int64_t val);
+/* A duration given in microseconds, written in milliseconds with one decimal (12.3); null
+ * when negative (did not happen). */
+void pb_json_ms(struct pb_buf *b, const char *key, int64_t us);
 void pb_json_bool(struct pb_buf *b, const char *key, int val);
 
 #endif

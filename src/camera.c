@@ -9,6 +9,7 @@
 #include "camera.h"
 #include "clock.h"
 #include "deadline.h"
+#include "trace.h"
 #include "log.h"
 #include "mem.h"
 
@@ -35,6 +36,7 @@ struct pb_camera {
 	uint32_t req_session, req_job;
 	int req_slot;
 	uint64_t req_ms;
+	int64_t req_us;
 	/* live view: latest frame wins */
 	struct pb_blob frame;
 	uint64_t frame_seq;
@@ -164,6 +166,7 @@ do_capture(struct pb_camera *cam)
 {
 	struct pb_camera_result *res = pb_xcalloc(1, sizeof(*res));
 	uint64_t req_ms, t0 = 0;
+	int64_t req_us, first_us = 0, taken_us = 0;
 	int tries = 0;
 
 	pthread_mutex_lock(&cam->lock);
@@ -171,6 +174,7 @@ do_capture(struct pb_camera *cam)
 	res->job = cam->req_job;
 	res->slot = cam->req_slot;
 	req_ms = cam->req_ms;
+	req_us = cam->req_us;
 	cam->want_capture = 0;
 	pthread_mutex_unlock(&cam->lock);
 
@@ -188,13 +192,16 @@ do_capture(struct pb_camera *cam)
 		res->why[0] = '\0';
 		t0 = pb_now_ms();
 		if (!tries) {
+			first_us = pb_now_us();
 			pthread_mutex_lock(&cam->lock);
 			cam->health.shutter_lag_ms = (int64_t)(t0 - req_ms);
 			pthread_mutex_unlock(&cam->lock);
 			pb_info("capture: countdown end to shutter call %llu ms",
 				(unsigned long long)(t0 - req_ms));
 		}
-		res->status = cam->ops->capture(cam->impl, &res->photo, res->why, sizeof(res->why));
+		taken_us = 0;
+		res->status = cam->ops->capture(cam->impl, &res->photo, &taken_us, res->why,
+						sizeof(res->why));
 		if (res->status != PB_ERR_BUSY || tries >= cam->opts.capture_retries)
 			break;
 		tries++;
@@ -206,6 +213,12 @@ do_capture(struct pb_camera *cam)
 				       (long)(cam->opts.retry_delay_ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 	}
+	int64_t done_us = pb_now_us();
+	res->shutter_us = first_us - req_us;
+	if (taken_us < first_us || taken_us > done_us)
+		taken_us = done_us; /* the backend could not tell: all of it was the capture */
+	res->capture_us = taken_us - first_us;
+	res->download_us = done_us - taken_us;
 	pthread_mutex_lock(&cam->lock);
 	cam->health.capture_ms = (int64_t)(pb_now_ms() - t0);
 	if (res->status == PB_OK)
@@ -413,6 +426,7 @@ pb_camera_request_capture(struct pb_camera *cam, uint32_t session, uint32_t job,
 	cam->req_job = job;
 	cam->req_slot = slot;
 	cam->req_ms = pb_now_ms();
+	cam->req_us = pb_now_us();
 	pthread_cond_signal(&cam->wake);
 	pthread_mutex_unlock(&cam->lock);
 }

@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mem.h"
+#include "trace.h"
 
 struct gp {
 	char *model, *port, *settings;
@@ -464,7 +465,7 @@ drain_events(struct gp *g, int timeout_ms)
 }
 
 static enum pb_status
-gp_capture(void *impl, struct pb_blob *photo, char *why, size_t whylen)
+gp_capture(void *impl, struct pb_blob *photo, int64_t *taken_us, char *why, size_t whylen)
 {
 	struct gp *g = impl;
 	CameraFilePath path;
@@ -477,6 +478,7 @@ gp_capture(void *impl, struct pb_blob *photo, char *why, size_t whylen)
 	rc = gp_camera_capture(g->cam, GP_CAPTURE_IMAGE, &path, g->ctx);
 	if (rc < GP_OK)
 		return fail(g, rc, "capture", why, whylen);
+	*taken_us = pb_now_us(); /* on the card or in the camera's RAM: now the download */
 	if (gp_file_new(&file) < GP_OK) {
 		snprintf(why, whylen, "out of memory");
 		return PB_ERR_NOMEM;

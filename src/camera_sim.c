@@ -144,13 +144,14 @@ sim_preview(void *impl, struct pb_blob *frame, char *why, size_t whylen)
 }
 
 static enum pb_status
-sim_capture(void *impl, struct pb_blob *photo, char *why, size_t whylen)
+sim_capture(void *impl, struct pb_blob *photo, int64_t *taken_us, char *why, size_t whylen)
 {
 	struct sim *s = impl;
 	struct pb_image *img;
 	enum pb_status st;
 	unsigned n;
 
+	(void)taken_us; /* rendered and encoded in memory: all of it is the capture */
 	if (s->cfg.busy_every && ++s->attempts % (unsigned)s->cfg.busy_every == 0) {
 		snprintf(why, whylen, "simulated camera busy (attempt %u)", s->attempts);
 		return PB_ERR_BUSY;

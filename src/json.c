@@ -100,6 +100,18 @@ pb_json_int(struct pb_buf *b, const char *key, int64_t val)
 }
 
 void
+pb_json_ms(struct pb_buf *b, const char *key, int64_t us)
+{
+	member(b, key);
+	if (us < 0) {
+		pb_buf_append(b, "null", 4);
+		return;
+	}
+	int64_t tenths = (us + 50) / 100;
+	pb_buf_printf(b, "%lld.%lld", (long long)(tenths / 10), (long long)(tenths % 10));
+}
+
+void
 pb_json_bool(struct pb_buf *b, const char *key, int val)
 {
 	member(b, key);

@@ -315,9 +315,10 @@ sc_stop_preview(void *impl)
 }
 
 static enum pb_status
-sc_capture(void *impl, struct pb_blob *photo, char *why, size_t whylen)
+sc_capture(void *impl, struct pb_blob *photo, int64_t *taken_us, char *why, size_t whylen)
 {
 	(void)impl;
+	(void)taken_us;
 	(void)photo;
 	snprintf(why, whylen, "scripted: no captures");
 	return PB_ERR_IO;
