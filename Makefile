@@ -43,7 +43,7 @@ CORE = status log mem num deadline backoff buf json trace geometry file inifile 
 # window, no renderer, no video subsystem).
 LAYER_ALLOW = caption.c:SDL_ttf.h
 # The screen: SDL and SDL_ttf.
-UI = text layout draw render render_staff display_sdl booth booth_run booth_actions booth_staff booth_control booth_status screens
+UI = text layout draw render render_staff display_sdl booth booth_shots booth_run booth_actions booth_staff booth_control booth_status screens
 
 CORE_OBJ = $(CORE:%=$(B)/obj/%.o)
 UI_OBJ = $(UI:%=$(B)/obj/%.o)

@@ -10,6 +10,7 @@
 #include "compose.h"
 #include "json.h"
 #include "overlay.h"
+#include "trace.h"
 
 #define PB_FINAL_QUALITY 92
 #define PB_SHARE_QUALITY 88
@@ -23,8 +24,9 @@ struct pb_session_info {
 	char delivery[8]; /* print, share or both */
 	int nslots;
 	int retakes;
-	char status[16]; /* composed, accepted */
-	char note[128];	 /* what happened to delivery, for staff */
+	char status[16];       /* composed, accepted */
+	char note[128];	       /* what happened to delivery, for staff */
+	struct pb_trace trace; /* where the time went, once composed (trace.h) */
 };
 
 /* Fills id and dir for a new session started at wall-clock time now. The id is unique across
@@ -42,6 +44,18 @@ enum pb_status pb_session_compose(struct pb_jpeg *j, const struct pb_overlay *ov
 				  struct pb_session_info *info, const struct pb_blob *captures,
 				  int n, int preview_w, int preview_h, struct pb_image **preview,
 				  char *err, size_t errlen);
+
+/* The steps of pb_session_compose, for a shell that fills the slots as the photos come:
+ * pb_session_save_shot creates the folder and saves photo i (capture-<i+1>.jpg);
+ * pb_session_finish lays the frame and text over a canvas whose slots are filled
+ * (compose.h), writes final.jpg, share.jpg and session.json, gives back the preview and
+ * fills trace's compose, encode and write times (trace may be NULL). */
+enum pb_status pb_session_save_shot(const struct pb_session_info *info, int i,
+				    const struct pb_blob *capture, char *err, size_t errlen);
+enum pb_status pb_session_finish(struct pb_jpeg *j, const struct pb_overlay *ov,
+				 struct pb_session_info *info, struct pb_image *canvas,
+				 int preview_w, int preview_h, struct pb_image **preview,
+				 struct pb_trace *trace, char *err, size_t errlen);
 
 /* Rewrites session.json from info (after the guest accepted). */
 enum pb_status pb_session_write_json(const struct pb_session_info *info);

@@ -17,23 +17,6 @@
 #include "qr.h"
 #include "share.h"
 
-struct compose_job {
-	struct pb_job job;
-	Uint32 ev;
-	const struct pb_overlay *overlay;
-	struct pb_session_info info;
-	struct pb_blob caps[PB_MAX_SLOTS];
-	int n, preview_w, preview_h;
-	uint32_t session, id;
-};
-
-struct compose_result {
-	uint32_t session, id;
-	enum pb_status status;
-	struct pb_image *preview;
-	char err[256];
-};
-
 struct write_job {
 	struct pb_job job;
 	struct pb_session_info info;
@@ -43,59 +26,6 @@ struct write_job {
 	time_t expires;
 	struct pb_publish *publish; /* the link's cloud copy, or NULL */
 };
-
-static void
-compose_result_destroy(void *p)
-{
-	struct compose_result *r = p;
-	if (r)
-		pb_image_destroy(r->preview);
-	free(r);
-}
-
-/* Hands data to the main loop; if the queue refuses it, frees it. Any thread. */
-static void
-post(Uint32 type, void *data, void (*destroy)(void *))
-{
-	SDL_Event e;
-	SDL_zero(e);
-	e.type = type;
-	e.user.data1 = data;
-	if (SDL_PushEvent(&e) <= 0) {
-		pb_err("event queue refused a result: %s", SDL_GetError());
-		destroy(data);
-	}
-}
-
-static void
-compose_run(struct pb_job *job)
-{
-	struct compose_job *cj = (struct compose_job *)job;
-	struct compose_result *r = pb_xcalloc(1, sizeof(*r));
-	struct pb_jpeg *j = pb_jpeg_create();
-	uint64_t t0 = pb_now_ms();
-
-	r->session = cj->session;
-	r->id = cj->id;
-	r->status = pb_session_compose(j, cj->overlay, &cj->info, cj->caps, cj->n, cj->preview_w,
-				       cj->preview_h, &r->preview, r->err, sizeof(r->err));
-	if (r->status == PB_OK)
-		pb_info("session %s: composed in %llu ms", cj->info.id,
-			(unsigned long long)(pb_now_ms() - t0));
-	else
-		pb_err("session %s: %s", cj->info.id, r->err);
-	pb_jpeg_destroy(j);
-	post(cj->ev, r, compose_result_destroy);
-}
-
-static void
-compose_destroy(struct pb_job *job)
-{
-	struct compose_job *cj = (struct compose_job *)job;
-	for (int i = 0; i < cj->n; i++)
-		free(cj->caps[i].data);
-	free(cj);
-}
 
 static void
 write_run(struct pb_job *job)
@@ -230,15 +160,6 @@ share_begin(struct pb_booth *b)
 	pb_worker_submit(b->worker, &wj->job);
 }
 
-void
-booth_free_captures(struct pb_booth *b)
-{
-	for (int i = 0; i < PB_MAX_SLOTS; i++) {
-		free(b->guest.captures[i].data);
-		b->guest.captures[i] = (struct pb_blob){ 0 };
-	}
-}
-
 static void
 perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 {
@@ -250,7 +171,7 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 		snprintf(b->guest.session.delivery, sizeof(b->guest.session.delivery), "%s",
 			 pb_delivery_name(b->deliver.mode));
 		b->guest.on_disk = 0;
-		booth_free_captures(b);
+		booth_shots_drop(b);
 		pb_render_set_photo(b->render, NULL);
 		b->guest.share_url[0] = '\0';
 		pb_email_form_clear(&b->email);
@@ -258,37 +179,15 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 		break;
 	case PB_ACT_CAPTURE:
 		b->guest.capture_ms = now;
+		b->guest.countdown_end_us = pb_now_us();
 		pb_camera_request_capture(b->camera, a->session, a->job, a->slot);
 		break;
 	case PB_ACT_STORE:
-		free(b->guest.captures[a->slot].data);
-		b->guest.captures[a->slot] = b->guest.incoming;
-		b->guest.incoming = (struct pb_blob){ 0 };
+		booth_shot_store(b, a->slot);
 		break;
-	case PB_ACT_COMPOSE: {
-		struct compose_job *cj = pb_xcalloc(1, sizeof(*cj));
-		int w = 1280, h = 1280;
-		if (b->screen.display)
-			pb_display_size(b->screen.display, &w, &h);
-		cj->job.run = compose_run;
-		cj->job.destroy = compose_destroy;
-		cj->ev = b->ev_base + EV_COMPOSED;
-		cj->overlay = b->overlay;
-		b->guest.session.nslots = b->overlay->nslots;
-		cj->info = b->guest.session;
-		cj->n = b->overlay->nslots;
-		for (int i = 0; i < cj->n; i++) {
-			cj->caps[i] = b->guest.captures[i]; /* the job owns the photos now */
-			b->guest.captures[i] = (struct pb_blob){ 0 };
-		}
-		cj->preview_w = w;
-		cj->preview_h = h;
-		cj->session = a->session;
-		cj->id = a->job;
-		b->guest.on_disk = 1;
-		pb_worker_submit(b->worker, &cj->job);
+	case PB_ACT_COMPOSE:
+		booth_shots_compose(b, a->session, a->job);
 		break;
-	}
 	case PB_ACT_DELIVER:
 		snprintf(b->guest.session.status, sizeof(b->guest.session.status), "accepted");
 		snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%s",
@@ -322,7 +221,8 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 			pb_info("session %s: abandoned before any photo was kept",
 				b->guest.session.id);
 		}
-		booth_free_captures(b);
+		booth_shots_drop(b);
+		b->guest.review_from_us = 0;
 		pb_render_set_photo(b->render, NULL);
 		b->guest.share_url[0] = '\0';
 		pb_email_form_clear(&b->email);
@@ -390,6 +290,8 @@ on_capture(struct pb_booth *b, struct pb_camera_result *res)
 	}
 	b->guest.incoming = res->photo; /* kept only if the kiosk says STORE */
 	res->photo = (struct pb_blob){ 0 };
+	b->guest.shot = (struct pb_trace_shot){ res->shutter_us, res->capture_us, res->download_us,
+						-1, -1 };
 	booth_feed(b, res->status == PB_OK ? PB_EV_CAPTURED : PB_EV_CAPTURE_FAILED, res->session,
 		   res->job);
 	free(b->guest.incoming.data);
@@ -398,7 +300,7 @@ on_capture(struct pb_booth *b, struct pb_camera_result *res)
 }
 
 static void
-on_composed(struct pb_booth *b, struct compose_result *r)
+on_composed(struct pb_booth *b, struct booth_compose_result *r)
 {
 	int fresh = b->kiosk.state == PB_PROCESSING && r->session == b->kiosk.session &&
 		    r->id == b->kiosk.job;
@@ -407,19 +309,20 @@ on_composed(struct pb_booth *b, struct compose_result *r)
 		pb_render_set_photo(b->render, r->preview);
 		snprintf(b->guest.session.status, sizeof(b->guest.session.status), "composed");
 		b->last_capture_to_review_ms = (int64_t)(pb_now_ms() - b->guest.capture_ms);
+		booth_shots_composed(b, r);
 		pb_info("session %s: capture to review %lld ms", b->guest.session.id,
 			(long long)b->last_capture_to_review_ms);
 	}
 	booth_feed(b, r->status == PB_OK ? PB_EV_COMPOSED : PB_EV_COMPOSE_FAILED, r->session,
 		   r->id);
-	compose_result_destroy(r);
+	booth_compose_result_destroy(r);
 }
 
 void
 booth_camera_post(void *ctx, struct pb_camera_result *res)
 {
 	struct pb_booth *b = ctx;
-	post(b->ev_base + EV_CAMERA, res, (void (*)(void *))pb_camera_result_destroy);
+	booth_post(b->ev_base + EV_CAMERA, res, (void (*)(void *))pb_camera_result_destroy);
 }
 
 void
@@ -631,7 +534,7 @@ booth_drain_results(struct pb_booth *b)
 		if (e.type == b->ev_base + EV_CAMERA)
 			pb_camera_result_destroy(e.user.data1);
 		else
-			compose_result_destroy(e.user.data1);
+			booth_compose_result_destroy(e.user.data1);
 	}
 }
 

@@ -52,10 +52,13 @@ struct booth_screen {
 /* The guest on screen (booth.c). */
 struct booth_guest {
 	struct pb_session_info session;
-	int on_disk; /* a compose job was queued: the folder may exist */
-	struct pb_blob captures[PB_MAX_SLOTS];
-	struct pb_blob incoming; /* the capture being handed to the kiosk */
-	char share_url[512];	 /* the session's download link, "" for none */
+	int on_disk;		   /* a photo was saved: the folder may exist */
+	struct booth_strip *strip; /* the slots being filled (booth_shots.c); NULL before */
+	struct pb_blob incoming;   /* the capture being handed to the kiosk */
+	struct pb_trace_shot shot; /* the camera's part of that capture */
+	int64_t countdown_end_us;  /* the last shot asked for (trace.h's clock) */
+	int64_t review_from_us;	   /* the composed photo arrived; 0 once shown */
+	char share_url[512];	   /* the session's download link, "" for none */
 	time_t share_expires;
 	uint64_t capture_ms; /* when the last shot was requested */
 };
@@ -104,6 +107,7 @@ struct pb_booth {
 	struct pb_email_form email;
 	char last_session[48];
 	int64_t last_capture_to_review_ms;
+	struct pb_trace last_trace; /* the last session that reached review; shots 0 for none */
 	struct booth_staff staff;
 	struct booth_press press;
 	struct pb_settings_store store;
@@ -138,8 +142,29 @@ void booth_watch_disk(struct pb_booth *b, uint64_t now, int force);
 /* The printer's health and the guest's queue position, and a purge of expired links when due.
  * Every loop turn. */
 void booth_watch_delivery(struct pb_booth *b, uint64_t now);
-/* Frees the guest's photos and forgets them on screen. */
-void booth_free_captures(struct pb_booth *b);
+/* Hands data to the main loop as an SDL user event; if the queue refuses it, frees it. Any
+ * thread. */
+void booth_post(Uint32 type, void *data, void (*destroy)(void *));
+
+/* booth_shots.c: the photos on their way to review */
+struct booth_compose_result {
+	uint32_t session, id;
+	enum pb_status status;
+	struct pb_image *preview;
+	struct pb_trace trace; /* save, decode, compose, encode, write */
+	char err[256];
+};
+void booth_compose_result_destroy(void *r);
+/* The kiosk said STORE: the incoming photo is saved and decoded into its slot (worker). */
+void booth_shot_store(struct pb_booth *b, int slot);
+/* The kiosk said COMPOSE: frame, text and the files, once the slots are in (worker). */
+void booth_shots_compose(struct pb_booth *b, uint32_t session, uint32_t id);
+/* Forgets the slots filled so far (a session ended or began). */
+void booth_shots_drop(struct pb_booth *b);
+/* The composed photo is on its way to the screen: its trace so far. */
+void booth_shots_composed(struct pb_booth *b, const struct booth_compose_result *r);
+/* A frame was presented: the first one on review ends the trace. */
+void booth_shots_frame_shown(struct pb_booth *b);
 
 /* Writes the answer of an action: 0 done, 1 refused or failed, 2 usage. Returns code. */
 static inline int __attribute__((format(printf, 4, 5)))

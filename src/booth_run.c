@@ -139,6 +139,7 @@ draw(struct pb_booth *b, uint64_t now)
 	pb_display_size(b->screen.display, &w, &h);
 	pb_render_draw(b->render, &v, w, h);
 	SDL_RenderPresent(pb_display_renderer(b->screen.display));
+	booth_shots_frame_shown(b);
 }
 
 static struct pb_camera *
@@ -432,11 +433,12 @@ pb_booth_destroy(struct pb_booth *b)
 	if (b->worker)
 		booth_settings_flush(b);
 	pb_camera_destroy(b->camera);
-	pb_worker_destroy(b->worker);  /* finishes queued writes */
+	pb_worker_destroy(b->worker); /* finishes queued writes */
+	b->worker = NULL;
 	pb_delivery_fini(&b->deliver); /* prints spooled, emails written */
 	if (b->ev_base)
 		booth_drain_results(b);
-	booth_free_captures(b);
+	booth_shots_drop(b); /* the worker is gone: freed at once */
 	free(b->guest.incoming.data);
 	pb_render_destroy(b->render);
 	pb_display_close(b->screen.display);

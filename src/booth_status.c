@@ -219,6 +219,10 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	staff_json(b, out);
 	pb_json_str(out, "last_session", b->last_session[0] ? b->last_session : NULL);
 	pb_json_int(out, "last_capture_to_review_ms", b->last_capture_to_review_ms);
+	if (b->last_trace.shots)
+		pb_trace_json(&b->last_trace, "last_trace", out);
+	else
+		pb_json_str(out, "last_trace", NULL);
 	pb_json_int(out, "pending_jobs", pb_worker_pending(b->worker));
 	pb_json_int(out, "text_overflows", b->render ? pb_render_overflows(b->render) : 0);
 	screen_json(b, out);

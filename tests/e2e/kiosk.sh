@@ -4,6 +4,24 @@
 # Korean. Saves a screenshot of every screen to tests/artifacts/e2e/<size>-<lang>/.
 set -u
 . "$(dirname "$0")/lib.sh"
+# A trace (status' last_trace or session.json's trace): one shot, every stage a number, the
+# camera's capture and the decode took time, and the stages fit in the whole.
+TRACE_OK='
+import json, sys
+d = json.load(sys.stdin)
+t = d.get("last_trace") or d["trace"]
+assert len(t["shots"]) == 1, t
+s = t["shots"][0]
+for k in ("shutter_ms", "capture_ms", "download_ms", "save_ms", "decode_ms"):
+    assert isinstance(s[k], (int, float)) and s[k] >= 0, (k, t)
+for k in ("compose_ms", "encode_ms", "write_ms", "review_frame_ms", "capture_to_review_ms", "software_ms"):
+    assert isinstance(t[k], (int, float)) and t[k] >= 0, (k, t)
+assert s["capture_ms"] > 0 and s["decode_ms"] > 0, t
+parts = s["shutter_ms"] + s["capture_ms"] + s["download_ms"] + s["save_ms"] + s["decode_ms"] + t["compose_ms"] + t["encode_ms"] + t["write_ms"] + t["review_frame_ms"]
+assert parts <= t["capture_to_review_ms"] + 0.5, (parts, t)
+assert abs(t["software_ms"] - (t["capture_to_review_ms"] - s["capture_ms"] - s["download_ms"])) <= 0.2, t
+'
+trace_ok() { python3 -c "$TRACE_OK" <"$1"; }
 
 session_dir() { echo "$WORK/data/sessions/$1"; }
 
@@ -47,6 +65,9 @@ flow() {
 	check "$out: the original capture is 6000x4000" \
 		test "$(image_size "$(session_dir "$id")/capture-1.jpg")" = "6000x4000"
 	echo "# capture to review: $(json last_capture_to_review_ms) ms (6000x4000 capture)"
+	check "$out: status has the trace of every stage" trace_ok <(ctl status)
+	check "$out: the log has the trace at info level" \
+		grep -q "<6>session $id: trace: shot 1: shutter .* decode .*; compose .* review-frame .* total" "$WORK/kiosk.log"
 	check "$out: trigger accepts the photo" ctl trigger
 	check "$out: deliver" wait_state deliver 5
 	shot "$out" deliver
@@ -63,6 +84,8 @@ s = json.load(open(sys.argv[1]))
 assert s["status"] == "accepted" and s["captures"] == ["capture-1.jpg"], s
 assert s["final"] == "final.jpg" and s["overlay"] == "certification-lounge", s' \
 		"$(session_dir "$id")/session.json"
+	check "$out: session.json has the trace, first review frame included" \
+		trace_ok "$(session_dir "$id")/session.json"
 
 	# Guest 2: touches only.
 	check "$out: a touch starts a session" tap start

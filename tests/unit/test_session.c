@@ -176,11 +176,68 @@ test_unwritable_data_dir(void **state)
 	free(caps[1].data);
 }
 
+/* The trace: milliseconds with one decimal, null for what did not happen, the software's
+ * share without the last shot's camera time, and the same stages in the log line. */
+static void
+test_trace(void **state)
+{
+	(void)state;
+	struct pb_trace t;
+	struct pb_buf b;
+	char line[512];
+
+	pb_trace_clear(&t);
+	assert_int_equal(pb_trace_software_us(&t), -1); /* not on screen yet */
+	t.shots = 2;
+	t.shot[0] = (struct pb_trace_shot){ 1000, 200000, 0, 2500, 40049 };
+	t.shot[1] = (struct pb_trace_shot){ 950, 180000, 30000, 2000, 40050 };
+	t.compose_us = 5000;
+	t.encode_us = 20000;
+	t.write_us = 3000;
+	t.review_us = 16000;
+	t.total_us = 300000;
+	/* 300 ms less the last shot's 180 + 30 ms of camera; the first shot's ran earlier */
+	assert_int_equal(pb_trace_software_us(&t), 90000);
+	pb_buf_init(&b);
+	pb_trace_json(&t, NULL, &b);
+	assert_string_equal(b.data,
+			    "{\"shots\":[{\"shutter_ms\":1.0,\"capture_ms\":200.0,\"download_ms\":0.0,"
+			    "\"save_ms\":2.5,\"decode_ms\":40.0},{\"shutter_ms\":1.0,\"capture_ms\":"
+			    "180.0,\"download_ms\":30.0,\"save_ms\":2.0,\"decode_ms\":40.1}],"
+			    "\"compose_ms\":5.0,\"encode_ms\":20.0,\"write_ms\":3.0,"
+			    "\"review_frame_ms\":16.0,\"capture_to_review_ms\":300.0,"
+			    "\"software_ms\":90.0}");
+	pb_buf_fini(&b);
+	pb_trace_line(&t, line, sizeof(line));
+	assert_string_equal(line, "shot 1: shutter 1.0 capture 200.0 download 0.0 save 2.5 "
+				  "decode 40.0; shot 2: shutter 1.0 capture 180.0 download 30.0 "
+				  "save 2.0 decode 40.1; compose 5.0 encode 20.0 write 3.0 "
+				  "review-frame 16.0 total 300.0 software 90.0 ms");
+	/* a stage that did not run is null, and left out of the line */
+	t.shot[1].decode_us = -1;
+	t.write_us = -1;
+	pb_buf_init(&b);
+	pb_trace_json(&t, "trace", &b);
+	assert_non_null(strstr(b.data, "\"save_ms\":2.0,\"decode_ms\":null}"));
+	assert_non_null(strstr(b.data, "\"write_ms\":null,"));
+	pb_buf_fini(&b);
+	pb_trace_line(&t, line, sizeof(line));
+	assert_null(strstr(line, "write"));
+	assert_non_null(strstr(line, "save 2.0; compose"));
+	/* a line too short for it all is cut, never overrun */
+	char tiny[12];
+	memset(tiny, 'x', sizeof(tiny));
+	pb_trace_line(&t, tiny, 8);
+	assert_int_equal(strlen(tiny), 7);
+	assert_int_equal(tiny[11], 'x');
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_compose_writes_the_folder),
 		cmocka_unit_test(test_bad_capture_leaves_no_final),
 		cmocka_unit_test(test_unwritable_data_dir),
