@@ -200,13 +200,13 @@ test_trace(void **state)
 	assert_int_equal(pb_trace_software_us(&t), 90000);
 	pb_buf_init(&b);
 	pb_trace_json(&t, NULL, &b);
-	assert_string_equal(b.data,
-			    "{\"shots\":[{\"shutter_ms\":1.0,\"capture_ms\":200.0,\"download_ms\":0.0,"
-			    "\"save_ms\":2.5,\"decode_ms\":40.0},{\"shutter_ms\":1.0,\"capture_ms\":"
-			    "180.0,\"download_ms\":30.0,\"save_ms\":2.0,\"decode_ms\":40.1}],"
-			    "\"compose_ms\":5.0,\"encode_ms\":20.0,\"write_ms\":3.0,"
-			    "\"review_frame_ms\":16.0,\"capture_to_review_ms\":300.0,"
-			    "\"software_ms\":90.0}");
+	assert_string_equal(
+		b.data, "{\"shots\":[{\"shutter_ms\":1.0,\"capture_ms\":200.0,\"download_ms\":0.0,"
+			"\"save_ms\":2.5,\"decode_ms\":40.0},{\"shutter_ms\":1.0,\"capture_ms\":"
+			"180.0,\"download_ms\":30.0,\"save_ms\":2.0,\"decode_ms\":40.1}],"
+			"\"compose_ms\":5.0,\"encode_ms\":20.0,\"write_ms\":3.0,"
+			"\"review_frame_ms\":16.0,\"capture_to_review_ms\":300.0,"
+			"\"software_ms\":90.0}");
 	pb_buf_fini(&b);
 	pb_trace_line(&t, line, sizeof(line));
 	assert_string_equal(line, "shot 1: shutter 1.0 capture 200.0 download 0.0 save 2.5 "
