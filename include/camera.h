@@ -121,6 +121,7 @@ struct pb_camera_sim_config {
 	int busy_every;		  /* every Nth capture attempt is busy (PB_ERR_BUSY); 0 never */
 	int corrupt_every;	  /* every Nth capture is a truncated JPEG; 0 never */
 	int latency_ms;		  /* extra time per capture */
+	int restart_rows;	  /* a restart marker every N MCU rows; 0 none */
 	int disconnect_every;	  /* every Nth capture unplugs the camera; 0 never */
 	int disconnect_ms;	  /* for this long */
 	const char *capture_file; /* "" or NULL: render the scene; else each capture is this

@@ -55,6 +55,7 @@ struct pb_config {
 	int sim_fail_every;
 	int sim_corrupt_every;
 	int sim_latency_ms;
+	int sim_restart_rows;	/* restart markers every N MCU rows; 0 none */
 	char *sim_capture_file; /* "": render the scene */
 	int sim_disconnect_every;
 	int sim_disconnect_ms;

@@ -49,4 +49,9 @@ int pb_jpeg_orientation(const unsigned char *data, size_t len);
 enum pb_status pb_jpeg_encode(struct pb_jpeg *j, const struct pb_image *img, int quality, int dpi,
 			      unsigned char **out, size_t *len);
 
+/* The same with libjpeg and a restart marker every restart_rows MCU rows (0: none), as some
+ * cameras write (the simulated camera's [camera] sim_restart_rows); why says what failed. */
+enum pb_status pb_jpeg_encode_restart(const struct pb_image *img, int quality, int restart_rows,
+				      unsigned char **out, size_t *len, char *why, size_t whylen);
+
 #endif

@@ -177,6 +177,7 @@ start_camera(struct pb_booth *b)
 		.fail_every = c->sim_fail_every,
 		.corrupt_every = c->sim_corrupt_every,
 		.latency_ms = c->sim_latency_ms,
+		.restart_rows = c->sim_restart_rows,
 		.disconnect_every = c->sim_disconnect_every,
 		.disconnect_ms = c->sim_disconnect_ms,
 		.capture_file = c->sim_capture_file,

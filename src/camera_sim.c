@@ -185,10 +185,12 @@ sim_capture(void *impl, struct pb_blob *photo, int64_t *taken_us, char *why, siz
 		return st;
 	}
 	pb_camera_sim_scene(img, pb_now_ms() - s->start_ms);
-	st = pb_jpeg_encode(s->jpeg, img, 92, 0, &photo->data, &photo->len);
-	if (st)
+	if (s->cfg.restart_rows > 0)
+		st = pb_jpeg_encode_restart(img, 92, s->cfg.restart_rows, &photo->data, &photo->len,
+					    why, whylen);
+	else if ((st = pb_jpeg_encode(s->jpeg, img, 92, 0, &photo->data, &photo->len)))
 		snprintf(why, whylen, "%s", pb_jpeg_error(s->jpeg));
-	else if (s->cfg.corrupt_every && n % (unsigned)s->cfg.corrupt_every == 0)
+	if (st == PB_OK && s->cfg.corrupt_every && n % (unsigned)s->cfg.corrupt_every == 0)
 		photo->len /= 3; /* as if the transfer broke off: the kiosk must notice */
 	pb_image_destroy(img);
 	return st;

@@ -115,6 +115,8 @@ static const struct key keys[] = {
 	  "Simulated camera: every Nth capture delivers a truncated, corrupt JPEG (0: never)." },
 	{ "camera", "sim_latency_ms", T_INT, OFF(sim_latency_ms), "0", 0, 60000, NULL,
 	  "Simulated camera: extra milliseconds each capture takes." },
+	{ "camera", "sim_restart_rows", T_INT, OFF(sim_restart_rows), "0", 0, 64, NULL,
+	  "Simulated camera: a restart marker every N MCU rows in each capture, as some cameras write (0: none)." },
 	{ "camera", "sim_disconnect_every", T_INT, OFF(sim_disconnect_every), "0", 0, 1000000, NULL,
 	  "Simulated camera: the camera unplugs itself at every Nth capture (0: never)." },
 	{ "camera", "sim_disconnect_ms", T_INT, OFF(sim_disconnect_ms), "3000", 0, 600000, NULL,

@@ -2,8 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <turbojpeg.h>
+#include <setjmp.h>
+
+#include <jpeglib.h> /* after stdio.h */
 
 #include "jpeg.h"
+#include "jpeg_error.h"
 #include "mem.h"
 
 /* pb_image is native-endian 0xAARRGGBB: in memory that is B,G,R,A on little-endian hosts. */
@@ -294,4 +298,58 @@ pb_jpeg_orientation(const unsigned char *data, size_t len)
 		pos += 2 + seg;
 	}
 	return 1;
+}
+
+enum pb_status
+pb_jpeg_encode_restart(const struct pb_image *img, int quality, int restart_rows,
+		       unsigned char **out, size_t *len, char *why, size_t whylen)
+{
+	struct jpeg_compress_struct ci;
+	struct pb_jpeg_error err;
+	/* our buffer, sized for the worst case, so libjpeg never grows (and frees) it */
+	unsigned long cap = tjBufSize(img->width, img->height, TJSAMP_420);
+	unsigned char *volatile mine = cap == (unsigned long)-1 ? NULL : malloc(cap);
+	unsigned char *buf = mine;
+	unsigned long n = cap;
+
+	*out = NULL;
+	*len = 0;
+	if (!mine) {
+		snprintf(why, whylen, "out of memory for a %dx%d JPEG", img->width, img->height);
+		return PB_ERR_NOMEM;
+	}
+	ci.err = pb_jpeg_error_init(&err, 0);
+	if (setjmp(err.jmp)) {
+		snprintf(why, whylen, "cannot encode: %s", err.msg);
+		jpeg_destroy_compress(&ci);
+		free(mine);
+		return PB_ERR_NOMEM;
+	}
+	jpeg_create_compress(&ci);
+	jpeg_mem_dest(&ci, &buf, &n);
+	ci.image_width = (JDIMENSION)img->width;
+	ci.image_height = (JDIMENSION)img->height;
+	ci.input_components = 4;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	ci.in_color_space = JCS_EXT_BGRX;
+#else
+	ci.in_color_space = JCS_EXT_XRGB;
+#endif
+	jpeg_set_defaults(&ci); /* 4:2:0 */
+	jpeg_set_quality(&ci, quality, TRUE);
+	ci.restart_in_rows = restart_rows;
+	jpeg_start_compress(&ci, TRUE);
+	while (ci.next_scanline < ci.image_height) {
+		JSAMPROW row = (JSAMPROW)pb_image_row(img, (int)ci.next_scanline);
+		jpeg_write_scanlines(&ci, &row, 1);
+	}
+	jpeg_finish_compress(&ci);
+	jpeg_destroy_compress(&ci);
+	if (buf != mine) { /* grew past the bound after all: that buffer is the JPEG */
+		free(mine);
+		mine = NULL;
+	}
+	*out = buf;
+	*len = n;
+	return PB_OK;
 }

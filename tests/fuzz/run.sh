@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs each libFuzzer target for SECONDS (default 10) from a seed corpus made here: JPEGs (EXIF
-# orientation, progressive, CMYK, repeated and hostile progressive scans, a late truncation), frame PNGs, the shipped overlay.ini files, the shipped
+# orientation, progressive, CMYK, repeated and hostile progressive scans, a late truncation,
+# restart markers), frame PNGs, the shipped overlay.ini files, the shipped
 # photobooth.conf, email addresses, gallery request paths with a link file, control commands,
 # the booths' heartbeats,
 # plus the inputs that once failed (tests/fuzz/regress/). A crash, or one allocation over 512 MB (a
@@ -23,6 +24,9 @@ mkdir -p "$out"
 /usr/bin/python3 tests/lib/jpegscans.py repeat "$work/jpeg/progressive.jpg" "$work/jpeg/repeated-scans.jpg"
 /usr/bin/python3 tests/lib/jpegscans.py many "$work/jpeg/progressive.jpg" "$work/jpeg/many-scans.jpg" 200
 head -c $(($(stat -c %s "$work/jpeg/plain.jpg") * 9 / 10)) "$work/jpeg/plain.jpg" >"$work/jpeg/late-truncated.jpg"
+# restart markers every MCU row and every 2 MCUs (the pieces decoded on every core)
+jpegtran -restart 1 -outfile "$work/jpeg/restart-rows.jpg" "$work/jpeg/plain.jpg"
+jpegtran -restart 2B -outfile "$work/jpeg/restart-blocks.jpg" "$work/jpeg/plain.jpg"
 /usr/bin/convert -size 64x48 xc:none -fill navy -draw 'rectangle 0,0 63,5' "$work/png/frame.png"
 /usr/bin/convert -size 32x32 gradient:gray "$work/png/grey.png"
 cp overlays/*/overlay.ini "$work/overlay/" 2>/dev/null
