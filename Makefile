@@ -36,7 +36,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem num deadline backoff buf json trace geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption stream compose session offline \
+CORE = status log mem num deadline backoff buf json trace geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print print_cups share gallery qr address mail outbox outbox_store \
 	staff staff_health settings notify email_form disk delivery i18n json_read s3 landing publish publish_beat fleet
 # The one exception: caption.c draws the print's text with SDL_ttf into memory surfaces (no
@@ -49,7 +49,7 @@ CORE_OBJ = $(CORE:%=$(B)/obj/%.o)
 UI_OBJ = $(UI:%=$(B)/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
 	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_address test_mail \
-	test_staff test_num test_email_form test_delivery test_cloud
+	test_staff test_num test_email_form test_delivery test_cloud test_restart
 UNIT_BIN = $(UNIT_TESTS:%=$(B)/tests/%)
 LANGS = ko
 MO = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/photobooth.mo)

@@ -24,6 +24,13 @@ enum pb_status pb_stream_to_slot(const unsigned char *data, size_t len, struct p
 				 struct pb_rect slot, const struct pb_progress *progress,
 				 int *handled, char *why, size_t whylen);
 
+/* A baseline JPEG with restart markers (restart.h) decodes its pieces on this many cores at
+ * once: 0 (the default) for every core online, 1 for one (the serial path, for tests and
+ * benchmarks). Process-wide; any thread. */
+void pb_stream_set_cores(int n);
+/* Restart pieces decoded that way since start-up (for tests and benchmarks). */
+unsigned long pb_stream_pieces(void);
+
 /* The filter on its own, for tests and benchmarks: src rect r into dst rect d. */
 enum pb_status pb_resample(const struct pb_image *src, struct pb_rect r, struct pb_image *dst,
 			   struct pb_rect d);
