@@ -254,11 +254,11 @@ booth_feed_arg(struct pb_booth *b, enum pb_event_type type, uint32_t session, ui
 	struct pb_action acts[PB_MAX_ACTIONS];
 	uint64_t now = pb_now_ms();
 	enum pb_state before = b->kiosk.state;
-	if (type == PB_EV_TRIGGER && before == PB_ATTRACT)
+	int starts = type == PB_EV_TRIGGER && (before == PB_ATTRACT || before == PB_THANKS);
+	if (starts)
 		booth_watch_disk(b, now, 1); /* a guest about to start: is there room for them? */
 	int n = pb_kiosk_handle(&b->kiosk, &ev, now, acts);
-	if (type == PB_EV_TRIGGER && before == PB_ATTRACT && b->kiosk.state == PB_ATTRACT &&
-	    b->disk.low)
+	if (starts && b->kiosk.state == PB_ATTRACT && b->disk.low)
 		pb_warn("a guest tapped start, but data_dir is full: no session (staff: free space)");
 
 	if (b->kiosk.state != before)

@@ -241,6 +241,14 @@ session_end(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
 	k->emailed = 0;
 }
 
+/* A tap on thanks: this guest is done, the next one in line is already posing. */
+static void
+next_guest(struct pb_kiosk *k, const struct pb_event *ev, struct out *o)
+{
+	session_end(k, ev, o);
+	session_begin(k, ev, o);
+}
+
 static int
 in_service(const struct pb_kiosk *k, const struct pb_event *ev)
 {
@@ -309,6 +317,7 @@ static const struct transition transitions[] = {
 	T( PB_PIN,        PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    ),
 	T( PB_STAFF,      PB_EV_TYPED,          NULL,              NULL,           PB_STAFF      ),
 	T( PB_STAFF,      PB_EV_TIMEOUT,        NULL,              NULL,           PB_ATTRACT    ),
+	T( PB_THANKS,     PB_EV_TRIGGER,        in_service,        next_guest,     PB_COUNTDOWN  ),
 	T( PB_THANKS,     PB_EV_TRIGGER,        NULL,              session_end,    PB_ATTRACT    ),
 	T( PB_THANKS,     PB_EV_TIMEOUT,        NULL,              session_end,    PB_ATTRACT    ),
 	T( PB_ERROR,      PB_EV_TRIGGER,        out_of_service,    session_end,    PB_ATTRACT    ),

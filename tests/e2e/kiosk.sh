@@ -35,7 +35,7 @@ flow() {
 	start_xvfb "$w" "$h" || return 1
 	# Capture 3 fails (the retake of the second guest): the error screen and its retry.
 	write_config "$conf" "[camera]" "sim_latency_ms = 800" "sim_fail_every = 3"
-	sed -i "s/^\[kiosk\]$/[kiosk]\nlanguage = $lang\ncountdown = 2\nreview_timeout = 60\ndeliver_timeout = 60/" "$conf"
+	sed -i "s/^\[kiosk\]$/[kiosk]\nlanguage = $lang\ncountdown = 2\nreview_timeout = 60\ndeliver_timeout = 60\nthanks_timeout = 2/" "$conf"
 	start_kiosk "$conf" || { not_ok "$out: kiosk starts"; return 1; }
 	check "$out: kiosk runs fullscreen at the display's size" \
 		test "$(json display.width)x$(json display.height)" = "${w}x${h}"
@@ -76,8 +76,7 @@ flow() {
 	check "$out: trigger leaves deliver" ctl trigger
 	check "$out: thanks" wait_state thanks 5
 	shot "$out" thanks
-	check "$out: trigger returns to attract" ctl trigger
-	check "$out: attract again" wait_state attract 5
+	check "$out: thanks times out to attract" wait_state attract 10
 	check "$out: session.json is complete" python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -106,10 +105,16 @@ assert s["final"] == "final.jpg" and s["overlay"] == "certification-lounge", s' 
 	check "$out: deliver" wait_state deliver 5
 	check "$out: touch Done" tap done
 	check "$out: thanks" wait_state thanks 5
-	check "$out: touch anywhere on thanks" tap continue
+	local second
+	second=$(json session)
+	check "$out: a touch on thanks starts the next guest's countdown" tap continue
+	check "$out: thanks -> countdown" wait_state countdown 5
+	check "$out: the next guest has a session of their own" \
+		test -n "$(json session)" -a "$(json session)" != "$second"
+	check "$out: reset (staff) -> attract" ctl reset
 	check "$out: attract" wait_state attract 5
-	check "$out: counters: 2 sessions, 2 accepted, 1 retake, 1 failure" \
-		test "$(json counters.sessions)/$(json counters.accepted)/$(json counters.retakes)/$(json counters.failures)" = "2/2/1/1"
+	check "$out: counters: 3 sessions, 2 accepted, 1 retake, 1 failure" \
+		test "$(json counters.sessions)/$(json counters.accepted)/$(json counters.retakes)/$(json counters.failures)" = "3/2/1/1"
 	check "$out: two sessions kept on disk" \
 		test "$(find "$WORK/data/sessions" -name final.jpg | wc -l)" = 2
 

@@ -36,7 +36,7 @@ deliver_timeout = 60" write_config "$f" "[print]" "printer = $printer" "$@"
 # finish: from deliver back to attract.
 finish() {
 	ctl trigger >/dev/null
-	wait_state thanks 5 && ctl trigger >/dev/null && wait_state attract 5
+	wait_state thanks 5 && ctl reset >/dev/null && wait_state attract 5
 }
 
 start_xvfb 1280 720

@@ -110,7 +110,7 @@ check "the outbox is empty once sent" test -z "$(find "$WORK/data/outbox" -type 
 check "status: outbox sent 1, depth 0" test "$(json outbox.sent)/$(json outbox.depth)" = 1/0
 ctl trigger >/dev/null
 wait_state thanks 5
-ctl trigger >/dev/null
+ctl reset >/dev/null
 wait_state attract 5
 
 # SMTP down for a whole session; the kiosk is killed; SMTP comes back.
@@ -154,7 +154,7 @@ wait_state deliver 5
 check "guest 3's email waits in the outbox" wait_for 10 '[ "$(json outbox.depth)" = 1 ]'
 ctl trigger >/dev/null
 wait_state thanks 5
-ctl trigger >/dev/null
+ctl reset >/dev/null
 wait_state attract 5
 check "staff switch to print only" ctl delivery print
 check "the switch is saved at once" \

@@ -34,7 +34,7 @@ staff_screen() {
 guest_print() {
 	ctl trigger >/dev/null && wait_state review 20 && ctl trigger >/dev/null &&
 		wait_state deliver 5 && tap copies-1 && ctl trigger >/dev/null &&
-		wait_state thanks 5 && ctl trigger >/dev/null && wait_state attract 5
+		wait_state thanks 5 && ctl reset >/dev/null && wait_state attract 5
 }
 
 setting() { sed -n "s/^$1 = //p" "$WORK/data/settings.ini"; }

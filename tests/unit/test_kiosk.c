@@ -149,7 +149,9 @@ test_whole_session(void **state)
 	assert_true(has_action(&r, PB_ACT_DELIVER));
 	send(&r, PB_EV_TRIGGER);
 	assert_int_equal(r.k.state, PB_THANKS);
-	send(&r, PB_EV_TRIGGER);
+	/* the thanks screen times out to attract */
+	r.now += 5000;
+	send(&r, PB_EV_TICK);
 	assert_int_equal(r.k.state, PB_ATTRACT);
 	i = has_action(&r, PB_ACT_END);
 	assert_true(i);
@@ -159,6 +161,56 @@ test_whole_session(void **state)
 	assert_int_equal(r.k.counters.sessions, 1);
 	assert_int_equal(r.k.counters.photos, 1);
 	assert_int_equal(r.k.counters.accepted, 1);
+}
+
+/* One guest to the thanks screen, photo kept. */
+static uint32_t
+to_thanks(struct rig *r)
+{
+	send(r, PB_EV_TRIGGER);
+	uint32_t session = r->k.session;
+	r->now += 3000;
+	send(r, PB_EV_TICK);
+	send(r, PB_EV_CAPTURED);
+	send(r, PB_EV_COMPOSED);
+	send(r, PB_EV_ACCEPT);
+	send(r, PB_EV_TRIGGER);
+	assert_int_equal(r->k.state, PB_THANKS);
+	return session;
+}
+
+/* The line: a tap on thanks ends this guest's session (photo kept) and starts the next one's
+ * countdown at once; out of service (disk full), it only ends the session. */
+static void
+test_thanks_tap_starts_next_guest(void **state)
+{
+	struct rig r;
+	(void)state;
+	rig_init(&r, 1, 1);
+	uint32_t first = to_thanks(&r);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_COUNTDOWN);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.act[0].type, PB_ACT_END);
+	assert_int_equal(r.act[0].session, first);
+	assert_int_equal(r.act[0].keep, 1);
+	assert_int_equal(r.act[1].type, PB_ACT_BEGIN);
+	assert_int_not_equal(r.act[1].session, first);
+	assert_int_equal(r.act[1].session, r.k.session);
+	assert_int_equal(r.k.slot, 0);
+	assert_int_equal(r.k.counters.sessions, 2);
+	assert_int_equal(pb_kiosk_retakes_left(&r.k), 1); /* the next guest's own retake */
+	assert_int_equal(pb_kiosk_remaining_ms(&r.k, r.now), 3000);
+
+	rig_init(&r, 1, 1);
+	first = to_thanks(&r);
+	pb_kiosk_set_out_of_service(&r.k, 1);
+	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(r.k.state, PB_ATTRACT);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.act[0].type, PB_ACT_END);
+	assert_int_equal(r.act[0].keep, 1);
+	assert_int_equal(r.k.session, 0);
 }
 
 static void
@@ -522,7 +574,8 @@ test_print_copies_limits(void **state)
 	assert_int_equal(r.k.state, PB_THANKS);
 	assert_int_equal(r.k.counters.prints, 2);
 	/* the next session may print again, and starts from zero */
-	send(&r, PB_EV_TRIGGER);
+	r.now += 5000; /* thanks times out */
+	send(&r, PB_EV_TICK);
 	assert_int_equal(r.k.state, PB_ATTRACT);
 	drive_to(&r, PB_DELIVER);
 	assert_int_equal(r.k.copies, 0);
@@ -530,7 +583,9 @@ test_print_copies_limits(void **state)
 	assert_int_equal(r.k.counters.prints, 3);
 	/* prints are not asked for anywhere but on the deliver screen */
 	send(&r, PB_EV_TRIGGER);
-	send(&r, PB_EV_TRIGGER);
+	assert_int_equal(send_print(&r, 1), 0); /* thanks */
+	r.now += 5000;
+	send(&r, PB_EV_TICK);
 	assert_int_equal(r.k.state, PB_ATTRACT);
 	assert_int_equal(send_print(&r, 1), 0);
 	send(&r, PB_EV_TRIGGER);
@@ -665,7 +720,8 @@ test_email(void **state)
 	assert_int_equal(send(&r, PB_EV_EMAIL), 0);
 	assert_int_equal(r.k.state, PB_DELIVER);
 	send(&r, PB_EV_TRIGGER);
-	send(&r, PB_EV_TRIGGER);
+	r.now += 5000; /* thanks times out */
+	send(&r, PB_EV_TICK);
 	assert_int_equal(r.k.state, PB_ATTRACT);
 	/* the next guest may email again; walking away from the keyboard sends nothing */
 	drive_to(&r, PB_EMAIL);
@@ -716,6 +772,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whole_session),
+		cmocka_unit_test(test_thanks_tap_starts_next_guest),
 		cmocka_unit_test(test_every_state_reachable),
 		cmocka_unit_test(test_staff),
 		cmocka_unit_test(test_every_non_attract_state_times_out),
