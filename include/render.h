@@ -25,6 +25,7 @@ struct pb_view_print {
 	int copies;	   /* what they picked; 0 not yet */
 	int max_copies;
 	int ahead, mine, eta_s; /* the guest's prints in the queue (print.h) */
+	int queued, queue_s;	/* the whole queue: prints still to come out, about how long */
 	int failed;		/* the guest's prints could not be queued */
 };
 

@@ -130,6 +130,9 @@ draw(struct pb_booth *b, uint64_t now)
 			.mine = b->deliver.position.mine,
 			.eta_s = b->deliver.position.eta_s,
 			.failed = b->deliver.position.failed,
+			.queued = b->deliver.printer.pending,
+			.queue_s = (int)(b->deliver.printer.pending *
+					 b->deliver.printer.seconds_per_print),
 		},
 	};
 	int w, h;

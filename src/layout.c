@@ -192,6 +192,9 @@ pb_layout_compute(struct pb_layout *l, enum pb_state state, int w, int h, float 
 		l->button[PB_BTN_CONTINUE] = (struct pb_rect){ 0, 0, w, h };
 		l->title = (struct pb_rect){ m, h / 4, w - 2 * m, h / 3 };
 		l->body = (struct pb_rect){ m, h / 4 + h / 3, w - 2 * m, h / 6 };
+		l->notice =
+			(struct pb_rect){ (w - min_i(w - 2 * m, s * 9 / 10)) / 2, h - 2 * m - m / 4,
+					  min_i(w - 2 * m, s * 9 / 10), 2 * m };
 		break;
 	case PB_ERROR: {
 		int bw = min_i(w - 2 * m, max_i(s * 6 / 10, l->touch_min * 3));

@@ -269,12 +269,23 @@ draw_attract(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	}
 	camera_note(rd, v);
 	/* told before they shoot, not after */
-	if (v->print.mode && !v->print.printer_ready)
+	if (v->print.mode && !v->print.printer_ready) {
 		pb_draw_pill(
 			rd, l->notice,
 			v->print.mode == 1
 				? _("The printer is paused — your print will wait in the queue")
 				: _("The printer is paused — no prints for now"));
+	} else if (v->print.mode && v->print.queued > 0) {
+		/* the line can see how long the printer's own line is */
+		char q[160];
+		int min = (v->print.queue_s + 59) / 60;
+		if (v->print.queued == 1)
+			snprintf(q, sizeof(q), "%s", _("1 print in the queue — under a minute"));
+		else
+			snprintf(q, sizeof(q), _("%d prints in the queue — about %d min"),
+				 v->print.queued, min < 1 ? 1 : min);
+		pb_draw_pill(rd, l->notice, q);
+	}
 }
 
 static void
@@ -470,8 +481,11 @@ static void
 draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
 	const struct pb_layout *l = &rd->layout;
-	char title[128], body[400];
+	char title[128], body[400], done[64];
+	int secs = v->remaining_ms < 0 ? 0 : (int)((v->remaining_ms + 999) / 1000);
 
+	/* the screen moves on by itself: the button says when */
+	snprintf(done, sizeof(done), _("Done (%d s)"), secs);
 	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	photo(rd, l->media);
 	if (rd->qr && v->share_url && !(v->print.offered && !v->print.copies)) {
@@ -479,10 +493,12 @@ draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 		photo_notes(rd, v);
 		if (l->button[PB_BTN_EMAIL].w)
 			pb_draw_button(rd, l->button[PB_BTN_EMAIL], _("Email me"), 0);
-		pb_draw_button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
+		pb_draw_button(rd, l->button[PB_BTN_DONE], done, 1);
 		return;
 	}
 	deliver_words(v, title, sizeof(title), body, sizeof(body));
+	if (v->print.offered && v->print.copies == 0 && v->print.printer_ready && !*body)
+		snprintf(body, sizeof(body), _("One print in %d s unless you pick"), secs);
 	pb_draw_text(rd, title, l->title, l->title_px * 7 / 10, WHITE);
 	if (*body)
 		pb_draw_text(rd, body, l->body, l->body_px, MUTED);
@@ -493,7 +509,7 @@ draw_deliver(struct pb_render *rd, const struct pb_view *v, int w, int h)
 			pb_draw_button(rd, l->button[PB_BTN_COPIES_1 + i], n, 1);
 	}
 	if (l->button[PB_BTN_DONE].w)
-		pb_draw_button(rd, l->button[PB_BTN_DONE], _("Done"), 1);
+		pb_draw_button(rd, l->button[PB_BTN_DONE], done, 1);
 }
 
 /* What to tell a guest whose address will not do, in words they can act on. */
@@ -580,10 +596,12 @@ static void
 draw_thanks(struct pb_render *rd, const struct pb_view *v, int w, int h)
 {
 	const struct pb_layout *l = &rd->layout;
-	(void)v;
 	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
 	pb_draw_text(rd, _("Thank you!"), l->title, l->title_px * 3 / 2, WHITE);
 	pb_draw_text(rd, _("Enjoy the rest of the event."), l->body, l->body_px, MUTED);
+	/* the next in line need not wait for the attract screen */
+	if (!v->out_of_service)
+		pb_draw_pill(rd, l->notice, _("Next in line? Touch the screen to start"));
 }
 
 static void

@@ -164,6 +164,8 @@ static const struct scene {
 } extra[] = {
 	{ "attract-printer-paused", PB_ATTRACT, { .mode = 1 }, 0, { 0 } },
 	{ "attract-printer-paused-both", PB_ATTRACT, { .mode = 2 }, 0, { 0 } },
+	{ "attract-print-queue", PB_ATTRACT,
+	  { .mode = 1, .printer_ready = 1, .queued = 6, .queue_s = 170 }, 0, { 0 } },
 	{ "deliver-print-copies", PB_DELIVER,
 	  { .mode = 1, .printer_ready = 1, .offered = 1, .max_copies = 4 }, 0, { 0 } },
 	{ "deliver-print-copies-paused", PB_DELIVER,

@@ -97,7 +97,7 @@ test_good_file(void **state)
 	assert_string_equal(cfg.data_dir, "/srv/booth");
 	assert_string_equal(cfg.socket, "/tmp/x.sock");
 	/* untouched keys keep their defaults */
-	assert_int_equal(cfg.review_timeout, 15);
+	assert_int_equal(cfg.review_timeout, 10);
 	pb_config_fini(&cfg);
 }
 
