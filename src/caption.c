@@ -1,9 +1,60 @@
+/* caption.c - text onto a print through SDL_ttf, reached with dlopen at the first caption:
+ * `photobooth render` links none of SDL (whose libraries, loaded at start, would cost it more
+ * than the whole decode saves), and loads it on its layer thread while the photo decodes; the
+ * kiosk has SDL_ttf loaded already and gets the same copy. One caller at a time (caption.h). */
 #include <SDL_ttf.h>
+#include <dlfcn.h>
 #include <pixman.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "caption.h"
+
+/* The functions used, from libSDL2_ttf (and libSDL2 beneath it). */
+static struct {
+	int (*init)(void);
+	int (*was_init)(void);
+	TTF_Font *(*open_font)(const char *file, int ptsize);
+	int (*size_utf8)(TTF_Font *font, const char *text, int *w, int *h);
+	int (*set_font_size)(TTF_Font *font, int ptsize);
+	SDL_Surface *(*render_utf8_blended)(TTF_Font *font, const char *text, SDL_Color fg);
+	void (*close_font)(TTF_Font *font);
+	SDL_Surface *(*convert_surface_format)(SDL_Surface *src, Uint32 fmt, Uint32 flags);
+	void (*free_surface)(SDL_Surface *s);
+	const char *(*get_error)(void);
+	char why[256]; /* why not, when they are not there */
+} ttf;
+static pthread_once_t ttf_once = PTHREAD_ONCE_INIT;
+
+static void
+ttf_load(void)
+{
+	void *h = dlopen("libSDL2_ttf-2.0.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(ttf.why, sizeof(ttf.why), "cannot load SDL_ttf: %s", dlerror());
+		return;
+	}
+	/* SDL's own functions come through the same handle: libSDL2 is its dependency */
+	*(void **)&ttf.init = dlsym(h, "TTF_Init");
+	*(void **)&ttf.was_init = dlsym(h, "TTF_WasInit");
+	*(void **)&ttf.open_font = dlsym(h, "TTF_OpenFont");
+	*(void **)&ttf.size_utf8 = dlsym(h, "TTF_SizeUTF8");
+	*(void **)&ttf.set_font_size = dlsym(h, "TTF_SetFontSize");
+	*(void **)&ttf.render_utf8_blended = dlsym(h, "TTF_RenderUTF8_Blended");
+	*(void **)&ttf.close_font = dlsym(h, "TTF_CloseFont");
+	*(void **)&ttf.convert_surface_format = dlsym(h, "SDL_ConvertSurfaceFormat");
+	*(void **)&ttf.free_surface = dlsym(h, "SDL_FreeSurface");
+	*(void **)&ttf.get_error = dlsym(h, "SDL_GetError");
+	if (!ttf.init || !ttf.was_init || !ttf.open_font || !ttf.size_utf8 || !ttf.set_font_size ||
+	    !ttf.render_utf8_blended || !ttf.close_font || !ttf.convert_surface_format ||
+	    !ttf.free_surface || !ttf.get_error) {
+		snprintf(ttf.why, sizeof(ttf.why),
+			 "SDL_ttf lacks a function this needs (2.0.18 or later)");
+		ttf.init = NULL;
+	}
+	/* the handle stays open: the library is in use until exit */
+}
 
 /* SDL_ttf gives straight alpha; pixman wants premultiplied. Copies into a new image. */
 static enum pb_status
@@ -40,32 +91,32 @@ draw_field(const struct pb_text_field *t, struct pb_image *canvas, struct pb_rec
 	localtime_r(&when, &tm);
 	if (!strftime(text, sizeof(text), t->text, &tm) || !text[0])
 		return PB_OK; /* nothing to draw */
-	font = TTF_OpenFont(t->font, px);
+	font = ttf.open_font(t->font, px);
 	if (!font) {
-		snprintf(why, whylen, "font %s: %s", t->font, TTF_GetError());
+		snprintf(why, whylen, "font %s: %s", t->font, ttf.get_error());
 		return PB_ERR_CONFIG;
 	}
 	/* shrink until it fits its box */
-	while (TTF_SizeUTF8(font, text, &w, &h) == 0 && (w > t->box.w || h > t->box.h * 3 / 2) &&
+	while (ttf.size_utf8(font, text, &w, &h) == 0 && (w > t->box.w || h > t->box.h * 3 / 2) &&
 	       px > 6) {
 		px = px * 9 / 10;
-		TTF_SetFontSize(font, px);
+		ttf.set_font_size(font, px);
 	}
 	SDL_Color c = { (Uint8)(t->colour >> 16), (Uint8)(t->colour >> 8), (Uint8)t->colour, 255 };
-	s = TTF_RenderUTF8_Blended(font, text, c);
-	TTF_CloseFont(font);
+	s = ttf.render_utf8_blended(font, text, c);
+	ttf.close_font(font);
 	if (!s) {
-		snprintf(why, whylen, "cannot draw text: %s", TTF_GetError());
+		snprintf(why, whylen, "cannot draw text: %s", ttf.get_error());
 		return PB_ERR_NOMEM;
 	}
-	argb = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
-	SDL_FreeSurface(s);
+	argb = ttf.convert_surface_format(s, SDL_PIXELFORMAT_ARGB8888, 0);
+	ttf.free_surface(s);
 	if (!argb) {
-		snprintf(why, whylen, "cannot convert text: %s", SDL_GetError());
+		snprintf(why, whylen, "cannot convert text: %s", ttf.get_error());
 		return PB_ERR_NOMEM;
 	}
 	st = premultiplied(argb, &img);
-	SDL_FreeSurface(argb);
+	ttf.free_surface(argb);
 	if (st) {
 		snprintf(why, whylen, "out of memory drawing text");
 		return st;
@@ -97,8 +148,13 @@ pb_caption_draw(const struct pb_overlay *ov, struct pb_image *canvas, int copy, 
 {
 	if (ov->ntexts == 0)
 		return PB_OK;
-	if (!TTF_WasInit() && TTF_Init() < 0) {
-		snprintf(why, whylen, "SDL_ttf: %s", TTF_GetError());
+	pthread_once(&ttf_once, ttf_load);
+	if (!ttf.init) {
+		snprintf(why, whylen, "%s", ttf.why);
+		return PB_ERR_CONFIG;
+	}
+	if (!ttf.was_init() && ttf.init() < 0) {
+		snprintf(why, whylen, "SDL_ttf: %s", ttf.get_error());
 		return PB_ERR_NOMEM;
 	}
 	for (int i = 0; i < ov->ntexts; i++) {
