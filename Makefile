@@ -6,6 +6,8 @@ BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/photobooth
 LOCALEDIR ?= $(PREFIX)/share/locale
 MANDIR ?= $(PREFIX)/share/man
+# The kiosk's own binary, which `photobooth` runs (front.c).
+LIBEXECDIR ?= $(PREFIX)/lib/photobooth
 SYSCONFDIR ?= /etc
 # systemd, udev and polkit read these under /usr and /usr/local alike (polkit: /usr only).
 UNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -31,9 +33,11 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(shell cups-config --libs)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Wshadow -Werror -Iinclude $(PKG_CFLAGS) \
 	-DPB_VERSION='"$(VERSION)"' -DPB_DATADIR='"$(DATADIR)"' -DPB_LOCALEDIR='"$(LOCALEDIR)"' \
-	$(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS)
+	-DPB_LIBEXECDIR='"$(LIBEXECDIR)"' $(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
+# `photobooth` itself, the front door: render's libraries only (SDL_ttf is dlopen'ed for text).
+FRONT_LIBS = $(shell $(PKG_CONFIG) --libs libturbojpeg libjpeg pixman-1 inih libpng) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
 CORE = status log mem num deadline backoff buf json trace geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart stream compose session offline \
@@ -54,7 +58,7 @@ UNIT_BIN = $(UNIT_TESTS:%=$(B)/tests/%)
 LANGS = ko
 MO = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/photobooth.mo)
 
-all: $(B)/photobooth $(B)/photoboothctl $(MO)
+all: $(B)/photobooth $(B)/photobooth-kiosk $(B)/photoboothctl $(MO)
 
 # Quiet by default; make V=1 shows the commands.
 Q = $(if $(V),,@)
@@ -74,9 +78,14 @@ $(B)/libpb.a: $(CORE_OBJ)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $(CORE_OBJ)
 
-$(B)/photobooth: $(B)/obj/main.o $(UI_OBJ) $(B)/libpb.a
+$(B)/photobooth-kiosk: $(B)/obj/main.o $(UI_OBJ) $(B)/libpb.a
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(B)/obj/main.o $(UI_OBJ) $(B)/libpb.a $(LIBS)
+
+# --as-needed: only what render's objects in libpb.a really call
+$(B)/photobooth: $(B)/obj/front.o $(B)/libpb.a
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $(B)/obj/front.o $(B)/libpb.a $(FRONT_LIBS)
 
 $(B)/photoboothctl: $(B)/obj/photoboothctl.o $(B)/libpb.a
 	@$(if $(V),,echo "  LD      $@")
@@ -121,7 +130,7 @@ frames:
 	for svg in overlays/*/frame.svg; do rsvg-convert -o $${svg%.svg}.png $$svg; done
 
 # Regenerates config/photobooth.conf from the config table (CI checks they agree).
-config: $(B)/photobooth
+config: $(B)/photobooth $(B)/photobooth-kiosk
 	$(B)/photobooth --print-default-config > config/photobooth.conf
 
 units: $(UNIT_BIN)
@@ -134,8 +143,8 @@ format-check:
 
 # Core files include no SDL, renderer or booth-private header, and no file depends on one that
 # depends on it back (scripts/layers.py reads the objects' symbols).
-layers: $(CORE_OBJ) $(UI_OBJ) $(B)/obj/main.o $(B)/obj/photoboothctl.o
-	scripts/layers.py --core "$(CORE)" --ui "$(UI) main photoboothctl" --obj $(B)/obj \
+layers: $(CORE_OBJ) $(UI_OBJ) $(B)/obj/main.o $(B)/obj/front.o $(B)/obj/photoboothctl.o
+	scripts/layers.py --core "$(CORE)" --ui "$(UI) main front photoboothctl" --obj $(B)/obj \
 		$(LAYER_ALLOW:%=--allow %)
 
 run:
@@ -220,7 +229,7 @@ $(B)/man/photobooth.conf.5: config/photobooth.conf scripts/conf2man.sh VERSION
 $(B)/man/%: man/%
 	@mkdir -p $(@D)
 	$(Q)sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
-		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@
+		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' $< > $@
 
 MANS = photobooth.1 photoboothctl.1 photobooth.conf.5
 DIST = $(B)/systemd/photobooth.service $(MANS:%=$(B)/man/%)
@@ -234,6 +243,8 @@ install: all $(DIST)
 		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(POLKITRULESDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(B)/photobooth $(B)/photoboothctl $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 755 $(B)/photobooth-kiosk $(DESTDIR)$(LIBEXECDIR)/
 	cp -R --no-preserve=mode,ownership overlays/. $(DESTDIR)$(DATADIR)/overlays/
 	for l in $(LANGS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
@@ -264,12 +275,14 @@ install: all $(DIST)
 # Removes what install put in place, except the config and data_dir (a venue's photos).
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/photobooth $(DESTDIR)$(BINDIR)/photoboothctl \
+		$(DESTDIR)$(LIBEXECDIR)/photobooth-kiosk \
 		$(DESTDIR)$(UNITDIR)/photobooth.service $(DESTDIR)$(UDEVRULESDIR)/70-photobooth.rules \
 		$(DESTDIR)$(TMPFILESDIR)/photobooth.conf $(DESTDIR)$(SYSUSERSDIR)/photobooth.conf \
 		$(DESTDIR)$(POLKITRULESDIR)/50-photobooth.rules \
 		$(DESTDIR)$(MANDIR)/man1/photobooth.1 $(DESTDIR)$(MANDIR)/man1/photoboothctl.1 \
 		$(DESTDIR)$(MANDIR)/man5/photobooth.conf.5
 	rm -rf $(DESTDIR)$(DATADIR)
+	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/photobooth.mo; done
 
 # The Debian package, built from a copy of the tree in build/deb (dpkg-buildpackage writes

@@ -6,8 +6,6 @@
 
 #include "conf.h"
 
-#define PB_EXIT_CONFIG 78 /* EX_CONFIG: systemd's RestartPreventExitStatus stops a restart loop */
-
 struct pb_booth_options {
 	int windowed;
 	const char *config_path; /* what photoboothctl reload and SIGHUP read again */

@@ -5,6 +5,8 @@
 #ifndef PB_CONF_H
 #define PB_CONF_H
 
+#define PB_EXIT_CONFIG 78 /* EX_CONFIG: systemd's RestartPreventExitStatus stops a restart loop */
+
 #include <stdio.h>
 #include "status.h"
 
@@ -126,6 +128,10 @@ enum pb_status pb_config_load(struct pb_config *cfg, const char *path, char *err
 
 /* Writes the documented default configuration: every key, its default, one line of help. */
 void pb_config_write_default(FILE *f);
+
+/* Run from a checkout (build/photobooth, not installed), the default overlays_dir does not
+ * exist but the checkout's overlays/ beside build/ does: the tools use that. */
+void pb_config_checkout_overlays(struct pb_config *cfg);
 
 /* Calls fn for each "name=value" in a camera settings list (comma-separated, spaces around
  * names and values ignored). Returns 0, or -1 with the reason in why at the first malformed

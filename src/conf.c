@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "address.h"
 #include "conf.h"
@@ -718,4 +719,33 @@ pb_camera_backend_name(int backend)
 	return backend >= 0 && backend < (int)(sizeof(backend_names) / sizeof(*backend_names)) - 1
 		       ? backend_names[backend]
 		       : "unknown";
+}
+
+/* Run from a checkout (build/photobooth, not installed), the default overlays_dir does not
+ * exist but the checkout's overlays/ beside build/ does: the tools use that. */
+void
+pb_config_checkout_overlays(struct pb_config *cfg)
+{
+	struct stat st;
+	char exe[PATH_MAX], *slash, *dir, *real;
+	ssize_t n;
+
+	if (strcmp(cfg->overlays_dir, PB_DATADIR "/overlays") || stat(cfg->overlays_dir, &st) == 0)
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	dir = pb_xasprintf("%s/../overlays", exe);
+	real = realpath(dir, NULL);
+	if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+		free(cfg->overlays_dir);
+		cfg->overlays_dir = pb_xstrdup(real);
+	}
+	free(real);
+	free(dir);
 }

@@ -1,5 +1,6 @@
-/* photobooth: argument parsing, process set-up and wiring only. */
-#define _XOPEN_SOURCE 700 /* strptime */
+/* photobooth-kiosk: the kiosk's argument parsing, process set-up and wiring only. The
+ * photobooth front (front.c) runs `render` itself and execs this for everything else. */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -20,7 +21,6 @@
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
-#include "offline.h"
 #include "overlay.h"
 
 /* The gallery holds up to 1000 connections; the soft limit on open files is often 1024 (for
@@ -78,35 +78,6 @@ usage(FILE *f)
 		"                         the date on the print is today unless --date says\n");
 }
 
-/* Run from a checkout (build/photobooth, not installed), the default overlays_dir does not
- * exist but the checkout's overlays/ beside build/ does: the tools use that. */
-static void
-checkout_overlays(struct pb_config *cfg)
-{
-	struct stat st;
-	char exe[PATH_MAX], *slash, *dir, *real;
-	ssize_t n;
-
-	if (strcmp(cfg->overlays_dir, PB_DATADIR "/overlays") || stat(cfg->overlays_dir, &st) == 0)
-		return;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return;
-	*slash = '\0';
-	dir = pb_xasprintf("%s/../overlays", exe);
-	real = realpath(dir, NULL);
-	if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
-		free(cfg->overlays_dir);
-		cfg->overlays_dir = pb_xstrdup(real);
-	}
-	free(real);
-	free(dir);
-}
-
 /* Loads the config (path NULL: the defaults) and checks what start-up would refuse. Returns 0
  * or the exit code. */
 static int
@@ -126,7 +97,7 @@ load(struct pb_config *cfg, const char *path)
 			"%04o): chmod 0640 it, group photobooth (the package does)",
 			path, (unsigned)(cs.st_mode & 07777));
 	if (!path) {
-		checkout_overlays(cfg);
+		pb_config_checkout_overlays(cfg);
 		path = "the defaults";
 	}
 	if (pb_overlay_load(cfg->overlays_dir, cfg->overlay, &ov, err, sizeof(err)) != PB_OK) {
@@ -187,66 +158,6 @@ screens(int argc, char **argv, const char *config)
 	return rc;
 }
 
-static int
-render(int argc, char **argv, const char *config)
-{
-	const char *overlay = NULL, *out = NULL, *date = NULL;
-	char *inputs[PB_MAX_SLOTS + 1];
-	int n = 0;
-	time_t when = time(NULL);
-	struct pb_config cfg;
-	char why[1024];
-
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--overlay") && i + 1 < argc)
-			overlay = argv[++i];
-		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
-			config = argv[++i];
-		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--date") && i + 1 < argc)
-			date = argv[++i];
-		else if (argv[i][0] == '-') {
-			usage(stderr);
-			return 2;
-		} else if (n <= PB_MAX_SLOTS)
-			inputs[n++] = argv[i];
-	}
-	if (!out || n == 0 || n > PB_MAX_SLOTS) {
-		usage(stderr);
-		return 2;
-	}
-	if (date) {
-		struct tm tm = { 0 };
-		char *end = strptime(date, "%Y-%m-%d", &tm);
-		if (!end || *end) {
-			fprintf(stderr, "photobooth render: --date %s: expected YYYY-MM-DD\n",
-				date);
-			return 2;
-		}
-		tm.tm_hour = 12;
-		tm.tm_isdst = -1;
-		when = mktime(&tm);
-	}
-	pb_config_init(&cfg);
-	/* the config is optional here: its overlays_dir and default theme are used if given */
-	if (config && pb_config_load(&cfg, config, why, sizeof(why)) != PB_OK) {
-		fprintf(stderr, "%s", why);
-		pb_config_fini(&cfg);
-		return PB_EXIT_CONFIG;
-	}
-	if (!config)
-		checkout_overlays(&cfg);
-	enum pb_status st = pb_offline_render(cfg.overlays_dir, overlay ? overlay : cfg.overlay,
-					      out, inputs, n, when, why, sizeof(why));
-	pb_config_fini(&cfg);
-	if (st) {
-		fprintf(stderr, "photobooth render: %s\n", why);
-		return st == PB_ERR_CONFIG ? PB_EXIT_CONFIG : 1;
-	}
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -258,8 +169,6 @@ main(int argc, char **argv)
 	pb_i18n_init(argv[0]);
 	if (argc > 1 && !strcmp(argv[1], "screens"))
 		return screens(argc, argv, config);
-	if (argc > 1 && !strcmp(argv[1], "render"))
-		return render(argc, argv, NULL);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config = argv[++i];

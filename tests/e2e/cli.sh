@@ -167,6 +167,7 @@ cp "$WORK/strip.jpg" "$ART/render/replay.jpg"
 co="$WORK/checkout"
 mkdir -p "$co/build"
 cp "$PB" "$co/build/photobooth"
+cp "$TOP/build/photobooth-kiosk" "$co/build/photobooth-kiosk" # what photobooth runs
 ln -s "$TOP/overlays" "$co/overlays"
 if [ -d /usr/local/share/photobooth/overlays ]; then
 	not_ok "set-up: /usr/local/share/photobooth/overlays exists here, so the checkout's cannot be told apart"
@@ -185,6 +186,16 @@ else
 	fi
 fi
 
+# photobooth without its kiosk (a half-copied install): a clear error, not a hang or a crash
+if [ -e /usr/local/lib/photobooth/photobooth-kiosk ]; then
+	echo "# a kiosk is installed in /usr/local/lib/photobooth: the lone front would find it, not checked"
+else
+	mkdir -p "$WORK/lone"
+	cp "$PB" "$WORK/lone/photobooth"
+	"$WORK/lone/photobooth" --version >"$WORK/lone.out" 2>&1
+	check "photobooth without photobooth-kiosk: exit 127 naming the kiosk it looked for" \
+		bash -c "[ $? = 127 ] && grep -q 'cannot run the kiosk .*photobooth-kiosk' '$WORK/lone.out'"
+fi
 head -c 20000 "$WORK/photo.jpg" >"$WORK/truncated.jpg"
 cp "$TOP/overlays/replay/frame.png" "$WORK/png-named.jpg"
 echo "hello" >"$WORK/text.jpg"

@@ -8,7 +8,7 @@ R="$WORK/root"
 inst() { make -s -C "$TOP" "$@" >"$WORK/make.log" 2>&1 || { cat "$WORK/make.log"; return 1; }; }
 
 check "make install DESTDIR=... (PREFIX /usr/local)" inst install DESTDIR="$R"
-for f in usr/local/bin/photobooth usr/local/bin/photoboothctl \
+for f in usr/local/bin/photobooth usr/local/bin/photoboothctl usr/local/lib/photobooth/photobooth-kiosk \
 	usr/local/share/photobooth/overlays/certification-lounge/overlay.ini \
 	usr/local/share/photobooth/overlays/replay/frame.png \
 	usr/local/share/locale/ko/LC_MESSAGES/photobooth.mo \
@@ -19,7 +19,10 @@ for f in usr/local/bin/photobooth usr/local/bin/photoboothctl \
 	usr/local/share/man/man5/photobooth.conf.5 etc/photobooth/photobooth.conf; do
 	check "installs /$f" test -s "$R/$f"
 done
-check "the binaries are executable" test -x "$R/usr/local/bin/photobooth" -a -x "$R/usr/local/bin/photoboothctl"
+check "the binaries are executable" test -x "$R/usr/local/bin/photobooth" -a -x "$R/usr/local/bin/photoboothctl" \
+	-a -x "$R/usr/local/lib/photobooth/photobooth-kiosk"
+check "photobooth looks for the kiosk where it is installed (LIBEXECDIR)" \
+	bash -c "strings '$R/usr/local/bin/photobooth' | grep -qx /usr/local/lib/photobooth"
 unit="$R/usr/local/lib/systemd/system/photobooth.service"
 check "the unit starts the installed binary with the installed config" \
 	grep -qx 'ExecStart=/usr/local/bin/photobooth --config /etc/photobooth/photobooth.conf' "$unit"

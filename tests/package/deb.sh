@@ -25,7 +25,8 @@ echo "# $deb, $(du -k "$deb" | cut -f1) KiB"
 
 # What is in it
 dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$WORK/contents"
-for f in /usr/bin/photobooth /usr/bin/photoboothctl /etc/photobooth/photobooth.conf \
+for f in /usr/bin/photobooth /usr/bin/photoboothctl /usr/lib/photobooth/photobooth-kiosk \
+	/etc/photobooth/photobooth.conf \
 	/lib/systemd/system/photobooth.service /lib/udev/rules.d/70-photobooth.rules \
 	/usr/lib/tmpfiles.d/photobooth.conf /usr/lib/sysusers.d/photobooth.conf \
 	/usr/share/polkit-1/rules.d/50-photobooth.rules \
@@ -180,7 +181,8 @@ check "... keeps the edited config" grep -qx 'listen = 127.0.0.1:0' /etc/photobo
 check "... and asks nothing (no conffile prompt)" bash -c "! grep -q 'Configuration file' '$WORK/dpkg.log'"
 dpkg --remove photobooth >"$WORK/dpkg.log" 2>&1
 check "dpkg --remove (config files stay)" test "$(pkg_status)" = "deinstall ok config-files"
-check "... removes the binaries and the unit" test ! -e /usr/bin/photobooth -a ! -e /lib/systemd/system/photobooth.service
+check "... removes the binaries and the unit" test ! -e /usr/bin/photobooth -a ! -e /usr/lib/photobooth/photobooth-kiosk \
+	-a ! -e /lib/systemd/system/photobooth.service
 check "... keeps the config" test -e /etc/photobooth/photobooth.conf
 check "... keeps the photos" test -d /var/lib/photobooth/sessions
 dpkg --purge photobooth >"$WORK/dpkg.log" 2>&1

@@ -8,6 +8,8 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
+# memcheck on the kiosk itself (photobooth only execs it)
+PB="$TOP/build/photobooth-kiosk"
 booth_setup 800 480 "capture_timeout = 120
 processing_timeout = 120
 review_timeout = 120
