@@ -33,7 +33,7 @@ KIOSK=$PB
 if [ -n "$PB_ASAN" ]; then
 	# the unit runs the release build: check that one, not AddressSanitizer's own calls
 	env -u MAKEFLAGS -u MAKELEVEL make -s -C "$TOP" B=build/release SANITIZE= \
-		build/release/photobooth >"$WORK/build.log" 2>&1 ||
+		build/release/photobooth build/release/photobooth-kiosk >"$WORK/build.log" 2>&1 ||
 		setup_failed "the release build for the check: $(tail -3 "$WORK/build.log")"
 	KIOSK=$TOP/build/release/photobooth
 fi
