@@ -327,16 +327,7 @@ pb_jpeg_encode_restart(const struct pb_image *img, int quality, int restart_rows
 	}
 	jpeg_create_compress(&ci);
 	jpeg_mem_dest(&ci, &buf, &n);
-	ci.image_width = (JDIMENSION)img->width;
-	ci.image_height = (JDIMENSION)img->height;
-	ci.input_components = 4;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	ci.in_color_space = JCS_EXT_BGRX;
-#else
-	ci.in_color_space = JCS_EXT_XRGB;
-#endif
-	jpeg_set_defaults(&ci); /* 4:2:0 */
-	jpeg_set_quality(&ci, quality, TRUE);
+	pb_jpeg_compress_native(&ci, img->width, img->height, quality); /* 4:2:0 */
 	ci.restart_in_rows = restart_rows;
 	jpeg_start_compress(&ci, TRUE);
 	while (ci.next_scanline < ci.image_height) {

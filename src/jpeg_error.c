@@ -26,3 +26,14 @@ pb_jpeg_error_init(struct pb_jpeg_error *e, int warnings_fatal)
 	e->msg[0] = '\0';
 	return &e->mgr;
 }
+
+void
+pb_jpeg_compress_native(struct jpeg_compress_struct *ci, int width, int height, int quality)
+{
+	ci->image_width = (JDIMENSION)width;
+	ci->image_height = (JDIMENSION)height;
+	ci->input_components = 4;
+	ci->in_color_space = PB_JPEG_NATIVE;
+	jpeg_set_defaults(ci);
+	jpeg_set_quality(ci, quality, TRUE);
+}

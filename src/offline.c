@@ -127,16 +127,8 @@ encode(struct job *j)
 	}
 	jpeg_create_compress(&ci);
 	jpeg_mem_dest(&ci, &j->jpg, &j->len);
-	ci.image_width = (JDIMENSION)ov->width;
-	ci.image_height = (JDIMENSION)ov->height;
-	ci.input_components = 4;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	ci.in_color_space = JCS_EXT_BGRX;
-#else
-	ci.in_color_space = JCS_EXT_XRGB;
-#endif
-	jpeg_set_defaults(&ci); /* 4:2:0, as the kiosk's TurboJPEG prints */
-	jpeg_set_quality(&ci, PB_FINAL_QUALITY, TRUE);
+	/* 4:2:0, as the kiosk's TurboJPEG prints */
+	pb_jpeg_compress_native(&ci, ov->width, ov->height, PB_FINAL_QUALITY);
 	ci.density_unit = 1; /* dots per inch, in the JFIF header */
 	ci.X_density = ci.Y_density = (UINT16)ov->dpi;
 	jpeg_start_compress(&ci, TRUE);

@@ -387,11 +387,7 @@ decode_piece(struct par *p, int i)
 	jpeg_read_header(&ci, TRUE);
 	ci.scale_num = (unsigned)p->scale;
 	ci.scale_denom = 8;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	ci.out_color_space = JCS_EXT_BGRX;
-#else
-	ci.out_color_space = JCS_EXT_XRGB;
-#endif
+	ci.out_color_space = PB_JPEG_NATIVE;
 	jpeg_start_decompress(&ci);
 	JDIMENSION cx = p->cx, cw = p->cw;
 	jpeg_crop_scanline(&ci, &cx, &cw);
@@ -622,11 +618,7 @@ pb_stream_to_slot(const unsigned char *data, size_t len, struct pb_image *canvas
 		n--;
 	ci.scale_num = (unsigned)n;
 	ci.scale_denom = 8;
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	ci.out_color_space = JCS_EXT_BGRX;
-#else
-	ci.out_color_space = JCS_EXT_XRGB;
-#endif
+	ci.out_color_space = PB_JPEG_NATIVE;
 	jpeg_start_decompress(&ci);
 	*handled = 1;
 	/* Only the crop is shown: columns outside it skip the IDCT, rows above it skip all but
