@@ -148,10 +148,11 @@ for path in sys.argv[1:]:
 # json KEY.PATH: reads a field of `photoboothctl status`.
 json() { fields "$1"; }
 
-# start_kiosk CONFIG: starts the kiosk and waits until it answers on its socket (the one
-# readiness check, tests/lib/booth.py, which the Python driver uses too).
+# start_kiosk CONFIG [ARGS...]: starts the kiosk (with ARGS, e.g. --verbose) and waits until
+# it answers on its socket (the one readiness check, tests/lib/booth.py, which the Python
+# driver uses too).
 start_kiosk() {
-	"$PB" --config "$1" >"$WORK/kiosk.log" 2>&1 &
+	"$PB" --config "$@" >"$WORK/kiosk.log" 2>&1 &
 	KIOSK_PID=$!
 	python3 "$TOP/tests/lib/booth.py" wait-ready "$WORK/ctl.sock" "$KIOSK_PID" 10 && return 0
 	echo "kiosk did not start:"

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Themes in the kiosk: a re:Play session (three photos, "Photo N of 3", a two-strip sheet out),
-# and a certification-lounge session whose retake arrives as a corrupt JPEG.
+# a re:Play session whose 2nd and 4th captures fail (each shot is put in its slot while the
+# guest poses for the next, and a failed shot's retry redoes its own slot only), and a
+# certification-lounge session whose retake arrives as a corrupt JPEG.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -29,6 +31,47 @@ check "final.jpg is a 4x6 sheet of two strips" test "$(image_size "$dir/final.jp
 check "share.jpg is one strip, 1600 px long" test "$(image_size "$dir/share.jpg")" = "533x1600"
 check "session.json lists three captures" grep -q '"captures":\["capture-1.jpg","capture-2.jpg","capture-3.jpg"\]' "$dir/session.json"
 check "photos counter is 3" test "$(json counters.photos)" = 3
+stop_kiosk
+
+# re:Play with a camera whose every 2nd capture fails: shot 1 is decoded into its slot before
+# shot 2 is even taken; shot 2 fails, its retry (capture 3) fills slot 2; shot 3 fails, its
+# retry (capture 5) fills slot 3. Each slot is filled exactly once (a retry redoes no other).
+rm -rf "$WORK/data"
+conf="$WORK/strip-fail.conf"
+write_config "$conf" "[camera]" "sim_width = 3000" "sim_height = 2000" "sim_fail_every = 2"
+sed -i "s/^\[kiosk\]$/[kiosk]\noverlay = replay\ncountdown = 1\nreview_timeout = 60/" "$conf"
+start_kiosk "$conf" --verbose || not_ok "kiosk starts"
+ctl trigger >/dev/null
+for n in 2 3; do
+	check "shot $n fails: the error screen" wait_state error 20
+	check "the failure is in photo $n of 3" test "$(json slot)" = "$n"
+	ctl trigger >/dev/null
+	check "retry: the countdown for photo $n again" wait_state countdown 10
+	check "retry: still photo $n of 3" test "$(json slot)" = "$n"
+done
+check "review after the retried third photo" wait_state review 30
+grep "in its slot\|-> error" "$WORK/kiosk.log" | sed 's/.*session [^:]*: //' >"$WORK/slots.log"
+for n in 1 2 3; do
+	check "photo $n was put in its slot once ($(grep -c "^photo $n in its slot" "$WORK/slots.log"))" \
+		test "$(grep -c "^photo $n in its slot" "$WORK/slots.log")" = 1
+done
+check "photo 1 was in its slot before shot 2 failed (during the next countdown)" \
+	test "$(grep -m1 -n "^photo 1 in its slot" "$WORK/slots.log" | cut -d: -f1)" -lt \
+	"$(grep -m1 -n -- "-> error" "$WORK/slots.log" | cut -d: -f1)"
+check "photo 2 was in its slot before shot 3 failed" \
+	test "$(grep -m1 -n "^photo 2 in its slot" "$WORK/slots.log" | cut -d: -f1)" -lt \
+	"$(grep -n -- "-> error" "$WORK/slots.log" | sed -n 2p | cut -d: -f1)"
+check "last_trace has three shots, each saved and decoded" python3 -c '
+import json, sys
+t = json.load(sys.stdin)["last_trace"]
+assert len(t["shots"]) == 3, t
+for s in t["shots"]:
+    assert s["save_ms"] >= 0 and s["decode_ms"] > 0, t
+assert t["compose_ms"] >= 0 and t["capture_to_review_ms"] > 0, t
+' < <(ctl status)
+dir="$WORK/data/sessions/$(json session)"
+check "final.jpg is the sheet of two strips" test "$(image_size "$dir/final.jpg")" = "1200x1800"
+check "two failures counted" test "$(json counters.failures)" = 2
 stop_kiosk
 
 # The certification lounge with a camera whose 2nd capture arrives corrupt: the retake fails
