@@ -38,8 +38,8 @@ stop_kiosk
 # retry (capture 5) fills slot 3. Each slot is filled exactly once (a retry redoes no other).
 rm -rf "$WORK/data"
 conf="$WORK/strip-fail.conf"
-write_config "$conf" "[camera]" "sim_width = 3000" "sim_height = 2000" "sim_fail_every = 2"
-sed -i "s/^\[kiosk\]$/[kiosk]\noverlay = replay\ncountdown = 1\nreview_timeout = 60/" "$conf"
+KIOSK_EXTRA=$'overlay = replay\ncountdown = 1\nreview_timeout = 60' write_config "$conf" \
+	"[camera]" "sim_width = 3000" "sim_height = 2000" "sim_fail_every = 2"
 start_kiosk "$conf" --verbose || not_ok "kiosk starts"
 ctl trigger >/dev/null
 for n in 2 3; do
@@ -51,16 +51,16 @@ for n in 2 3; do
 done
 check "review after the retried third photo" wait_state review 30
 grep "in its slot\|-> error" "$WORK/kiosk.log" | sed 's/.*session [^:]*: //' >"$WORK/slots.log"
+# at PATTERN [N]: the line number of the Nth line of slots.log matching PATTERN
+at() { grep -n -- "$1" "$WORK/slots.log" | sed -n "${2:-1}p" | cut -d: -f1; }
 for n in 1 2 3; do
-	check "photo $n was put in its slot once ($(grep -c "^photo $n in its slot" "$WORK/slots.log"))" \
-		test "$(grep -c "^photo $n in its slot" "$WORK/slots.log")" = 1
+	k=$(grep -c "^photo $n in its slot" "$WORK/slots.log")
+	check "photo $n was put in its slot once ($k)" test "$k" = 1
 done
 check "photo 1 was in its slot before shot 2 failed (during the next countdown)" \
-	test "$(grep -m1 -n "^photo 1 in its slot" "$WORK/slots.log" | cut -d: -f1)" -lt \
-	"$(grep -m1 -n -- "-> error" "$WORK/slots.log" | cut -d: -f1)"
+	test "$(at "^photo 1 in its slot")" -lt "$(at "-> error" 1)"
 check "photo 2 was in its slot before shot 3 failed" \
-	test "$(grep -m1 -n "^photo 2 in its slot" "$WORK/slots.log" | cut -d: -f1)" -lt \
-	"$(grep -n -- "-> error" "$WORK/slots.log" | sed -n 2p | cut -d: -f1)"
+	test "$(at "^photo 2 in its slot")" -lt "$(at "-> error" 2)"
 check "last_trace has three shots, each saved and decoded" python3 -c '
 import json, sys
 t = json.load(sys.stdin)["last_trace"]
