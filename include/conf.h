@@ -71,6 +71,7 @@ struct pb_config {
 	char *print_options; /* "name=value, name=value" */
 	int seconds_per_print;
 	int paper_warn;
+	int refused_retry_s;
 	/* [share] */
 	char *public_url;   /* http(s)://host[:port][/path], no trailing slash */
 	char *share_listen; /* ADDRESS:PORT of the gallery server */

@@ -40,6 +40,7 @@ enum pb_button {
 	PB_BTN_S_PAPER_4,
 	PB_BTN_S_RESUME,     /* printer: resume the queue */
 	PB_BTN_S_CANCEL_JOB, /* printer: cancel the first print */
+	PB_BTN_S_REPRINT,    /* printer: print again what may not have come out */
 	PB_BTN_S_RECONNECT,  /* camera: reconnect now */
 	PB_BTN_S_COUNTERS,   /* counters: reset the since-reset ones */
 	PB_BTN_S_PURGE,	     /* delete photos older than [staff] purge_hours */

@@ -25,7 +25,9 @@ struct pb_print_config {
 	int seconds_per_print; /* the estimate until a print has been timed */
 	int paper_warn;	       /* warn staff when this few prints are left */
 	const char *spool_dir;
-	int poll_ms; /* how often CUPS is asked (1000) */
+	int poll_ms;	     /* how often CUPS is asked (1000) */
+	int refused_retry_s; /* a print the printer refused goes again after this, then 3x it;
+			      * after that it is held for staff (30) */
 };
 
 /* Where a session's prints stand in the spool. */
@@ -57,6 +59,12 @@ void pb_print_resume(struct pb_print *p);
  * in the booth's queue, sent to CUPS or not. The print thread does it; health.last_action
  * says how it went. A canceled print is not sent again. */
 void pb_print_cancel(struct pb_print *p, int job);
+/* Staff send held prints again: job is the CUPS job id of one (health.held_prints), or 0 for
+ * all. retry takes refused prints, reprint unconfirmed ones; health.last_action says how it
+ * went. */
+void pb_print_retry(struct pb_print *p, int job);
+void pb_print_reprint(struct pb_print *p, int job);
+
 /* Staff loaded paper: n prints left. */
 void pb_print_set_paper(struct pb_print *p, int n);
 

@@ -10,7 +10,17 @@ enum pb_printer_state {
 	PB_PRINTER_STOPPED,	/* CUPS stopped the queue (paper out, a jam, staff) */
 	PB_PRINTER_MISSING,	/* no such queue, or no default printer */
 	PB_PRINTER_UNREACHABLE, /* no CUPS server answers */
+	PB_PRINTER_OFFLINE,	/* CUPS answers, but its backend cannot reach the printer */
 };
+
+/* A print held for staff (spool.h's enum pb_spool_hold): refused or unconfirmed. */
+struct pb_printer_held {
+	int job;	 /* its last CUPS job id (photoboothctl printer retry|reprint|cancel JOB) */
+	int unconfirmed; /* 1: CUPS completed it but the printer forgot it; 0: refused */
+	char id[64];	 /* the spool's <session>-<copy> */
+	char words[200]; /* why, the printer's own words where it gave any */
+};
+#define PB_PRINTER_HELD_MAX 8
 
 struct pb_printer_health {
 	enum pb_printer_state state;
@@ -25,6 +35,13 @@ struct pb_printer_health {
 	int paper_low;		  /* prints_remaining has fallen to the warning level */
 	double seconds_per_print; /* measured, or the configured estimate */
 	unsigned completed, submitted, resubmitted, canceled, failed;
+	unsigned refusals_total; /* times the printer refused a job itself, ever */
+	unsigned
+		unconfirmed_total; /* jobs completed by CUPS that the printer had forgotten, ever */
+	int refused;		   /* prints held now because the printer refused them */
+	int unconfirmed;	   /* prints held now that may not have come out */
+	struct pb_printer_held held_prints[PB_PRINTER_HELD_MAX]; /* the first of those */
+	int nheld_prints;
 	int last_submit_ms;    /* the last print: handed over to accepted by CUPS, spool included */
 	char last_action[320]; /* how staff's last resume or cancel went, in words; "" before any */
 	int jobs[8];	       /* CUPS job ids of the booth's prints in CUPS, oldest first */

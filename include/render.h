@@ -49,6 +49,7 @@ struct pb_view_staff {
 	int npaper;
 	int power; /* PB_LAYOUT_SHUTDOWN | PB_LAYOUT_REBOOT */
 	int purge_hours;
+	int unconfirmed; /* prints that may not have come out: the Reprint button lights */
 	/* the keypad */
 	int typed;	   /* digits typed so far */
 	int wrong;	   /* the last PIN was wrong */

@@ -17,6 +17,14 @@
 
 #define PB_SPOOL_ID_MAX 64
 
+/* A print that waits for staff instead of going to CUPS. */
+enum pb_spool_hold {
+	PB_SPOOL_SEND,	      /* not held: sent, or to be sent */
+	PB_SPOOL_REFUSED,     /* the printer refused it three times; staff retry or cancel */
+	PB_SPOOL_UNCONFIRMED, /* CUPS says completed, but the printer forgot it: nothing proves it
+			       * came out; staff reprint or cancel */
+};
+
 struct pb_spool_job {
 	char id[PB_SPOOL_ID_MAX]; /* <session>-<copy>: <id>.jpg and the CUPS job-name */
 	char session[48];
@@ -24,6 +32,12 @@ struct pb_spool_job {
 	int cups_job;	   /* CUPS' job id once CUPS accepted it; 0 before */
 	int64_t spooled;   /* wall clock, seconds */
 	int resubmits;	   /* times CUPS lost or dropped it and it was sent again */
+	int refusals;	   /* times in a row the printer canceled or aborted it itself */
+	int hold;	   /* enum pb_spool_hold */
+	char words[200];   /* why it is held, the printer's own words where it gave any */
+	uint64_t retry_ms; /* (not saved) a refused print is not sent again before this */
+	int forgot_before; /* (not saved) the printer already had cups-ipp-missing-job-history,
+			    * which CUPS keeps, when this was sent */
 	int uncertain;	   /* (not saved) may be in CUPS without our knowing its id */
 	int cups_state;	   /* (not saved) the IPP job-state last seen; 0 unknown */
 	uint64_t asked_ms; /* (not saved) when the guest asked, monotonic; 0 unknown */
@@ -35,6 +49,8 @@ struct pb_spool_counters {
 	unsigned submitted;	  /* jobs CUPS accepted */
 	unsigned resubmitted;	  /* jobs sent again after CUPS lost or dropped them */
 	unsigned canceled;	  /* jobs staff canceled in CUPS (not sent again) */
+	unsigned refused;	  /* times the printer refused a job itself */
+	unsigned unconfirmed;	  /* jobs CUPS completed that the printer had forgotten */
 	double seconds_per_print; /* measured average; 0 until the first print */
 };
 

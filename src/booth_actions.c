@@ -163,6 +163,32 @@ booth_act_resume(struct pb_booth *b, char *msg, size_t n)
 }
 
 int
+booth_act_held(struct pb_booth *b, int reprint, int job, char *msg, size_t n)
+{
+	const struct pb_printer_health *h = &b->deliver.printer;
+	int found = 0;
+
+	if (!b->deliver.print)
+		return no_printer(b, msg, n);
+	pb_print_health(b->deliver.print, &b->deliver.printer);
+	for (int i = 0; i < h->nheld_prints; i++)
+		found += h->held_prints[i].unconfirmed == reprint &&
+			 (!job || h->held_prints[i].job == job);
+	if (!found)
+		return booth_say(msg, n, 1, "%s: %s", reprint ? "reprint" : "retry",
+				 job	   ? "no such held print (photoboothctl printer lists them)"
+				 : reprint ? "no print is unconfirmed"
+					   : "no print was refused");
+	if (reprint)
+		pb_print_reprint(b->deliver.print, job);
+	else
+		pb_print_retry(b->deliver.print, job);
+	pb_info("staff: printer %s %d", reprint ? "reprint" : "retry", job);
+	return booth_say(msg, n, 0, "%s %d print%s", reprint ? "reprinting" : "sending again",
+			 job ? 1 : found, (job ? 1 : found) == 1 ? "" : "s");
+}
+
+int
 booth_act_paper(struct pb_booth *b, int prints, char *msg, size_t n)
 {
 	if (!b->deliver.print)
@@ -182,12 +208,14 @@ booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n)
 	pb_print_health(b->deliver.print, &b->deliver.printer);
 	for (int i = 0; i < b->deliver.printer.njobs; i++)
 		known |= b->deliver.printer.jobs[i] == job;
+	for (int i = 0; i < b->deliver.printer.nheld_prints; i++)
+		known |= b->deliver.printer.held_prints[i].job == job;
 	if (job && !known)
 		return booth_say(msg, n, 1,
-				 "CUPS job %d is not one of the booth's prints (status: "
-				 "printer.jobs lists them)",
+				 "CUPS job %d is not one of the booth's prints (photoboothctl "
+				 "printer lists them)",
 				 job);
-	if (!job && b->deliver.printer.pending == 0)
+	if (!job && b->deliver.printer.pending == 0 && b->deliver.printer.nheld_prints == 0)
 		return booth_say(msg, n, 1, "no print is waiting");
 	pb_print_cancel(b->deliver.print, job);
 	pb_info("staff: cancel print %d", job);

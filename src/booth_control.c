@@ -117,10 +117,10 @@ outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 			 "drop ID|dead");
 }
 
-#define COMMANDS                                                                                   \
-	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "      \
-	"printer paper N, printer cancel [JOB], camera reconnect, counters [reset], "              \
-	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], publish [retry], "           \
+#define COMMANDS                                                                                    \
+	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "       \
+	"printer paper N, printer cancel|retry|reprint [JOB], camera reconnect, counters [reset], " \
+	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], publish [retry], "            \
 	"fleet [json], report [json], pin unlock, reload"
 
 /* Staff: the cloud upload queue, the event's booths, the organiser's figures. */
@@ -176,10 +176,55 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 	pb_buf_fini(&beats);
 }
 
+/* photoboothctl printer: the printer in words and every print waiting or held. */
 static int
-printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n)
+printer_list(struct pb_booth *b, char *msg, size_t n, struct pb_buf *body)
+{
+	const struct pb_printer_health *h = &b->deliver.printer;
+
+	if (!b->deliver.print)
+		return booth_say(msg, n, 1, "printing is off (delivery share)");
+	pb_print_health(b->deliver.print, &b->deliver.printer);
+	if (h->message[0])
+		pb_buf_printf(body, "%s\n", h->message);
+	for (int i = 0; i < h->njobs; i++)
+		pb_buf_printf(body, "%-6d in CUPS\n", h->jobs[i]);
+	for (int i = 0; i < h->nheld_prints; i++)
+		pb_buf_printf(body, "%-6d %-11s %s: %s\n", h->held_prints[i].job,
+			      h->held_prints[i].unconfirmed ? "unconfirmed" : "refused",
+			      h->held_prints[i].id, h->held_prints[i].words);
+	if (h->unconfirmed)
+		pb_buf_printf(body,
+			      "%d print%s may not have come out: photoboothctl printer reprint "
+			      "JOB|all\n",
+			      h->unconfirmed, h->unconfirmed == 1 ? "" : "s");
+	if (h->refused)
+		pb_buf_printf(body,
+			      "%d print%s refused: photoboothctl printer retry JOB|all, or "
+			      "printer cancel JOB\n",
+			      h->refused, h->refused == 1 ? "" : "s");
+	return booth_say(msg, n, h->ready ? 0 : 1, "printer %s: %s%s, %d queued, %d held",
+			 h->queue[0] ? h->queue : "?", pb_printer_state_name(h->state),
+			 h->ready ? "" : " (not printing)", h->pending,
+			 h->refused + h->unconfirmed);
+}
+
+static int
+printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, struct pb_buf *body)
 {
 	int v;
+	if (argc == 1)
+		return printer_list(b, msg, n, body);
+	if ((argc == 2 || argc == 3) &&
+	    (!strcmp(argv[1], "retry") || !strcmp(argv[1], "reprint"))) {
+		v = 0;
+		if (argc == 3 && strcmp(argv[2], "all") &&
+		    pb_parse_int(argv[2], 1, 1 << 30, &v) < 0)
+			return booth_say(msg, n, 2,
+					 "printer %s: '%.32s' is not a CUPS job id or all", argv[1],
+					 argv[2]);
+		return booth_act_held(b, !strcmp(argv[1], "reprint"), v, msg, n);
+	}
 	if (argc == 2 && !strcmp(argv[1], "resume"))
 		return booth_act_resume(b, msg, n);
 	if (argc == 3 && !strcmp(argv[1], "paper")) {
@@ -197,7 +242,8 @@ printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n)
 		return booth_act_cancel(b, argc == 3 ? v : 0, msg, n);
 	}
 	return booth_say(msg, n, 2,
-			 "usage: printer resume | printer paper N | printer cancel [JOB]");
+			 "usage: printer | printer resume | printer paper N | printer cancel [JOB] "
+			 "| printer retry JOB|all | printer reprint JOB|all");
 }
 
 static int
@@ -225,7 +271,7 @@ command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, struct p
 		return booth_act_delivery(b, d, msg, n);
 	}
 	if (!strcmp(cmd, "printer"))
-		return printer_command(b, argc, argv, msg, n);
+		return printer_command(b, argc, argv, msg, n, body);
 	if (!strcmp(cmd, "pin") && argc == 2 && !strcmp(argv[1], "unlock"))
 		return booth_act_pin_unlock(b, msg, n);
 	if (!strcmp(cmd, "camera") && argc == 2 && !strcmp(argv[1], "reconnect"))

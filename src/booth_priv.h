@@ -185,6 +185,8 @@ int booth_act_delivery(struct pb_booth *b, int delivery, char *msg, size_t n);
 int booth_act_resume(struct pb_booth *b, char *msg, size_t n);
 int booth_act_paper(struct pb_booth *b, int prints, char *msg, size_t n);
 int booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n);
+/* held prints sent again: reprint 1 takes unconfirmed ones, 0 refused ones; job 0: all */
+int booth_act_held(struct pb_booth *b, int reprint, int job, char *msg, size_t n);
 int booth_act_reconnect(struct pb_booth *b, char *msg, size_t n);
 int booth_act_counters_reset(struct pb_booth *b, char *msg, size_t n);
 int booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n);

@@ -207,6 +207,9 @@ staff_touch(struct pb_booth *b, enum pb_button btn)
 	case PB_BTN_S_CANCEL_JOB:
 		code = booth_act_cancel(b, 0, msg, sizeof(msg));
 		break;
+	case PB_BTN_S_REPRINT:
+		code = booth_act_held(b, 1, 0, msg, sizeof(msg));
+		break;
 	case PB_BTN_S_RECONNECT:
 		code = booth_act_reconnect(b, msg, sizeof(msg));
 		break;
@@ -301,4 +304,5 @@ booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t 
 	v->power = (b->cfg->shutdown_command[0] ? PB_LAYOUT_SHUTDOWN : 0) |
 		   (b->cfg->reboot_command[0] ? PB_LAYOUT_REBOOT : 0);
 	v->purge_hours = b->cfg->purge_hours;
+	v->unconfirmed = b->deliver.print ? b->deliver.printer.unconfirmed : 0;
 }

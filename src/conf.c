@@ -143,6 +143,8 @@ static const struct key keys[] = {
 	  "Time one print takes, for the queue estimate until the booth has timed a real one." },
 	{ "print", "paper_warn", T_INT, OFF(paper_warn), "20", 0, 10000, NULL,
 	  "Warn staff when this few prints are left (staff set the count when loading paper)." },
+	{ "print", "refused_retry_s", T_INT, OFF(refused_retry_s), "30", 1, 3600, NULL,
+	  "A print the printer refuses goes again after this many seconds, then 3x as long; then staff decide." },
 
 	{ "share", "public_url", T_URL, OFF(public_url), "http://photobooth.local:8080", 0, 0,
 	  web_schemes, "Where phones reach the gallery: download links are public_url/p/<token>." },

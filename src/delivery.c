@@ -23,6 +23,7 @@ start_print(const struct pb_config *c)
 		.options = c->print_options,
 		.seconds_per_print = c->seconds_per_print,
 		.paper_warn = c->paper_warn,
+		.refused_retry_s = c->refused_retry_s,
 		.spool_dir = spool,
 		.poll_ms = 1000,
 	};

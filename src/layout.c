@@ -266,7 +266,8 @@ staff_layout(struct pb_layout *l, int w, int h, int npaper, int power)
 		grid = (struct pb_rect){ w * 2 / 5 + gap, u + head + gap, w * 3 / 5 - gap - u, 0 };
 	}
 	grid.h = h - u - grid.y;
-	/* 7 units: the theme row is 2, then delivery, paper, printer and camera, counters, exit */
+	/* 7 units: the theme row is 2, then delivery, paper, printer, camera and counters (four
+	 * across), power and exit */
 	int rh = max_i(l->touch_min + gap, grid.h / 7);
 	int cw = (grid.w - 2 * gap) / 3;
 	int y = grid.y;
@@ -289,11 +290,13 @@ staff_layout(struct pb_layout *l, int w, int h, int npaper, int power)
 	y += rh;
 	l->button[PB_BTN_S_RESUME] = CELL(0, y, rh - gap);
 	l->button[PB_BTN_S_CANCEL_JOB] = CELL(1, y, rh - gap);
-	l->button[PB_BTN_S_RECONNECT] = CELL(2, y, rh - gap);
+	l->button[PB_BTN_S_REPRINT] = CELL(2, y, rh - gap);
 	y += rh;
-	l->button[PB_BTN_S_COUNTERS] = CELL(0, y, rh - gap);
-	l->button[PB_BTN_S_PURGE] = CELL(1, y, rh - gap);
-	l->button[PB_BTN_S_RESET] = CELL(2, y, rh - gap);
+	static const enum pb_button four[] = { PB_BTN_S_RECONNECT, PB_BTN_S_COUNTERS,
+					       PB_BTN_S_PURGE, PB_BTN_S_RESET };
+	int qw = (grid.w - 3 * gap) / 4;
+	for (int i = 0; i < 4; i++)
+		l->button[four[i]] = (struct pb_rect){ grid.x + i * (qw + gap), y, qw, rh - gap };
 	y += rh;
 	if (power & PB_LAYOUT_SHUTDOWN)
 		l->button[PB_BTN_S_SHUTDOWN] = CELL(0, y, rh - gap);
@@ -329,9 +332,9 @@ pb_layout_hit(const struct pb_layout *l, enum pb_state state, int x, int y)
 		PB_BTN_RETRY,	     PB_BTN_OK,		  PB_BTN_S_EXIT,       PB_BTN_S_RESET,
 		PB_BTN_S_THEME_PREV, PB_BTN_S_THEME_NEXT, PB_BTN_S_PRINT,      PB_BTN_S_SHARE,
 		PB_BTN_S_BOTH,	     PB_BTN_S_PAPER_1,	  PB_BTN_S_PAPER_2,    PB_BTN_S_PAPER_3,
-		PB_BTN_S_PAPER_4,    PB_BTN_S_RESUME,	  PB_BTN_S_CANCEL_JOB, PB_BTN_S_RECONNECT,
-		PB_BTN_S_COUNTERS,   PB_BTN_S_PURGE,	  PB_BTN_S_SHUTDOWN,   PB_BTN_S_REBOOT,
-		PB_BTN_START,	     PB_BTN_CONTINUE
+		PB_BTN_S_PAPER_4,    PB_BTN_S_RESUME,	  PB_BTN_S_CANCEL_JOB, PB_BTN_S_REPRINT,
+		PB_BTN_S_RECONNECT,  PB_BTN_S_COUNTERS,	  PB_BTN_S_PURGE,      PB_BTN_S_SHUTDOWN,
+		PB_BTN_S_REBOOT,     PB_BTN_START,	  PB_BTN_CONTINUE
 	};
 	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (pb_rect_contains(l->button[order[i]], x, y))
@@ -379,6 +382,7 @@ pb_button_name(enum pb_button b)
 		[PB_BTN_S_PAPER_4] = "paper-4",
 		[PB_BTN_S_RESUME] = "resume",
 		[PB_BTN_S_CANCEL_JOB] = "cancel-job",
+		[PB_BTN_S_REPRINT] = "reprint",
 		[PB_BTN_S_RECONNECT] = "reconnect",
 		[PB_BTN_S_COUNTERS] = "counters-reset",
 		[PB_BTN_S_PURGE] = "purge",

@@ -48,9 +48,11 @@ copy_owed(struct pb_print *p)
 		p->capowed = p->spool.n + 16;
 		p->owed = pb_xrealloc(p->owed, (size_t)p->capowed * sizeof(*p->owed));
 	}
+	p->nowed = 0;
 	for (int i = 0; i < p->spool.n; i++)
-		memcpy(p->owed[i].session, p->spool.jobs[i].session, sizeof(p->owed[i].session));
-	p->nowed = p->spool.n;
+		if (p->spool.jobs[i].hold == PB_SPOOL_SEND) /* held prints wait for staff */
+			memcpy(p->owed[p->nowed++].session, p->spool.jobs[i].session,
+			       sizeof(p->owed[0].session));
 }
 
 static void
@@ -59,7 +61,38 @@ publish(struct pb_print *p)
 	struct pb_spool_counters *c = &p->spool.c;
 	struct pb_printer_health *h = &p->h;
 
-	h->pending = p->spool.n;
+	h->pending = 0;
+	h->refused = h->unconfirmed = h->nheld_prints = 0;
+	for (int i = 0; i < p->spool.n; i++) {
+		const struct pb_spool_job *j = &p->spool.jobs[i];
+		if (j->hold == PB_SPOOL_SEND) {
+			h->pending++;
+			continue;
+		}
+		if (j->hold == PB_SPOOL_REFUSED)
+			h->refused++;
+		else
+			h->unconfirmed++;
+		if (h->nheld_prints < PB_PRINTER_HELD_MAX) {
+			struct pb_printer_held *e = &h->held_prints[h->nheld_prints++];
+			e->job = j->cups_job;
+			e->unconfirmed = j->hold == PB_SPOOL_UNCONFIRMED;
+			snprintf(e->id, sizeof(e->id), "%s", j->id);
+			snprintf(e->words, sizeof(e->words), "%s", j->words);
+		}
+	}
+	h->refusals_total = c->refused;
+	h->unconfirmed_total = c->unconfirmed;
+	if (h->refused) {
+		/* a printer that refuses prints does not print the next one either */
+		h->ready = 0;
+		if (!h->message[0] || h->state == PB_PRINTER_IDLE ||
+		    h->state == PB_PRINTER_PRINTING)
+			snprintf(h->message, sizeof(h->message),
+				 "%d print%s refused by the printer: %.150s (fix it, then Resume "
+				 "printer, or cancel it)",
+				 h->refused, h->refused == 1 ? "" : "s", h->held_prints[0].words);
+	}
 	h->prints_remaining = c->prints_remaining;
 	h->paper_low = c->prints_remaining >= 0 && c->prints_remaining <= p->paper_warn;
 	h->seconds_per_print =
@@ -71,7 +104,7 @@ publish(struct pb_print *p)
 	h->last_submit_ms = p->last_submit_ms;
 	h->njobs = 0;
 	for (int i = 0; i < p->spool.n && h->njobs < (int)(sizeof(h->jobs) / sizeof(*h->jobs)); i++)
-		if (p->spool.jobs[i].cups_job > 0)
+		if (p->spool.jobs[i].cups_job > 0 && p->spool.jobs[i].hold == PB_SPOOL_SEND)
 			h->jobs[h->njobs++] = p->spool.jobs[i].cups_job;
 	snprintf(h->last_action, sizeof(h->last_action), "%s", p->last_action);
 	if (!h->queue[0])
@@ -127,6 +160,8 @@ run(void *arg)
 	for (;;) {
 		struct request *reqs = p->req_head;
 		int resume_now = p->resume, paper = p->paper, quit = p->quit, cancel = p->cancel;
+		int retry = p->retry, reprint = p->reprint;
+		p->retry = p->reprint = -1;
 		p->req_head = NULL;
 		p->req_tail = &p->req_head;
 		p->resume = 0;
@@ -146,12 +181,17 @@ run(void *arg)
 			p->resume_wanted = 1;
 		if (cancel >= 0)
 			p->cancel_wanted = cancel;
+		if (retry >= 0)
+			p->retry_wanted = retry;
+		if (reprint >= 0)
+			p->reprint_wanted = reprint;
 		pb_print_cycle(p);
 		publish(p);
 
 		pthread_mutex_lock(&p->lock);
 		until = pb_deadline_in((uint64_t)p->poll_ms);
-		while (!p->quit && !p->req_head && !p->resume && p->paper == -2 && p->cancel < 0)
+		while (!p->quit && !p->req_head && !p->resume && p->paper == -2 && p->cancel < 0 &&
+		       p->retry < 0 && p->reprint < 0)
 			if (pthread_cond_timedwait(&p->cond, &p->lock, &until) == ETIMEDOUT)
 				break;
 	}
@@ -178,6 +218,8 @@ pb_print_create(const struct pb_print_config *cfg)
 	p->paper = -2;
 	p->cancel = -1;
 	p->cancel_wanted = -1;
+	p->retry = p->reprint = p->retry_wanted = p->reprint_wanted = -1;
+	p->refused_retry_s = cfg->refused_retry_s > 0 ? cfg->refused_retry_s : 30;
 	p->warned_low = 0;
 	pthread_mutex_init(&p->lock, NULL);
 	pb_cond_init_monotonic(&p->cond);
@@ -269,6 +311,24 @@ pb_print_cancel(struct pb_print *p, int job)
 {
 	pthread_mutex_lock(&p->lock);
 	p->cancel = job < 0 ? 0 : job;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pb_print_retry(struct pb_print *p, int job)
+{
+	pthread_mutex_lock(&p->lock);
+	p->retry = job < 0 ? 0 : job;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+pb_print_reprint(struct pb_print *p, int job)
+{
+	pthread_mutex_lock(&p->lock);
+	p->reprint = job < 0 ? 0 : job;
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 }

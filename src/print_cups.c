@@ -15,6 +15,11 @@
 #include "mem.h"
 #include "print_priv.h"
 
+/* What CUPS' IPP backend adds to the printer's reasons when the printer no longer knows a job
+ * it was printing (it restarted): CUPS then completes the job. The reason stays on the queue
+ * afterwards, so only a job sent before it appeared can tell. */
+#define MISSING_HISTORY "cups-ipp-missing-job-history"
+
 /* IPP plumbing */
 
 static ipp_t *
@@ -80,6 +85,37 @@ lost_connection(struct pb_print *p, const char *what)
 	snprintf(p->h.message, sizeof(p->h.message), "CUPS at %s stopped answering (%s): %s",
 		 cupsServer(), what, cupsLastErrorString());
 	pb_print_disconnect(p);
+}
+
+/* Keeps a printer's words for spool.ini and status: one line, no INI comment characters. */
+static void
+set_words(struct pb_spool_job *j, const char *prefix, const char *words)
+{
+	snprintf(j->words, sizeof(j->words), "%s%s", prefix, words && *words ? words : "");
+	for (char *c = j->words; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t' || *c == ';' || *c == '#')
+			*c = ' ';
+}
+
+/* What CUPS' network backends (ipp, socket, lpd) say while they cannot reach the printer,
+ * as printer-state-message: no printer-state-reason says so. */
+static int
+unreachable_words(const char *msg)
+{
+	static const char *const words[] = {
+		"may not exist or is unavailable",
+		"is not responding",
+		"is unreachable",
+		"Unable to locate printer",
+		"Connection refused",
+		"Host is down",
+		"No route to host",
+		NULL,
+	};
+	for (int i = 0; msg && words[i]; i++)
+		if (strstr(msg, words[i]))
+			return 1;
+	return 0;
 }
 
 /* The queue: asks CUPS for its state. Returns 0 when the connection failed. */
@@ -154,6 +190,7 @@ query_printer(struct pb_print *p)
 	}
 	a = ippFindAttribute(resp, "printer-state-message", IPP_TAG_TEXT);
 	const char *msg = a ? ippGetString(a, 0, NULL) : NULL;
+	snprintf(p->printer_words, sizeof(p->printer_words), "%s", msg ? msg : "");
 	if (p->h.state == PB_PRINTER_STOPPED || blocked || !p->h.accepting) {
 		/* printer-state-message is whatever a filter or backend said last (often a
 		 * command line), so the reasons speak first, in words staff act on */
@@ -245,9 +282,11 @@ cancel_job(struct pb_print *p)
 		return;
 	}
 	struct pb_spool_job *j = &p->spool.jobs[i];
-	if (j->cups_job <= 0) {
-		snprintf(p->last_action, sizeof(p->last_action),
-			 "canceled print %s (not yet sent to CUPS)", j->id);
+	if (j->cups_job <= 0 || j->hold != PB_SPOOL_SEND) {
+		snprintf(p->last_action, sizeof(p->last_action), "canceled print %s (%s)", j->id,
+			 j->hold == PB_SPOOL_REFUSED	   ? "refused by the printer"
+			 : j->hold == PB_SPOOL_UNCONFIRMED ? "it may have come out"
+							   : "not yet sent to CUPS");
 		pb_notice("print: %s, by staff", p->last_action);
 		p->spool.c.canceled++;
 		pb_spool_remove(&p->spool, i);
@@ -313,6 +352,9 @@ add_options(struct pb_print *p, int *n, cups_option_t **opts)
 	snprintf(quality, sizeof(quality), "%d", p->quality);
 	*n = cupsAddOption("print-quality", quality, *n, opts);
 	*n = cupsAddOption("print-scaling", p->fill ? "fill" : "fit", *n, opts);
+	/* a driverless (IPP Everywhere) queue defaults to monochrome when the printer's
+	 * print-color-mode-default is not in CUPS' list: ask for colour */
+	*n = cupsAddOption("print-color-mode", "color", *n, opts);
 	/* the configured extras last, so staff can override any of the above */
 	struct optlist l = { *n, *opts };
 	char why[200];
@@ -361,6 +403,7 @@ submit(struct pb_print *p, int i)
 		return 0;
 	}
 	j->cups_job = id;
+	j->forgot_before = strstr(p->h.reasons, MISSING_HISTORY) != NULL;
 	p->spool.c.submitted++;
 	pb_spool_save(&p->spool);
 	if (j->asked_ms) {
@@ -404,6 +447,51 @@ completed(struct pb_print *p, int i, ipp_t *resp)
 	pb_spool_remove(&p->spool, i);
 }
 
+/* CUPS completed the job, but the printer restarted and forgot it: nothing proves a print came
+ * out, so it is neither counted nor sent again by itself. */
+static void
+unconfirmed(struct pb_print *p, struct pb_spool_job *j)
+{
+	set_words(j, "",
+		  "the printer restarted during the print and forgot it: it may not have "
+		  "come out (cups-ipp-missing-job-history)");
+	j->hold = PB_SPOOL_UNCONFIRMED;
+	p->spool.c.unconfirmed++;
+	pb_warn("print %s: CUPS job %d completed, but the printer forgot it "
+		"(cups-ipp-missing-job-history): held as unconfirmed for staff to reprint",
+		j->id, j->cups_job);
+	pb_spool_save(&p->spool);
+}
+
+/* The printer (or its backend, or a filter) ended the job itself: sending it again at once
+ * would make a storm, so twice more with backoff, then it waits for staff. */
+static void
+refused(struct pb_print *p, struct pb_spool_job *j, int state, const char *job_words)
+{
+	const char *words = job_words && *job_words ? job_words : p->printer_words;
+
+	j->refusals++;
+	p->spool.c.refused++;
+	set_words(j, state == IPP_JSTATE_ABORTED ? "aborted: " : "",
+		  words[0] ? words : "CUPS ended the job without saying why");
+	if (j->refusals > 2) {
+		j->hold = PB_SPOOL_REFUSED;
+		pb_err("print %s: CUPS job %d refused by the printer %d times (%s); held for staff "
+		       "(photoboothctl printer retry %d, or cancel %d)",
+		       j->id, j->cups_job, j->refusals, j->words, j->cups_job, j->cups_job);
+	} else {
+		int wait_s = p->refused_retry_s * (j->refusals == 1 ? 1 : 3);
+		j->retry_ms = pb_now_ms() + (uint64_t)wait_s * 1000;
+		pb_warn("print %s: CUPS job %d refused by the printer (%s); sending it again in %d s "
+			"(refusal %d of 3)",
+			j->id, j->cups_job, j->words, wait_s, j->refusals);
+		j->cups_job = 0;
+		j->resubmits++;
+		p->spool.c.resubmitted++;
+	}
+	pb_spool_save(&p->spool);
+}
+
 static int
 canceled_by_booth(const struct pb_print *p, int job)
 {
@@ -417,8 +505,13 @@ canceled_by_booth(const struct pb_print *p, int job)
 static int
 track(struct pb_print *p, int i)
 {
-	static const char *const want[] = { "job-state", "job-state-reasons", "job-name",
-					    "time-at-processing", "time-at-completed" };
+	static const char *const want[] = { "job-state",
+					    "job-state-reasons",
+					    "job-name",
+					    "time-at-processing",
+					    "time-at-completed",
+					    "job-printer-state-message",
+					    "job-printer-state-reasons" };
 	struct pb_spool_job *j = &p->spool.jobs[i];
 	ipp_t *req = new_request(IPP_OP_GET_JOB_ATTRIBUTES, NULL, NULL, j->cups_job);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
@@ -443,6 +536,11 @@ track(struct pb_print *p, int i)
 			ippFindAttribute(resp, "job-state-reasons", IPP_TAG_KEYWORD);
 		if (!name || strcmp(name, j->id)) {
 			why = "CUPS has another job under its id (a new CUPS spool)";
+		} else if (state == IPP_JSTATE_COMPLETED && !j->forgot_before &&
+			   ippContainsString(ippFindAttribute(resp, "job-printer-state-reasons",
+							      IPP_TAG_KEYWORD),
+					     MISSING_HISTORY)) {
+			unconfirmed(p, j);
 		} else if (state == IPP_JSTATE_COMPLETED) {
 			completed(p, i, resp);
 			ippDelete(resp);
@@ -458,8 +556,8 @@ track(struct pb_print *p, int i)
 			ippDelete(resp);
 			return 1;
 		} else if (state == IPP_JSTATE_CANCELED || state == IPP_JSTATE_ABORTED) {
-			why = state == IPP_JSTATE_ABORTED ? "CUPS aborted it"
-							  : "CUPS canceled it (queue deleted?)";
+			a = ippFindAttribute(resp, "job-printer-state-message", IPP_TAG_TEXT);
+			refused(p, j, state, a ? ippGetString(a, 0, NULL) : NULL);
 		} else {
 			j->cups_state = state;
 			if (state == IPP_JSTATE_HELD || state == IPP_JSTATE_STOPPED ||
@@ -479,11 +577,76 @@ track(struct pb_print *p, int i)
 	return 0;
 }
 
+/* Staff send held prints again (refused ones with retry, unconfirmed ones with reprint). Needs
+ * no CUPS: they are sent in their turn. */
+static void
+release_held(struct pb_print *p, int which, enum pb_spool_hold hold)
+{
+	const char *verb = hold == PB_SPOOL_REFUSED ? "retry" : "reprint";
+	int n = 0;
+
+	for (int i = 0; i < p->spool.n; i++) {
+		struct pb_spool_job *j = &p->spool.jobs[i];
+		if (j->hold != (int)hold || (which && j->cups_job != which))
+			continue;
+		pb_notice("print %s: %s by staff (CUPS job %d was %s)", j->id, verb, j->cups_job,
+			  hold == PB_SPOOL_REFUSED ? "refused" : "unconfirmed");
+		j->hold = PB_SPOOL_SEND;
+		j->cups_job = 0;
+		j->refusals = 0;
+		j->retry_ms = 0;
+		j->words[0] = '\0';
+		j->resubmits++;
+		p->spool.c.resubmitted++;
+		n++;
+	}
+	if (n) {
+		pb_spool_save(&p->spool);
+		snprintf(p->last_action, sizeof(p->last_action), "%s: %d print%s sent again", verb,
+			 n, n == 1 ? "" : "s");
+	} else if (which) {
+		snprintf(p->last_action, sizeof(p->last_action),
+			 "%s: CUPS job %d is not a print %s", verb, which,
+			 hold == PB_SPOOL_REFUSED ? "the printer refused"
+						  : "that may not have come out");
+	} else {
+		snprintf(p->last_action, sizeof(p->last_action), "%s: no print %s", verb,
+			 hold == PB_SPOOL_REFUSED ? "was refused" : "is unconfirmed");
+	}
+	pb_notice("print: %s", p->last_action);
+}
+
+/* A job of ours is processing while the backend says it cannot reach the printer: CUPS keeps
+ * the queue "processing" and retrying, with no reason keyword, so only its words tell. */
+static void
+check_reachable(struct pb_print *p)
+{
+	int processing = 0;
+	for (int i = 0; i < p->spool.n; i++)
+		processing |= p->spool.jobs[i].hold == PB_SPOOL_SEND &&
+			      p->spool.jobs[i].cups_job > 0 &&
+			      p->spool.jobs[i].cups_state == IPP_JSTATE_PROCESSING;
+	if (!processing || p->h.state != PB_PRINTER_PRINTING ||
+	    !unreachable_words(p->printer_words))
+		return;
+	p->h.state = PB_PRINTER_OFFLINE;
+	p->h.ready = 0;
+	snprintf(p->h.message, sizeof(p->h.message),
+		 "%.140s (CUPS cannot reach the printer: check its power and cable; the print "
+		 "comes out once it is back)",
+		 p->printer_words);
+}
+
 void
 pb_print_cycle(struct pb_print *p)
 {
 	memset(&p->h, 0, sizeof(p->h));
 	p->h.accepting = 0;
+	if (p->retry_wanted >= 0)
+		release_held(p, p->retry_wanted, PB_SPOOL_REFUSED);
+	if (p->reprint_wanted >= 0)
+		release_held(p, p->reprint_wanted, PB_SPOOL_UNCONFIRMED);
+	p->retry_wanted = p->reprint_wanted = -1;
 	if (!connect_cups(p) || !query_printer(p)) {
 		if (p->resume_wanted || p->cancel_wanted >= 0)
 			snprintf(p->last_action, sizeof(p->last_action), "%s waits: %s",
@@ -491,6 +654,13 @@ pb_print_cycle(struct pb_print *p)
 		return;
 	}
 	if (p->resume_wanted) {
+		/* staff fixed the printer: what it refused goes again too */
+		if (p->spool.c.refused)
+			for (int i = 0; i < p->spool.n; i++)
+				if (p->spool.jobs[i].hold == PB_SPOOL_REFUSED) {
+					release_held(p, 0, PB_SPOOL_REFUSED);
+					break;
+				}
 		resume(p);
 		memset(&p->h, 0, sizeof(p->h));
 		if (!query_printer(p))
@@ -499,13 +669,20 @@ pb_print_cycle(struct pb_print *p)
 	if (p->cancel_wanted >= 0)
 		cancel_job(p);
 	for (int i = 0; i < p->spool.n && p->http;) {
-		if (p->spool.jobs[i].cups_job > 0 && track(p, i))
+		struct pb_spool_job *j = &p->spool.jobs[i];
+		if (j->cups_job > 0 && j->hold == PB_SPOOL_SEND && track(p, i))
 			continue;
 		i++;
 	}
+	check_reachable(p);
 	if (!p->http || p->h.state == PB_PRINTER_MISSING || !p->h.accepting)
 		return;
-	for (int i = 0; i < p->spool.n && p->http; i++)
-		if (p->spool.jobs[i].cups_job <= 0 && !submit(p, i))
+	uint64_t now = pb_now_ms();
+	for (int i = 0; i < p->spool.n && p->http; i++) {
+		struct pb_spool_job *j = &p->spool.jobs[i];
+		if (j->hold != PB_SPOOL_SEND || j->cups_job > 0)
+			continue; /* held prints wait for staff, not in anyone's way */
+		if (j->retry_ms > now || !submit(p, i))
 			break; /* keep the order: nothing overtakes a print that is waiting */
+	}
 }

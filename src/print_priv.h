@@ -27,7 +27,7 @@ struct owed {
 struct pb_print {
 	/* set at create, read-only */
 	char *printer, *media, *options, *spool_dir;
-	int quality, fill, borderless, seconds_per_print, paper_warn, poll_ms;
+	int quality, fill, borderless, seconds_per_print, paper_warn, poll_ms, refused_retry_s;
 
 	pthread_t thread;
 	int started;
@@ -37,8 +37,9 @@ struct pb_print {
 	int quit;
 	struct request *req_head, **req_tail;
 	int resume;
-	int paper;  /* -2: no request */
-	int cancel; /* -1: no request; 0 the first print; else a CUPS job id */
+	int paper;	    /* -2: no request */
+	int cancel;	    /* -1: no request; 0 the first print; else a CUPS job id */
+	int retry, reprint; /* -1: no request; 0 all held prints; else a CUPS job id */
 	/* under lock: published by the print thread */
 	struct pb_printer_health health;
 	struct owed *owed;
@@ -52,13 +53,15 @@ struct pb_print {
 	struct pb_printer_health h; /* being gathered */
 	char last_logged[600];
 	int warned_low;
-	int last_submit_ms;   /* hand-over to CUPS job id, spooling included, of the last print */
-	int resume_wanted;    /* staff asked; done once CUPS answers */
-	int cancel_wanted;    /* as cancel, once CUPS answers */
+	int last_submit_ms; /* hand-over to CUPS job id, spooling included, of the last print */
+	int resume_wanted;  /* staff asked; done once CUPS answers */
+	int cancel_wanted;  /* as cancel, once CUPS answers */
+	int retry_wanted, reprint_wanted; /* as retry and reprint (handled without CUPS) */
 	int canceled_ids[16]; /* CUPS jobs staff canceled through the booth (whatever CUPS
 			       * gives as the reason, they are not sent again) */
 	int ncanceled;
 	char last_action[320];
+	char printer_words[256]; /* printer-state-message as CUPS last gave it */
 };
 
 /* print_cups.c, on the print thread: one look at CUPS (the queue's state, our jobs, then

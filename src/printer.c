@@ -11,8 +11,9 @@ pb_printer_state_name(enum pb_printer_state s)
 		[PB_PRINTER_UNKNOWN] = "unknown",   [PB_PRINTER_IDLE] = "idle",
 		[PB_PRINTER_PRINTING] = "printing", [PB_PRINTER_STOPPED] = "stopped",
 		[PB_PRINTER_MISSING] = "missing",   [PB_PRINTER_UNREACHABLE] = "unreachable",
+		[PB_PRINTER_OFFLINE] = "offline",
 	};
-	return (unsigned)s <= PB_PRINTER_UNREACHABLE ? names[s] : "unknown";
+	return (unsigned)s <= PB_PRINTER_OFFLINE ? names[s] : "unknown";
 }
 
 void
@@ -42,6 +43,21 @@ pb_printer_health_json(const struct pb_printer_health *h, struct pb_buf *out)
 	pb_json_int(out, "resubmitted", h->resubmitted);
 	pb_json_int(out, "canceled", h->canceled);
 	pb_json_int(out, "failed", h->failed);
+	pb_json_int(out, "refused", h->refused);
+	pb_json_int(out, "unconfirmed", h->unconfirmed);
+	pb_json_int(out, "refusals_total", h->refusals_total);
+	pb_json_int(out, "unconfirmed_total", h->unconfirmed_total);
+	pb_json_array(out, "held_prints");
+	for (int i = 0; i < h->nheld_prints; i++) {
+		const struct pb_printer_held *e = &h->held_prints[i];
+		pb_json_open(out, NULL);
+		pb_json_int(out, "job", e->job);
+		pb_json_str(out, "id", e->id);
+		pb_json_str(out, "state", e->unconfirmed ? "unconfirmed" : "refused");
+		pb_json_str(out, "words", e->words);
+		pb_json_close(out);
+	}
+	pb_json_close(out);
 	pb_json_int(out, "last_submit_ms", h->last_submit_ms);
 	pb_json_str(out, "last_action", h->last_action);
 	pb_json_array(out, "jobs");

@@ -146,6 +146,9 @@ pb_draw_staff(struct pb_render *rd, const struct pb_view *v, int w, int h)
 	}
 	action(rd, PB_BTN_S_RESUME, _("Resume printer"), 0);
 	action(rd, PB_BTN_S_CANCEL_JOB, _("Cancel print"), 0);
+	if (s->unconfirmed > 0)
+		snprintf(label, sizeof(label), _("Reprint %d"), s->unconfirmed);
+	action(rd, PB_BTN_S_REPRINT, s->unconfirmed > 0 ? label : _("Reprint"), s->unconfirmed > 0);
 	action(rd, PB_BTN_S_RECONNECT, _("Reconnect camera"), 0);
 	action(rd, PB_BTN_S_COUNTERS, _("Reset counters"), 0);
 	snprintf(label, sizeof(label), _("Delete photos > %d h"), s->purge_hours);

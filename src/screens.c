@@ -97,6 +97,7 @@ sample_staff(struct pb_view_staff *v, const char *name, char *buf, size_t buflen
 	v->npaper = 3;
 	v->purge_hours = 24;
 	v->power = bad ? PB_LAYOUT_SHUTDOWN | PB_LAYOUT_REBOOT : 0;
+	v->unconfirmed = bad ? 2 : 0;
 	v->typed = strcmp(name, "pin") ? 0 : 3;
 	v->wrong = !strcmp(name, "pin-wrong");
 	v->locked_ms = !strcmp(name, "pin-locked") ? 42000 : 0;

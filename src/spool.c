@@ -88,6 +88,10 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 			c->resubmitted = (unsigned)n;
 		else if (!strcmp(name, "canceled"))
 			c->canceled = (unsigned)n;
+		else if (!strcmp(name, "refused"))
+			c->refused = (unsigned)n;
+		else if (!strcmp(name, "unconfirmed"))
+			c->unconfirmed = (unsigned)n;
 		else
 			pb_ini_error(ini, "unknown counter '%s'", name);
 		return;
@@ -100,6 +104,19 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 	struct pb_spool_job *j = i >= 0 ? &s->jobs[i] : append(s, section + 4);
 	if (!strcmp(name, "session")) {
 		snprintf(j->session, sizeof(j->session), "%s", value);
+		return;
+	}
+	if (!strcmp(name, "words")) {
+		snprintf(j->words, sizeof(j->words), "%s", value);
+		return;
+	}
+	if (!strcmp(name, "hold")) {
+		if (!strcmp(value, "refused"))
+			j->hold = PB_SPOOL_REFUSED;
+		else if (!strcmp(value, "unconfirmed"))
+			j->hold = PB_SPOOL_UNCONFIRMED;
+		else if (strcmp(value, "no"))
+			pb_ini_error(ini, "hold = %s: not no, refused or unconfirmed", value);
 		return;
 	}
 	if (pb_parse_long(value, 0, INT64_MAX / 2, &n)) {
@@ -116,6 +133,8 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 		j->spooled = n;
 	else if (!strcmp(name, "resubmits"))
 		j->resubmits = (int)(n > 1000000 ? 1000000 : n);
+	else if (!strcmp(name, "refusals"))
+		j->refusals = (int)(n > 1000 ? 1000 : n);
 	else
 		pb_ini_error(ini, "unknown key '%s' in [%s]", name, section);
 }
@@ -233,16 +252,22 @@ pb_spool_save(struct pb_spool *s)
 		      "; photobooth print spool, rewritten by the kiosk on every change.\n"
 		      "; Each <id>.jpg here is a print still owed; see README.md.\n"
 		      "[counters]\nprints_remaining = %d\ncompleted = %u\nsubmitted = %u\n"
-		      "resubmitted = %u\ncanceled = %u\nseconds_per_print = %.2f\n",
+		      "resubmitted = %u\ncanceled = %u\nrefused = %u\nunconfirmed = %u\n"
+		      "seconds_per_print = %.2f\n",
 		      s->c.prints_remaining, s->c.completed, s->c.submitted, s->c.resubmitted,
-		      s->c.canceled, s->c.seconds_per_print);
+		      s->c.canceled, s->c.refused, s->c.unconfirmed, s->c.seconds_per_print);
 	for (int i = 0; i < s->n; i++) {
 		const struct pb_spool_job *j = &s->jobs[i];
 		pb_buf_printf(&b,
 			      "\n[job.%s]\nsession = %s\ncopy = %d\ncopies = %d\ncups_job = %d\n"
-			      "spooled = %lld\nresubmits = %d\n",
+			      "spooled = %lld\nresubmits = %d\nrefusals = %d\nhold = %s\n",
 			      j->id, j->session, j->copy, j->copies, j->cups_job,
-			      (long long)j->spooled, j->resubmits);
+			      (long long)j->spooled, j->resubmits, j->refusals,
+			      j->hold == PB_SPOOL_REFUSED	? "refused"
+			      : j->hold == PB_SPOOL_UNCONFIRMED ? "unconfirmed"
+								: "no");
+		if (j->words[0])
+			pb_buf_printf(&b, "words = %s\n", j->words);
 	}
 	st = pb_file_write_atomic(path, b.data, b.len, 0640);
 	pb_buf_fini(&b);

@@ -83,6 +83,11 @@ pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_te
 		if (p->message[0] || p->reasons[0])
 			line(&ls, p->ready ? 1 : 2, "   %s",
 			     p->message[0] ? p->message : p->reasons);
+		if (p->unconfirmed == 1)
+			line(&ls, 2, "%s", _("   1 print may not have come out: tap Reprint"));
+		else if (p->unconfirmed)
+			line(&ls, 2, _("   %d prints may not have come out: tap Reprint"),
+			     p->unconfirmed);
 	}
 	if (f->email) {
 		const struct pb_outbox_stats *os = &f->outbox;

@@ -7,6 +7,7 @@
 #             configuration file, /etc/cups/cups-pdf-<instance>.conf, is the one thing
 #             cups-pdf reads from /etc; it is removed again by stop_cupsd)
 #   pbtest    tests/print/pbtest-backend, a printer that can run out of paper
+#   ipp       CUPS' IPP backend, for a driverless queue on ippeveprinter (ippeve.sh)
 # The queues use tests/print/dyesub.ppd, a 4x6 dye-sub photo printer.
 
 CUPS_DIR=
@@ -26,6 +27,8 @@ start_cupsd() {
 		[ "$(basename "$d")" = backend ] || ln -sfn "$d" "$bin/"
 	done
 	ln -sf /usr/lib/cups/backend/cups-pdf "$bin/backend/cups-pdf"
+	# driverless printers (tests/print/ippeve.sh): CUPS' own IPP backend, run as lp
+	ln -sf /usr/lib/cups/backend/ipp "$bin/backend/ipp"
 	# 0700: CUPS runs a backend as root only when nobody else may run it
 	install -m 700 "$TOP/tests/print/pbtest-backend" "$bin/backend/pbtest"
 	local inst
@@ -53,6 +56,7 @@ EOF
 	cat >"$CUPS_DIR/cupsd.conf" <<EOF
 Listen $CUPS_DIR/cups.sock
 LogLevel debug
+MaxLogSize 0
 WebInterface No
 Browsing No
 PreserveJobHistory Yes

@@ -473,6 +473,17 @@ test_staff_describe(void **state)
 	assert_int_equal(t.level[find_line(&t, "Disk full")], 2);
 	assert_int_equal(t.level[find_line(&t, "Failures: 2 · 7")], 1);
 
+	/* a print the printer forgot mid-job: staff are told to reprint, at the error level */
+	f.printer.unconfirmed = 1;
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	assert_int_equal(t.level[find_line(&t, "1 print may not have come out: tap Reprint")], 2);
+	f.printer.unconfirmed = 3;
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	assert_true(find_line(&t, "3 prints may not have come out") >= 0);
+	f.printer.unconfirmed = 0;
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	assert_int_equal(find_line(&t, "may not have come out"), -1);
+
 	/* a dead letter (the server said 550 for one guest): flagged, in the server's words */
 	f.outbox.dead = 1;
 	snprintf(f.outbox.last_dead, sizeof(f.outbox.last_dead),
