@@ -29,6 +29,10 @@ enum pb_address_check {
 
 enum pb_address_check pb_address_check(const char *s);
 
+/* Whether s is a domain name as an address's part after @ must be (two labels or more, a
+ * top-level domain of letters): also what a fully-qualified EHLO name is. */
+int pb_address_domain_valid(const char *s);
+
 /* What is wrong, in a few words of English for staff and logs ("has a space"). */
 const char *pb_address_problem(enum pb_address_check c);
 

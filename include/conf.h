@@ -82,6 +82,7 @@ struct pb_config {
 	char *mail_username;
 	char *mail_password_file;
 	char *mail_from;
+	char *mail_helo_name; /* "" for the default (pb_mail_helo) */
 	char *mail_subject;
 	char *mail_reply_to;
 	int require_consent;

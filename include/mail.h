@@ -18,6 +18,7 @@ struct pb_mail_server {
 	const char *username; /* "" for no login */
 	const char *password;
 	const char *from;
+	const char *helo;     /* the EHLO name: a fully-qualified host name (pb_mail_helo) */
 	const char *reply_to; /* "" for none */
 	const char *subject;  /* UTF-8; encoded for the header when it is not plain ASCII */
 	int timeout_s;
@@ -44,7 +45,9 @@ struct pb_mail_message {
 enum pb_mail_fate {
 	PB_MAIL_SENT,	     /* the server accepted it */
 	PB_MAIL_SERVER_AWAY, /* the same for every message: no connection, a timeout before
-			      * the message, login refused, the greeting or MAIL FROM refused */
+			      * the message, login refused, the greeting or MAIL FROM refused,
+			      * or a 5xx at RCPT that is about the booth, not the address
+			      * (504 5.5.2 EHLO name, 5.7.x relay or login, 530) */
 	PB_MAIL_TRY_LATER,   /* this message only, for now: a 4xx at RCPT or DATA, the
 			      * connection dropped mid-message, the photo not readable yet */
 	PB_MAIL_REFUSED,     /* this message, for good: a 5xx at RCPT or DATA (no such
@@ -55,6 +58,15 @@ enum pb_mail_fate {
  * address masked wherever the server repeated it. */
 enum pb_mail_fate pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m,
 			       char *why, size_t whylen);
+
+/* The EHLO name: configured if not "", else the host's name when it has a dot, else the
+ * domain of from. Strict servers (Postfix's reject_non_fqdn_helo_hostname) refuse a bare
+ * host name at RCPT. Any thread; reads the host name. */
+void pb_mail_helo(const char *configured, const char *from, char *out, size_t n);
+
+/* Whether an SMTP refusal at RCPT (code and reply) is about the booth (its EHLO name, relay,
+ * login, policy) rather than the recipient's address. Pure; any thread. */
+int pb_mail_refusal_is_booth(long code, const char *reply);
 
 /* Initialises libcurl once per process (not thread-safe: call from main before threads). */
 void pb_mail_global_init(void);

@@ -34,6 +34,8 @@ local_ok(const char *s, size_t n)
 static int
 domain_ok(const char *s)
 {
+	if (strlen(s) > PB_ADDRESS_MAX)
+		return 0;
 	size_t labels = 0;
 	const char *last = s;
 
@@ -136,4 +138,10 @@ pb_address_mask(const char *s, char *out, size_t n)
 		return;
 	}
 	snprintf(out, n, "%c***%s", s[0], strchr(s, '@'));
+}
+
+int
+pb_address_domain_valid(const char *s)
+{
+	return domain_ok(s);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "address.h"
+#include "address.h"
 #include "conf.h"
 #include "inifile.h"
 #include "json.h"
@@ -163,6 +164,8 @@ static const struct key keys[] = {
 	  "File holding the SMTP password (first line), readable by the service only." },
 	{ "mail", "from", T_OPTSTR, OFF(mail_from), "", 0, 0, NULL,
 	  "Sender address, e.g. photos@example.com (required with smtp_url)." },
+	{ "mail", "helo_name", T_OPTSTR, OFF(mail_helo_name), "", 0, 0, NULL,
+	  "Name the booth gives in EHLO; empty: the host's name if it has a dot, else from's domain." },
 	{ "mail", "subject", T_STR, OFF(mail_subject), "Your photo", 0, 0, NULL,
 	  "Subject line of the email." },
 	{ "mail", "reply_to", T_OPTSTR, OFF(mail_reply_to), "", 0, 0, NULL,
@@ -496,6 +499,14 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 	pb_buf_fini(&ini.msg);
 	if (st == PB_OK && cfg->smtp_url[0] && !cfg->mail_from[0]) {
 		snprintf(err, errlen, "%s: [mail] from must be set when smtp_url is\n", path);
+		st = PB_ERR_CONFIG;
+	}
+	if (st == PB_OK && cfg->mail_helo_name[0] &&
+	    !pb_address_domain_valid(cfg->mail_helo_name)) {
+		snprintf(err, errlen,
+			 "%s: [mail] helo_name = %.100s: not a fully-qualified host name "
+			 "(letters, digits, dashes, with a dot)\n",
+			 path, cfg->mail_helo_name);
 		st = PB_ERR_CONFIG;
 	}
 	if (st == PB_OK && cfg->staff_pin[0] && !pb_pin_valid(cfg->staff_pin)) {

@@ -45,6 +45,7 @@ start_outbox(const struct pb_config *c, const char *title)
 			.starttls = c->starttls,
 			.username = c->mail_username,
 			.from = c->mail_from,
+			.helo = c->mail_helo_name,
 			.reply_to = c->mail_reply_to,
 			.subject = c->mail_subject,
 			.timeout_s = 60,

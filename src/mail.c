@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "address.h"
 #include "compose.h"
@@ -112,7 +113,9 @@ thumbnail(const char *path, unsigned char **out, size_t *len, char *why, size_t 
 	if (st != PB_OK)
 		snprintf(why, whylen, "the photo %s cannot be read", path);
 	if (st == PB_OK) {
-		st = pb_jpeg_decode(j, data, n, THUMB_PX / 2, THUMB_PX / 2, &full);
+		/* at least THUMB_PX, then down to it: a DCT scale alone stops short (600 of a
+		 * 1600 px share.jpg) */
+		st = pb_jpeg_decode(j, data, n, THUMB_PX, THUMB_PX, &full);
 		if (st != PB_OK)
 			snprintf(why, whylen, "the photo %s cannot be decoded: %s", path,
 				 pb_jpeg_error(j));
@@ -277,6 +280,49 @@ quote_masked(char *why, size_t whylen, const char *prefix, const char *words, co
 		why[whylen - 1] = '\0';
 }
 
+void
+pb_mail_helo(const char *configured, const char *from, char *out, size_t n)
+{
+	char host[256] = "";
+	const char *at = from ? strrchr(from, '@') : NULL;
+
+	if (configured && *configured) {
+		snprintf(out, n, "%s", configured);
+		return;
+	}
+	if (gethostname(host, sizeof(host) - 1) == 0 && pb_address_domain_valid(host)) {
+		snprintf(out, n, "%s", host);
+		return;
+	}
+	/* a Pi is "photobooth": the sender's domain is a name the mail server can check */
+	if (at && pb_address_domain_valid(at + 1))
+		snprintf(out, n, "%s", at + 1);
+	else
+		snprintf(out, n, "localhost.localdomain");
+}
+
+int
+pb_mail_refusal_is_booth(long code, const char *reply)
+{
+	const char *p = reply;
+	int cls = 0, subject = -1, detail = -1;
+
+	/* the enhanced status code (RFC 3463) after the three digits: 5.S.D */
+	while (*p && *p >= '0' && *p <= '9')
+		p++;
+	while (*p == ' ' || *p == '-')
+		p++;
+	if (sscanf(p, "%d.%d.%d", &cls, &subject, &detail) == 3 && cls >= 4 && cls <= 5) {
+		if (subject == 1) /* addressing: the recipient, unless it is the sender (5.1.7/8) */
+			return detail == 7 || detail == 8;
+		if (subject == 2 || subject == 4) /* the mailbox, or routing to its domain */
+			return 0;
+		return 1; /* 5.3 system, 5.5 protocol (EHLO), 5.6 content, 5.7 policy: the booth */
+	}
+	/* no enhanced code: 530/535/538 login, 504 parameter, 521 no mail at all */
+	return code == 530 || code == 535 || code == 538 || code == 504 || code == 521;
+}
+
 static enum pb_mail_fate
 classify(CURL *c, CURLcode rc, const char *errbuf, const struct dialogue *d, const char *to,
 	 char *why, size_t whylen)
@@ -295,6 +341,15 @@ classify(CURL *c, CURLcode rc, const char *errbuf, const struct dialogue *d, con
 	if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
 	    (rc == CURLE_OPERATION_TIMEDOUT && !for_message)) {
 		snprintf(why, whylen, "SMTP server unreachable: %s", detail);
+		return PB_MAIL_SERVER_AWAY;
+	}
+	if (!strcmp(d->cmd, "RCPT") && code >= 500 && code < 600 &&
+	    pb_mail_refusal_is_booth(code, d->reply)) {
+		/* every guest would get the same answer: the booth is at fault, not the address */
+		snprintf(prefix, sizeof(prefix),
+			 "SMTP server refuses the booth at RCPT (check [mail] helo_name, from, "
+			 "username, relay): ");
+		quote_masked(why, whylen, prefix, *d->reply ? d->reply : detail, to);
 		return PB_MAIL_SERVER_AWAY;
 	}
 	if (for_message && code >= 500 && code < 600) {
@@ -331,7 +386,7 @@ pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, 
 	unsigned char *thumb = NULL, *qr = NULL;
 	size_t thumb_len = 0, qr_len = 0;
 	char until[64], date[64], ids[96], errbuf[CURL_ERROR_SIZE] = "";
-	struct pb_buf text, html, hdr;
+	struct pb_buf text, html, hdr, url;
 	struct curl_slist *headers = NULL, *rcpt = NULL, *photo_h = NULL, *qr_h = NULL;
 	curl_mime *top = NULL, *related = NULL, *alt = NULL;
 	curl_mimepart *part;
@@ -356,6 +411,7 @@ pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, 
 	pb_buf_init(&text);
 	pb_buf_init(&html);
 	pb_buf_init(&hdr);
+	pb_buf_init(&url);
 	text_body(&text, m, until);
 	html_body(&html, m, until, ids);
 
@@ -425,7 +481,17 @@ pb_mail_send(const struct pb_mail_server *srv, const struct pb_mail_message *m, 
 		goto out;
 	}
 
-	curl_easy_setopt(c, CURLOPT_URL, srv->url);
+	/* libcurl says EHLO with the URL's path, or else the bare host name: smtp://host/name */
+	const char *host = strstr(srv->url, "://");
+	host = host ? host + 3 : srv->url;
+	const char *path = strchr(host, '/');
+	if (path && path[1])
+		pb_buf_printf(&url, "%s", srv->url); /* the operator's own EHLO name */
+	else
+		pb_buf_printf(&url, "%.*s/%s",
+			      (int)(path ? path - srv->url : (long)strlen(srv->url)), srv->url,
+			      srv->helo && *srv->helo ? srv->helo : "localhost.localdomain");
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, srv->from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
@@ -463,6 +529,7 @@ out:
 	pb_buf_fini(&text);
 	pb_buf_fini(&html);
 	pb_buf_fini(&hdr);
+	pb_buf_fini(&url);
 	explicit_bzero(&dlg, sizeof(dlg)); /* the server may have repeated the address */
 	free(thumb);
 	free(qr);

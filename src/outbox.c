@@ -332,6 +332,9 @@ pb_outbox_create(const struct pb_outbox_config *cfg)
 	o->username = pb_xstrdup(cfg->server.username ? cfg->server.username : "");
 	o->password = read_password(cfg->password_file);
 	o->from = pb_xstrdup(cfg->server.from);
+	char helo[256];
+	pb_mail_helo(cfg->server.helo, o->from, helo, sizeof(helo));
+	o->helo = pb_xstrdup(helo);
 	o->reply_to = pb_xstrdup(cfg->server.reply_to ? cfg->server.reply_to : "");
 	o->subject = pb_xstrdup(cfg->server.subject ? cfg->server.subject : "Your photo");
 	o->server = cfg->server;
@@ -339,6 +342,7 @@ pb_outbox_create(const struct pb_outbox_config *cfg)
 	o->server.username = o->username;
 	o->server.password = o->password;
 	o->server.from = o->from;
+	o->server.helo = o->helo;
 	o->server.reply_to = o->reply_to;
 	o->server.subject = o->subject;
 	o->server.cancelled = cancelled;
@@ -395,6 +399,7 @@ pb_outbox_destroy(struct pb_outbox *o)
 	free(o->url);
 	free(o->username);
 	free(o->from);
+	free(o->helo);
 	free(o->reply_to);
 	free(o->subject);
 	free(o);

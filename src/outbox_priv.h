@@ -32,7 +32,7 @@ struct msg {
 
 struct pb_outbox {
 	char *dir, *dead_dir, *sessions_dir, *title;
-	char *url, *username, *password, *from, *reply_to, *subject;
+	char *url, *username, *password, *from, *helo, *reply_to, *subject;
 	struct pb_mail_server server;
 	int retry_first_s, retry_max_s;
 	char domain[128]; /* for Message-IDs: the sender's domain */

@@ -289,6 +289,40 @@ expired_is(const struct pb_outbox_stats *s, int n)
 
 #define LINK "http://booth.example:8080/p/AAAAAAAAAAAAAAAAAAAAAA"
 
+/* Which refusals at RCPT are the booth's (every guest would get them) and which the address's */
+static void
+test_refusal_is_booth(void **state)
+{
+	(void)state;
+	assert_true(pb_mail_refusal_is_booth(
+		504, "504 5.5.2 <vm>: Helo command rejected: need fully-qualified hostname"));
+	assert_true(pb_mail_refusal_is_booth(554, "554 5.7.1 <x@y.org>: Relay access denied"));
+	assert_true(pb_mail_refusal_is_booth(530, "530 5.7.0 Authentication required"));
+	assert_true(pb_mail_refusal_is_booth(530, "530 Must issue a STARTTLS command first"));
+	assert_true(
+		pb_mail_refusal_is_booth(553, "553 5.1.8 <photos@booth>: Sender address rejected"));
+	assert_true(pb_mail_refusal_is_booth(552, "552 5.3.4 Message size exceeds fixed limit"));
+	assert_false(pb_mail_refusal_is_booth(
+		550, "550 5.1.1 <n@guests.example>: Recipient address rejected: User unknown"));
+	assert_false(pb_mail_refusal_is_booth(550, "550-5.1.1 The email account does not exist"));
+	assert_false(pb_mail_refusal_is_booth(552, "552 5.2.2 Mailbox full"));
+	assert_false(pb_mail_refusal_is_booth(550, "550 5.4.4 Unable to route"));
+	assert_false(pb_mail_refusal_is_booth(550, "550 No such user here"));
+	assert_false(pb_mail_refusal_is_booth(550, ""));
+
+	char helo[256];
+	pb_mail_helo("booth.example.org", "photos@other.example", helo, sizeof(helo));
+	assert_string_equal(helo, "booth.example.org");
+	pb_mail_helo("", "photos@other.example", helo, sizeof(helo));
+	char host[256] = "";
+	gethostname(host, sizeof(host) - 1);
+	/* the host's name when it is fully qualified, else from's domain */
+	assert_string_equal(
+		helo, strchr(host, '.') && pb_address_domain_valid(host) ? host : "other.example");
+	pb_mail_helo("", "no-at-sign", helo, sizeof(helo));
+	assert_true(pb_address_domain_valid(helo) || strchr(host, '.') == NULL);
+}
+
 static void
 test_send(void **state)
 {
@@ -693,6 +727,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outbox_waiting),
+		cmocka_unit_test(test_refusal_is_booth),
 		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_down_then_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accepted_callback, setup, teardown),
