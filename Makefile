@@ -23,7 +23,7 @@ PKG_CONFIG ?= pkg-config
 include config.mk
 
 PKGS = sdl2 SDL2_ttf libturbojpeg libjpeg pixman-1 inih libpng libgphoto2 libmicrohttpd libqrencode \
-	libcurl libcrypto libsystemd
+	libcurl libcrypto libsystemd lcms2
 VERSION = $(shell cat VERSION)
 
 # Evaluated when used, so the sub-make after scripts/deps.sh sees freshly installed packages.
@@ -37,10 +37,10 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 # `photobooth` itself, the front door: render's libraries only (SDL_ttf is dlopen'ed for text).
-FRONT_LIBS = $(shell $(PKG_CONFIG) --libs libturbojpeg libjpeg pixman-1 inih libpng) -lpthread -lm
+FRONT_LIBS = $(shell $(PKG_CONFIG) --libs libturbojpeg libjpeg pixman-1 inih libpng lcms2) -lpthread -lm
 
 # The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem num deadline backoff buf json trace geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart stream compose session offline \
+CORE = status log mem num deadline backoff buf json trace geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart icc stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print print_cups share gallery qr address mail outbox outbox_store \
 	staff staff_health settings notify email_form disk delivery i18n json_read s3 landing publish publish_beat fleet
 # The one exception: caption.c draws the print's text with SDL_ttf into memory surfaces (no
@@ -53,7 +53,7 @@ CORE_OBJ = $(CORE:%=$(B)/obj/%.o)
 UI_OBJ = $(UI:%=$(B)/obj/%.o)
 UNIT_TESTS = test_kiosk test_conf test_json test_file test_jpeg test_decode test_overlay test_compose \
 	test_session test_camera test_gphoto2 test_control test_layout test_golden test_spool test_share test_address test_mail \
-	test_staff test_num test_email_form test_delivery test_cloud test_restart
+	test_staff test_num test_email_form test_delivery test_cloud test_restart test_icc
 UNIT_BIN = $(UNIT_TESTS:%=$(B)/tests/%)
 LANGS = ko
 MO = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/photobooth.mo)

@@ -5,13 +5,13 @@ set -eu
 
 build="build-essential pkg-config gettext libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev libjpeg62-turbo-dev
 	libpixman-1-dev libinih-dev libpng-dev libgphoto2-dev libcups2-dev libmicrohttpd-dev
-	libqrencode-dev libcurl4-openssl-dev libssl-dev libsystemd-dev fonts-nanum"
+	libqrencode-dev libcurl4-openssl-dev libssl-dev libsystemd-dev liblcms2-dev fonts-nanum"
 run="$build"
 check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclang-rt-14-dev
 	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev cups-daemon cups-client cups-filters
 	printer-driver-cups-pdf poppler-utils python3-aiosmtpd zbar-tools chromium curl wrk graphviz clang-format strace
 	swift swift-proxy swift-account swift-container swift-object python3-swift memcached
-	libjpeg-turbo-progs"
+	libjpeg-turbo-progs cups-ipp-utils dbus-daemon postfix libgs-common"
 # make deb / package-check: Debian's packaging tools, and what tests/package/deb.sh runs.
 deb="$build libcmocka-dev debhelper dpkg-dev lintian man-db groff-base xvfb xauth python3 debootstrap
 	udev"
@@ -19,7 +19,7 @@ deb="$build libcmocka-dev debhelper dpkg-dev lintian man-db groff-base xvfb xaut
 # (multiarch), and qemu-user to run the arm64 unit tests.
 arm64_libs="libsdl2-dev libsdl2-ttf-dev libturbojpeg0-dev libjpeg62-turbo-dev libpixman-1-dev
 	libinih-dev libpng-dev libgphoto2-dev libcups2-dev libmicrohttpd-dev libqrencode-dev
-	libcurl4-openssl-dev libssl-dev libsystemd-dev libcmocka-dev"
+	libcurl4-openssl-dev libssl-dev libsystemd-dev libcmocka-dev liblcms2-dev"
 cross_arm64="$build crossbuild-essential-arm64 qemu-user $(for p in $arm64_libs; do printf '%s:arm64 ' "$p"; done)"
 bench="$build libjpeg-turbo-progs mate-backgrounds imagemagick time xvfb xauth python3
 	cups-daemon cups-client cups-filters"

@@ -5,6 +5,7 @@
 
 #include "caption.h"
 #include "compose.h"
+#include "icc.h"
 #include "stream.h"
 #include "log.h"
 #include "mem.h"
@@ -260,15 +261,28 @@ pb_compose(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_blob 
 }
 
 struct slot_relay {
-	const struct pb_slot_progress *up;
+	const struct pb_slot_progress *up; /* NULL: nobody listens */
 	int slot;
+	struct pb_icc *icc; /* the capture's colour space to sRGB, or NULL */
+	struct pb_image *canvas;
+	struct pb_rect r;
+	int done; /* rows converted */
 };
 
+/* Rows of the slot are finished: convert them to sRGB before anyone (the print's encoder)
+ * takes them. */
 static void
 relay(void *ctx, int rows)
 {
 	struct slot_relay *r = ctx;
-	r->up->slot_rows(r->up->ctx, r->slot, rows);
+	if (rows > r->done) {
+		pb_icc_convert(
+			r->icc, r->canvas,
+			(struct pb_rect){ r->r.x, r->r.y + r->done, r->r.w, rows - r->done });
+		r->done = rows;
+	}
+	if (r->up)
+		r->up->slot_rows(r->up->ctx, r->slot, rows);
 }
 
 enum pb_status
@@ -277,16 +291,24 @@ pb_compose_slot(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_
 		size_t errlen)
 {
 	enum pb_status st;
-	struct slot_relay r = { progress, i };
-	struct pb_progress rows = { relay, &r };
 	const struct pb_rect *slot = &ov->slots[i];
+	struct slot_relay r = { progress, i, NULL, canvas, *slot, 0 };
+	struct pb_progress rows = { relay, &r };
 	struct pb_image *photo;
 	int w, h;
 	int handled = 0;
+	enum pb_icc_kind kind;
+	char warn[200];
 
-	st = pb_stream_to_slot(capture->data, capture->len, canvas, *slot, progress ? &rows : NULL,
-			       &handled, err, errlen);
+	r.icc = pb_icc_for(capture->data, capture->len, &kind, warn, sizeof(warn));
+	st = pb_stream_to_slot(capture->data, capture->len, canvas, *slot,
+			       progress || r.icc ? &rows : NULL, &handled, err, errlen);
 	if (st || handled) {
+		if (!st && r.done < slot->h) /* rows the decoder did not report */
+			pb_icc_convert(r.icc, canvas,
+				       (struct pb_rect){ slot->x, slot->y + r.done, slot->w,
+							 slot->h - r.done });
+		pb_icc_release(r.icc);
 		if (st) {
 			char why[512];
 			snprintf(why, sizeof(why), "%s", err);
@@ -309,6 +331,7 @@ pb_compose_slot(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_
 				    quarter ? min_w : min_h, &photo);
 	}
 	if (st) {
+		pb_icc_release(r.icc);
 		snprintf(err, errlen, "photo %d: %s", i + 1, pb_jpeg_error(j));
 		return st;
 	}
@@ -317,11 +340,12 @@ pb_compose_slot(struct pb_jpeg *j, const struct pb_overlay *ov, const struct pb_
 	st = pb_image_draw_oriented(photo, turned, pb_crop_to_fill(uw, uh, *slot), canvas, *slot);
 	pb_image_destroy(photo);
 	if (st) {
+		pb_icc_release(r.icc);
 		snprintf(err, errlen, "photo %d: out of memory while scaling", i + 1);
 		return st;
 	}
-	if (progress)
-		progress->slot_rows(progress->ctx, i, slot->h);
+	relay(&r, slot->h);
+	pb_icc_release(r.icc);
 	return PB_OK;
 }
 

@@ -19,6 +19,7 @@
 #include "caption.h"
 #include "compose.h"
 #include "file.h"
+#include "icc.h"
 #include "offline.h"
 #include "jpeg_error.h"
 #include "session.h"
@@ -132,6 +133,10 @@ encode(struct job *j)
 	ci.density_unit = 1; /* dots per inch, in the JFIF header */
 	ci.X_density = ci.Y_density = (UINT16)ov->dpi;
 	jpeg_start_compress(&ci, TRUE);
+	size_t icc_len;
+	const unsigned char *icc = pb_icc_srgb(&icc_len); /* the pixels are sRGB (icc.h) */
+	if (icc)
+		jpeg_write_icc_profile(&ci, icc, (unsigned)icc_len);
 	while (ci.next_scanline < ci.image_height) {
 		int y = (int)ci.next_scanline, n = 0;
 		pthread_mutex_lock(&j->lock);

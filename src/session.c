@@ -10,6 +10,7 @@
 #include "jpeg.h"
 #include "log.h"
 #include "mem.h"
+#include "icc.h"
 #include "session.h"
 #include "trace.h"
 
@@ -118,11 +119,18 @@ pb_session_finish(struct pb_jpeg *j, const struct pb_overlay *ov, struct pb_sess
 		snprintf(err, errlen, "%s", pb_jpeg_error(j));
 		goto out;
 	}
+	/* the pixels are sRGB (icc.h): say so, for labs and printers that read the tag */
+	if ((st = pb_icc_tag_srgb(&jpg, &len))) {
+		snprintf(err, errlen, "cannot tag final.jpg as sRGB (%s)", pb_status_str(st));
+		goto out;
+	}
 	/* The share copy: one strip of a two-strip sheet, sized for phones. */
 	st = pb_image_scale_region(canvas, pb_overlay_copy_rect(ov, 0), PB_SHARE_SIZE,
 				   PB_SHARE_SIZE, &share);
 	if (st == PB_OK)
 		st = pb_jpeg_encode(j, share, PB_SHARE_QUALITY, 0, &sjpg, &slen);
+	if (st == PB_OK)
+		st = pb_icc_tag_srgb(&sjpg, &slen);
 	if (st) {
 		snprintf(err, errlen, "cannot make share.jpg (%s)", pb_status_str(st));
 		goto out;

@@ -27,6 +27,16 @@ head -c $(($(stat -c %s "$work/jpeg/plain.jpg") * 9 / 10)) "$work/jpeg/plain.jpg
 # restart markers every MCU row and every 2 MCUs (the pieces decoded on every core)
 jpegtran -restart 1 -outfile "$work/jpeg/restart-rows.jpg" "$work/jpeg/plain.jpg"
 jpegtran -restart 2B -outfile "$work/jpeg/restart-blocks.jpg" "$work/jpeg/plain.jpg"
+# embedded ICC profiles: Adobe RGB (converted to sRGB), and one cut in half (ignored)
+icc=/usr/share/color/icc/ghostscript/a98.icc
+/usr/bin/convert -size 96x64 gradient:green-red -profile "$icc" "$work/jpeg/adobe-rgb.jpg"
+/usr/bin/python3 -c '
+import sys
+jpg, icc = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
+half = icc[: len(icc) // 2]
+seg = b"ICC_PROFILE\0\1\1" + half
+open(sys.argv[3], "wb").write(jpg[:2] + b"\xff\xe2" + (len(seg) + 2).to_bytes(2, "big") + seg + jpg[2:])
+' "$work/jpeg/plain.jpg" "$icc" "$work/jpeg/broken-icc.jpg"
 /usr/bin/convert -size 64x48 xc:none -fill navy -draw 'rectangle 0,0 63,5' "$work/png/frame.png"
 /usr/bin/convert -size 32x32 gradient:gray "$work/png/grey.png"
 cp overlays/*/overlay.ini "$work/overlay/" 2>/dev/null
