@@ -32,6 +32,7 @@ struct pb_gallery_config {
 	const char *listen; /* "ADDRESS:PORT"; port 0 picks a free one (tests) */
 	const char *data_dir;
 	const char *title;	   /* the event's name on the page */
+	const char *public_url;	   /* [share] public_url: absolute links for previews */
 	unsigned max_connections;  /* in all (1000; lowered to fit the descriptor limit) */
 	unsigned max_per_address;  /* from one address (64) */
 	unsigned idle_timeout_s;   /* a silent connection is closed (10) */

@@ -43,7 +43,8 @@ struct pb_publish_config {
 	const char *prefix;	  /* this booth's keys: PREFIX<token>.html and .jpg */
 	const char *event;	  /* heartbeats: EVENT/_booths/BOOTH.json */
 	const char *booth;
-	const char *title; /* the event's name on the landing page */
+	const char *title;	/* the event's name on the landing page */
+	const char *public_url; /* [publish] public_url: the page's absolute URL for previews */
 	const char *version;
 	int retry_first_s; /* 2 */
 	int retry_max_s;   /* [publish] retry_max_seconds */
@@ -78,11 +79,12 @@ struct pb_publish *pb_publish_create(const struct pb_publish_config *cfg, char *
 /* Stops the thread (a request in flight is cut off and redone next start). NULL ok. */
 void pb_publish_destroy(struct pb_publish *p);
 
-/* Writes the promise to publish session's photo under token (blocking file I/O: the worker's
+/* Writes the promise to publish session's photo under token (its page in the guest's
+ * language lang) (blocking file I/O: the worker's
  * job, right after the link), then wakes the thread. PB_ERR_INPUT for a bad token or session
  * id, PB_ERR_IO when it cannot be written. p NULL: PB_OK, nothing to do. */
 enum pb_status pb_publish_promise(struct pb_publish *p, const char *token, const char *session,
-				  time_t expires);
+				  time_t expires, const char *lang);
 
 /* The objects of token are to go (its link expired, or its session was purged): an upload
  * still waiting is dropped and a deletion queued. Blocking file I/O. p NULL: no-op. */

@@ -22,6 +22,7 @@ struct pb_session_info {
 	time_t created;	    /* wall clock, for people */
 	char overlay[64];
 	char delivery[8]; /* print, share or both */
+	char language[8]; /* the guest's, when the session was written ("en", "ko") */
 	int nslots;
 	int retakes;
 	char status[16];       /* composed, accepted */

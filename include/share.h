@@ -20,15 +20,19 @@ enum pb_status pb_share_token(char out[PB_TOKEN_LEN + 1]);
 /* Whether s has the form of a token (22 base64url characters). */
 int pb_share_token_valid(const char *s);
 
-/* Records that token leads to session until expires (wall clock). */
+/* Records that token leads to session until expires (wall clock), for a guest who spoke lang
+ * ("en", "ko": the landing page's language). */
 enum pb_status pb_share_link_write(const char *data_dir, const char *token, const char *session,
-				   time_t expires);
+				   time_t expires, const char *lang);
 
 /* Resolves token at wall-clock now: writes the session id (at most n bytes). PB_ERR_INPUT
  * for a malformed, unknown or expired token (all alike to the caller, so a guesser learns
  * nothing). */
 enum pb_status pb_share_link_lookup(const char *data_dir, const char *token, time_t now,
 				    char *session, size_t n);
+/* The same, with the link's expiry and language ("en" for a link from before languages). */
+enum pb_status pb_share_link_read(const char *data_dir, const char *token, time_t now,
+				  char *session, size_t n, time_t *expires, char lang[8]);
 
 /* The live link of session (for a resend): its token and expiry. PB_ERR_INPUT when the
  * session has none, or it expired. Reads every link: for staff, not for guests. */

@@ -31,12 +31,13 @@ static void
 write_run(struct pb_job *job)
 {
 	struct write_job *wj = (struct write_job *)job;
-	if (wj->token[0] &&
-	    pb_share_link_write(wj->data_dir, wj->token, wj->info.id, wj->expires) == PB_OK) {
+	if (wj->token[0] && pb_share_link_write(wj->data_dir, wj->token, wj->info.id, wj->expires,
+						wj->info.language) == PB_OK) {
 		pb_info("session %s: download link %.4s… valid until %lld", wj->info.id, wj->token,
 			(long long)wj->expires);
 		/* the cloud copy's promise, before the guest can use the link */
-		pb_publish_promise(wj->publish, wj->token, wj->info.id, wj->expires);
+		pb_publish_promise(wj->publish, wj->token, wj->info.id, wj->expires,
+				   wj->info.language);
 	}
 	if (wj->discard) {
 		if (pb_session_discard(&wj->info) == PB_OK)
@@ -170,6 +171,9 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 			 b->overlay->name);
 		snprintf(b->guest.session.delivery, sizeof(b->guest.session.delivery), "%s",
 			 pb_delivery_name(b->deliver.mode));
+		/* the guest's language (the button is on attract): their page speaks it too */
+		snprintf(b->guest.session.language, sizeof(b->guest.session.language), "%s",
+			 b->language);
 		b->guest.on_disk = 0;
 		booth_shots_drop(b);
 		pb_render_set_photo(b->render, NULL);

@@ -91,6 +91,7 @@ pb_delivery_start_sharing(struct pb_delivery_svc *d, const struct pb_config *cfg
 		.listen = cfg->share_listen,
 		.data_dir = cfg->data_dir,
 		.title = title,
+		.public_url = cfg->public_url,
 	};
 
 	d->gallery = pb_gallery_start(&gc, err, sizeof(err));
@@ -156,6 +157,7 @@ pb_delivery_start_publish(struct pb_delivery_svc *d, const struct pb_config *cfg
 		.event = cfg->publish_event,
 		.booth = d->booth_id,
 		.title = title,
+		.public_url = cfg->publish_public_url,
 		.version = PB_VERSION,
 		.retry_first_s = 2,
 		.retry_max_s = cfg->publish_retry_max_seconds,

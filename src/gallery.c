@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "deadline.h"
 #include "gallery.h"
+#include "landing.h"
 #include "json.h"
 #include "log.h"
 #include "mem.h"
@@ -33,7 +34,8 @@ struct slot {
 struct pb_gallery {
 	struct MHD_Daemon *d;
 	char *data_dir;
-	char *title;	    /* HTML-escaped */
+	char *title;	    /* the event's name, plain text */
+	char *public_url;   /* without a trailing slash; "" when none */
 	atomic_uint opened; /* download pages served (GET) */
 	atomic_uint cut;    /* connections cut at the header deadline */
 	int port;
@@ -174,25 +176,18 @@ not_found(struct MHD_Connection *c)
 }
 
 static enum MHD_Result
-page(struct pb_gallery *g, struct MHD_Connection *c, const char *token)
+page(struct pb_gallery *g, struct MHD_Connection *c, const char *token, time_t expires,
+     const char *lang)
 {
 	struct pb_buf b;
+	char *page_url = pb_xasprintf("%s/p/%s", g->public_url, token);
+	char *photo_url = pb_xasprintf("%s/p/%s.jpg", g->public_url, token);
+	struct pb_landing l = { g->title,  token, lang, expires, g->public_url[0] ? page_url : NULL,
+				photo_url, 0 };
 	pb_buf_init(&b);
-	pb_buf_printf(
-		&b,
-		"<!doctype html>\n<html lang=en><head><meta charset=utf-8>\n"
-		"<meta name=viewport content=\"width=device-width, initial-scale=1\">\n"
-		"<title>%s</title>\n<style>\n"
-		"body{margin:0;background:#11131c;color:#fff;font:18px/1.4 system-ui,sans-serif;"
-		"text-align:center}\nmain{max-width:40rem;margin:0 auto;padding:1rem}\n"
-		"img{width:100%%;height:auto;border:4px solid #fff;box-sizing:border-box}\n"
-		"a.dl{display:block;margin:1rem 0;padding:1rem;border-radius:2rem;"
-		"background:#ff6b4a;color:#fff;font-weight:bold;text-decoration:none}\n"
-		"</style></head><body><main>\n<h1>%s</h1>\n"
-		"<img src=\"%s.jpg\" alt=\"Your photo\">\n"
-		"<a class=dl href=\"%s.jpg\" download>Download your photo</a>\n"
-		"<p>This link expires; save the photo to keep it.</p>\n</main></body></html>\n",
-		g->title, g->title, token, token);
+	pb_landing_page(&b, &l);
+	free(page_url);
+	free(photo_url);
 	enum MHD_Result ret = reply_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", b.data, b.len);
 	pb_buf_fini(&b);
 	return ret;
@@ -269,11 +264,14 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	if (route == PB_ROUTE_NONE)
 		return not_found(c);
 	int jpg = route == PB_ROUTE_PHOTO;
-	if (pb_share_link_lookup(g->data_dir, token, time(NULL), session, sizeof(session)) != PB_OK)
+	time_t expires;
+	char lang[8];
+	if (pb_share_link_read(g->data_dir, token, time(NULL), session, sizeof(session), &expires,
+			       lang) != PB_OK)
 		return not_found(c);
 	if (!jpg && !strcmp(method, MHD_HTTP_METHOD_GET))
 		atomic_fetch_add(&g->opened, 1);
-	return jpg ? photo(g, c, session) : page(g, c, token);
+	return jpg ? photo(g, c, session) : page(g, c, token, expires, lang);
 }
 
 static int
@@ -299,7 +297,6 @@ struct pb_gallery *
 pb_gallery_start(const struct pb_gallery_config *cfg, char *why, size_t n)
 {
 	struct sockaddr_in sa;
-	struct pb_buf title;
 
 	if (parse_listen(cfg->listen, &sa) < 0) {
 		snprintf(why, n, "listen = %s: not ADDRESS:PORT (e.g. 0.0.0.0:8080)", cfg->listen);
@@ -321,10 +318,12 @@ pb_gallery_start(const struct pb_gallery_config *cfg, char *why, size_t n)
 	pthread_mutex_init(&g->lock, NULL);
 	pb_cond_init_monotonic(&g->cond);
 	g->data_dir = pb_xstrdup(cfg->data_dir);
-	pb_buf_init(&title);
-	pb_buf_append(&title, "", 0);
-	pb_buf_html(&title, cfg->title ? cfg->title : "Your photo");
-	g->title = title.data;
+	g->title = pb_xstrdup(cfg->title ? cfg->title : "Your photo");
+	/* absolute links for the page's previews, without a trailing slash */
+	g->public_url = pb_xstrdup(cfg->public_url ? cfg->public_url : "");
+	size_t ul = strlen(g->public_url);
+	while (ul && g->public_url[ul - 1] == '/')
+		g->public_url[--ul] = '\0';
 	/* Two polling threads: a line of guests downloading at once is served while the one
 	 * who just tapped Done is not kept waiting behind them. */
 	g->d = MHD_start_daemon(
@@ -379,6 +378,7 @@ pb_gallery_stop(struct pb_gallery *g)
 	free(g->slots);
 	free(g->data_dir);
 	free(g->title);
+	free(g->public_url);
 	free(g);
 }
 

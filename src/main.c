@@ -19,6 +19,7 @@
 #include "mail.h"
 #include "conf.h"
 #include "i18n.h"
+#include "landing.h"
 #include "log.h"
 #include "mem.h"
 #include "overlay.h"
@@ -194,6 +195,8 @@ main(int argc, char **argv)
 		}
 	}
 	rc = load(&cfg, config);
+	if (rc == 0) /* before any thread: the landing page's words in every language */
+		pb_landing_init(cfg.language);
 	if (rc == 0 && check)
 		printf("%s: ok\n", config);
 	else if (rc == 0) {

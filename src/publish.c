@@ -35,8 +35,8 @@ static enum pb_status
 save(const struct pb_publish *p, const struct job *j)
 {
 	char *path = job_path(p, j->token, ext_of(j));
-	char *body = pb_xasprintf("%s %lld %d\n%s\n", j->session, (long long)j->expires, j->stage,
-				  j->dead ? j->error : "");
+	char *body = pb_xasprintf("%s %lld %d %s\n%s\n", j->session, (long long)j->expires,
+				  j->stage, j->lang[0] ? j->lang : "en", j->dead ? j->error : "");
 	enum pb_status st = pb_file_write_atomic(path, body, strlen(body), 0640);
 	free(body);
 	free(path);
@@ -138,8 +138,11 @@ recover_one(struct pb_publish *p, const char *name)
 	j->kind = strcmp(ext, "del") ? JOB_UPLOAD : JOB_DELETE;
 	j->dead = !strcmp(ext, "dead");
 	j->stage = 0;
-	if (sscanf((char *)data, "%63s %lld %d", j->session, &expires, &j->stage) < 2)
+	/* (a job from before the language was kept has three fields) */
+	if (sscanf((char *)data, "%63s %lld %d %7s", j->session, &expires, &j->stage, j->lang) < 2)
 		snprintf(j->session, sizeof(j->session), "?");
+	if (strspn(j->lang, "abcdefghijklmnopqrstuvwxyz") != strlen(j->lang))
+		j->lang[0] = '\0';
 	j->expires = (time_t)expires;
 	if (j->dead) {
 		char *nl = strchr((char *)data, '\n');
@@ -182,7 +185,18 @@ run(struct pb_publish *p, struct job *j, struct pb_s3_result *r)
 	} else if (!photo) {
 		struct pb_buf page;
 		pb_buf_init(&page);
-		pb_landing_page(&page, p->title, j->token);
+		char *page_url = pb_xasprintf("%s/%s%s.html", p->public_url, p->prefix, j->token);
+		char *photo_url = pb_xasprintf("%s/%s%s.jpg", p->public_url, p->prefix, j->token);
+		struct pb_landing l = { p->title,
+					j->token,
+					j->lang,
+					j->expires,
+					p->public_url[0] ? page_url : NULL,
+					photo_url,
+					1 };
+		pb_landing_page(&page, &l);
+		free(page_url);
+		free(photo_url);
 		o = pb_s3_put(&p->s3, key, page.data, page.len, "text/html; charset=utf-8",
 			      "no-cache", r);
 		pb_buf_fini(&page);
@@ -390,6 +404,7 @@ pb_publish_create(const struct pb_publish_config *cfg, char *why, size_t n)
 	p->event = pb_xstrdup(cfg->event);
 	p->booth = pb_xstrdup(cfg->booth);
 	p->title = pb_xstrdup(cfg->title);
+	p->public_url = pb_xstrdup(cfg->public_url ? cfg->public_url : "");
 	p->version = pb_xstrdup(cfg->version);
 	p->endpoint = pb_xstrdup(cfg->store.endpoint);
 	p->region = pb_xstrdup(cfg->store.region);
@@ -443,9 +458,9 @@ pb_publish_destroy(struct pb_publish *p)
 	explicit_bzero(p->secret, strlen(p->secret));
 	free(p->secret);
 	free(p->status_json);
-	char **strs[] = { &p->dir,    &p->sessions_dir, &p->prefix,    &p->event,
-			  &p->booth,  &p->title,	&p->version,   &p->endpoint,
-			  &p->region, &p->bucket,	&p->access_key };
+	char **strs[] = { &p->dir,    &p->sessions_dir, &p->prefix,	&p->event,
+			  &p->booth,  &p->title,	&p->version,	&p->endpoint,
+			  &p->region, &p->bucket,	&p->access_key, &p->public_url };
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		free(*strs[i]);
 	pthread_cond_destroy(&p->cond);
@@ -461,7 +476,8 @@ session_valid(const char *s)
 }
 
 enum pb_status
-pb_publish_promise(struct pb_publish *p, const char *token, const char *session, time_t expires)
+pb_publish_promise(struct pb_publish *p, const char *token, const char *session, time_t expires,
+		   const char *lang)
 {
 	struct job *j;
 	enum pb_status st;
@@ -473,6 +489,7 @@ pb_publish_promise(struct pb_publish *p, const char *token, const char *session,
 	j = pb_xcalloc(1, sizeof(*j));
 	snprintf(j->token, sizeof(j->token), "%s", token);
 	snprintf(j->session, sizeof(j->session), "%s", session);
+	snprintf(j->lang, sizeof(j->lang), "%s", lang && !strpbrk(lang, " \n/") ? lang : "en");
 	j->expires = expires;
 	j->kind = JOB_UPLOAD;
 	j->queued_ms = pb_now_ms();

@@ -16,6 +16,7 @@ enum job_kind { JOB_UPLOAD, JOB_DELETE };
 struct job {
 	char token[PB_TOKEN_LEN + 1];
 	char session[64];
+	char lang[8]; /* the guest's language, for the landing page */
 	time_t expires;
 	int kind;  /* enum job_kind */
 	int stage; /* the object next: 0 the page (upload) or the photo (delete), 1 the other */
@@ -37,7 +38,7 @@ struct pb_publish {
 	pthread_cond_t cond;
 	pthread_t thread;
 	int started, stop;
-	char *dir, *sessions_dir, *prefix, *event, *booth, *title, *version;
+	char *dir, *sessions_dir, *prefix, *event, *booth, *title, *version, *public_url;
 	char *endpoint, *region, *bucket, *access_key, *secret;
 	struct pb_s3 s3;
 	int retry_first_s, retry_max_s, beat_s;

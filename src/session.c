@@ -47,6 +47,8 @@ pb_session_json(const struct pb_session_info *info, struct pb_buf *out)
 	pb_json_str(out, "status", info->status);
 	pb_json_str(out, "overlay", info->overlay);
 	pb_json_str(out, "delivery", info->delivery);
+	if (info->language[0])
+		pb_json_str(out, "language", info->language);
 	pb_json_int(out, "retakes", info->retakes);
 	pb_json_array(out, "captures");
 	for (int i = 0; i < info->nslots; i++) {

@@ -53,7 +53,8 @@ link_path(const char *data_dir, const char *token)
 }
 
 enum pb_status
-pb_share_link_write(const char *data_dir, const char *token, const char *session, time_t expires)
+pb_share_link_write(const char *data_dir, const char *token, const char *session, time_t expires,
+		    const char *lang)
 {
 	char *dir = pb_xasprintf("%s/links", data_dir), *path, body[128];
 	enum pb_status st;
@@ -68,7 +69,10 @@ pb_share_link_write(const char *data_dir, const char *token, const char *session
 	free(dir);
 	if (st != PB_OK)
 		return st;
-	n = snprintf(body, sizeof(body), "%s %lld\n", session, (long long)expires);
+	if (!lang || !*lang || strlen(lang) > 7 ||
+	    strspn(lang, "abcdefghijklmnopqrstuvwxyz") != strlen(lang))
+		lang = "en";
+	n = snprintf(body, sizeof(body), "%s %lld %s\n", session, (long long)expires, lang);
 	if (n < 0 || (size_t)n >= sizeof(body))
 		return PB_ERR_INPUT;
 	path = link_path(data_dir, token);
@@ -77,18 +81,21 @@ pb_share_link_write(const char *data_dir, const char *token, const char *session
 	return st;
 }
 
-/* Reads a link file: session and expiry. */
+/* Reads a link file: session, expiry and (since links kept it) the guest's language. */
 static enum pb_status
-read_link(const char *path, char *session, size_t n, long long *expires)
+read_link_lang(const char *path, char *session, size_t n, long long *expires, char lang[8])
 {
 	unsigned char *data;
 	size_t len;
-	char sess[128];
+	char sess[128], l[8] = "en";
 
 	if (pb_file_read(path, 256, &data, &len) != PB_OK)
 		return PB_ERR_INPUT;
-	int ok = sscanf((char *)data, "%127s %lld", sess, expires) == 2 && !strchr(sess, '/') &&
-		 sess[0] != '.' && strlen(sess) < n;
+	int ok = sscanf((char *)data, "%127s %lld %7s", sess, expires, l) >= 2 &&
+		 !strchr(sess, '/') && sess[0] != '.' && strlen(sess) < n;
+	if (lang)
+		snprintf(lang, 8, "%s",
+			 strspn(l, "abcdefghijklmnopqrstuvwxyz") == strlen(l) ? l : "en");
 	free(data);
 	if (!ok)
 		return PB_ERR_INPUT;
@@ -96,8 +103,21 @@ read_link(const char *path, char *session, size_t n, long long *expires)
 	return PB_OK;
 }
 
+static enum pb_status
+read_link(const char *path, char *session, size_t n, long long *expires)
+{
+	return read_link_lang(path, session, n, expires, NULL);
+}
+
 enum pb_status
 pb_share_link_lookup(const char *data_dir, const char *token, time_t now, char *session, size_t n)
+{
+	return pb_share_link_read(data_dir, token, now, session, n, NULL, NULL);
+}
+
+enum pb_status
+pb_share_link_read(const char *data_dir, const char *token, time_t now, char *session, size_t n,
+		   time_t *expires_out, char lang[8])
 {
 	long long expires;
 	enum pb_status st;
@@ -110,10 +130,12 @@ pb_share_link_lookup(const char *data_dir, const char *token, time_t now, char *
 		free(path);
 		return PB_ERR_INPUT;
 	}
-	st = read_link(path, session, n, &expires);
+	st = read_link_lang(path, session, n, &expires, lang);
 	free(path);
 	if (st != PB_OK || expires <= (long long)now)
 		return PB_ERR_INPUT;
+	if (expires_out)
+		*expires_out = (time_t)expires;
 	return PB_OK;
 }
 

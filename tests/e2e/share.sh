@@ -5,7 +5,8 @@
 # opens the page at 360x740; an address typed on the on-screen keyboard gets the same link by
 # email (MIME checked with Python's email parser); with SMTP down for a whole session and the
 # kiosk killed, the email goes out once SMTP is back, exactly once; restarted in print mode, the
-# booth still serves earlier links and sends owed emails; staff resend. Bad input
+# booth still serves earlier links and sends owed emails; staff resend; the page in English
+# and, for a guest who switched the kiosk to Korean, in Korean (chromium again). Bad input
 # tried: an address with a space, unicode, no consent, a resend to a bad address or session,
 # a public_url without a scheme. Screenshots: tests/artifacts/share/.
 set -u
@@ -218,6 +219,41 @@ ctl resend nosuchsession a@example.com >"$WORK/r.out" 2>&1
 check "resend of an unknown session: refused (1)" test $? = 1
 ctl resend "$S1" >/dev/null 2>&1
 check "resend without an address: usage (2)" test $? = 2
+
+# The first guest's page (English): its expiry date and link previews (a chat app shows the
+# photo); an inline icon, so phones ask for no favicon.
+check "the English page says <html lang=en> and when the link expires" \
+	grep -q '<html lang=en>.*' "$WORK/page.html" -a grep -q '<p id=until>This link works until [A-Z][a-z]* [0-9]*, 20[0-9][0-9]; save the photo' "$WORK/page.html"
+check "og:image is the photo's absolute URL" \
+	grep -qF "<meta property=\"og:image\" content=\"$URL.jpg\">" "$WORK/page.html"
+check "og:title, og:description and a large twitter card" \
+	bash -c "grep -q 'property=\"og:title\"' '$WORK/page.html' && grep -q 'property=\"og:description\" content=\"Your photo from' '$WORK/page.html' && grep -q 'name=\"twitter:card\" content=\"summary_large_image\"' '$WORK/page.html'"
+check "an inline icon (no favicon request)" grep -qF '<link rel=icon href="data:,">' "$WORK/page.html"
+
+# A guest who switched the kiosk to Korean gets the page in Korean, from the same catalogs.
+ctl reset >/dev/null
+wait_state attract 5
+check "a guest switches the kiosk to Korean" tap language
+check "... and it speaks Korean" wait_for 5 '[ "$(json language)" = ko ]'
+check "the Korean guest reaches deliver" guest
+sleep 0.5
+shot $OUT deliver-qr-ko
+URL_KO=$(zbarimg -q --raw "$ART/$OUT/deliver-qr-ko.png" 2>/dev/null | head -1)
+curl -s -o "$WORK/page-ko.html" "$URL_KO"
+check "the Korean guest's page is <html lang=ko>" grep -q '<html lang=ko>' "$WORK/page-ko.html"
+check "... in Korean, with the date in Korean" \
+	bash -c "grep -q '사진 내려받기' '$WORK/page-ko.html' && grep -q '<p id=until>이 링크는 20[0-9]*년 [0-9]*월 [0-9]*일까지' '$WORK/page-ko.html'"
+check "og:image of the Korean page downloads the photo" \
+	bash -c "curl -s -o '$WORK/og.jpg' \"\$(sed -n 's/.*property=\"og:image\" content=\"\([^\"]*\)\".*/\1/p' '$WORK/page-ko.html')\" && cmp -s '$WORK/og.jpg' '$WORK/data/sessions/$(json session)/share.jpg'"
+timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	--window-size=360,740 --screenshot="$ART/$OUT/phone-360x740-ko.png" "$URL_KO" \
+	>"$WORK/chromium-ko.log" 2>&1
+check "chromium renders the Korean page at 360x740 (screenshot)" \
+	test "$(image_size "$ART/$OUT/phone-360x740-ko.png")" = 360x740
+check "... showing the photo (not blank)" not_blank "$ART/$OUT/phone-360x740-ko.png"
+ctl reset >/dev/null
+wait_state attract 5
+tap language >/dev/null
 stop_kiosk
 stop_sink
 

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -158,7 +159,14 @@ test_landing(void **state)
 	struct pb_buf b;
 	(void)state;
 	pb_buf_init(&b);
-	pb_landing_page(&b, "<script>alert(1)</script> & \"Co\"", "AbCdEfGhIjKlMnOpQrStUv");
+	struct pb_landing l = { "<script>alert(1)</script> & \"Co\"",
+				"AbCdEfGhIjKlMnOpQrStUv",
+				NULL,
+				0,
+				NULL,
+				NULL,
+				1 };
+	pb_landing_page(&b, &l);
 	assert_null(strstr(b.data, "<script>alert"));
 	assert_non_null(
 		strstr(b.data, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"));
@@ -167,6 +175,34 @@ test_landing(void **state)
 	assert_non_null(strstr(b.data, "navigator.share"));
 	assert_non_null(strstr(b.data, "window.isSecureContext")); /* the share sheet: HTTPS only */
 	assert_non_null(strstr(b.data, "Content-Security-Policy"));
+	assert_non_null(strstr(b.data, "<link rel=icon href=\"data:,\">")); /* no favicon 404 */
+	assert_null(strstr(b.data, "og:image")); /* no absolute URL: no previews */
+	assert_null(strstr(b.data, "id=until")); /* no expiry: not said */
+	pb_buf_fini(&b);
+
+	/* previews for chat apps, and the expiry date, on the LAN page too */
+	struct tm tm = { .tm_year = 126, .tm_mon = 11, .tm_mday = 13, .tm_hour = 12 };
+	struct pb_landing lan = { "Cloud Summit",
+				  "AbCdEfGhIjKlMnOpQrStUv",
+				  "xx",
+				  mktime(&tm),
+				  "http://booth.example/p/AbCdEfGhIjKlMnOpQrStUv",
+				  "http://booth.example/p/AbCdEfGhIjKlMnOpQrStUv.jpg",
+				  0 };
+	pb_buf_init(&b);
+	pb_landing_page(&b, &lan);
+	assert_non_null(strstr(b.data, "<html lang=en>")); /* an unknown language: English */
+	assert_non_null(strstr(b.data, "<meta property=\"og:title\" content=\"Cloud Summit\">"));
+	assert_non_null(strstr(b.data,
+			       "<meta property=\"og:image\" "
+			       "content=\"http://booth.example/p/AbCdEfGhIjKlMnOpQrStUv.jpg\">"));
+	assert_non_null(strstr(b.data, "<meta property=\"og:description\" content=\"Your photo "
+				       "from Cloud Summit\">"));
+	assert_non_null(strstr(b.data, "<meta name=\"twitter:card\" "
+				       "content=\"summary_large_image\">"));
+	assert_non_null(strstr(b.data, "This link works until December 13, 2026"));
+	assert_null(strstr(b.data, "<script>")); /* the LAN page needs none */
+	assert_null(strstr(b.data, " hidden>")); /* the photo is there already */
 	pb_buf_fini(&b);
 }
 
@@ -218,10 +254,13 @@ test_purge_tells_publisher(void **state)
 	assert_int_equal(pb_share_token(a), PB_OK);
 	assert_int_equal(pb_share_token(b), PB_OK);
 	assert_int_equal(pb_share_token(c), PB_OK);
-	assert_int_equal(pb_share_link_write(tmp, a, "20261203-100000-aaaaaaaa", 1000), PB_OK);
-	assert_int_equal(pb_share_link_write(tmp, b, "20261203-100000-bbbbbbbb", 5000), PB_OK);
+	assert_int_equal(pb_share_link_write(tmp, a, "20261203-100000-aaaaaaaa", 1000, NULL),
+			 PB_OK);
+	assert_int_equal(pb_share_link_write(tmp, b, "20261203-100000-bbbbbbbb", 5000, NULL),
+			 PB_OK);
 	/* c's session was deleted at the booth */
-	assert_int_equal(pb_share_link_write(tmp, c, "20261203-100000-cccccccc", 5000), PB_OK);
+	assert_int_equal(pb_share_link_write(tmp, c, "20261203-100000-cccccccc", 5000, NULL),
+			 PB_OK);
 	assert_int_equal(pb_share_purge(tmp, 2000, on_gone, &g), 2);
 	assert_int_equal(g.n, 2);
 	assert_true((!strcmp(g.tokens[0], a) && !strcmp(g.tokens[1], c)) ||

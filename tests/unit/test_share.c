@@ -72,8 +72,8 @@ test_links(void **state)
 	(void)state;
 	char *dir = session_with_photo(tmp, "20261122-101010-0a0b0c0d", "jpeg bytes");
 	assert_int_equal(pb_share_token(tok), PB_OK);
-	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", now + 3600),
-			 PB_OK);
+	assert_int_equal(
+		pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", now + 3600, NULL), PB_OK);
 	assert_int_equal(pb_share_link_lookup(tmp, tok, now, sess, sizeof(sess)), PB_OK);
 	assert_string_equal(sess, "20261122-101010-0a0b0c0d");
 	/* expired, unknown, malformed: all the same answer */
@@ -85,9 +85,9 @@ test_links(void **state)
 	assert_int_equal(pb_share_link_lookup(tmp, "../sessions", now, sess, sizeof(sess)),
 			 PB_ERR_INPUT);
 	/* a link cannot be made to point outside sessions/ */
-	assert_int_equal(pb_share_link_write(tmp, tok, "../../etc", now), PB_ERR_INPUT);
-	assert_int_equal(pb_share_link_write(tmp, tok, ".hidden", now), PB_ERR_INPUT);
-	assert_int_equal(pb_share_link_write(tmp, "not-a-token", "x", now), PB_ERR_INPUT);
+	assert_int_equal(pb_share_link_write(tmp, tok, "../../etc", now, NULL), PB_ERR_INPUT);
+	assert_int_equal(pb_share_link_write(tmp, tok, ".hidden", now, NULL), PB_ERR_INPUT);
+	assert_int_equal(pb_share_link_write(tmp, "not-a-token", "x", now, NULL), PB_ERR_INPUT);
 	/* purge: nothing before expiry, the link and the photos after */
 	assert_int_equal(pb_share_purge(tmp, now, NULL, NULL), 0);
 	assert_int_equal(access(dir, F_OK), 0);
@@ -108,8 +108,8 @@ test_purge_stale_temp(void **state)
 	(void)state;
 	free(session_with_photo(tmp, "20261122-101010-0a0b0c0d", "jpeg bytes"));
 	assert_int_equal(pb_share_token(tok), PB_OK);
-	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", 1800003600),
-			 PB_OK);
+	assert_int_equal(
+		pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", 1800003600, NULL), PB_OK);
 	char *dead = pb_xasprintf("%s/links/%s.tmp.%ld", tmp, tok, (long)getpid() + 1);
 	char *mine = pb_xasprintf("%s/links/%s.tmp.%ld", tmp, tok, (long)getpid());
 	char *other = pb_xasprintf("%s/links/notes.tmp.1", tmp);
@@ -141,8 +141,8 @@ test_any_link(void **state)
 	write_text(bad, "x");
 	assert_false(pb_share_any_link(tmp));
 	assert_int_equal(pb_share_token(tok), PB_OK);
-	assert_int_equal(pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", 1800000000),
-			 PB_OK);
+	assert_int_equal(
+		pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", 1800000000, NULL), PB_OK);
 	assert_true(pb_share_any_link(tmp));
 	free(links);
 	free(bad);
@@ -237,10 +237,11 @@ test_gallery(void **state)
 	assert_int_equal(pb_share_token(tok), PB_OK);
 	assert_int_equal(pb_share_token(old), PB_OK);
 	assert_int_equal(
-		pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", time(NULL) + 3600),
+		pb_share_link_write(tmp, tok, "20261122-101010-0a0b0c0d", time(NULL) + 3600, NULL),
 		PB_OK);
-	assert_int_equal(pb_share_link_write(tmp, old, "20261122-101010-0a0b0c0d", time(NULL) - 1),
-			 PB_OK);
+	assert_int_equal(
+		pb_share_link_write(tmp, old, "20261122-101010-0a0b0c0d", time(NULL) - 1, NULL),
+		PB_OK);
 
 	struct pb_gallery_config bad = { .listen = "8080", .data_dir = tmp };
 	assert_null(pb_gallery_start(&bad, why, sizeof(why)));
