@@ -52,17 +52,18 @@ struct pb_publish_config {
 };
 
 struct pb_publish_stats {
-	int depth;	      /* uploads and deletions waiting, including one in flight */
-	int oldest_age_s;     /* age of the oldest; 0 when none */
-	int retry_in_s;	      /* until the next attempt, while waiting after a failure */
-	unsigned uploaded;    /* objects written since start */
-	unsigned deleted;     /* sessions' objects deleted since start */
-	unsigned failures;    /* failed requests since start */
-	int dead;	      /* dead letters held */
-	char last_error[320]; /* the last failure, "" once a request goes through */
-	char blocked[320];    /* the store refuses this booth, in its words; "" when not */
-	int beat_age_s;	      /* since the heartbeat last went up; -1 before the first */
-	int booths;	      /* the event's booths seen in the last listing, this one too */
+	int depth;	       /* uploads and deletions waiting, including one in flight */
+	int oldest_age_s;      /* age of the oldest; 0 when none */
+	int retry_in_s;	       /* until the next attempt, while waiting after a failure */
+	unsigned uploaded;     /* objects written since start */
+	unsigned deleted;      /* sessions' objects deleted since start */
+	unsigned failures;     /* failed requests since start */
+	int dead;	       /* dead letters held */
+	char last_error[320];  /* the last failure, "" once a request goes through */
+	char blocked[320];     /* the store refuses this booth, in its words; "" when not */
+	int beat_age_s;	       /* since the heartbeat last went up; -1 before the first */
+	int booths;	       /* the event's booths seen in the last listing, this one too */
+	char fleet_error[320]; /* why the fleet is unknown (publish_fleet's why); "" when known */
 };
 
 /* The counts a heartbeat reports, since the kiosk started. */
@@ -99,8 +100,10 @@ void pb_publish_beat(struct pb_publish *p, const char *status_json,
 		     const struct pb_publish_counts *counts);
 
 /* Every booth's last heartbeat (this one's too), as a JSON array's text into out: the
- * beats as each booth wrote them. */
-void pb_publish_fleet(struct pb_publish *p, struct pb_buf *out);
+ * beats as each booth wrote them. Returns 0, or -1 when the fleet is unknown: the last round
+ * could not write this booth's beat or list the others (why says so in the store's words),
+ * or none has run yet; out is then "[]". */
+int pb_publish_fleet(struct pb_publish *p, struct pb_buf *out, char *why, size_t n);
 
 void pb_publish_stats(struct pb_publish *p, struct pb_publish_stats *out);
 

@@ -36,6 +36,8 @@ struct pb_s3_result {
 	char code[64];	 /* the store's error <Code>, "" when none */
 	char error[320]; /* for staff, in the store's words: "403 SignatureDoesNotMatch: ..."
 			  * or the transfer's failure; "" on success */
+	long skew_s;	 /* RequestTimeTooSkewed: the booth's clock minus the store's (from its
+			  * <ServerTime> or Date), in seconds; 0 otherwise */
 };
 
 /* key: the object's key, characters [A-Za-z0-9._/-] only (PB_S3_OBJECT otherwise). */

@@ -30,6 +30,7 @@ struct pb_staff_facts {
 	const char *fleet[PB_STAFF_FLEET]; /* the other booths, a line each (fleet.h) */
 	int fleet_silent[PB_STAFF_FLEET];
 	int nfleet;
+	const char *fleet_unknown; /* why the other booths are not known; NULL when they are */
 	long long disk_free_mb, disk_total_mb; /* -1: unknown */
 	int disk_low;			       /* under min_free_mb: no new sessions */
 	const uint64_t *since_reset, *total;   /* PB_COUNT_N counters each (settings.h) */

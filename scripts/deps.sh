@@ -11,7 +11,7 @@ check="$build libcmocka-dev xvfb xauth xdotool imagemagick python3 clang libclan
 	librsvg2-bin valgrind dpkg-dev xz-utils libltdl-dev cups-daemon cups-client cups-filters
 	printer-driver-cups-pdf poppler-utils python3-aiosmtpd zbar-tools chromium curl wrk graphviz clang-format strace
 	swift swift-proxy swift-account swift-container swift-object python3-swift memcached
-	libjpeg-turbo-progs cups-ipp-utils dbus-daemon postfix libgs-common"
+	libjpeg-turbo-progs cups-ipp-utils dbus-daemon postfix libgs-common faketime"
 # make deb / package-check: Debian's packaging tools, and what tests/package/deb.sh runs.
 deb="$build libcmocka-dev debhelper dpkg-dev lintian man-db groff-base xvfb xauth python3 debootstrap
 	udev"

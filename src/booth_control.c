@@ -163,7 +163,17 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 	}
 	pb_buf_init(&beats);
 	pb_buf_init(&body);
-	pb_publish_fleet(p, &beats);
+	char why[320];
+	if (pb_publish_fleet(p, &beats, why, sizeof(why)) < 0) {
+		/* never "0 booths": that would read as a quiet event */
+		pb_control_reply(reply, 1,
+				 "%s: the event's booths are unknown: the store did not "
+				 "list them: %s",
+				 argv[0], why);
+		pb_buf_fini(&body);
+		pb_buf_fini(&beats);
+		return;
+	}
 	if (!strcmp(argv[0], "fleet")) {
 		int silent = pb_fleet_list(beats.data, time(NULL), json, &body);
 		pb_control_reply(reply, 0, "fleet: %d silent", silent);

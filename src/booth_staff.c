@@ -263,7 +263,7 @@ booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t 
 	struct pb_disk d = pb_disk_space(b->cfg->data_dir);
 	uint64_t now = pb_now_ms();
 
-	char fleet[PB_STAFF_FLEET][200];
+	char fleet[PB_STAFF_FLEET][200], fleet_why[320];
 	pb_camera_health(b->camera, &f.camera);
 	if (b->deliver.outbox)
 		pb_outbox_stats(b->deliver.outbox, &f.outbox);
@@ -273,7 +273,8 @@ booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t 
 		f.publishing = 1;
 		pb_publish_stats(b->deliver.publish, &f.publish);
 		pb_buf_init(&beats);
-		pb_publish_fleet(b->deliver.publish, &beats);
+		if (pb_publish_fleet(b->deliver.publish, &beats, fleet_why, sizeof(fleet_why)) < 0)
+			f.fleet_unknown = fleet_why;
 		for (int i = 0; f.nfleet < PB_STAFF_FLEET && (beat = pb_json_elem(beats.data, i));
 		     i++) {
 			struct pb_fleet_booth fb;

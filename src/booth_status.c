@@ -65,6 +65,7 @@ publish_json(struct pb_booth *b, struct pb_buf *out)
 	pb_json_str(out, "blocked", ps.blocked[0] ? ps.blocked : NULL);
 	pb_json_int(out, "heartbeat_age_s", ps.beat_age_s);
 	pb_json_int(out, "booths", ps.booths);
+	pb_json_str(out, "fleet_error", ps.fleet_error[0] ? ps.fleet_error : NULL);
 	pb_json_close(out);
 }
 

@@ -574,6 +574,10 @@ pb_publish_stats(struct pb_publish *p, struct pb_publish_stats *out)
 	uint64_t now = pb_now_ms();
 	pthread_mutex_lock(&p->lock);
 	*out = p->stats;
+	snprintf(out->fleet_error, sizeof(out->fleet_error), "%s",
+		 p->fleet_known	     ? ""
+		 : p->fleet_error[0] ? p->fleet_error
+				     : "not listed yet (the first heartbeat)");
 	out->retry_in_s = p->store_due_ms > now ? (int)((p->store_due_ms - now + 999u) / 1000u) : 0;
 	out->beat_age_s = p->beat_ok_ms ? (int)((now - p->beat_ok_ms) / 1000u) : -1;
 	pthread_mutex_unlock(&p->lock);

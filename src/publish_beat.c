@@ -41,9 +41,10 @@ publish_store_answer(struct pb_publish *p, enum pb_s3_outcome o, const struct pb
 					       (uint64_t)p->retry_max_s * 1000u, p->store_failures);
 	} else if (o == PB_S3_STORE) {
 		if (!p->stats.blocked[0])
-			pb_err("publish: the store refuses this booth: %s (check [publish] "
-			       "bucket, access_key and secret_file)",
-			       r->error);
+			pb_err("publish: the store refuses this booth: %s%s", r->error,
+			       !strcmp(r->code, "RequestTimeTooSkewed")
+				       ? ""
+				       : " (check [publish] bucket, access_key and secret_file)");
 		snprintf(p->stats.blocked, sizeof(p->stats.blocked), "%s", r->error);
 		p->store_due_ms = now + (uint64_t)p->retry_max_s * 1000u;
 	}
@@ -242,7 +243,16 @@ publish_beat_round(struct pb_publish *p)
 		p->fleet = fleet;
 		p->nfleet = nfleet;
 		p->stats.booths = (int)nfleet;
+		p->fleet_known = 1;
+		p->fleet_error[0] = '\0';
 		fleet = NULL;
+	} else {
+		/* the booths as last listed would pass for the fleet now: say it is unknown */
+		if (p->fleet_known || strcmp(p->fleet_error, r.error))
+			pb_warn("publish: cannot list the event's booths (%s): %s", prefix,
+				r.error);
+		p->fleet_known = 0;
+		snprintf(p->fleet_error, sizeof(p->fleet_error), "%s", r.error);
 	}
 	pthread_mutex_unlock(&p->lock);
 	if (fleet) {
@@ -258,16 +268,23 @@ publish_beat_round(struct pb_publish *p)
 	free(prefix);
 }
 
-void
-pb_publish_fleet(struct pb_publish *p, struct pb_buf *out)
+int
+pb_publish_fleet(struct pb_publish *p, struct pb_buf *out, char *why, size_t n)
 {
+	int known;
 	pb_buf_append(out, "[", 1);
 	pthread_mutex_lock(&p->lock);
-	for (size_t i = 0; i < p->nfleet; i++) {
+	known = p->fleet_known;
+	if (!known)
+		snprintf(why, n, "%s",
+			 p->fleet_error[0] ? p->fleet_error
+					   : "not listed yet (the first heartbeat)");
+	for (size_t i = 0; known && i < p->nfleet; i++) {
 		if (i)
 			pb_buf_append(out, ",", 1);
 		pb_buf_append(out, p->fleet[i], strlen(p->fleet[i]));
 	}
 	pthread_mutex_unlock(&p->lock);
 	pb_buf_append(out, "]", 1);
+	return known ? 0 : -1;
 }

@@ -39,6 +39,8 @@ struct pb_publish {
 	pthread_t thread;
 	int started, stop;
 	char *dir, *sessions_dir, *prefix, *event, *booth, *title, *version, *public_url;
+	char fleet_error[320]; /* under lock: why the last round has no fleet; "" when it has */
+	int fleet_known;       /* under lock: a round has listed the fleet since the last error */
 	char *endpoint, *region, *bucket, *access_key, *secret;
 	struct pb_s3 s3;
 	int retry_first_s, retry_max_s, beat_s;

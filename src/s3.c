@@ -1,5 +1,6 @@
 /* s3.c - signed requests to an S3-compatible store (s3.h): libcurl does the transfer and the
  * AWS Signature V4, libcrypto the payload's SHA-256. Blocking; the caller's thread. */
+#define _XOPEN_SOURCE 700 /* strptime */
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -90,6 +91,39 @@ xml_text(const char *xml, const char *tag, char *out, size_t n)
 	if (!xml || !(a = strstr(xml, open)) || !(b = strstr(a += strlen(open), close)))
 		return;
 	snprintf(out, n, "%.*s", (int)(b - a), a);
+}
+
+/* The store's clock: <ServerTime> (2026-12-06T23:00:00Z, maybe with .000), else the Date
+ * header (Sun, 06 Dec 2026 23:00:00 GMT). 0 when neither says. */
+static time_t
+store_time(CURL *c, const char *body)
+{
+	char iso[64];
+	struct tm tm;
+	struct curl_header *h = NULL;
+
+	xml_text(body, "ServerTime", iso, sizeof(iso));
+	memset(&tm, 0, sizeof(tm));
+	if (iso[0] && strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm))
+		return timegm(&tm);
+	memset(&tm, 0, sizeof(tm));
+	if (curl_easy_header(c, "Date", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h->value &&
+	    strptime(h->value, "%a, %d %b %Y %H:%M:%S", &tm))
+		return timegm(&tm);
+	return 0;
+}
+
+/* "the booth's clock is 31 minutes ahead of the store's" */
+static void
+skew_words(long skew, char *out, size_t n)
+{
+	long a = skew < 0 ? -skew : skew;
+	if (a >= 5400)
+		snprintf(out, n, "%ld hours", (a + 1800) / 3600);
+	else if (a >= 60)
+		snprintf(out, n, "%ld minute%s", (a + 30) / 60, (a + 30) / 60 == 1 ? "" : "s");
+	else
+		snprintf(out, n, "%ld seconds", a);
 }
 
 static enum pb_s3_outcome
@@ -207,6 +241,24 @@ request(const struct pb_s3 *s, struct req *q, struct pb_s3_result *r)
 			snprintf(r->error, sizeof(r->error), "%ld %s%s%s", r->http,
 				 r->code[0] ? r->code : "", r->code[0] && message[0] ? ": " : "",
 				 message);
+			time_t theirs =
+				!strcmp(r->code, "RequestTimeTooSkewed") ? store_time(c, body) : 0;
+			if (theirs > 0) {
+				char by[32];
+				r->skew_s = (long)(time(NULL) - theirs);
+				skew_words(r->skew_s, by, sizeof(by));
+				/* the signature is fine: the booth's clock is not */
+				snprintf(r->error, sizeof(r->error),
+					 "%ld RequestTimeTooSkewed: the booth's clock is %s %s the "
+					 "store's: check NTP (timedatectl status)",
+					 r->http, by, r->skew_s > 0 ? "ahead of" : "behind");
+			} else if (!strcmp(r->code, "RequestTimeTooSkewed")) {
+				snprintf(
+					r->error, sizeof(r->error),
+					"%ld RequestTimeTooSkewed: the booth's clock is off: check "
+					"NTP (timedatectl status)",
+					r->http);
+			}
 		}
 		out = classify(q->method, r->http, r->code);
 	}

@@ -126,6 +126,8 @@ pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_te
 		if (ps->dead)
 			line(&ls, 2, _("Cloud: %d refused by the store (photoboothctl publish)"),
 			     ps->dead);
+		if (f->fleet_unknown)
+			line(&ls, 2, _("Other booths: unknown (%s)"), f->fleet_unknown);
 		for (int i = 0; i < f->nfleet; i++)
 			line(&ls, f->fleet_silent[i] ? 2 : 0, "%s", f->fleet[i]);
 	}

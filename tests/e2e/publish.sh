@@ -6,8 +6,9 @@
 # the store away mid-session and back; the kiosk killed mid-upload, the store hanging
 # mid-request (every object there once, whole, nothing else); a wrong secret and a missing
 # bucket (staff see the store's words, nothing is lost); expiry and a deleted session remove
-# their objects; photoboothctl fleet sees both booths and flags the one stopped; photoboothctl
-# report counts sessions.
+# their objects; photoboothctl fleet sees both booths and flags the one stopped, and says the
+# fleet is unknown when the store fails the listing; photoboothctl report counts sessions; a
+# booth whose clock is 45 minutes ahead (libfaketime) is told to check NTP.
 # Bad input tried: a world-readable secret file, [publish] without a bucket, an empty secret
 # file, a wrong secret, a bucket that does not exist, a prefix with "..".
 set -u
@@ -192,7 +193,7 @@ check "... byte for byte" published "$(token_of "$S5")" "$WORK/data/sessions/$S5
 stop_kiosk
 
 # expiry, and a session deleted at the booth: their objects go
-sed -i "s/ [0-9]*\$/ 1000/" "$WORK/data/links/$T1"
+sed -i "s/^\([^ ]*\) [0-9]*/\1 1000/" "$WORK/data/links/$T1"
 T2=$(token_of "$S2")
 rm -rf "${WORK:?}/data/sessions/$S2"
 start_kiosk "$conf" || setup_failed "the kiosk did not start (expiry)"
@@ -257,5 +258,34 @@ sys.exit(not (b["lounge"]["sessions"] >= 4 and len(b["lounge"]["hours"]) >= 1
               and d["event"]["sessions"] >= b["lounge"]["sessions"]))'
 }
 check "photoboothctl report: the lounge's sessions per hour and in total" report_counts
+
+# the store fails the listing: the fleet is unknown, never "0 booths, 0 silent"
+check "the store goes away again" store_down
+check "status: the fleet is unknown, in the transfer's words" \
+	wait_for 15 'json publish.fleet_error | grep -qi connect'
+ctl fleet >"$WORK/fleet.txt" 2>&1
+check "photoboothctl fleet exits 1" test $? = 1
+echo "# $(head -1 "$WORK/fleet.txt")"
+check "... saying why, and listing no booth" \
+	bash -c "grep -q 'booths are unknown: the store did not list them: .*onnect' '$WORK/fleet.txt' && ! grep -q '^lounge:' '$WORK/fleet.txt'"
+check "photoboothctl report too" bash -c "! ctl report >/dev/null 2>&1"
+check "the store comes back" store_up
+check "the fleet is known again" wait_for 20 'ctl fleet >/dev/null 2>&1'
+stop_kiosk
+
+# the booth's clock 45 minutes ahead (libfaketime): the store answers RequestTimeTooSkewed;
+# staff are told to check NTP, not the keys
+skew_env="LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 FAKETIME=+45m FAKETIME_DONT_FAKE_MONOTONIC=1"
+[ -n "$PB_ASAN" ] && skew_env="$skew_env ASAN_OPTIONS=verify_asan_link_order=0:${ASAN_OPTIONS:-}"
+# shellcheck disable=SC2086
+env $skew_env "$PB" --config "$conf" >"$WORK/kiosk.log" 2>&1 &
+KIOSK_PID=$!
+python3 "$TOP/tests/lib/booth.py" wait-ready "$WORK/ctl.sock" "$KIOSK_PID" 10 ||
+	setup_failed "the kiosk did not start under faketime"
+check "a clock 45 minutes ahead: staff are told the booth's clock is off, and to check NTP" \
+	wait_for 15 'json publish.blocked | grep -q "RequestTimeTooSkewed: the booth.s clock is 4[56] minutes ahead of the store.s: check NTP"'
+echo "# blocked: $(json publish.blocked)"
+check "the log says so too, without blaming the keys" \
+	bash -c "grep -q 'clock is 4[56] minutes ahead' '$WORK/kiosk.log' && ! grep 'RequestTimeTooSkewed' '$WORK/kiosk.log' | grep -q 'access_key'"
 stop_kiosk
 summary

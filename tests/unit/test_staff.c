@@ -484,6 +484,18 @@ test_staff_describe(void **state)
 	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
 	assert_int_equal(find_line(&t, "may not have come out"), -1);
 
+	/* the store failed the listing: the other booths are unknown, not "none" */
+	f.publishing = 1;
+	f.fleet_unknown = "403 AccessDenied: Access Denied.";
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	assert_int_equal(
+		t.level[find_line(&t, "Other booths: unknown (403 AccessDenied: Access Denied.)")],
+		2);
+	f.fleet_unknown = NULL;
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	assert_int_equal(find_line(&t, "Other booths: unknown"), -1);
+	f.publishing = 0;
+
 	/* a dead letter (the server said 550 for one guest): flagged, in the server's words */
 	f.outbox.dead = 1;
 	snprintf(f.outbox.last_dead, sizeof(f.outbox.last_dead),
