@@ -297,49 +297,44 @@ pb_print_submit(struct pb_print *p, const char *session, const char *photo, int 
 	return PB_OK;
 }
 
+/* One of staff's requests for the print thread: *field = value, under the lock, and wake it. */
+static void
+ask(struct pb_print *p, int *field, int value)
+{
+	pthread_mutex_lock(&p->lock);
+	*field = value;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
 void
 pb_print_resume(struct pb_print *p)
 {
-	pthread_mutex_lock(&p->lock);
-	p->resume = 1;
-	pthread_cond_signal(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	ask(p, &p->resume, 1);
 }
 
 void
 pb_print_cancel(struct pb_print *p, int job)
 {
-	pthread_mutex_lock(&p->lock);
-	p->cancel = job < 0 ? 0 : job;
-	pthread_cond_signal(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	ask(p, &p->cancel, job < 0 ? 0 : job);
 }
 
 void
 pb_print_retry(struct pb_print *p, int job)
 {
-	pthread_mutex_lock(&p->lock);
-	p->retry = job < 0 ? 0 : job;
-	pthread_cond_signal(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	ask(p, &p->retry, job < 0 ? 0 : job);
 }
 
 void
 pb_print_reprint(struct pb_print *p, int job)
 {
-	pthread_mutex_lock(&p->lock);
-	p->reprint = job < 0 ? 0 : job;
-	pthread_cond_signal(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	ask(p, &p->reprint, job < 0 ? 0 : job);
 }
 
 void
 pb_print_set_paper(struct pb_print *p, int n)
 {
-	pthread_mutex_lock(&p->lock);
-	p->paper = n < -1 ? -1 : n;
-	pthread_cond_signal(&p->cond);
-	pthread_mutex_unlock(&p->lock);
+	ask(p, &p->paper, n < -1 ? -1 : n);
 }
 
 void
