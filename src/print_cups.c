@@ -91,7 +91,13 @@ lost_connection(struct pb_print *p, const char *what)
 static void
 set_words(struct pb_spool_job *j, const char *prefix, const char *words)
 {
-	snprintf(j->words, sizeof(j->words), "%s%s", prefix, words && *words ? words : "");
+	size_t n = strlen(prefix) < sizeof(j->words) ? strlen(prefix) : sizeof(j->words) - 1;
+	memcpy(j->words, prefix, n);
+	j->words[n] = '\0';
+	/* cut to fit: the printer's words may be longer than spool.ini keeps */
+	size_t w = words ? strnlen(words, sizeof(j->words) - 1 - n) : 0;
+	memcpy(j->words + n, words ? words : "", w);
+	j->words[n + w] = '\0';
 	for (char *c = j->words; *c; c++)
 		if (*c == '\n' || *c == '\r' || *c == '\t' || *c == ';' || *c == '#')
 			*c = ' ';

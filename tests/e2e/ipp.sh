@@ -81,7 +81,7 @@ check "status has the printer's own words" \
 	grep -q "Printer cannot print with supplied options" <(pstat message)
 check "held_prints names it refused with those words" \
 	grep -q "Printer cannot print" <(json printer.held_prints.0.words)
-sleep 4
+sleep 2
 check "no more CUPS jobs while it is held (no storm)" \
 	test "$(grep -c "Job canceled at printer" "$CUPS_DIR/log/error_log")" = 3
 ctl printer >"$WORK/printer.out"
