@@ -24,7 +24,8 @@ $kiosk" SHARE_LISTEN="127.0.0.1:$HTTP_PORT" STORAGE_EXTRA="min_free_mb = 0" \
 		"[camera]" "$@" \
 		"[print]" "printer = booth" "max_copies = 2" \
 		"[mail]" "smtp_url = smtp://127.0.0.1:$SMTP_PORT" "starttls = no" \
-		"from = photos@booth.example" "retry_max_seconds = 2"
+		"from = photos@booth.example" "retry_max_seconds = 2" \
+		"per_booth_per_hour = 0" "per_address_per_hour = 0" # (the limits: ratelimit.sh)
 }
 
 # drive NAME MODE [drive.py options...]: plays the guests; its findings join this test's
