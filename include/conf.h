@@ -102,6 +102,7 @@ struct pb_config {
 	char *publish_public_url; /* where phones read the bucket, no trailing slash */
 	int publish_retry_max_seconds;
 	int publish_heartbeat_seconds;
+	int publish_request_timeout_seconds;
 	/* [storage] */
 	char *data_dir;
 	int min_free_mb; /* below this, no new sessions (staff are called) */

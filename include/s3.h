@@ -2,9 +2,11 @@
  * signed with AWS Signature V4 by libcurl (CURLOPT_AWS_SIGV4). Every request carries
  * x-amz-content-sha256 with its body's SHA-256, which real stores require and check.
  *
- * Each call is one blocking HTTP request (connect 5 s, and given up when it moves under
- * 1 kB/s for 15 s); the caller owns the thread. No shared state: any thread, one call at a
- * time per struct pb_s3_result. */
+ * Each call is one blocking HTTP request with one deadline for all of it: timeout_s (30 s by
+ * default) plus 1 s per 64 kB it uploads, so a store that drips its answer cannot hold the
+ * caller's thread (connect 5 s, and given up sooner when it moves under 1 kB/s for 15 s);
+ * redirects are never followed. The caller owns the thread. No shared state: any thread, one call
+ * at a time per struct pb_s3_result. */
 #ifndef PB_S3_H
 #define PB_S3_H
 
@@ -20,12 +22,14 @@ struct pb_s3 {
 	int path_style;		  /* 1: ENDPOINT/BUCKET/KEY; 0: BUCKET.HOST/KEY */
 	int (*cancelled)(void *); /* NULL, or nonzero to cut a request short */
 	void *cancelled_ctx;
+	int timeout_s; /* the whole request's deadline before its upload's share; 0: 30 s */
 };
 
 /* What a failed request means for the caller's queue. */
 enum pb_s3_outcome {
 	PB_S3_OK,
-	PB_S3_AWAY,   /* no answer, a 5xx, throttling (503, 429, SlowDown): try again later */
+	PB_S3_AWAY,   /* no answer, a 5xx, throttling (503, 429, SlowDown), a request past its
+		       * deadline, 307 TemporaryRedirect (a new bucket's DNS settling): later */
 	PB_S3_STORE,  /* the store refuses this booth (wrong key or secret, no such bucket,
 		       * access denied): every request will fail the same way until staff fix it */
 	PB_S3_OBJECT, /* this request is refused for good (another 4xx) */

@@ -204,6 +204,9 @@ static const struct key keys[] = {
 	  NULL, "Longest wait between attempts while the store cannot be reached." },
 	{ "publish", "heartbeat_seconds", T_INT, OFF(publish_heartbeat_seconds), "30", 1, 600, NULL,
 	  "How often the booth writes EVENT/_booths/BOOTH.json; silent for 4 times this: flagged." },
+	{ "publish", "request_timeout_seconds", T_INT, OFF(publish_request_timeout_seconds), "30",
+	  2, 600, NULL,
+	  "Longest one store request may take, plus 1 s per 64 kB it uploads; then cut." },
 
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
 	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },

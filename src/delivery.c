@@ -151,6 +151,7 @@ pb_delivery_start_publish(struct pb_delivery_svc *d, const struct pb_config *cfg
 			.bucket = cfg->publish_bucket,
 			.access_key = cfg->publish_access_key,
 			.path_style = cfg->publish_path_style,
+			.timeout_s = cfg->publish_request_timeout_seconds,
 		},
 		.secret_file = cfg->publish_secret_file,
 		.prefix = d->prefix,

@@ -149,8 +149,10 @@ classify(const char *method, long http, const char *code)
 			return PB_S3_STORE;
 	if (http == 404 && !strcmp(method, "DELETE"))
 		return PB_S3_OK;
-	if (http >= 500 || http == 429 || http == 408 || !strcmp(code, "SlowDown") ||
-	    !strcmp(code, "RequestTimeout"))
+	/* 307 TemporaryRedirect: AWS's answer while a new bucket's name spreads in DNS; the
+	 * redirect is not followed (the signature is for this host), the request is redone */
+	if (http >= 500 || http == 429 || http == 408 || http == 307 || !strcmp(code, "SlowDown") ||
+	    !strcmp(code, "RequestTimeout") || !strcmp(code, "TemporaryRedirect"))
 		return PB_S3_AWAY;
 	if (http == 401 || http == 403 || http == 301)
 		return PB_S3_STORE;
@@ -205,6 +207,10 @@ request(const struct pb_s3 *s, struct req *q, struct pb_s3_result *r)
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 15L);
+	/* one deadline for the whole request: a trickle just over the low-speed limit would
+	 * otherwise hold the thread for as long as the store likes */
+	curl_easy_setopt(c, CURLOPT_TIMEOUT,
+			 (long)(s->timeout_s > 0 ? s->timeout_s : 30) + (long)(q->len >> 16));
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, q);
