@@ -10,8 +10,15 @@
  * json itself), or NULL when absent or the text is malformed up to it. */
 const char *pb_json_at(const char *json, const char *path);
 
-/* The i-th element of the array at v, or NULL. */
+/* The i-th element of the array at v, or NULL. Walks from the start: to visit every element,
+ * take the first this way and the rest with pb_json_next. */
 const char *pb_json_elem(const char *v, int i);
+
+/* The element after elem in its array, or NULL after the last (or when malformed). */
+const char *pb_json_next(const char *elem);
+
+/* 1 when the whole of text is one JSON object (and white space around it), 0 otherwise. */
+int pb_json_is_object(const char *text);
 
 /* v as an integer (a JSON number, its fraction dropped): 0 and *out set, -1 otherwise. */
 int pb_json_int_of(const char *v, long long *out);

@@ -20,9 +20,10 @@
  * link expired before it went up turns into one.
  *
  * The heartbeat: the main thread hands over its status every few seconds (pb_publish_beat);
- * every beat_s the thread PUTs EVENT/_booths/BOOTH.json, then lists EVENT/_booths/ and reads
- * the other booths' (pb_publish_fleet). The beat carries per-hour counts for the organiser's
- * report, kept in dir/hours across restarts.
+ * every beat_s a thread of its own (so a slow store's listing never holds a guest's upload)
+ * PUTs EVENT/_booths/BOOTH.json, then lists EVENT/_booths/ and reads the other booths',
+ * each parsed there, once, into a bounded struct (fleet.h; pb_publish_fleet). The beat carries
+ * per-hour counts for the organiser's report, kept in dir/hours across restarts.
  *
  * Functions are for any thread unless noted; none waits on the network. */
 #ifndef PB_PUBLISH_H
@@ -31,6 +32,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "buf.h"
+#include "fleet.h"
 #include "s3.h"
 #include "share.h"
 #include "status.h"
@@ -99,11 +101,11 @@ void pb_publish_link(const char *public_url, const char *prefix, const char *tok
 void pb_publish_beat(struct pb_publish *p, const char *status_json,
 		     const struct pb_publish_counts *counts);
 
-/* Every booth's last heartbeat (this one's too), as a JSON array's text into out: the
- * beats as each booth wrote them. Returns 0, or -1 when the fleet is unknown: the last round
- * could not write this booth's beat or list the others (why says so in the store's words),
- * or none has run yet; out is then "[]". */
-int pb_publish_fleet(struct pb_publish *p, struct pb_buf *out, char *why, size_t n);
+/* Every booth's last heartbeat (this one's too), as read by the heartbeat's thread: a copy
+ * into out (pb_fleet_free it), no JSON left to parse. Returns 0, or -1 when the fleet is
+ * unknown: the last round could not write this booth's beat or list the others (why says so
+ * in the store's words), or none has run yet; out is then empty. */
+int pb_publish_fleet(struct pb_publish *p, struct pb_fleet *out, char *why, size_t n);
 
 void pb_publish_stats(struct pb_publish *p, struct pb_publish_stats *out);
 

@@ -129,7 +129,8 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 {
 	struct pb_publish *p = b->deliver.publish;
 	int json = argc == 2 && !strcmp(argv[1], "json");
-	struct pb_buf beats, body;
+	struct pb_fleet fleet;
+	struct pb_buf body;
 
 	if (!p) {
 		pb_control_reply(reply, 1, "%s: publishing is off ([publish] endpoint)", argv[0]);
@@ -161,29 +162,27 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 		pb_control_reply(reply, 2, "usage: %s [json]", argv[0]);
 		return;
 	}
-	pb_buf_init(&beats);
 	pb_buf_init(&body);
 	char why[320];
-	if (pb_publish_fleet(p, &beats, why, sizeof(why)) < 0) {
+	if (pb_publish_fleet(p, &fleet, why, sizeof(why)) < 0) {
 		/* never "0 booths": that would read as a quiet event */
 		pb_control_reply(reply, 1,
 				 "%s: the event's booths are unknown: the store did not "
 				 "list them: %s",
 				 argv[0], why);
 		pb_buf_fini(&body);
-		pb_buf_fini(&beats);
 		return;
 	}
 	if (!strcmp(argv[0], "fleet")) {
-		int silent = pb_fleet_list(beats.data, time(NULL), json, &body);
+		int silent = pb_fleet_list(&fleet, time(NULL), json, &body);
 		pb_control_reply(reply, 0, "fleet: %d silent", silent);
 	} else {
-		pb_fleet_report(beats.data, json, &body);
+		pb_fleet_report(&fleet, json, &body);
 		pb_control_reply(reply, 0, "report");
 	}
 	pb_buf_append(reply, body.data, body.len);
 	pb_buf_fini(&body);
-	pb_buf_fini(&beats);
+	pb_fleet_free(&fleet);
 }
 
 /* photoboothctl printer: the printer in words and every print waiting or held. */

@@ -8,7 +8,6 @@
 #include "booth_priv.h"
 #include "clock.h"
 #include "fleet.h"
-#include "json_read.h"
 #include "log.h"
 
 static void
@@ -268,24 +267,32 @@ booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t 
 	if (b->deliver.outbox)
 		pb_outbox_stats(b->deliver.outbox, &f.outbox);
 	if (b->deliver.publish) {
-		struct pb_buf beats;
-		const char *beat;
+		struct pb_fleet fl;
 		f.publishing = 1;
 		pb_publish_stats(b->deliver.publish, &f.publish);
-		pb_buf_init(&beats);
-		if (pb_publish_fleet(b->deliver.publish, &beats, fleet_why, sizeof(fleet_why)) < 0)
+		if (pb_publish_fleet(b->deliver.publish, &fl, fleet_why, sizeof(fleet_why)) < 0)
 			f.fleet_unknown = fleet_why;
-		for (int i = 0; f.nfleet < PB_STAFF_FLEET && (beat = pb_json_elem(beats.data, i));
-		     i++) {
-			struct pb_fleet_booth fb;
-			if (pb_fleet_read(beat, &fb) < 0 || !strcmp(fb.booth, b->deliver.booth_id))
+		for (int i = 0; f.nfleet < PB_STAFF_FLEET && i < fl.n; i++) {
+			const struct pb_fleet_booth *fb = &fl.booths[i];
+			if (!strcmp(fb->booth, b->deliver.booth_id))
 				continue;
-			pb_fleet_line(&fb, time(NULL), fleet[f.nfleet], sizeof(fleet[0]));
-			f.fleet_silent[f.nfleet] = pb_fleet_silent(&fb, time(NULL));
+			pb_fleet_line(fb, time(NULL), fleet[f.nfleet], sizeof(fleet[0]));
+			f.fleet_silent[f.nfleet] = pb_fleet_silent(fb, time(NULL));
 			f.fleet[f.nfleet] = fleet[f.nfleet];
 			f.nfleet++;
 		}
-		pb_buf_fini(&beats);
+		/* a beat nobody can read is a booth staff cannot see: say so */
+		if (f.nfleet < PB_STAFF_FLEET && fl.nunreadable + fl.unreadable_more) {
+			snprintf(fleet[f.nfleet], sizeof(fleet[0]),
+				 "%d unreadable heartbeat%s (%.100s): photoboothctl fleet",
+				 fl.nunreadable + fl.unreadable_more,
+				 fl.nunreadable + fl.unreadable_more == 1 ? "" : "s",
+				 fl.unreadable[0].key);
+			f.fleet_silent[f.nfleet] = 1;
+			f.fleet[f.nfleet] = fleet[f.nfleet];
+			f.nfleet++;
+		}
+		pb_fleet_free(&fl);
 	}
 	f.disk_free_mb = d.ok ? d.free_mb : -1;
 	f.disk_total_mb = d.total_mb;

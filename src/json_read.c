@@ -133,6 +133,19 @@ pb_json_elem(const char *v, int i)
 	return skip_value(p, 1) ? p : NULL;
 }
 
+const char *
+pb_json_next(const char *elem)
+{
+	return elem ? next(elem) : NULL;
+}
+
+int
+pb_json_is_object(const char *text)
+{
+	const char *p = ws(text), *end = *p == '{' ? skip_value(p, 1) : NULL;
+	return end && !*ws(end);
+}
+
 int
 pb_json_int_of(const char *v, long long *out)
 {

@@ -88,7 +88,7 @@ count(struct pb_publish *p)
 	}
 	p->stats.depth = depth;
 	p->stats.dead = dead;
-	p->stats.oldest_age_s = (int)((now - oldest) / 1000u);
+	p->oldest_ms = depth ? oldest : 0;
 }
 
 /* Picks up a job file a previous run left. */
@@ -314,16 +314,7 @@ thread_main(void *arg)
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop) {
 		uint64_t now = pb_now_ms(), wake;
-		if (p->status_json && now >= p->beat_due_ms) {
-			p->beat_due_ms = now + (uint64_t)p->beat_s * 1000u;
-			pthread_mutex_unlock(&p->lock);
-			publish_beat_round(p);
-			pthread_mutex_lock(&p->lock);
-			continue;
-		}
 		struct job *j = pick(p, now, &wake);
-		if (p->status_json && p->beat_due_ms < wake)
-			wake = p->beat_due_ms;
 		if (!j) {
 			count(p);
 			struct timespec ts;
@@ -412,7 +403,7 @@ pb_publish_create(const struct pb_publish_config *cfg, char *why, size_t n)
 	p->access_key = pb_xstrdup(cfg->store.access_key);
 	p->s3 = (struct pb_s3){ p->endpoint,   p->region, p->bucket,
 				p->access_key, p->secret, cfg->store.path_style,
-				is_stopping,   p };
+				is_stopping,   p,	  cfg->store.timeout_s };
 	p->retry_first_s = cfg->retry_first_s > 0 ? cfg->retry_first_s : 2;
 	p->retry_max_s = cfg->retry_max_s > 0 ? cfg->retry_max_s : 300;
 	p->beat_s = cfg->beat_s > 0 ? cfg->beat_s : 30;
@@ -422,6 +413,7 @@ pb_publish_create(const struct pb_publish_config *cfg, char *why, size_t n)
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->cond, &ca);
+	pthread_cond_init(&p->beat_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	recover(p);
 	publish_hours_load(p);
@@ -431,6 +423,12 @@ pb_publish_create(const struct pb_publish_config *cfg, char *why, size_t n)
 		return NULL;
 	}
 	p->started = 1;
+	if (pthread_create(&p->beat_thread, NULL, publish_beat_main, p) != 0) {
+		snprintf(why, n, "publish: cannot start its heartbeat thread");
+		pb_publish_destroy(p);
+		return NULL;
+	}
+	p->beat_started = 1;
 	pb_info("publish: to %s, bucket %s, keys %s<token>.html and .jpg", p->endpoint, p->bucket,
 		p->prefix);
 	return p;
@@ -445,8 +443,11 @@ pb_publish_destroy(struct pb_publish *p)
 		pthread_mutex_lock(&p->lock);
 		__atomic_store_n(&p->stop, 1, __ATOMIC_RELAXED);
 		pthread_cond_signal(&p->cond);
+		pthread_cond_signal(&p->beat_cond);
 		pthread_mutex_unlock(&p->lock);
 		pthread_join(p->thread, NULL);
+		if (p->beat_started)
+			pthread_join(p->beat_thread, NULL);
 	}
 	while (p->jobs) {
 		struct job *j = p->jobs;
@@ -464,6 +465,7 @@ pb_publish_destroy(struct pb_publish *p)
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		free(*strs[i]);
 	pthread_cond_destroy(&p->cond);
+	pthread_cond_destroy(&p->beat_cond);
 	pthread_mutex_destroy(&p->io);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
@@ -580,6 +582,9 @@ pb_publish_stats(struct pb_publish *p, struct pb_publish_stats *out)
 				     : "not listed yet (the first heartbeat)");
 	out->retry_in_s = p->store_due_ms > now ? (int)((p->store_due_ms - now + 999u) / 1000u) : 0;
 	out->beat_age_s = p->beat_ok_ms ? (int)((now - p->beat_ok_ms) / 1000u) : -1;
+	/* the age now, not when the queue was last counted: a request in flight for minutes
+	 * must not read as "nothing waiting long" */
+	out->oldest_age_s = p->oldest_ms ? (int)((now - p->oldest_ms) / 1000u) : 0;
 	pthread_mutex_unlock(&p->lock);
 }
 

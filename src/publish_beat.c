@@ -1,7 +1,8 @@
 /* publish_beat.c - the publisher's heartbeat (publish.h): the per-hour counts (dir/hours),
  * what a store's answer means for every job (shared with publish.c's queue),
  * this booth's beat PUT to EVENT/_booths/BOOTH.json, the other booths' read back for the
- * fleet. The round runs on the publisher's thread, the accessors on any. */
+ * fleet, each parsed once into fleet.h's bounded struct. The round runs on the heartbeat's
+ * own thread (publish_beat_main), the accessors on any. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +11,12 @@
 
 #include "backoff.h"
 #include "clock.h"
+#include "deadline.h"
 #include "file.h"
 #include "json.h"
 #include "log.h"
 #include "mem.h"
 #include "publish_priv.h"
-
-#define BEAT_MAX (256u << 10)
-#define FLEET_MAX 64
 
 void
 publish_store_answer(struct pb_publish *p, enum pb_s3_outcome o, const struct pb_s3_result *r,
@@ -130,7 +129,7 @@ pb_publish_beat(struct pb_publish *p, const char *status_json,
 	free(p->status_json);
 	p->status_json = copy;
 	p->counts = *counts;
-	pthread_cond_signal(&p->cond);
+	pthread_cond_signal(&p->beat_cond);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -146,7 +145,8 @@ beat_json(struct pb_publish *p, time_t now, struct pb_buf *b)
 	pb_json_int(b, "every_s", p->beat_s);
 	pb_json_open(b, "publish");
 	pb_json_int(b, "depth", p->stats.depth);
-	pb_json_int(b, "oldest_age_s", p->stats.oldest_age_s);
+	pb_json_int(b, "oldest_age_s",
+		    p->oldest_ms ? (int64_t)((pb_now_ms() - p->oldest_ms) / 1000u) : 0);
 	pb_json_int(b, "dead", p->stats.dead);
 	pb_json_str(b, "blocked", p->stats.blocked[0] ? p->stats.blocked : NULL);
 	pb_json_close(b);
@@ -163,46 +163,73 @@ beat_json(struct pb_publish *p, time_t now, struct pb_buf *b)
 	pb_json_close(b);
 }
 
+/* The listing: the keys under EVENT/_booths/ that may be a booth's beat, up to the cap; the
+ * others are unreadable by their key alone. */
 struct listing {
-	char **keys;
+	const char *prefix, *own;
+	char **names; /* the booths' names, from their keys */
 	size_t n;
+	struct pb_fleet *fleet;
 };
 
 static void
 listed(void *ctx, const char *key)
 {
 	struct listing *l = ctx;
-	size_t len = strlen(key);
-	if (l->n < FLEET_MAX && len > 5 && !strcmp(key + len - 5, ".json")) {
-		l->keys = pb_xrealloc(l->keys, (l->n + 1) * sizeof(*l->keys));
-		l->keys[l->n++] = pb_xstrdup(key);
+	size_t plen = strlen(l->prefix), len = strlen(key);
+	char name[80];
+	if (!strcmp(key, l->own))
+		return;
+	if (strncmp(key, l->prefix, plen) || len < plen + 6 || strcmp(key + len - 5, ".json") ||
+	    len - plen - 5 >= sizeof(name)) {
+		pb_fleet_add_unreadable(l->fleet, key, "not BOOTH.json");
+		return;
 	}
+	memcpy(name, key + plen, len - plen - 5);
+	name[len - plen - 5] = '\0';
+	if (!pb_fleet_name_valid(name)) {
+		pb_fleet_add_unreadable(l->fleet, key, "not a booth's name");
+		return;
+	}
+	if (l->n + 1 >= PB_FLEET_MAX) { /* this booth's own is the one more */
+		l->fleet->not_read++;
+		return;
+	}
+	l->names = pb_xrealloc(l->names, (l->n + 1) * sizeof(*l->names));
+	l->names[l->n++] = pb_xstrdup(name);
 }
 
 void
 publish_fleet_free(struct pb_publish *p)
 {
-	for (size_t i = 0; i < p->nfleet; i++)
-		free(p->fleet[i]);
-	free(p->fleet);
-	p->fleet = NULL;
-	p->nfleet = 0;
+	pb_fleet_free(&p->fleet);
 }
 
-void
-publish_beat_round(struct pb_publish *p)
+/* One beat read into fleet: a booth, or unreadable with why. */
+static void
+read_beat(struct pb_fleet *fleet, const char *key, const char *name, const char *text)
+{
+	struct pb_fleet_booth b;
+	char why[96];
+	if (pb_fleet_read(name, text, &b, why, sizeof(why)) == 0)
+		pb_fleet_add(fleet, &b);
+	else
+		pb_fleet_add_unreadable(fleet, key, why);
+}
+
+static void
+beat_round(struct pb_publish *p)
 {
 	char *prefix = pb_xasprintf("%s/_booths/", p->event);
 	char *own = pb_xasprintf("%s%s.json", prefix, p->booth);
 	struct hour hours[HOURS_MAX];
-	struct listing l = { 0 };
+	struct pb_fleet fleet = { 0 };
+	struct listing l = { prefix, own, NULL, 0, &fleet };
 	struct pb_s3_result r;
 	enum pb_s3_outcome o;
 	struct pb_buf b;
 	time_t now = time(NULL);
 	int changed, nh;
-	char **fleet;
-	size_t nfleet = 0;
 
 	pb_buf_init(&b);
 	pthread_mutex_lock(&p->lock);
@@ -216,7 +243,10 @@ publish_beat_round(struct pb_publish *p)
 
 	o = pb_s3_put(&p->s3, own, b.data, b.len, "application/json", "no-cache", &r);
 	pthread_mutex_lock(&p->lock);
-	publish_store_answer(p, o, &r, pb_now_ms());
+	/* a refusal of this booth holds its uploads too; the store merely away does not: the
+	 * uploads find that out for themselves */
+	if (o != PB_S3_AWAY)
+		publish_store_answer(p, o, &r, pb_now_ms());
 	if (o == PB_S3_OK)
 		p->beat_ok_ms = pb_now_ms();
 	pthread_mutex_unlock(&p->lock);
@@ -225,27 +255,28 @@ publish_beat_round(struct pb_publish *p)
 
 	if (o == PB_S3_OK)
 		o = pb_s3_list(&p->s3, prefix, listed, &l, &r);
-	fleet = pb_xcalloc(l.n + 1, sizeof(*fleet));
-	fleet[nfleet++] = pb_xstrdup(b.data); /* this booth's, as just written */
-	for (size_t i = 0; o == PB_S3_OK && i < l.n; i++) {
+	read_beat(&fleet, own, p->booth, b.data); /* this booth's, as just written */
+	for (size_t i = 0; o == PB_S3_OK && i < l.n && !__atomic_load_n(&p->stop, __ATOMIC_RELAXED);
+	     i++) {
 		struct pb_buf other;
-		if (!strcmp(l.keys[i], own))
-			continue;
+		struct pb_s3_result gr;
+		char *key = pb_xasprintf("%s%s.json", prefix, l.names[i]);
 		pb_buf_init(&other);
-		if (pb_s3_get(&p->s3, l.keys[i], &other, BEAT_MAX, &r) == PB_S3_OK && other.len &&
-		    other.data[0] == '{')
-			fleet[nfleet++] = pb_xstrdup(other.data);
+		if (pb_s3_get(&p->s3, key, &other, PB_FLEET_BEAT_MAX, &gr) == PB_S3_OK)
+			read_beat(&fleet, key, l.names[i], other.data ? other.data : "");
+		else if (gr.http != 404) /* one deleted since the listing is simply gone */
+			pb_fleet_add_unreadable(&fleet, key, gr.error);
 		pb_buf_fini(&other);
+		free(key);
 	}
 	pthread_mutex_lock(&p->lock);
 	if (o == PB_S3_OK) {
 		publish_fleet_free(p);
 		p->fleet = fleet;
-		p->nfleet = nfleet;
-		p->stats.booths = (int)nfleet;
+		p->stats.booths = fleet.n;
 		p->fleet_known = 1;
 		p->fleet_error[0] = '\0';
-		fleet = NULL;
+		memset(&fleet, 0, sizeof(fleet));
 	} else {
 		/* the booths as last listed would pass for the fleet now: say it is unknown */
 		if (p->fleet_known || strcmp(p->fleet_error, r.error))
@@ -255,36 +286,50 @@ publish_beat_round(struct pb_publish *p)
 		snprintf(p->fleet_error, sizeof(p->fleet_error), "%s", r.error);
 	}
 	pthread_mutex_unlock(&p->lock);
-	if (fleet) {
-		for (size_t i = 0; i < nfleet; i++)
-			free(fleet[i]);
-		free(fleet);
-	}
+	pb_fleet_free(&fleet);
 	for (size_t i = 0; i < l.n; i++)
-		free(l.keys[i]);
-	free(l.keys);
+		free(l.names[i]);
+	free(l.names);
 	pb_buf_fini(&b);
 	free(own);
 	free(prefix);
 }
 
+void *
+publish_beat_main(void *arg)
+{
+	struct pb_publish *p = arg;
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		uint64_t now = pb_now_ms();
+		if (p->status_json && now >= p->beat_due_ms) {
+			p->beat_due_ms = now + (uint64_t)p->beat_s * 1000u;
+			pthread_mutex_unlock(&p->lock);
+			beat_round(p);
+			pthread_mutex_lock(&p->lock);
+			continue;
+		}
+		/* the first status wakes it; then the next beat's time */
+		pb_cond_wait_ms(&p->beat_cond, &p->lock,
+				p->status_json ? (unsigned)(p->beat_due_ms - now) : 60000u);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
 int
-pb_publish_fleet(struct pb_publish *p, struct pb_buf *out, char *why, size_t n)
+pb_publish_fleet(struct pb_publish *p, struct pb_fleet *out, char *why, size_t n)
 {
 	int known;
-	pb_buf_append(out, "[", 1);
+	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&p->lock);
 	known = p->fleet_known;
 	if (!known)
 		snprintf(why, n, "%s",
 			 p->fleet_error[0] ? p->fleet_error
 					   : "not listed yet (the first heartbeat)");
-	for (size_t i = 0; known && i < p->nfleet; i++) {
-		if (i)
-			pb_buf_append(out, ",", 1);
-		pb_buf_append(out, p->fleet[i], strlen(p->fleet[i]));
-	}
+	else
+		pb_fleet_copy(out, &p->fleet);
 	pthread_mutex_unlock(&p->lock);
-	pb_buf_append(out, "]", 1);
 	return known ? 0 : -1;
 }

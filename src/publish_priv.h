@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include "fleet.h"
 #include "publish.h"
 
 #define HOURS_MAX 168 /* a week of hours in the report */
@@ -47,6 +48,7 @@ struct pb_publish {
 	struct job *jobs;
 	unsigned store_failures;
 	uint64_t store_due_ms;
+	uint64_t oldest_ms; /* when the oldest job waiting was queued; 0 when none */
 	struct pb_publish_stats stats;
 	/* the heartbeat */
 	char *status_json;
@@ -54,12 +56,16 @@ struct pb_publish {
 	struct hour hours[HOURS_MAX];
 	int nhours;
 	uint64_t beat_due_ms, beat_ok_ms;
-	char **fleet; /* the booths' beats, by key; this one's among them */
-	size_t nfleet;
+	struct pb_fleet fleet; /* under lock: the last round's, this booth among them */
+	/* the heartbeat's own thread, so a slow listing never holds a guest's upload */
+	pthread_t beat_thread;
+	pthread_cond_t beat_cond;
+	int beat_started;
 };
 
-/* publish_beat.c: the thread's heartbeat round (PUT, list, GETs), called without lock. */
-void publish_beat_round(struct pb_publish *p);
+/* publish_beat.c: the heartbeat's thread (a round every beat_s: PUT, list, GETs); started
+ * by pb_publish_create, stopped with the publisher (p->stop and beat_cond). */
+void *publish_beat_main(void *arg);
 void publish_hours_load(struct pb_publish *p);
 void publish_fleet_free(struct pb_publish *p);
 /* At the end, the thread stopped: the counts since the last heartbeat go to the hours file. */

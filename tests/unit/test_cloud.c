@@ -90,9 +90,9 @@ static void
 test_fleet(void **state)
 {
 	struct pb_fleet_booth b;
-	char line[256];
+	char line[256], why[96];
 	(void)state;
-	assert_int_equal(pb_fleet_read(beat, &b), 0);
+	assert_int_equal(pb_fleet_read("party-2", beat, &b, why, sizeof(why)), 0);
 	assert_string_equal(b.booth, "party-2");
 	assert_string_equal(b.state, "review");
 	assert_string_equal(b.camera, "connected");
@@ -100,6 +100,7 @@ test_fleet(void **state)
 	assert_int_equal(b.uploads, 3);
 	assert_int_equal(b.outbox, 1);
 	assert_int_equal(b.sessions, 15);
+	assert_int_equal(b.nhours, 2);
 	/* silent after 4 heartbeats (120 s at 30 s), not before */
 	assert_false(pb_fleet_silent(&b, 1120));
 	assert_true(pb_fleet_silent(&b, 1121));
@@ -112,30 +113,43 @@ test_fleet(void **state)
 	pb_fleet_line(&b, 1004, line, sizeof(line));
 	assert_string_equal(line, "party-2: review · camera reconnecting · printer stopped · 212 "
 				  "prints left · 1 email waiting · 4 s ago");
-	assert_int_equal(pb_fleet_read(beat, &b), 0);
+	pb_fleet_booth_fini(&b);
+	assert_int_equal(pb_fleet_read("party-2", beat, &b, why, sizeof(why)), 0);
 	pb_fleet_line(&b, 1300, line, sizeof(line));
 	assert_string_equal(line, "party-2: SILENT for 5 min (last seen review)");
 	/* no name or no time: not a beat */
-	assert_int_equal(pb_fleet_read("{\"time\":5}", &b), -1);
-	assert_int_equal(pb_fleet_read("{\"booth\":\"x\"}", &b), -1);
-	assert_int_equal(pb_fleet_read("not json", &b), -1);
+	struct pb_fleet_booth junk;
+	assert_int_equal(pb_fleet_read("x", "{\"time\":5}", &junk, why, sizeof(why)), -1);
+	assert_int_equal(pb_fleet_read("x", "{\"booth\":\"x\"}", &junk, why, sizeof(why)), -1);
+	assert_string_equal(why, "no \"time\"");
+	assert_int_equal(pb_fleet_read("x", "not json", &junk, why, sizeof(why)), -1);
 
+	struct pb_fleet f = { 0 };
+	struct pb_fleet_booth lounge;
 	struct pb_buf out;
-	char *beats = pb_xasprintf("[%s,{\"booth\":\"lounge\",\"time\":1290},\"junk\"]", beat);
+	pb_fleet_add(&f, &b);
+	assert_null(b.hours); /* moved */
+	assert_int_equal(pb_fleet_read("lounge", "{\"booth\":\"lounge\",\"time\":1290}", &lounge,
+				       why, sizeof(why)),
+			 0);
+	pb_fleet_add(&f, &lounge);
+	pb_fleet_add_unreadable(&f, "expo/_booths/junk.json", "not one JSON object");
 	pb_buf_init(&out);
-	assert_int_equal(pb_fleet_list(beats, 1300, 0, &out), 1);
+	assert_int_equal(pb_fleet_list(&f, 1300, 0, &out), 1);
 	assert_non_null(strstr(out.data, "party-2: SILENT for 5 min"));
 	assert_non_null(strstr(out.data, "lounge: ? · camera ? · 10 s ago"));
-	assert_non_null(strstr(out.data, "2 booths, 1 silent"));
+	assert_non_null(
+		strstr(out.data, "expo/_booths/junk.json: unreadable (not one JSON object)"));
+	assert_non_null(strstr(out.data, "2 booths, 1 silent, 1 unreadable\n"));
 	pb_buf_fini(&out);
 	pb_buf_init(&out);
-	assert_int_equal(pb_fleet_list(beats, 1300, 1, &out), 1);
+	assert_int_equal(pb_fleet_list(&f, 1300, 1, &out), 1);
 	assert_non_null(strstr(out.data, "\"booth\":\"party-2\",\"age_s\":300,\"silent\":true"));
-	assert_non_null(strstr(out.data, "\"silent\":1}"));
+	assert_non_null(strstr(out.data, "\"silent\":1,\"unreadable\":[{\"key\":"));
 	pb_buf_fini(&out);
 	/* the report: each hour, each booth's total, the event's */
 	pb_buf_init(&out);
-	pb_fleet_report(beats, 1, &out);
+	pb_fleet_report(&f, 1, &out);
 	assert_non_null(strstr(out.data,
 			       "{\"start\":3600,\"sessions\":10,\"prints\":4,\"emails\":2,"
 			       "\"downloads\":7}"));
@@ -145,12 +159,104 @@ test_fleet(void **state)
 					 "\"downloads\":10}"));
 	pb_buf_fini(&out);
 	pb_buf_init(&out);
-	pb_fleet_report(beats, 0, &out);
+	pb_fleet_report(&f, 0, &out);
 	assert_non_null(
 		strstr(out.data,
 		       "party-2          total                  15        5        2        10"));
+	assert_non_null(strstr(out.data, "(not counted: 1 unreadable beat, 0 not read)"));
 	pb_buf_fini(&out);
-	free(beats);
+	/* a copy is deep: freeing one leaves the other whole */
+	struct pb_fleet c;
+	pb_fleet_copy(&c, &f);
+	pb_fleet_free(&f);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.booths[0].nhours, 2);
+	assert_int_equal(c.booths[0].hours[1].n[0], 5);
+	pb_fleet_free(&c);
+}
+
+/* The audit's poisoned beats: each is read alone, none hides another, none costs more than one
+ * pass over its text (a quadratic walk of these took 25 to 40 s). */
+static void
+test_fleet_hostile(void **state)
+{
+	struct pb_fleet_booth b;
+	char why[96], out[64];
+	(void)state;
+	/* two objects in one beat, an object then junk, a lone "{", an array */
+	assert_int_equal(pb_fleet_read("a",
+				       "{\"booth\":\"a\",\"time\":1},{\"booth\":\"b\","
+				       "\"time\":1}",
+				       &b, why, sizeof(why)),
+			 -1);
+	assert_string_equal(why, "not one JSON object");
+	assert_int_equal(pb_fleet_read("a", "{", &b, why, sizeof(why)), -1);
+	assert_int_equal(pb_fleet_read("a", "[{\"booth\":\"a\",\"time\":1}]", &b, why, sizeof(why)),
+			 -1);
+	/* a name other than its key's, or outside the booth alphabet (a newline: a fake line) */
+	assert_int_equal(pb_fleet_read("a", "{\"booth\":\"b\",\"time\":1}", &b, why, sizeof(why)),
+			 -1);
+	assert_string_equal(why, "its \"booth\" is not the name in its key");
+	assert_int_equal(pb_fleet_read("a\nb: attract", "{\"booth\":\"a\\nb: attract\",\"time\":1}",
+				       &b, why, sizeof(why)),
+			 -1);
+	/* 250 kB of "hours":[0,0,...] and of {},{},...: read in one pass, no hour kept */
+	size_t n = 250000;
+	char *big = pb_xcalloc(1, n + 64);
+	size_t o = (size_t)sprintf(big, "{\"booth\":\"a\",\"time\":1,\"hours\":[0");
+	while (o < n)
+		o += (size_t)sprintf(big + o, ",0");
+	strcpy(big + o, "]}");
+	assert_int_equal(pb_fleet_read("a", big, &b, why, sizeof(why)), 0);
+	assert_int_equal(b.nhours, 0);
+	pb_fleet_booth_fini(&b);
+	o = (size_t)sprintf(big, "{}");
+	while (o < n)
+		o += (size_t)sprintf(big + o, ",{}");
+	assert_int_equal(pb_fleet_read("a", big, &b, why, sizeof(why)), -1);
+	/* more hours than a week: a week kept */
+	o = (size_t)sprintf(big, "{\"booth\":\"a\",\"time\":1,\"hours\":[[0,1,1,1,1]");
+	for (int i = 1; i < 500; i++)
+		o += (size_t)sprintf(big + o, ",[%d,1,1,1,1]", i * 3600);
+	strcpy(big + o, "]}");
+	assert_int_equal(pb_fleet_read("a", big, &b, why, sizeof(why)), 0);
+	assert_int_equal(b.nhours, PB_FLEET_HOURS);
+	pb_fleet_booth_fini(&b);
+	free(big);
+	/* text from the bucket: C0, C1 (U+009B, the terminal's CSI), U+202E, bad UTF-8 escaped */
+	assert_int_equal(pb_fleet_read("a",
+				       "{\"booth\":\"a\",\"time\":1,\"status\":{\"state\":"
+				       "\"x\xc2\x9b"
+				       "2J\xe2\x80\xae"
+				       "y\xff\\u001b\"}}",
+				       &b, why, sizeof(why)),
+			 0);
+	assert_string_equal(b.state, "x\\x9B2J\\u{202E}y\\xFF?");
+	pb_fleet_escape("caf\xc3\xa9 \xe2\x80\x8f\x7f", out, sizeof(out));
+	assert_string_equal(out, "caf\xc3\xa9 \\u{200F}\\x7F");
+	pb_fleet_escape("\x1b\x1b\x1b", out, 9); /* never half an escape */
+	assert_string_equal(out, "\\x1B\\x1B");
+	/* the caps: PB_FLEET_MAX booths, the rest counted; PB_FLEET_UNREADABLE named */
+	struct pb_fleet f = { 0 };
+	for (int i = 0; i < PB_FLEET_MAX + 5; i++) {
+		assert_int_equal(
+			pb_fleet_read("a", "{\"booth\":\"a\",\"time\":1}", &b, why, sizeof(why)),
+			0);
+		pb_fleet_add(&f, &b);
+	}
+	for (int i = 0; i < PB_FLEET_UNREADABLE + 3; i++)
+		pb_fleet_add_unreadable(&f, "k\n", "bad");
+	assert_int_equal(f.n, PB_FLEET_MAX);
+	assert_int_equal(f.not_read, 5);
+	assert_int_equal(f.unreadable_more, 3);
+	assert_string_equal(f.unreadable[0].key, "k\\x0A");
+	struct pb_buf text;
+	pb_buf_init(&text);
+	pb_fleet_list(&f, 1, 0, &text);
+	assert_non_null(strstr(text.data, "256 booths, 0 silent, 19 unreadable, 5 more not read "
+					  "(over 256)\n"));
+	pb_buf_fini(&text);
+	pb_fleet_free(&f);
 }
 
 static void
@@ -273,11 +379,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_read),
-		cmocka_unit_test(test_fleet),
-		cmocka_unit_test(test_landing),
-		cmocka_unit_test(test_sha256),
-		cmocka_unit_test(test_purge_tells_publisher),
+		cmocka_unit_test(test_json_read),     cmocka_unit_test(test_fleet),
+		cmocka_unit_test(test_fleet_hostile), cmocka_unit_test(test_landing),
+		cmocka_unit_test(test_sha256),	      cmocka_unit_test(test_purge_tells_publisher),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
