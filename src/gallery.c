@@ -24,7 +24,8 @@
 #include "share.h"
 
 /* A connection, by its descriptor: when it began waiting for a request's headers. */
-#define FD_RESERVE 256 /* descriptors kept for everything but the gallery */
+#define FD_RESERVE 256	/* descriptors kept for everything but the gallery */
+#define PRESSURE_MS 500 /* the request deadline while the connection cap is nearly reached */
 
 struct slot {
 	uint64_t since_ms;
@@ -94,8 +95,9 @@ on_completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_Request
 	pthread_mutex_unlock(&g->lock);
 }
 
+/* The request is answered: the deadline that covered it (headers and any body) ends. */
 static void
-headers_in(struct pb_gallery *g, struct MHD_Connection *c)
+answering(struct pb_gallery *g, struct MHD_Connection *c)
 {
 	int fd = conn_fd(c);
 	if (fd < 0 || fd >= g->nslots)
@@ -105,8 +107,11 @@ headers_in(struct pb_gallery *g, struct MHD_Connection *c)
 	pthread_mutex_unlock(&g->lock);
 }
 
-/* Every 250 ms: a connection still waiting for its headers past the deadline is shut down
- * (libmicrohttpd then closes it). Under the lock, so the descriptor is still that
+/* Every 250 ms: a connection whose request is not answered within the deadline (headers and
+ * body: one deadline for the whole request) is shut down (libmicrohttpd then closes it).
+ * While over 3/4 of the connection cap is taken, the deadline is PRESSURE_MS: a phone sends
+ * its request in one packet, so only trickling clients wait that long, and cutting them
+ * early keeps room for new guests. Under the lock, so the descriptor is still that
  * connection's: libmicrohttpd reports a close before it closes the descriptor. */
 static void *
 sweep(void *arg)
@@ -117,10 +122,15 @@ sweep(void *arg)
 
 	pthread_mutex_lock(&g->lock);
 	while (!g->stop) {
-		uint64_t now = pb_now_ms();
+		uint64_t now = pb_now_ms(), limit = g->header_ms;
+		unsigned open = 0;
+		for (int fd = 0; fd < g->nslots; fd++)
+			open += g->slots[fd].open;
+		if (open > g->max_connections / 4 * 3 && limit > PRESSURE_MS)
+			limit = PRESSURE_MS;
 		for (int fd = 0; fd < g->nslots; fd++) {
 			struct slot *s = &g->slots[fd];
-			if (s->open && s->waiting && now - s->since_ms > g->header_ms) {
+			if (s->open && s->waiting && now - s->since_ms > limit) {
 				shutdown(fd, SHUT_RDWR);
 				s->waiting = 0;
 				atomic_fetch_add(&g->cut, 1);
@@ -161,6 +171,21 @@ reply_text(struct MHD_Connection *c, unsigned code, const char *type, const char
 	if (!r)
 		return MHD_NO;
 	common_headers(r, type);
+	enum MHD_Result ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* An error answered before the request's body is read: the connection closes after it. */
+static enum MHD_Result
+refuse(struct MHD_Connection *c, unsigned code, const char *body, size_t len)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	common_headers(r, "text/plain; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result ret = MHD_queue_response(c, code, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -246,20 +271,28 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	(void)upload_data;
 
 	if (!*state) {
-		/* first call: the headers are in; answer on the second */
+		/* first call: the headers are in. The gallery takes no request body: one that
+		 * announces a body is answered now and closed, before a byte of it is read (a
+		 * body trickled a byte at a time would otherwise hold the connection for ever) */
 		*state = (void *)1;
-		headers_in(g, c);
+		if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+			static const char body[] = "method not allowed\n";
+			answering(g, c);
+			return refuse(c, MHD_HTTP_METHOD_NOT_ALLOWED, body, sizeof(body) - 1);
+		}
+		if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length") ||
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding")) {
+			static const char body[] = "a request body is not taken here\n";
+			answering(g, c);
+			return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, body, sizeof(body) - 1);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		*upload_size = 0; /* a body we never asked for: ignore it */
+		*upload_size = 0; /* (not reached: a body is refused above) */
 		return MHD_YES;
 	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
-		static const char body[] = "method not allowed\n";
-		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", body,
-				  sizeof(body) - 1);
-	}
+	answering(g, c);
 	int route = pb_gallery_route(url, token);
 	if (route == PB_ROUTE_NONE)
 		return not_found(c);

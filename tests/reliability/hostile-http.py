@@ -10,6 +10,10 @@ Modes:
                   (PBCTL and PBSOCK from the environment) every 0.5 s must each answer
                   within 1 s, and the server must cut the trickling connections at its
                   header deadline
+  trickle A N S   N connections from each of A addresses, each a POST /p/x announcing a
+                  10^12-byte body and sending one byte of it every 4 s, reconnecting when cut,
+                  for S seconds; meanwhile a normal download every 0.5 s must answer within
+                  1 s, and each trickling request must be answered (405) and closed at once
   oversized       a 1 MB header line, 10 000 headers, a 100 kB path, a 1 MB body on a GET,
                   binary garbage, a request line with no version
 Prints one line per finding ("ok - ..." / "not ok - ...") and exits 1 if any failed."""
@@ -216,6 +220,77 @@ def slowmany(naddr, n, seconds):
            f"slowmany: at most 64 held per address ({stats['held_max']} for {naddr})")
 
 
+def trickle(naddr, n, seconds):
+    addrs = [f"127.0.0.{2 + i}" for i in range(naddr)]
+    stats = {"made": 0, "answered": 0, "held": 0, "refused": 0}
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def one(addr):
+        while time.monotonic() < stop:
+            try:
+                s = socket.socket()
+                s.bind((addr, 0))
+                s.settimeout(1)
+                s.connect((host, port))
+                s.sendall(b"POST /p/x HTTP/1.1\r\nHost: booth\r\nContent-Length: 1000000000000"
+                          b"\r\n\r\nz")
+            except OSError:
+                with lock:
+                    stats["refused"] += 1
+                time.sleep(0.5)
+                continue
+            with lock:
+                stats["made"] += 1
+            got, t0, closed = b"", time.monotonic(), False
+            while time.monotonic() < stop:
+                try:
+                    d = s.recv(4096)
+                    if not d:
+                        closed = True
+                        break
+                    got += d
+                except socket.timeout:
+                    try:
+                        s.send(b"z")  # one more body byte, some 4 s apart
+                    except OSError:
+                        closed = True
+                        break
+                    time.sleep(3)
+                except OSError:
+                    closed = True
+                    break
+            s.close()
+            with lock:
+                if closed and got.startswith(b"HTTP/1.1 4") and time.monotonic() - t0 < 2:
+                    stats["answered"] += 1
+                elif not closed or time.monotonic() - t0 >= 2:
+                    stats["held"] += 1
+            time.sleep(0.5)  # and back (not a busy loop: the downloads share this process)
+
+    threads = [threading.Thread(target=one, args=(a,), daemon=True) for a in addrs for _ in range(n)]
+    for t in threads:
+        t.start()
+    time.sleep(1)
+    dl = []
+    while time.monotonic() < stop:
+        dl.append(timed(lambda: good_download(timeout=2)))
+        time.sleep(0.5)
+    for t in threads:
+        t.join(6)
+    dl_ok = sum(1 for ok, secs in dl if ok and secs < 1)
+    dl.append((True, 0))  # (for max() below, when the attack left no time to download)
+    print(f"# trickle: {naddr} addresses x {n}: {stats['made']} requests with a body, "
+          f"{stats['answered']} answered 4xx and closed within 2 s, {stats['held']} held, "
+          f"{stats['refused']} refused at connect; downloads {dl_ok}/{len(dl) - 1} within 1 s "
+          f"(slowest {max(x for _, x in dl):.3f} s)", flush=True)
+    report(stats["made"] > 0 and stats["held"] == 0 and stats["answered"] > 0,
+           f"trickle: every request with a body answered and closed at once "
+           f"({stats['answered']} of {stats['made']}, {stats['held']} held)")
+    report(len(dl) >= 5 and dl_ok == len(dl) - 1,
+           f"trickle: every normal download answered within 1 s ({dl_ok}/{len(dl) - 1})")
+
+
 def oversized():
     p = good_path.encode()
     cases = [
@@ -245,6 +320,8 @@ while args:
         slowloris(int(args.pop(0)), float(args.pop(0)))
     elif mode == "slowmany":
         slowmany(int(args.pop(0)), int(args.pop(0)), float(args.pop(0)))
+    elif mode == "trickle":
+        trickle(int(args.pop(0)), int(args.pop(0)), float(args.pop(0)))
     elif mode == "oversized":
         oversized()
     else:
