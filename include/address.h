@@ -40,4 +40,9 @@ const char *pb_address_problem(enum pb_address_check c);
  * ("g***@example.com"). Anything that is not a valid address becomes "***". */
 void pb_address_mask(const char *s, char *out, size_t n);
 
+/* The mailbox a limit counts s under (s valid): lower-cased, a sub-address ("+tag") dropped
+ * for every domain, and for gmail.com and googlemail.com the dots of the local part too
+ * (Gmail delivers them all to one inbox). Into out (n bytes). */
+void pb_address_mailbox(const char *s, char *out, size_t n);
+
 #endif

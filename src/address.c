@@ -145,3 +145,25 @@ pb_address_domain_valid(const char *s)
 {
 	return domain_ok(s);
 }
+
+void
+pb_address_mailbox(const char *s, char *out, size_t n)
+{
+	const char *at = strrchr(s, '@');
+	size_t o = 0;
+	if (!n)
+		return;
+	if (!at) {
+		snprintf(out, n, "%s", s);
+		at = "";
+	}
+	const char *domain = *at ? at + 1 : "";
+	int gmail = !strcasecmp(domain, "gmail.com") || !strcasecmp(domain, "googlemail.com");
+	for (const char *p = s; *at && p < at && *p != '+' && o + 1 < n; p++)
+		if (!(gmail && *p == '.'))
+			out[o++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	if (*at)
+		snprintf(out + o, n - o, "@%s", gmail ? "gmail.com" : domain);
+	for (char *p = out + o; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+}

@@ -405,15 +405,19 @@ pb_outbox_destroy(struct pb_outbox *o)
 	free(o);
 }
 
-/* FNV-1a of the lower-cased address, keyed by a random salt drawn at start */
+/* FNV-1a of the address's mailbox (victim+1@ and v.ictim@gmail.com are victim@gmail.com),
+ * keyed by a random salt drawn at start */
 static uint64_t
 address_hash(const struct pb_outbox *o, const char *to)
 {
 	uint64_t h = 1469598103934665603ull ^ o->salt;
-	for (const unsigned char *p = (const unsigned char *)to; *p; p++) {
-		h ^= (uint64_t)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	char box[320];
+	pb_address_mailbox(to, box, sizeof(box));
+	for (const unsigned char *p = (const unsigned char *)box; *p; p++) {
+		h ^= (uint64_t)*p;
 		h *= 1099511628211ull;
 	}
+	explicit_bzero(box, sizeof(box));
 	return h;
 }
 

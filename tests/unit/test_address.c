@@ -118,6 +118,28 @@ test_address_mask(void **state)
 	assert_string_equal(out, "g***");
 }
 
+/* The hourly limit counts one inbox once, however its address is spelt. */
+static void
+test_address_mailbox(void **state)
+{
+	char out[128];
+	(void)state;
+	static const char *const same[][2] = {
+		{ "victim+1@example.org", "victim@example.org" },
+		{ "Victim+a+b@Example.ORG", "victim@example.org" },
+		{ "v.ictim@gmail.com", "victim@gmail.com" },
+		{ "V.I.C.T.I.M+x@GoogleMail.com", "victim@gmail.com" },
+		{ "v.ictim@example.org", "v.ictim@example.org" }, /* dots count elsewhere */
+		{ "+@example.org", "@example.org" },
+	};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		pb_address_mailbox(same[i][0], out, sizeof(out));
+		assert_string_equal(out, same[i][1]);
+	}
+	pb_address_mailbox("victim@example.org", out, 8); /* cut, never overrun */
+	assert_string_equal(out, "victim@");
+}
+
 int
 main(void)
 {
@@ -125,6 +147,7 @@ main(void)
 		cmocka_unit_test(test_address_valid),
 		cmocka_unit_test(test_address_invalid),
 		cmocka_unit_test(test_address_mask),
+		cmocka_unit_test(test_address_mailbox),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

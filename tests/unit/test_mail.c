@@ -708,6 +708,8 @@ test_rate_limits(void **state)
 			 PB_OK);
 	assert_int_equal(pb_outbox_limit(o, "victim@example.com"), PB_LIMIT_ADDRESS);
 	assert_int_equal(pb_outbox_limit(o, "VICTIM@EXAMPLE.COM"), PB_LIMIT_ADDRESS);
+	/* one inbox however spelt: a sub-address anywhere, Gmail's dots */
+	assert_int_equal(pb_outbox_limit(o, "victim+1@example.com"), PB_LIMIT_ADDRESS);
 	assert_int_equal(pb_outbox_limit(o, "other@example.com"), PB_LIMIT_NONE);
 	assert_int_equal(pb_outbox_add(o, "other@example.com", "s1", LINK, time(NULL) + 60), PB_OK);
 	assert_int_equal(pb_outbox_limit(o, "third@example.com"), PB_LIMIT_BOOTH);
@@ -719,6 +721,14 @@ test_rate_limits(void **state)
 		assert_int_equal(pb_outbox_add(o, "v@example.com", "s1", LINK, time(NULL) + 60),
 				 PB_OK);
 	assert_int_equal(pb_outbox_limit(o, "v@example.com"), PB_LIMIT_NONE);
+	pb_outbox_destroy(o);
+	c.per_address_per_hour = 1;
+	c.per_booth_per_hour = 100;
+	o = pb_outbox_create(&c);
+	assert_int_equal(pb_outbox_add(o, "victim@gmail.com", "s1", LINK, time(NULL) + 60), PB_OK);
+	assert_int_equal(pb_outbox_limit(o, "v.ictim@gmail.com"), PB_LIMIT_ADDRESS);
+	assert_int_equal(pb_outbox_limit(o, "V.ictim+x@googlemail.com"), PB_LIMIT_ADDRESS);
+	assert_int_equal(pb_outbox_limit(o, "v.ictim@example.com"), PB_LIMIT_NONE);
 	pb_outbox_destroy(o);
 }
 
