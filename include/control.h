@@ -5,7 +5,9 @@
  * 1 refused or failed (message says why), 2 usage (unknown command or bad arguments).
  *
  * The server side is polled from the main loop and never blocks it: a slow or silent client
- * is dropped after 2 s, and at most PB_CONTROL_MAX_CLIENTS are served at once. Every answer
+ * is dropped after 2 s, and at most PB_CONTROL_MAX_CLIENTS are served at once, the last of
+ * them only to root or the kiosk's own user (so a member of the control group holding all
+ * the others cannot lock staff out). Every answer
  * is printable UTF-8, and the log names the uid that asked (SO_PEERCRED). A spare descriptor
  * is kept so staff's command is accepted even while the process is out of descriptors;
  * other accept errors pause accepting for 100 ms rather than spin. */

@@ -293,10 +293,22 @@ pb_control_poll(struct pb_control *ctl, uint64_t now_ms, pb_control_handler hand
 				}
 				break;
 			}
+			struct ucred cred;
+			socklen_t cl = sizeof(cred);
+			long uid = -1, pid = -1;
+			if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) {
+				uid = (long)cred.uid;
+				pid = (long)cred.pid;
+			}
+			/* the last slot is kept for root and the service's own user: a member of
+			 * the control group holding every other one cannot lock staff out */
 			struct client *c = NULL;
-			for (int i = 0; i < PB_CONTROL_MAX_CLIENTS && !c; i++)
-				if (ctl->clients[i].fd < 0)
+			int free_slots = 0;
+			for (int i = 0; i < PB_CONTROL_MAX_CLIENTS; i++)
+				if (ctl->clients[i].fd < 0 && (free_slots++, !c))
 					c = &ctl->clients[i];
+			if (c && free_slots == 1 && uid != 0 && uid != (long)geteuid())
+				c = NULL;
 			if (!c) {
 				static const char busy[] = "1 busy: too many control clients\n";
 				ssize_t ignored = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
@@ -307,13 +319,8 @@ pb_control_poll(struct pb_control *ctl, uint64_t now_ms, pb_control_handler hand
 			memset(c, 0, sizeof(*c));
 			c->fd = fd;
 			c->since = now_ms;
-			c->uid = c->pid = -1;
-			struct ucred cred;
-			socklen_t cl = sizeof(cred);
-			if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) {
-				c->uid = (long)cred.uid;
-				c->pid = (long)cred.pid;
-			}
+			c->uid = uid;
+			c->pid = pid;
 			/* most commands arrive with the connection: answer without waiting a frame
 			 */
 			serve(c, now_ms, handler, ctx);

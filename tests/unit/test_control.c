@@ -12,6 +12,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "control.h"
@@ -154,6 +158,66 @@ test_silent_client_is_dropped(void **state)
 	pb_control_close(ctl);
 }
 
+/* A member of the control group holding every slot it can: the last one is kept for root
+ * (or the kiosk's own user), so staff still get in. Run as root (make check is). */
+static void
+test_reserved_slot(void **state)
+{
+	struct pb_control *ctl;
+	struct group *gr = getgrnam("nogroup");
+	int calls = 0, ready[2], go[2];
+	(void)state;
+	if (geteuid() != 0 || !gr) {
+		skip();
+		return;
+	}
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(pb_control_open(sock, "nogroup", &ctl), PB_OK);
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	pid_t pid = fork();
+	if (pid == 0) { /* nobody, in the group: PB_CONTROL_MAX_CLIENTS connections */
+		int fds[PB_CONTROL_MAX_CLIENTS], busy = 0;
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		char buf[64];
+		strcpy(sa.sun_path, sock);
+		alarm(20); /* never outlive a failed test */
+		if (setgid(gr->gr_gid) || setuid(65534))
+			_exit(100);
+		for (int i = 0; i < PB_CONTROL_MAX_CLIENTS; i++) {
+			fds[i] = socket(AF_UNIX, SOCK_STREAM, 0);
+			if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) < 0)
+				_exit(101);
+		}
+		if (write(ready[1], "r", 1) != 1 || read(go[0], buf, 1) != 1)
+			_exit(102);
+		for (int i = 0; i < PB_CONTROL_MAX_CLIENTS; i++) {
+			struct pollfd p = { fds[i], POLLIN, 0 };
+			ssize_t n = poll(&p, 1, 0) == 1 ? read(fds[i], buf, sizeof(buf) - 1) : 0;
+			busy += n > 0 && !strncmp(buf, "1 busy", 6);
+		}
+		_exit(busy);
+	}
+	struct pollfd pr = { ready[0], POLLIN, 0 };
+	uint64_t until = pb_now_ms() + 1500;
+	while (poll(&pr, 1, 0) == 0 && pb_now_ms() < until)
+		pb_control_poll(ctl, pb_now_ms(), handler, &calls);
+	for (int i = 0; i < 20; i++) /* every connection accepted or turned away */
+		pb_control_poll(ctl, pb_now_ms(), handler, &calls);
+	struct client c;
+	roundtrip(ctl, &calls, "echo staff", &c); /* root: the kept slot */
+	assert_int_equal(c.st, PB_OK);
+	assert_string_equal(c.reply.data, "0 ok\nstaff\n");
+	pb_buf_fini(&c.reply);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1); /* exactly one of nobody's turned away */
+	close(ready[0]), close(ready[1]), close(go[0]), close(go[1]);
+	pb_control_close(ctl);
+}
+
 static void
 test_stale_socket_and_no_server(void **state)
 {
@@ -250,6 +314,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_silent_client_is_dropped),
+		cmocka_unit_test(test_reserved_slot),
 		cmocka_unit_test(test_stale_socket_and_no_server),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_printable),
