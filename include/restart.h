@@ -32,8 +32,8 @@ struct pb_restart_plan {
 /* Plans up to want pieces (2..PB_RESTART_MAX_PIECES) of about equal size covering the MCU
  * rows [row0, row1) (clamped to the image); pieces needed only to reach row0 are left out.
  * Returns 0 with the plan, or -1 when the file cannot be split (not baseline Huffman, no
- * restart interval, intervals not falling on MCU rows, a marker out of sequence, a damaged
- * scan, fewer than 2 pieces): decode it whole. */
+ * restart interval, intervals not falling on MCU rows, a marker out of sequence, more or
+ * fewer markers than intervals, a damaged scan, fewer than 2 pieces): decode it whole. */
 int pb_restart_plan(const unsigned char *data, size_t len, int row0, int row1, int want,
 		    struct pb_restart_plan *plan);
 void pb_restart_plan_free(struct pb_restart_plan *plan);

@@ -147,7 +147,11 @@ pb_restart_plan(const unsigned char *d, size_t len, int row0, int row1, int want
 			break;
 		}
 	}
-	if (!scan_end) {
+	/* every interval's marker, and no more: 8 missing or extra keep the sequence mod 8
+	 * but shift every later piece (the serial decode says "Corrupt JPEG data") */
+	uint64_t mcus = mcux * (uint64_t)plan->mcu_rows;
+	if (!scan_end ||
+	    m != (mcus + (uint64_t)plan->interval - 1) / (uint64_t)plan->interval - 1) {
 		free(at);
 		return -1; /* no end to the scan, or damaged: the whole decode will say so */
 	}
