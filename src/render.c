@@ -151,6 +151,22 @@ pb_render_set_qr(struct pb_render *rd, const struct pb_image *qr)
 	return st;
 }
 
+/* The live frame drawn mirrored into frame, only the part on the w x h screen: a capture
+ * of a strange shape (6000x1) makes frame millions of pixels wide, which SDL's software
+ * renderer would scale in full every frame (7 to 10 s each). */
+static void
+live_copy(struct pb_render *rd, struct pb_rect frame, int w, int h)
+{
+	int tw = 0, th = 0;
+	if (SDL_QueryTexture(rd->live, NULL, NULL, &tw, &th))
+		return;
+	struct pb_rect s, d;
+	if (pb_rect_visible_mirrored(frame, w, h, tw, th, &s, &d) < 0)
+		return;
+	SDL_Rect src = pb_draw_sdl_rect(s), dst = pb_draw_sdl_rect(d);
+	SDL_RenderCopyEx(rd->r, rd->live, &src, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
+}
+
 /* Live view, mirrored like a mirror, scaled so the photo area of the current slot fits the
  * screen with room around it; the rest of the camera's view shows dimmed around it. Returns
  * the photo area on screen. */
@@ -170,10 +186,8 @@ live_view(struct pb_render *rd, const struct pb_view *v, int w, int h, int dim_o
 				 (int)(cw * k), (int)(ch * k) };
 
 	pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, h }, BG);
-	if (rd->have_live) {
-		SDL_Rect dst = pb_draw_sdl_rect(frame);
-		SDL_RenderCopyEx(rd->r, rd->live, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
-	}
+	if (rd->have_live)
+		live_copy(rd, frame, w, h);
 	if (dim_outside) {
 		SDL_Color d = { 0, 0, 0, 150 };
 		pb_draw_fill(rd->r, (struct pb_rect){ 0, 0, w, area.y }, d);

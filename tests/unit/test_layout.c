@@ -165,13 +165,48 @@ test_fit_and_cover(void **state)
 	assert_int_equal(r.y, 20 - 26);
 }
 
+/* The live view of a 6000x1 capture: its frame is millions of pixels wide; what is drawn is
+ * the screen's part only, from the matching part of the picture, mirrored. */
+static void
+test_visible_mirrored(void **state)
+{
+	struct pb_rect src, dst;
+	(void)state;
+	/* all on screen: the whole picture, as it is */
+	assert_int_equal(pb_rect_visible_mirrored((struct pb_rect){ 10, 20, 400, 300 }, 800, 480,
+						  1024, 680, &src, &dst),
+			 0);
+	assert_true(src.x == 0 && src.y == 0 && src.w == 1024 && src.h == 680);
+	assert_true(dst.x == 10 && dst.y == 20 && dst.w == 400 && dst.h == 300);
+	/* 2.8 million pixels wide, centred on an 800x480 screen */
+	struct pb_rect huge = { 400 - 1400000, 0, 2800000, 466 };
+	assert_int_equal(pb_rect_visible_mirrored(huge, 800, 480, 6000, 1, &src, &dst), 0);
+	assert_true(dst.x == 0 && dst.y == 0 && dst.w == 800 && dst.h == 466);
+	assert_true(src.w >= 1 && src.h == 1 && src.x + src.w <= 6000 && src.x >= 2990);
+	/* only the frame's left part on screen: mirrored, that is the picture's right part */
+	assert_int_equal(pb_rect_visible_mirrored((struct pb_rect){ -300, 0, 400, 100 }, 800, 480,
+						  400, 100, &src, &dst),
+			 0);
+	assert_true(dst.x == 0 && dst.w == 100 && src.x == 0 && src.w == 100);
+	assert_int_equal(pb_rect_visible_mirrored((struct pb_rect){ 700, 0, 400, 100 }, 800, 480,
+						  400, 100, &src, &dst),
+			 0);
+	assert_true(dst.x == 700 && dst.w == 100 && src.x == 300 && src.w == 100);
+	/* off screen, or nothing to draw */
+	assert_int_equal(pb_rect_visible_mirrored((struct pb_rect){ 900, 0, 10, 10 }, 800, 480, 4,
+						  4, &src, &dst),
+			 -1);
+	assert_int_equal(pb_rect_visible_mirrored((struct pb_rect){ 0, 0, 10, 10 }, 800, 480, 0, 4,
+						  &src, &dst),
+			 -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buttons),
-		cmocka_unit_test(test_keyboard),
-		cmocka_unit_test(test_screen_specifics),
+		cmocka_unit_test(test_visible_mirrored), cmocka_unit_test(test_buttons),
+		cmocka_unit_test(test_keyboard),	 cmocka_unit_test(test_screen_specifics),
 		cmocka_unit_test(test_fit_and_cover),
 	};
 	return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
