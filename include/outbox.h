@@ -38,17 +38,19 @@ struct pb_outbox_config {
 };
 
 struct pb_outbox_stats {
-	int depth;	      /* messages waiting, including one being sent */
-	int oldest_age_s;     /* age of the oldest waiting message; 0 when none */
-	int retry_in_s;	      /* until the next attempt, while waiting after a failure */
-	unsigned sent;	      /* since start */
-	unsigned failures;    /* failed attempts since start */
-	unsigned expired;     /* dropped because their link expired before they could go */
-	unsigned unsaved;     /* could not be written to disk (kept in memory, retried) */
-	char last_error[256]; /* the last failure, "" once a message goes through */
-	int dead;	      /* dead letters held (refused for good; kept until they expire) */
-	unsigned refused;     /* messages the server refused for good since start */
-	char last_dead[256];  /* the last one refused: masked address and the server's words */
+	int depth;		  /* messages waiting, including one being sent */
+	int oldest_age_s;	  /* age of the oldest waiting message; 0 when none */
+	int retry_in_s;		  /* until the next attempt, while waiting after a failure */
+	unsigned sent;		  /* since start */
+	unsigned failures;	  /* failed attempts since start */
+	unsigned expired;	  /* dropped because their link expired before they could go */
+	unsigned unsaved;	  /* could not be written to disk (kept in memory, retried) */
+	char last_error[256];	  /* the last failure, "" once a message goes through */
+	int dead;		  /* dead letters held (refused for good; kept until they expire) */
+	unsigned refused;	  /* messages the server refused for good since start */
+	char last_dead[256];	  /* the last one refused: masked address and the server's words */
+	unsigned limited_booth;	  /* guests told the booth's hourly limit was reached */
+	unsigned limited_address; /* guests told their address's hourly limit was reached */
 };
 
 /* One message, as photoboothctl outbox lists it. */
@@ -81,8 +83,9 @@ enum pb_status pb_outbox_add(struct pb_outbox *o, const char *to, const char *se
 
 /* Rate limits, for guests' emails: whether one more to `to` would go over the booth's or
  * the address's hourly limit. Every pb_outbox_add counts (staff's resends too), for an hour,
- * in memory only: an address is kept as a salted hash, never in the clear; a restart starts
- * the count again. */
+ * in memory only: an address is kept as a salted hash (of its mailbox: pb_address_mailbox),
+ * never in the clear; a restart starts the count again. Each answer over a limit is counted
+ * in the stats (limited_booth, limited_address), so staff see guests being turned away. */
 enum pb_outbox_limit {
 	PB_LIMIT_NONE,
 	PB_LIMIT_ADDRESS, /* per_address_per_hour reached for this address */

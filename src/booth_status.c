@@ -98,6 +98,8 @@ delivery_json(struct pb_booth *b, struct pb_buf *out)
 		pb_json_int(out, "failures", os.failures);
 		pb_json_int(out, "expired", os.expired);
 		pb_json_int(out, "unsaved", os.unsaved);
+		pb_json_int(out, "limited_booth", os.limited_booth);
+		pb_json_int(out, "limited_address", os.limited_address);
 		pb_json_str(out, "last_error", os.last_error[0] ? os.last_error : NULL);
 		pb_json_int(out, "dead", os.dead);
 		pb_json_int(out, "refused", os.refused);

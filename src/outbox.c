@@ -444,6 +444,10 @@ pb_outbox_limit(struct pb_outbox *o, const char *to)
 {
 	pthread_mutex_lock(&o->lock);
 	enum pb_outbox_limit l = over_limit(o, address_hash(o, to), time(NULL));
+	if (l == PB_LIMIT_BOOTH)
+		o->stats.limited_booth++;
+	else if (l == PB_LIMIT_ADDRESS)
+		o->stats.limited_address++;
 	pthread_mutex_unlock(&o->lock);
 	return l;
 }

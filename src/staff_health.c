@@ -99,6 +99,10 @@ pb_staff_describe(const struct pb_staff_facts *f, int health, struct pb_staff_te
 		     (int)(os->oldest_age_s / 60), os->sent);
 		if (os->last_error[0] && os->depth)
 			line(&ls, 2, "   %s", os->last_error);
+		if (os->limited_booth)
+			line(&ls, 1,
+			     _("Email: %u guests turned away by the hourly limit ([mail] per_booth_per_hour)"),
+			     os->limited_booth);
 		if (os->dead) {
 			line(&ls, 2, _("Email: %d refused by the server, not sent"), os->dead);
 			if (os->last_dead[0])

@@ -505,6 +505,15 @@ test_staff_describe(void **state)
 	assert_int_equal(t.level[find_line(&t, "b***@example.com: 550 5.1.1 User unknown")], 2);
 	f.outbox.dead = 0;
 
+	/* guests turned away by the booth's hourly email limit: staff are told, and where */
+	assert_int_equal(find_line(&t, "turned away"), -1);
+	f.outbox.limited_booth = 3;
+	pb_staff_describe(&f, 1, &t, buf, sizeof(buf));
+	assert_int_equal(t.level[find_line(&t, "Email: 3 guests turned away by the hourly limit "
+					       "([mail] per_booth_per_hour)")],
+			 1);
+	f.outbox.limited_booth = 0;
+
 	/* a buffer too small for every line: the lines that fit, none torn or past the end */
 	char small[120];
 	pb_staff_describe(&f, 1, &t, small, sizeof(small));
