@@ -35,7 +35,7 @@ run harness bash tests/harness.sh
 run states-drawing-current diff -u docs/states.dot <(build/states)
 
 # Each libFuzzer target briefly (make fuzz runs them long).
-run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-3}"
+run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-2}"
 
 for t in tests/e2e/*.sh; do
 	case $t in */lib.sh) continue ;; esac
@@ -43,9 +43,9 @@ for t in tests/e2e/*.sh; do
 done
 
 # The reliability campaign, short (make soak and make crash-test run it in full).
-run soak env SOAK_SESSIONS=16 SOAK_PAPER_EVERY=6 bash tests/reliability/soak.sh
+run soak env SOAK_SESSIONS=12 SOAK_PAPER_EVERY=5 bash tests/reliability/soak.sh
 run crash env CRASH_KILLS=6 CRASH_ACCEPT_KILLS=2 bash tests/reliability/crash.sh
-run load env LOAD_SECONDS=5 P99_MS=0 LOAD_BASELINE=0 SLOW_SECONDS=3 SLOWMANY_SECONDS=12 bash tests/reliability/load.sh
+run load env LOAD_SECONDS=5 P99_MS=0 LOAD_BASELINE=0 SLOW_SECONDS=3 SLOWMANY_SECONDS=6 TRICKLE_SECONDS=5 TERM_ROUNDS=1 bash tests/reliability/load.sh
 
 echo
 echo "time:${times%,}"
