@@ -49,8 +49,9 @@ void pb_control_reply(struct pb_buf *reply, int code, const char *fmt, ...)
 enum pb_status pb_control_request(const char *path, const char *line, struct pb_buf *reply,
 				  int timeout_ms, char *why, size_t whylen);
 
-/* Makes s[0..len) printable UTF-8 in place: every byte that is a control character (but
- * newline and tab) or not part of a well-formed UTF-8 sequence becomes '?'. Returns how many
+/* Makes s[0..len) printable UTF-8 in place: every byte of a control character (but newline
+ * and tab; C1 controls and the bidi controls too) or not part of a well-formed UTF-8
+ * sequence becomes '?'. Returns how many
  * were replaced. Every answer goes through it. Pure. */
 size_t pb_control_printable(char *s, size_t len);
 

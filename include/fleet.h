@@ -77,8 +77,9 @@ void pb_fleet_copy(struct pb_fleet *dst, const struct pb_fleet *src);
 void pb_fleet_free(struct pb_fleet *f);
 
 /* in, as text a terminal or a screen line shows as it is: C0 and C1 controls, DEL, bidi
- * controls (U+061C, U+200E-F, U+202A-E, U+2066-9) and bytes that are not UTF-8 become \xNN or
- * \u{XXXX}; cut at n - 1 bytes, never inside a character or an escape. */
+ * controls (U+061C, U+200E-F, U+202A-E, U+2066-9) and bytes that are not UTF-8 become \xNN
+ * or \u{NNNN} in hex (\x9B, \u{202E}); cut at n - 1 bytes, never inside a character or an
+ * escape. */
 void pb_fleet_escape(const char *in, char *out, size_t n);
 
 /* Whether b has been silent for over PB_FLEET_SILENT_BEATS heartbeats at now. */

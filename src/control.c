@@ -168,6 +168,17 @@ pb_control_printable(char *s, size_t len)
 			     !(ch == 0xf4 && (unsigned char)s[i + 1] >= 0x90);
 		if (ok && n == 1)
 			ok = (ch >= 0x20 && ch != 0x7f) || ch == '\n' || ch == '\t';
+		/* C1 controls (U+0080-009F: U+009B is a terminal's CSI) and the bidi controls
+		 * (U+061C, U+200E-F, U+202A-E, U+2066-9), which make a line read other than
+		 * it is */
+		unsigned char c1 = n > 1 ? (unsigned char)s[i + 1] : 0,
+			      c2 = n > 2 ? (unsigned char)s[i + 2] : 0;
+		if (ok && n == 2)
+			ok = !(ch == 0xc2 && c1 <= 0x9f) && !(ch == 0xd8 && c1 == 0x9c);
+		if (ok && n == 3 && ch == 0xe2)
+			ok = !(c1 == 0x80 &&
+			       (c2 == 0x8e || c2 == 0x8f || (c2 >= 0xaa && c2 <= 0xae))) &&
+			     !(c1 == 0x81 && c2 >= 0xa6 && c2 <= 0xa9);
 		if (!ok) {
 			s[i] = '?';
 			fixed++;

@@ -27,8 +27,8 @@ echo pass >"$MODE"
 /usr/bin/python3 "$TOP/tests/s3/dripstore.py" "$FRONT_PORT" "$STORE_PORT" "$MODE" \
 	>"$WORK/front.out" 2>"$WORK/front.log" &
 FRONT_PID=$!
-wait_for 10 'grep -q ready "$WORK/front.out"' || setup_failed "the dripping front did not start"
 trap 'kill $FRONT_PID 2>/dev/null; cleanup' EXIT
+wait_for 10 'grep -q ready "$WORK/front.out"' || setup_failed "the dripping front did not start"
 for _ in 1 2 3 4 5; do
 	s3 PUT /photos -H 'x-amz-acl: public-read' | tail -1 | grep -q 200 && break
 	sleep 1

@@ -255,6 +255,13 @@ test_printable(void **state)
 	char z[3] = { 'a', 0, 'b' };
 	assert_int_equal(pb_control_printable(z, 3), 1);
 	assert_memory_equal(z, "a?b", 3);
+	/* U+009B (CSI), U+202E (right-to-left override), U+2066 (isolate): each byte a '?' */
+	char c[] = "a\xc2\x9b"
+		   "b\xe2\x80\xae"
+		   "c\xe2\x81\xa6"
+		   "d\xe2\x80\x94";
+	assert_int_equal(pb_control_printable(c, strlen(c)), 8);
+	assert_string_equal(c, "a??b???c???d\xe2\x80\x94"); /* the em dash stays */
 }
 
 static void
