@@ -491,16 +491,25 @@ booth_watch_delivery(struct pb_booth *b, uint64_t now)
 		pb_kiosk_set_printer_ready(&b->kiosk, b->deliver.printer.ready);
 	if (pb_delivery_purge_due(&b->deliver, now))
 		booth_queue_purge(b, b->cfg->retention_hours, 0);
-	if (pb_delivery_beat_due(&b->deliver, now)) { /* the heartbeat's news */
-		struct pb_buf st;
-		const struct pb_kiosk_counters *c = &b->kiosk.counters;
-		struct pb_publish_counts n = { c->sessions, c->prints, c->emails,
-					       pb_gallery_opened(b->deliver.gallery) };
-		pb_buf_init(&st);
-		booth_status_json(b, &st);
-		pb_publish_beat(b->deliver.publish, st.data, &n);
-		pb_buf_fini(&st);
-	}
+	if (pb_delivery_beat_due(&b->deliver, now))
+		booth_hand_beat(b);
+}
+
+/* The heartbeat's news: the status and the counts. Also at the stop, so that a session in
+ * the last two seconds still counts in the hours. */
+void
+booth_hand_beat(struct pb_booth *b)
+{
+	struct pb_buf st;
+	const struct pb_kiosk_counters *c = &b->kiosk.counters;
+	struct pb_publish_counts n = { c->sessions, c->prints, c->emails,
+				       pb_gallery_opened(b->deliver.gallery) };
+	if (!b->deliver.publish)
+		return;
+	pb_buf_init(&st);
+	booth_status_json(b, &st);
+	pb_publish_beat(b->deliver.publish, st.data, &n);
+	pb_buf_fini(&st);
 }
 
 /* The kiosk's settings from the config, the theme and the delivery mode in use. */

@@ -142,6 +142,7 @@ void booth_watch_disk(struct pb_booth *b, uint64_t now, int force);
 /* The printer's health and the guest's queue position, and a purge of expired links when due.
  * Every loop turn. */
 void booth_watch_delivery(struct pb_booth *b, uint64_t now);
+void booth_hand_beat(struct pb_booth *b);
 /* Hands data to the main loop as an SDL user event; if the queue refuses it, frees it. Any
  * thread. */
 void booth_post(Uint32 type, void *data, void (*destroy)(void *));

@@ -434,6 +434,7 @@ pb_booth_destroy(struct pb_booth *b)
 		return;
 	signal(SIGHUP, SIG_DFL);
 	pb_control_close(b->control);
+	booth_hand_beat(b); /* the last counts, saved in the hours at the publisher's stop */
 	if (b->worker)
 		booth_settings_flush(b);
 	pb_camera_destroy(b->camera);
