@@ -18,6 +18,11 @@ if nm -u "$PB" 2>/dev/null | grep -q __asan_init; then
 	export SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0
 	export LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp:print_suppressions=0"
 fi
+# A ThreadSanitizer build (make SANITIZE=thread): races in uninstrumented libraries are excused
+# by name, and the report goes to the kiosk's log like ASan's.
+if nm -u "$PB" 2>/dev/null | grep -q __tsan_init; then
+	export TSAN_OPTIONS="suppressions=$TOP/tests/tsan.supp:print_suppressions=0"
+fi
 XVFB_PID=
 KIOSK_PID=
 SINK_PID=

@@ -110,7 +110,8 @@ echo "# open files: $fd0 before, $(fds) after"
 stop_kiosk
 
 # SIGTERM in the middle of the trickled-body attack: a clean exit every time (an ASan build,
-# make check SANITIZE=1, reports any use after free or leak on the way out)
+# make check SANITIZE=1, reports any use after free or leak on the way out; a TSan build,
+# make SANITIZE=thread, any data race, and exits 66)
 term_clean=0
 rounds=${TERM_ROUNDS:-4}
 for i in $(seq "$rounds"); do
@@ -125,7 +126,7 @@ for i in $(seq "$rounds"); do
 	KIOSK_PID=
 	wait "$attack" 2>/dev/null
 	[ "$rc" = 0 ] && term_clean=$((term_clean + 1)) || echo "# round $i: the kiosk exited $rc"
-	grep -E 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$WORK/kiosk.log" && break
+	grep -E 'ERROR: AddressSanitizer|runtime error|LeakSanitizer|ThreadSanitizer' "$WORK/kiosk.log" && break
 done
 check "SIGTERM under the trickled-body attack: a clean exit, $term_clean of $rounds" \
 	test "$term_clean" = "$rounds"
