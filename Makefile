@@ -39,15 +39,18 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 # `photobooth` itself, the front door: render's libraries only (SDL_ttf is dlopen'ed for text).
 FRONT_LIBS = $(shell $(PKG_CONFIG) --libs libturbojpeg libjpeg pixman-1 inih libpng lcms2) -lpthread -lm
 
-# The core: no SDL, linked into both binaries and the unit tests.
-CORE = status log mem num deadline backoff buf json trace geometry file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart icc stream compose session offline \
+# The tiers (make layers checks them). Pure: computation only, no I/O, threads or clocks (time
+# comes in as an argument). The core: no SDL, linked into both binaries and the unit tests; its
+# files not pure are the services (threads, files, sockets, devices). The UI is the shell.
+PURE = status num geometry backoff mem buf json json_read address email_form staff kiosk trace layout
+CORE = status log mem num deadline backoff buf json trace geometry layout file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart icc stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print print_cups share gallery qr address mail outbox outbox_store \
 	staff staff_health settings notify email_form disk delivery i18n json_read s3 landing publish publish_beat fleet sendq webhook
 # The one exception: caption.c draws the print's text with SDL_ttf into memory surfaces (no
 # window, no renderer, no video subsystem).
 LAYER_ALLOW = caption.c:SDL_ttf.h
 # The screen: SDL and SDL_ttf.
-UI = text layout draw render render_staff display_sdl booth booth_shots booth_run booth_actions booth_staff booth_control booth_status screens
+UI = text draw render render_staff display_sdl booth booth_shots booth_run booth_actions booth_staff booth_control booth_status screens
 
 CORE_OBJ = $(CORE:%=$(B)/obj/%.o)
 UI_OBJ = $(UI:%=$(B)/obj/%.o)
@@ -99,10 +102,10 @@ $(B)/locale/%/LC_MESSAGES/photobooth.mo: po/%.po
 	@mkdir -p $(@D)
 	$(Q)msgfmt --check -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/jpeg_fixture.h $(B)/libpb.a $(B)/obj/layout.o
+$(B)/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/jpeg_fixture.h $(B)/libpb.a
 	@mkdir -p $(B)/tests
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< $(B)/obj/layout.o \
+	$(Q)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< \
 		$(B)/libpb.a $(ALL_LDFLAGS) $(LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
 # The state machine drawn from the transition table (tools/states.c): docs/states.dot, and
@@ -147,7 +150,8 @@ format-check:
 # Core files include no SDL, renderer or booth-private header, and no file depends on one that
 # depends on it back (scripts/layers.py reads the objects' symbols).
 layers: $(CORE_OBJ) $(UI_OBJ) $(B)/obj/main.o $(B)/obj/front.o $(B)/obj/photoboothctl.o
-	scripts/layers.py --core "$(CORE)" --ui "$(UI) main front photoboothctl" --obj $(B)/obj \
+	scripts/layers.py --pure "$(PURE)" --core "$(CORE)" --ui "$(UI) main front photoboothctl" \
+		--obj $(B)/obj \
 		$(LAYER_ALLOW:%=--allow %)
 
 run:

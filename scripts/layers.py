@@ -6,8 +6,15 @@
    header (booth_priv.h, render_priv.h), directly or through another header.
 2. No circles: from the symbols each object file defines and uses (nm), file A depends on B
    when A calls or reads something B defines. No file may depend on itself through others.
+3. Pure files stay pure: a module named in --pure (a part of the core) uses nothing but other
+   pure modules and the C library's computation (strings, memory, formatting into a buffer,
+   maths): no file, socket, thread, clock, environment or library with I/O. Time comes in as
+   an argument.
 
-Usage: layers.py --core "a b c" --ui "d e" --obj build/obj [--allow FILE:HEADER ...]
+The tiers: pure (--pure), services (the rest of --core: threads, files, sockets, devices), and
+the shell (--ui: SDL, the booth).
+
+Usage: layers.py --core "a b c" --ui "d e" --obj build/obj [--pure "a"] [--allow FILE:HEADER ...]
 --allow names a known exception, said in the Makefile beside its reason.
 Exits 1 and names every breach."""
 import argparse
@@ -73,6 +80,40 @@ def symbols(obj):
     return defined, used
 
 
+# What a pure module may call besides other pure modules: computation only.
+PURE_LIBC = re.compile(
+    r"^(mem(cpy|move|set|cmp|chr|rchr)|str[a-z]*|v?snprintf|qsort|bsearch|abort|__assert_fail|"
+    r"__stack_chk_fail|__errno_location|explicit_bzero|malloc|calloc|realloc|free|"
+    r"tolower|toupper|__ctype_[a-z_]+|is[a-z]+|__isoc\d*_(sscanf|strto[a-z]+)|sscanf|"
+    r"l?l?abs|l?l?round|lrint|floor|ceil|sqrtf?|powf?|fabsf?|fminf?|fmaxf?|_GLOBAL_OFFSET_TABLE_)$")
+# mem.c reports a failed allocation on stderr before aborting: its one exception.
+PURE_ALLOW = {"mem": {"fprintf", "stderr", "fwrite", "fputs"}}
+
+
+def check_pure(args, pure, core):
+    bad, defs = [], {}
+    for m in core:
+        obj = os.path.join(args.obj, m + ".o")
+        if os.path.exists(obj):
+            for s in symbols(obj)[0]:
+                defs[s] = m
+    for m in pure:
+        if m not in core:
+            bad.append("%s: a pure file must be in the core too" % m)
+            continue
+        obj = os.path.join(args.obj, m + ".o")
+        if not os.path.exists(obj):
+            return ["%s: not built (run make first)" % obj]
+        for s in sorted(symbols(obj)[1]):
+            if s in defs:
+                if defs[s] not in pure:
+                    bad.append("%s.c: pure, but calls %s of %s.c (a service)" % (m, s, defs[s]))
+            elif not PURE_LIBC.match(s) and s not in PURE_ALLOW.get(m, ()):
+                bad.append("%s.c: pure, but calls %s (I/O, a thread, a clock or a library)"
+                           % (m, s))
+    return bad
+
+
 def check_circles(args, modules):
     defs, uses = {}, {}
     for m in modules:
@@ -109,6 +150,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--core", required=True)
     ap.add_argument("--ui", required=True)
+    ap.add_argument("--pure", default="")
     ap.add_argument("--obj", required=True)
     ap.add_argument("--src", default="src")
     ap.add_argument("--include", default="include")
@@ -119,7 +161,8 @@ def main():
     if not core or not ui:
         print("layers: empty core or UI list", file=sys.stderr)
         return 2
-    bad = check_core(args, core, ui)
+    pure = args.pure.split()
+    bad = check_core(args, core, ui) + check_pure(args, pure, core)
     circles = check_circles(args, core + ui)
     if isinstance(circles, list):
         bad += circles
@@ -133,8 +176,9 @@ def main():
     for b in bad:
         print("layers: " + b)
     n = len(core) + len(ui)
-    print("layers: %d files (%d core, %d UI): %d problem%s" %
-          (n, len(core), len(ui), len(bad), "" if len(bad) == 1 else "s"))
+    print("layers: %d files (%d pure, %d services, %d shell): %d problem%s" %
+          (n, len(pure), len(core) - len(pure), len(ui), len(bad),
+           "" if len(bad) == 1 else "s"))
     return 1 if bad else 0
 
 
