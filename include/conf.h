@@ -103,6 +103,12 @@ struct pb_config {
 	int publish_retry_max_seconds;
 	int publish_heartbeat_seconds;
 	int publish_request_timeout_seconds;
+	/* [webhook] */
+	char *webhook_url; /* http(s):// the booth POSTs each finished session to; "" when off */
+	char *webhook_secret_file;
+	int webhook_include_email; /* the guest's address too, when they ticked consent */
+	int webhook_timeout_seconds;
+	int webhook_retry_max_seconds;
 	/* [storage] */
 	char *data_dir;
 	int min_free_mb; /* below this, no new sessions (staff are called) */

@@ -2,8 +2,9 @@
  * the services behind it, started when a mode first needs them and kept for the run: the print
  * queue (print.h), the gallery (gallery.h) and, with [mail] smtp_url, the outbox (outbox.h).
  * A switch to print only keeps the gallery and the outbox, so earlier guests' links and emails
- * still work. With [publish], the publisher (publish.h) runs from start to end in every mode. Main
- * thread; starting a service blocks briefly (a thread, a listening socket). */
+ * still work. With [publish], the publisher (publish.h) runs from start to end in every mode, and
+ * with [webhook] url the webhook (webhook.h). Main thread; starting a service blocks briefly (a
+ * thread, a listening socket). */
 #ifndef PB_DELIVERY_H
 #define PB_DELIVERY_H
 
@@ -15,6 +16,7 @@
 #include "outbox.h"
 #include "print.h"
 #include "publish.h"
+#include "webhook.h"
 
 struct pb_delivery_svc {
 	int mode;			   /* enum pb_delivery in use */
@@ -29,6 +31,18 @@ struct pb_delivery_svc {
 	char booth_id[65];	    /* [publish] booth, or the host name */
 	char prefix[256];	    /* [publish] prefix, or EVENT/BOOTH/ */
 	uint64_t beat_ms;	    /* the last status handed to the publisher */
+	struct pb_webhook *webhook; /* NULL without [webhook] url */
+};
+
+/* A finished session, as the webhook tells it. Strings are the caller's. */
+struct pb_delivery_done {
+	const char *session; /* the session's id */
+	const char *theme;
+	const char *delivery; /* print, share or both */
+	const char *link;     /* "" when the guest got none */
+	int prints;	      /* copies asked for */
+	int emails;	      /* emails queued */
+	const char *email;    /* the address, or NULL: only with include_email and consent */
 };
 
 void pb_delivery_init(struct pb_delivery_svc *d, int mode);
@@ -44,6 +58,13 @@ int pb_delivery_start_sharing(struct pb_delivery_svc *d, const struct pb_config 
  * Returns 0 (also when publishing is off), or -1 with the reason in why. */
 int pb_delivery_start_publish(struct pb_delivery_svc *d, const struct pb_config *cfg,
 			      const char *title, char *why, size_t whylen);
+/* With [webhook] url: the webhook and its queue. Returns 0 (also when off), or -1 with the
+ * reason in why. */
+int pb_delivery_start_webhook(struct pb_delivery_svc *d, const struct pb_config *cfg, char *why,
+			      size_t whylen);
+/* A session finished: the webhook is told (queued; nothing when it is off). */
+void pb_delivery_finished(struct pb_delivery_svc *d, const struct pb_config *cfg,
+			  const struct pb_delivery_done *s);
 /* Whether the publisher is due the kiosk's status (every 2 s). */
 int pb_delivery_beat_due(struct pb_delivery_svc *d, uint64_t now);
 

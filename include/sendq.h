@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "status.h"
 
 #define PB_SENDQ_ID_MAX 40
@@ -98,6 +99,9 @@ enum pb_status pb_sendq_add(struct pb_sendq *q, const void *body, size_t len,
 int pb_sendq_step(struct pb_sendq *q);
 
 void pb_sendq_stats(struct pb_sendq *q, struct pb_sendq_stats *out);
+
+/* The stats as a JSON object named key (status.h's "webhook": {...}). */
+void pb_sendq_json(struct pb_sendq *q, const char *key, struct pb_buf *out);
 
 /* Up to max entries, the queue (oldest first) then the dead letters; returns how many there
  * are in all. */

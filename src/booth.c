@@ -178,6 +178,7 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 		booth_shots_drop(b);
 		pb_render_set_photo(b->render, NULL);
 		b->guest.share_url[0] = '\0';
+		b->guest.prints = b->guest.emails = 0;
 		pb_email_form_clear(&b->email);
 		pb_info("session %s: started", b->guest.session.id);
 		break;
@@ -204,6 +205,7 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 	case PB_ACT_PRINT: {
 		char *photo = pb_xasprintf("%s/final.jpg", b->guest.session.dir);
 		pb_print_submit(b->deliver.print, b->guest.session.id, photo, a->copies);
+		b->guest.prints += a->copies;
 		free(photo);
 		pb_delivery_printer_stale(
 			&b->deliver); /* the queue position, from the next frame */
@@ -216,9 +218,16 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 	}
 	case PB_ACT_END:
 		if (a->keep) {
+			struct pb_delivery_done done = {
+				b->guest.session.id,	   b->guest.session.overlay,
+				b->guest.session.delivery, b->guest.share_url,
+				b->guest.prints,	   b->guest.emails,
+				b->guest.webhook_email
+			};
 			snprintf(b->last_session, sizeof(b->last_session), "%s",
 				 b->guest.session.id);
 			pb_info("session %s: finished", b->guest.session.id);
+			pb_delivery_finished(&b->deliver, b->cfg, &done);
 		} else if (b->guest.on_disk) {
 			queue_write(b, 1);
 		} else {
@@ -229,13 +238,18 @@ perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 		b->guest.review_from_us = 0;
 		pb_render_set_photo(b->render, NULL);
 		b->guest.share_url[0] = '\0';
+		explicit_bzero(b->guest.webhook_email, sizeof(b->guest.webhook_email));
 		pb_email_form_clear(&b->email);
 		break;
 	case PB_ACT_EMAIL: {
+		if (b->cfg->webhook_include_email && b->email.consent)
+			snprintf(b->guest.webhook_email, sizeof(b->guest.webhook_email), "%s",
+				 b->email.typed);
 		enum pb_status st =
 			pb_outbox_add(b->deliver.outbox, b->email.typed, b->guest.session.id,
 				      b->guest.share_url, b->guest.share_expires);
 		pb_email_form_sent(&b->email);
+		b->guest.emails += st == PB_OK;
 		if (st == PB_OK)
 			pb_info("session %s: email to %s queued", b->guest.session.id,
 				b->email.sent_to);

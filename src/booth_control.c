@@ -117,10 +117,56 @@ outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 			 "drop ID|dead");
 }
 
+/* Staff: the webhook's deliveries waiting and its dead letters, and retry or drop by id. */
+static void
+webhook_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
+{
+	enum { SHOWN = 50 };
+	struct pb_sendq_entry e[SHOWN];
+	struct pb_sendq *q = b->deliver.webhook ? pb_webhook_queue(b->deliver.webhook) : NULL;
+	int retry = argc == 3 && !strcmp(argv[1], "retry");
+	if (!q) {
+		pb_control_reply(reply, 1, "no webhook on this booth ([webhook] url)");
+		return;
+	}
+	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
+		size_t all = pb_sendq_list(q, e, SHOWN);
+		pb_control_reply(reply, 0, "webhook: %zu deliver%s%s", all, all == 1 ? "y" : "ies",
+				 all > SHOWN ? " (the first 50 shown)" : "");
+		for (size_t i = 0; i < all && i < SHOWN; i++) {
+			pb_buf_printf(reply, "%s  %-7s %d min old, %u tr%s", e[i].id,
+				      e[i].dead ? "dead" : "waiting", e[i].age_s / 60,
+				      e[i].attempts, e[i].attempts == 1 ? "y" : "ies");
+			if (!e[i].dead && e[i].retry_in_s)
+				pb_buf_printf(reply, ", next in %d s", e[i].retry_in_s);
+			pb_buf_printf(reply, "%s%s\n", e[i].error[0] ? "\n    " : "", e[i].error);
+		}
+		return;
+	}
+	if (argc == 3 && (retry || !strcmp(argv[1], "drop")) && strlen(argv[2]) < 48 &&
+	    (retry || strcmp(argv[2], "all"))) {
+		int n = retry ? pb_sendq_retry(q, argv[2]) : pb_sendq_drop(q, argv[2]);
+		if (n)
+			pb_control_reply(reply, 0, "webhook: %d deliver%s %s", n,
+					 n == 1 ? "y" : "ies",
+					 retry ? "to be tried again now" : "dropped");
+		else
+			pb_control_reply(reply, 1,
+					 "webhook: no delivery '%s' (see photoboothctl "
+					 "webhook)",
+					 argv[2]);
+		return;
+	}
+	pb_control_reply(
+		reply, 2,
+		"usage: webhook [list] | webhook retry ID|dead|all | webhook drop ID|dead");
+}
+
 #define COMMANDS                                                                                    \
 	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "       \
 	"printer paper N, printer cancel|retry|reprint [JOB], camera reconnect, counters [reset], " \
-	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], publish [retry], "            \
+	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], webhook [retry|drop ID], "    \
+	"publish [retry], "                                                                         \
 	"fleet [json], report [json], pin unlock, reload"
 
 /* Staff: the cloud upload queue, the event's booths, the organiser's figures. */
@@ -346,6 +392,10 @@ booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 	}
 	if (!strcmp(argv[0], "resend")) {
 		resend_command(b, argc, argv, reply);
+		return;
+	}
+	if (!strcmp(argv[0], "webhook")) {
+		webhook_command(b, argc, argv, reply);
 		return;
 	}
 	if (!strcmp(argv[0], "outbox")) {

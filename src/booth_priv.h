@@ -61,6 +61,9 @@ struct booth_guest {
 	char share_url[512];	   /* the session's download link, "" for none */
 	time_t share_expires;
 	uint64_t capture_ms; /* when the last shot was requested */
+	int prints, emails;  /* asked for and queued this session, for the webhook */
+	/* the address, kept to the session's end only for [webhook] include_email with consent */
+	char webhook_email[PB_ADDRESS_MAX + 1];
 };
 
 /* The keypad and the staff screen (booth_staff.c; themes: booth_actions.c). */

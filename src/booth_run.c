@@ -299,7 +299,8 @@ create(struct pb_booth *b)
 		fprintf(stderr, "%s\n", err);
 		return PB_EXIT_CONFIG;
 	}
-	if (pb_delivery_start_publish(&b->deliver, cfg, b->overlay->title, err, sizeof(err)) < 0) {
+	if (pb_delivery_start_publish(&b->deliver, cfg, b->overlay->title, err, sizeof(err)) < 0 ||
+	    pb_delivery_start_webhook(&b->deliver, cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return PB_EXIT_CONFIG;
 	}

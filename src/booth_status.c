@@ -108,6 +108,10 @@ delivery_json(struct pb_booth *b, struct pb_buf *out)
 	} else {
 		pb_json_str(out, "outbox", NULL);
 	}
+	if (b->deliver.webhook)
+		pb_sendq_json(pb_webhook_queue(b->deliver.webhook), "webhook", out);
+	else
+		pb_json_str(out, "webhook", NULL);
 	publish_json(b, out);
 }
 

@@ -208,6 +208,17 @@ static const struct key keys[] = {
 	  2, 600, NULL,
 	  "Longest one store request may take, plus 1 s per 64 kB it uploads; then cut." },
 
+	{ "webhook", "url", T_URL, OFF(webhook_url), "", 1, 0, web_schemes,
+	  "Where the booth POSTs each finished session as signed JSON (durable, once); empty: off." },
+	{ "webhook", "secret_file", T_OPTSTR, OFF(webhook_secret_file), "", 0, 0, NULL,
+	  "File holding the HMAC-SHA256 key (first line) of X-Photobooth-Signature (required with url)." },
+	{ "webhook", "include_email", T_ENUM, OFF(webhook_include_email), "no", 0, 0, yes_no,
+	  "yes: the guest's address goes in the JSON too, only when they ticked the consent box." },
+	{ "webhook", "timeout_seconds", T_INT, OFF(webhook_timeout_seconds), "10", 1, 120, NULL,
+	  "Longest one POST may take; then it is tried again later." },
+	{ "webhook", "retry_max_seconds", T_INT, OFF(webhook_retry_max_seconds), "300", 1, 3600,
+	  NULL, "Longest wait between attempts while the receiver fails or cannot be reached." },
+
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
 	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },
 	{ "storage", "min_free_mb", T_INT, OFF(min_free_mb), "300", 0, 1000000, NULL,
@@ -531,6 +542,13 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 				 errlen);
 	if (st == PB_OK)
 		st = publish_check(cfg, path, err, errlen);
+	if (st == PB_OK && cfg->webhook_url[0] && !cfg->webhook_secret_file[0]) {
+		snprintf(err, errlen, "%s: [webhook] secret_file must be set when url is\n", path);
+		st = PB_ERR_CONFIG;
+	}
+	if (st == PB_OK)
+		st = secret_mode(path, "[webhook] secret_file", cfg->webhook_secret_file, err,
+				 errlen);
 	for (int i = 0; st == PB_OK && i < 2; i++) {
 		const char *a = i ? cfg->mail_reply_to : cfg->mail_from;
 		enum pb_address_check c = pb_address_check(a);

@@ -2,9 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "delivery.h"
+#include "json.h"
+#include "log.h"
 #include "mem.h"
 
 static struct pb_print *
@@ -76,6 +79,8 @@ pb_delivery_fini(struct pb_delivery_svc *d)
 	pb_outbox_destroy(d->outbox); /* writes what was handed over */
 	pb_gallery_stop(d->gallery);
 	pb_publish_destroy(d->publish); /* its queue is on disk already */
+	pb_webhook_destroy(d->webhook); /* writes what was handed over */
+	d->webhook = NULL;
 	d->publish = NULL;
 	d->print = NULL;
 	d->outbox = NULL;
@@ -172,6 +177,55 @@ pb_delivery_start_publish(struct pb_delivery_svc *d, const struct pb_config *cfg
 		return -1;
 	}
 	return 0;
+}
+
+int
+pb_delivery_start_webhook(struct pb_delivery_svc *d, const struct pb_config *cfg, char *why,
+			  size_t whylen)
+{
+	if (!cfg->webhook_url[0] || d->webhook)
+		return 0;
+	if (!d->booth_id[0])
+		booth_id(cfg, d->booth_id, sizeof(d->booth_id));
+	char *dir = pb_xasprintf("%s/webhook", cfg->data_dir);
+	struct pb_webhook_config wc = {
+		.url = cfg->webhook_url,
+		.secret_file = cfg->webhook_secret_file,
+		.dir = dir,
+		.timeout_s = cfg->webhook_timeout_seconds,
+		.retry_first_s = 2,
+		.retry_max_s = cfg->webhook_retry_max_seconds,
+	};
+	d->webhook = pb_webhook_create(&wc, why, whylen);
+	free(dir);
+	return d->webhook ? 0 : -1;
+}
+
+void
+pb_delivery_finished(struct pb_delivery_svc *d, const struct pb_config *cfg,
+		     const struct pb_delivery_done *s)
+{
+	struct pb_buf b;
+	if (!d->webhook)
+		return;
+	pb_buf_init(&b);
+	pb_json_open(&b, NULL);
+	pb_json_str(&b, "type", "session.finished");
+	pb_json_str(&b, "session", s->session);
+	pb_json_str(&b, "event", cfg->publish_event);
+	pb_json_str(&b, "booth", d->booth_id);
+	pb_json_str(&b, "theme", s->theme);
+	pb_json_str(&b, "delivery", s->delivery);
+	pb_json_str(&b, "link", s->link[0] ? s->link : NULL);
+	pb_json_int(&b, "prints", s->prints);
+	pb_json_int(&b, "emails", s->emails);
+	if (cfg->webhook_include_email && s->email && s->email[0])
+		pb_json_str(&b, "email", s->email);
+	pb_json_int(&b, "finished_at", (int64_t)time(NULL));
+	pb_json_close(&b);
+	if (pb_webhook_post(d->webhook, b.data, b.len) != PB_OK)
+		pb_err("session %s: the webhook's delivery was not queued", s->session);
+	pb_buf_fini(&b);
 }
 
 int

@@ -43,6 +43,8 @@ usage(FILE *f)
 		"  outbox retry ID|dead|all  try again now (a dead letter goes back in the\n"
 		"                    queue)\n"
 		"  outbox drop ID|dead  delete a message or every dead letter\n"
+		"  webhook [retry|drop ID|dead]  the webhook's deliveries waiting and its dead\n"
+		"                    letters ([webhook] url); retry or drop them as for outbox\n"
 		"  publish [retry]   the cloud upload queue ([publish]): waiting, oldest, the\n"
 		"                    store's last error; retry tries everything now\n"
 		"  fleet             every booth of the event, from their heartbeats in the\n"

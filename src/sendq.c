@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "deadline.h"
 #include "file.h"
+#include "json.h"
 #include "log.h"
 #include "mem.h"
 #include "sendq.h"
@@ -554,6 +555,26 @@ pb_sendq_stats(struct pb_sendq *q, struct pb_sendq_stats *out)
 		soonest = soonest > ch ? soonest : ch;
 	out->retry_in_s = out->depth && soonest ? (int)((soonest + 999) / 1000) : 0;
 	pthread_mutex_unlock(&q->lock);
+}
+
+void
+pb_sendq_json(struct pb_sendq *q, const char *key, struct pb_buf *out)
+{
+	struct pb_sendq_stats st;
+	pb_sendq_stats(q, &st);
+	pb_json_open(out, key);
+	pb_json_int(out, "depth", st.depth);
+	pb_json_int(out, "oldest_age_s", st.oldest_age_s);
+	pb_json_int(out, "retry_in_s", st.retry_in_s);
+	pb_json_int(out, "sent", st.sent);
+	pb_json_int(out, "failures", st.failures);
+	pb_json_int(out, "unsaved", st.unsaved);
+	pb_json_str(out, "last_error", st.last_error[0] ? st.last_error : NULL);
+	pb_json_str(out, "blocked", st.blocked[0] ? st.blocked : NULL);
+	pb_json_int(out, "dead", st.dead);
+	pb_json_int(out, "refused", st.refused);
+	pb_json_str(out, "last_dead", st.last_dead[0] ? st.last_dead : NULL);
+	pb_json_close(out);
 }
 
 size_t

@@ -1,6 +1,6 @@
 /* test_webhook.c - the webhook's signature (RFC 4231's HMAC-SHA256 vectors) and what each
  * answer from a receiver means. The POSTs themselves are tested against a real receiver in
- * tests/e2e (not yet: issue 30, item 7). */
+ * tests/e2e/webhook.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
