@@ -200,7 +200,8 @@ fuzz:
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The reliability campaign (tests/reliability/): SOAK_SESSIONS guests (500) with faults on a
-# schedule, then the gallery under wrk and hostile clients, then 50 guests under valgrind;
+# schedule, then the gallery under wrk and hostile clients, then 50 guests under valgrind, then
+# the camera's 20 unplug/replug cycles (make check runs 12);
 # CRASH_KILLS SIGKILLs (50) at random moments, each followed by a restart and checks.
 soak:
 	scripts/deps.sh check
@@ -208,6 +209,7 @@ soak:
 	tests/reliability/soak.sh
 	tests/reliability/load.sh
 	tests/reliability/valgrind.sh
+	GPHOTO2_CYCLES=20 bash tests/e2e/gphoto2.sh
 
 crash-test:
 	scripts/deps.sh check

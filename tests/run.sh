@@ -48,6 +48,8 @@ run states-drawing-current diff -u docs/states.dot <(build/states)
 # Each libFuzzer target briefly (make fuzz runs them long).
 run fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-2}"
 
+# make soak runs the 20 camera unplug/replug cycles; make check 12 of them, for time
+export GPHOTO2_CYCLES=${GPHOTO2_CYCLES:-12}
 for t in tests/e2e/*.sh; do
 	case $t in */lib.sh) continue ;; esac
 	run "$(basename "$t" .sh)" bash "$t"

@@ -4,10 +4,10 @@
 # under Xvfb, photoboothctl and synthetic touches.
 #  - a session captures through libgphoto2 and final.jpg is made from the camera's picture;
 #  - the camera has no live view: the countdown shows the photo guide on a plain background;
-#  - 20 unplug/replug cycles in a row (the camera's USB id file goes away: see
-#    tests/vcam/vusb.patch), each noticed within 1 s, with the status JSON checked at every
+#  - GPHOTO2_CYCLES (20; make check runs 12) unplug/replug cycles in a row (the camera's USB id
+#    file goes away: see tests/vcam/vusb.patch), each noticed within 1 s, with the status JSON checked at every
 #    step, the same kiosk process throughout, and a good photo after every replug;
-#  - the same 20 cycles of the camera thread alone under valgrind: no leaks.
+#  - the same cycles of the camera thread alone under valgrind: no leaks.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -108,13 +108,14 @@ check "the photo was deleted from the camera's RAM" \
 ctl reset >/dev/null
 check "attract" wait_state attract 5
 
-# 20 unplug/replug cycles.
+# The unplug/replug cycles.
+CYCLES=${GPHOTO2_CYCLES:-20}
 bad=0
 worst_notice=0
 worst_back=0
 # step COMMAND...: one step of cycle $i; the first failure stops the cycles.
 step() { [ "$bad" -eq 0 ] && { "$@" || { bad=$i; echo "cycle $i failed at: $*"; }; }; }
-for i in $(seq 20); do
+for i in $(seq "$CYCLES"); do
 	unplug
 	step wait_camera reconnecting 1
 	[ "${WAITED_MS:-0}" -gt "$worst_notice" ] && worst_notice=$WAITED_MS
@@ -136,20 +137,20 @@ for i in $(seq 20); do
 	step wait_state attract 5
 	[ "$bad" -ne 0 ] && break
 done
-check "20 unplug/replug cycles, each step right" test "$bad" -eq 0
+check "$CYCLES unplug/replug cycles, each step right" test "$bad" -eq 0
 check "the same kiosk process throughout (no restart)" test "$KIOSK_PID" = "$pid"
 check "the kiosk is still running" kill -0 "$pid"
-check "status counts 20 reconnects" test "$(json camera.reconnects)" -eq 20
+check "status counts $CYCLES reconnects" test "$(json camera.reconnects)" -eq "$CYCLES"
 check "each unplug was noticed within 1 s (worst ${worst_notice} ms)" test "$worst_notice" -le 1000
 check "each replug was back within 5 s (worst ${worst_back} ms)" test "$worst_back" -le 5000
 check "the log has libgphoto2's own words for the unplug" \
 	grep -q 'reconnecting: .*Could not find the requested device on the USB port' "$WORK/kiosk.log"
-echo "# unplug noticed within ${worst_notice} ms, replug back within ${worst_back} ms (worst of 20)"
+echo "# unplug noticed within ${worst_notice} ms, replug back within ${worst_back} ms (worst of $CYCLES)"
 shot "$out" attract-after-cycles
 stop_kiosk
 cd "$TOP" || exit 1
 
-# The camera thread alone under valgrind, through the same 20 cycles.
+# The camera thread alone under valgrind, through the same cycles.
 if nm -u "$TOP/build/vcam_cycles" 2>/dev/null | grep -q __asan_init; then
 	# valgrind cannot run an AddressSanitizer build (make SANITIZE=1): ASan checked instead
 	echo "# valgrind run skipped: this is an AddressSanitizer build"
@@ -158,10 +159,10 @@ elif command -v valgrind >/dev/null; then
 	valgrind --keep-debuginfo=yes --suppressions="$TOP/tests/vcam/valgrind.supp" \
 		--leak-check=full --show-leak-kinds=definite,indirect \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
-		"$TOP/build/vcam_cycles" 20 >"$WORK/valgrind.log" 2>&1
+		"$TOP/build/vcam_cycles" "$CYCLES" >"$WORK/valgrind.log" 2>&1
 	rc=$?
 	cd "$TOP" || exit 1
-	check "valgrind: 20 unplug/replug cycles with no leaks or memory errors" test "$rc" -eq 0
+	check "valgrind: $CYCLES unplug/replug cycles with no leaks or memory errors" test "$rc" -eq 0
 	grep -E 'vcam_cycles:|definitely lost|indirectly lost|ERROR SUMMARY' "$WORK/valgrind.log" | sed 's/^/# /'
 	[ "$rc" -eq 0 ] || tail -60 "$WORK/valgrind.log"
 else
