@@ -14,6 +14,11 @@ enum pb_status pb_file_write_atomic(const char *path, const void *data, size_t l
  * Refuses files larger than max bytes with PB_ERR_INPUT. */
 enum pb_status pb_file_read(const char *path, size_t max, unsigned char **data, size_t *len);
 
+/* A secret kept in a file (a key, a password): its first line, without the line end, in a new
+ * string (caller wipes and frees). PB_ERR_IO when it cannot be read (or is over 4 kB),
+ * PB_ERR_INPUT when the first line is empty (*out is then NULL). */
+enum pb_status pb_file_read_secret(const char *path, char **out);
+
 /* Maps a whole file read-only (no copy; for large inputs read once). Refuses files larger than
  * max and empty files with PB_ERR_INPUT. Logs nothing. Undo with pb_file_unmap. */
 enum pb_status pb_file_map(const char *path, size_t max, unsigned char **data, size_t *len);

@@ -239,3 +239,20 @@ pb_file_remove_dir(const char *path)
 	}
 	return PB_OK;
 }
+
+enum pb_status
+pb_file_read_secret(const char *path, char **out)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	*out = NULL;
+	if (pb_file_read(path, 4096, &data, &len) != PB_OK)
+		return PB_ERR_IO;
+	data[strcspn((char *)data, "\r\n")] = '\0';
+	if (!data[0]) {
+		free(data);
+		return PB_ERR_INPUT;
+	}
+	*out = (char *)data;
+	return PB_OK;
+}

@@ -357,19 +357,12 @@ thread_main(void *arg)
 static char *
 read_secret(const char *file, char *why, size_t n)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
-	if (pb_file_read(file, 4096, &data, &len) != PB_OK) {
-		snprintf(why, n, "[publish] secret_file %s: cannot read it", file);
-		return NULL;
-	}
-	data[strcspn((char *)data, "\r\n")] = '\0';
-	if (!data[0]) {
-		snprintf(why, n, "[publish] secret_file %s: its first line is empty", file);
-		free(data);
-		return NULL;
-	}
-	return (char *)data;
+	char *secret;
+	enum pb_status st = pb_file_read_secret(file, &secret);
+	if (st != PB_OK)
+		snprintf(why, n, "[publish] secret_file %s: %s", file,
+			 st == PB_ERR_INPUT ? "its first line is empty" : "cannot read it");
+	return secret;
 }
 
 struct pb_publish *

@@ -110,21 +110,15 @@ post(void *ctx, const char *id, const char *body, size_t len, char *why, size_t 
 struct pb_webhook *
 pb_webhook_create(const struct pb_webhook_config *cfg, char *why, size_t n)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
-	if (pb_file_read(cfg->secret_file, 4096, &data, &len) != PB_OK) {
-		snprintf(why, n, "[webhook] secret_file %s: cannot read it", cfg->secret_file);
-		return NULL;
-	}
-	data[strcspn((char *)data, "\r\n")] = '\0';
-	if (!data[0]) {
-		snprintf(why, n, "[webhook] secret_file %s: its first line is empty",
-			 cfg->secret_file);
-		free(data);
+	char *secret;
+	enum pb_status st = pb_file_read_secret(cfg->secret_file, &secret);
+	if (st != PB_OK) {
+		snprintf(why, n, "[webhook] secret_file %s: %s", cfg->secret_file,
+			 st == PB_ERR_INPUT ? "its first line is empty" : "cannot read it");
 		return NULL;
 	}
 	struct pb_webhook *w = pb_xcalloc(1, sizeof(*w));
-	w->secret = (char *)data;
+	w->secret = secret;
 	w->url = pb_xstrdup(cfg->url);
 	w->timeout_s = cfg->timeout_s > 0 ? cfg->timeout_s : 10;
 	struct pb_sendq_config qc = { .name = "webhook",

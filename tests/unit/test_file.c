@@ -81,6 +81,27 @@ test_mkdirs_and_remove(void **state)
 	free(dir);
 }
 
+/* A secret's file: its first line; an empty first line and a missing file each said apart. */
+static void
+test_read_secret(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), path[600], *secret = (char *)1;
+	snprintf(path, sizeof(path), "%s/key", dir);
+	write_text(path, "s3cret\r\nsecond line\n");
+	assert_int_equal(pb_file_read_secret(path, &secret), PB_OK);
+	assert_string_equal(secret, "s3cret");
+	free(secret);
+	write_text(path, "\nkey on the second line\n");
+	assert_int_equal(pb_file_read_secret(path, &secret), PB_ERR_INPUT);
+	assert_null(secret);
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(pb_file_read_secret(path, &secret), PB_ERR_IO);
+	assert_null(secret);
+	rm_tree(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -88,6 +109,7 @@ main(void)
 		cmocka_unit_test(test_atomic_write_and_read),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_mkdirs_and_remove),
+		cmocka_unit_test(test_read_secret),
 	};
 	return cmocka_run_group_tests_name("file", tests, NULL, NULL);
 }
