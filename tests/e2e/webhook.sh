@@ -146,4 +146,5 @@ check "... delivered, nothing dead or waiting" \
 	wait_for 10 '[ "$(json webhook.dead)/$(json webhook.depth)" = 0/0 ] && [ -z "$(ls "$WORK"/data/webhook/dead)" ]'
 check "every POST was signed" bash -c "! grep -q '\"signature_ok\": false' '$LOG'"
 stop_kiosk
+check "the kiosk exits cleanly (under ASan: no leak, no error)" test "$KIOSK_RC" = 0
 summary
