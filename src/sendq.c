@@ -246,6 +246,7 @@ pb_sendq_step(struct pb_sendq *q)
 
 	pthread_mutex_lock(&q->lock);
 	j->busy = 0;
+	now = q->now_ms(); /* the wait runs from the answer: a send may take its whole timeout */
 	switch (r) {
 	case PB_SEND_OK:
 		q->stats.sent++;

@@ -32,6 +32,7 @@ struct backend {
 	int nsent;
 	const char *snapshot_to; /* copy the folder inside the send() that says OK */
 	const char *dir;
+	uint64_t takes_ms; /* each send() takes this long on the fake clock */
 };
 
 static void copy_dir(const char *from, const char *to);
@@ -42,6 +43,7 @@ fake_send(void *ctx, const char *id, const char *body, size_t len, char *why, si
 	struct backend *b = ctx;
 	enum pb_send_result r = b->calls < MAX_SENT ? b->script[b->calls] : PB_SEND_OK;
 	b->calls++;
+	fake_ms += b->takes_ms;
 	if (r == PB_SEND_OK) {
 		snprintf(b->sent[b->nsent], PB_SENDQ_ID_MAX, "%s", id);
 		snprintf(b->bodies[b->nsent], 32, "%.*s", (int)len, body);
@@ -224,6 +226,26 @@ test_backoff(void **state)
 	run_all(q);
 	assert_int_equal(b.nsent, 2);
 	assert_string_equal(b.sent[1], a);
+	pb_sendq_close(q);
+	rm_tree(dir);
+	free(dir);
+}
+
+/* A send that takes its whole timeout: the wait runs from the answer, not from the start. */
+static void
+test_backoff_after_slow_send(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	struct backend b = { .script = { PB_SEND_RETRY }, .takes_ms = 10000 };
+	struct pb_sendq *q = open_q(dir, &b);
+	struct pb_sendq_entry e[1];
+	fake_ms = 700000;
+	add(q, "slow", NULL);
+	run_all(q);
+	assert_int_equal(b.calls, 1);
+	pb_sendq_list(q, e, 1);
+	assert_int_equal(e[0].retry_in_s, 2);
 	pb_sendq_close(q);
 	rm_tree(dir);
 	free(dir);
@@ -450,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_sent_in_order),
 		cmocka_unit_test(test_dead_letter),
 		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_backoff_after_slow_send),
 		cmocka_unit_test(test_blocked),
 		cmocka_unit_test(test_crash_every_step),
 		cmocka_unit_test(test_crash_in_send),
