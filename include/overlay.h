@@ -61,6 +61,13 @@ enum pb_status pb_overlay_load_frame(struct pb_overlay *ov, char *err, size_t er
 /* The region of copy i (0-based) on the canvas. */
 struct pb_rect pb_overlay_copy_rect(const struct pb_overlay *ov, int i);
 
+/* A theme's name is the name of its folder in overlays_dir: 1 to PB_THEME_NAME_MAX bytes, no
+ * '/', not starting with '.' (hidden folders, "." and ".."), no control character. The one
+ * rule for the config file, settings.ini, photoboothctl, the staff screen and the theme
+ * list. Pure. */
+#define PB_THEME_NAME_MAX 63
+int pb_overlay_name_ok(const char *name);
+
 /* Loads every theme in overlays_dir; logs each broken one with the file and the reason.
  * Returns how many load. */
 int pb_overlay_check_all(const char *overlays_dir);

@@ -45,12 +45,12 @@ booth_list_themes(struct pb_booth *b)
 		return;
 	while ((e = readdir(d)) && b->staff.nthemes < MAX_THEMES) {
 		char *ini;
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof(b->staff.themes[0]))
+		if (!pb_overlay_name_ok(e->d_name))
 			continue;
 		ini = pb_xasprintf("%s/%s/overlay.ini", b->cfg->overlays_dir, e->d_name);
-		if (access(ini, R_OK) == 0)
-			snprintf(b->staff.themes[b->staff.nthemes++], sizeof(b->staff.themes[0]),
-				 "%s", e->d_name);
+		if (access(ini, R_OK) == 0) /* fits: pb_overlay_name_ok */
+			memcpy(b->staff.themes[b->staff.nthemes++], e->d_name,
+			       strlen(e->d_name) + 1);
 		free(ini);
 	}
 	closedir(d);
@@ -67,7 +67,7 @@ booth_act_overlay(struct pb_booth *b, const char *name, char *msg, size_t n)
 		/* checked now, switched when the guest is done */
 		struct pb_overlay *ov;
 		char err[1024] = "not a theme's name";
-		if (strchr(name, '/') || name[0] == '.' ||
+		if (!pb_overlay_name_ok(name) ||
 		    pb_overlay_load_layout(b->cfg->overlays_dir, name, &ov, err, sizeof(err))) {
 			char *nl = strchr(err, '\n');
 			if (nl)

@@ -73,7 +73,8 @@ struct booth_staff {
 	SDL_Keycode key; /* [staff] key */
 	char toast[480]; /* the staff screen's last action, in words */
 	int toast_bad;
-	char themes[MAX_THEMES][64]; /* installed themes, for the staff screen's arrows */
+	char themes[MAX_THEMES]
+		   [PB_THEME_NAME_MAX + 1]; /* installed themes, for the staff screen's arrows */
 	int nthemes;
 };
 

@@ -247,6 +247,19 @@ pb_overlay_load_frame(struct pb_overlay *ov, char *err, size_t errlen)
 	return st;
 }
 
+int
+pb_overlay_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > PB_THEME_NAME_MAX || name[0] == '.' || strchr(name, '/'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 enum pb_status
 pb_overlay_load_layout(const char *overlays_dir, const char *name, struct pb_overlay **out,
 		       char *err, size_t errlen)
@@ -257,7 +270,7 @@ pb_overlay_load_layout(const char *overlays_dir, const char *name, struct pb_ove
 	char *path;
 
 	*out = NULL;
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+	if (!pb_overlay_name_ok(name)) {
 		snprintf(err, errlen, "%s: not a theme folder name\n", name);
 		return PB_ERR_CONFIG;
 	}
@@ -337,7 +350,7 @@ pb_overlay_check_all(const char *overlays_dir)
 	while ((de = readdir(d))) {
 		struct pb_overlay *ov;
 		char err[2048];
-		if (de->d_name[0] == '.')
+		if (!pb_overlay_name_ok(de->d_name))
 			continue;
 		if (pb_overlay_load(overlays_dir, de->d_name, &ov, err, sizeof(err)) == PB_OK) {
 			good++;

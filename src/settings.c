@@ -9,7 +9,12 @@
 #include "inifile.h"
 #include "log.h"
 #include "mem.h"
+#include "overlay.h"
 #include "settings.h"
+
+_Static_assert(sizeof(((struct pb_settings *)0)->overlay) > PB_THEME_NAME_MAX &&
+		       sizeof(((struct pb_settings_store *)0)->pending_overlay) > PB_THEME_NAME_MAX,
+	       "a theme's name fits settings.ini's fields");
 
 static const char *const count_names[PB_COUNT_N] = {
 	[PB_COUNT_SESSIONS] = "sessions",   [PB_COUNT_PHOTOS] = "photos",
@@ -65,7 +70,7 @@ on_key(struct pb_ini *ini, const char *section, const char *name, const char *va
 	uint64_t n;
 
 	if (!strcmp(section, "kiosk") && !strcmp(name, "overlay")) {
-		if (strlen(value) >= sizeof(s->overlay) || strchr(value, '/'))
+		if (!pb_overlay_name_ok(value))
 			pb_ini_error(ini, "overlay: '%s' is not a theme name", value);
 		else
 			snprintf(s->overlay, sizeof(s->overlay), "%s", value);

@@ -168,6 +168,23 @@ test_bad_names(void **state)
 	assert_int_equal(pb_overlay_load("/tmp", "", &ov, err, sizeof(err)), PB_ERR_CONFIG);
 	assert_int_equal(pb_overlay_load("/nonexistent", "x", &ov, err, sizeof(err)),
 			 PB_ERR_CONFIG);
+	/* the one rule every place that takes a theme's name asks */
+	char longest[PB_THEME_NAME_MAX + 2];
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_false(pb_overlay_name_ok(longest)); /* 64 bytes */
+	longest[PB_THEME_NAME_MAX] = '\0';
+	assert_true(pb_overlay_name_ok(longest)); /* 63 */
+	assert_true(pb_overlay_name_ok("certification-lounge"));
+	assert_true(pb_overlay_name_ok("re play 2"));
+	const char *bad[] = { "",     ".",	   "..",   ".hidden", "a/b",
+			      "/etc", "tab\there", "nl\n", "del\x7f" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(pb_overlay_name_ok(bad[i]));
+		assert_int_equal(pb_overlay_load("/tmp", bad[i], &ov, err, sizeof(err)),
+				 PB_ERR_CONFIG);
+		assert_non_null(strstr(err, "not a theme folder name"));
+	}
 }
 
 static void
