@@ -1,6 +1,9 @@
 /* conf.h - the configuration: one table of every key (section, key, type, default, bounds,
  * help), read from an INI file by inih. Unknown sections and keys, bad values and keys set
  * twice are errors naming file:line. config/photobooth.conf is generated from the table.
+ * The rows point into the modules' own config structs, embedded here (the camera backends,
+ * print, outbox, publish, webhook), which start with a copy of theirs and add only what is
+ * derived (folders, the booth's id): a new key is one row in conf.c and its use.
  * Load on the main thread at start-up; the struct is then read-only. */
 #ifndef PB_CONF_H
 #define PB_CONF_H
@@ -8,7 +11,12 @@
 #define PB_EXIT_CONFIG 78 /* EX_CONFIG: systemd's RestartPreventExitStatus stops a restart loop */
 
 #include <stdio.h>
+#include "camera.h"
+#include "outbox.h"
+#include "print.h"
+#include "publish.h"
 #include "status.h"
+#include "webhook.h"
 
 #ifndef PB_DATADIR
 #define PB_DATADIR "/usr/local/share/photobooth"
@@ -19,8 +27,6 @@ enum pb_delivery { PB_DELIVERY_PRINT, PB_DELIVERY_SHARE, PB_DELIVERY_BOTH };
 enum pb_camera_backend { PB_CAMERA_SIM, PB_CAMERA_GPHOTO2 };
 enum pb_capture_target { PB_TARGET_RAM, PB_TARGET_CARD };
 enum pb_viewfinder { PB_VIEWFINDER_AUTO, PB_VIEWFINDER_ON, PB_VIEWFINDER_OFF };
-enum pb_print_quality { PB_QUALITY_DRAFT, PB_QUALITY_NORMAL, PB_QUALITY_HIGH };
-enum pb_print_scaling { PB_SCALING_FILL, PB_SCALING_FIT };
 
 struct pb_config {
 	/* [kiosk] */
@@ -42,73 +48,34 @@ struct pb_config {
 	int window_width;
 	int window_height;
 	/* [camera] */
-	int camera_backend;    /* enum pb_camera_backend */
-	char *camera_model;    /* "" autodetects */
-	char *camera_port;     /* "" autodetects */
-	int capture_target;    /* enum pb_capture_target */
-	int viewfinder;	       /* enum pb_viewfinder */
-	char *camera_settings; /* "name=value, name=value" */
+	int camera_backend; /* enum pb_camera_backend */
+	/* model, port ("" autodetects), capture_target, viewfinder, settings ("name=value, ...") */
+	struct pb_camera_gphoto2_config gphoto2;
 	int capture_retries;
 	int liveview_restart_minutes;
-	int sim_width;
-	int sim_height;
-	int sim_preview_width;
-	int sim_fps;
-	int sim_fail_every;
-	int sim_corrupt_every;
-	int sim_latency_ms;
-	int sim_restart_rows;	/* restart markers every N MCU rows; 0 none */
-	char *sim_capture_file; /* "": render the scene */
-	int sim_disconnect_every;
-	int sim_disconnect_ms;
-	/* [print] */
-	char *printer; /* "" for CUPS' default */
+	struct pb_camera_sim_config sim; /* the sim_* keys; busy_every is the tests' alone */
+	/* [print]: the print thread's own config, filled by the table: printer ("" for CUPS'
+	 * default), media, quality, scaling, borderless, options, seconds_per_print, paper_warn,
+	 * refused_retry_s. */
+	struct pb_print_config print;
 	int max_copies;
-	char *media;
-	int print_quality;   /* enum pb_print_quality */
-	int print_scaling;   /* enum pb_print_scaling */
-	int borderless;	     /* 0 no, 1 yes */
-	char *print_options; /* "name=value, name=value" */
-	int seconds_per_print;
-	int paper_warn;
-	int refused_retry_s;
 	/* [share] */
 	char *public_url;   /* http(s)://host[:port][/path], no trailing slash */
 	char *share_listen; /* ADDRESS:PORT of the gallery server */
 	int retention_hours;
-	/* [mail] */
-	char *smtp_url; /* "" when email is off */
-	int starttls;
-	char *mail_username;
-	char *mail_password_file;
-	char *mail_from;
-	char *mail_helo_name; /* "" for the default (pb_mail_helo) */
-	char *mail_subject;
-	char *mail_reply_to;
+	/* [mail]: the outbox's own config, filled by the table: server.url ("" when email is
+	 * off), starttls, username, from, helo ("" for pb_mail_helo's), subject, reply_to;
+	 * password_file, retry_max_s, per_address_per_hour, per_booth_per_hour (0: no limit). */
+	struct pb_outbox_config mail;
 	int require_consent;
-	int retry_max_seconds;
-	int per_address_per_hour; /* guests' emails to one address in an hour; 0: no limit */
-	int per_booth_per_hour;	  /* guests' emails from this booth in an hour; 0: no limit */
-	/* [publish] */
-	char *publish_endpoint; /* http(s)://host[:port] of the S3 store; "" when off */
-	char *publish_region;
-	char *publish_bucket;
-	int publish_path_style; /* 1: ENDPOINT/BUCKET/KEY; 0: BUCKET.HOST/KEY */
-	char *publish_access_key;
-	char *publish_secret_file;
-	char *publish_event;	  /* the event's name: the first part of every key */
-	char *publish_booth;	  /* this booth's id; "" when unset (the host name is used) */
-	char *publish_prefix;	  /* "" when unset (EVENT/BOOTH/ is used) */
-	char *publish_public_url; /* where phones read the bucket, no trailing slash */
-	int publish_retry_max_seconds;
-	int publish_heartbeat_seconds;
-	int publish_request_timeout_seconds;
-	/* [webhook] */
-	char *webhook_url; /* http(s):// the booth POSTs each finished session to; "" when off */
-	char *webhook_secret_file;
+	/* [publish]: the publisher's own config, filled by the table: store.endpoint ("" when
+	 * off), store.region, store.bucket, store.path_style, store.access_key, store.timeout_s,
+	 * secret_file, event, booth and prefix ("" when unset: delivery.c derives them),
+	 * public_url, retry_max_s, beat_s. */
+	struct pb_publish_config publish;
+	/* [webhook]: url ("" when off), secret_file, timeout_s, retry_max_s */
+	struct pb_webhook_config webhook;
 	int webhook_include_email; /* the guest's address too, when they ticked consent */
-	int webhook_timeout_seconds;
-	int webhook_retry_max_seconds;
 	/* [storage] */
 	char *data_dir;
 	int min_free_mb; /* below this, no new sessions (staff are called) */

@@ -15,11 +15,14 @@
 #include "printer.h"
 #include "status.h"
 
+enum pb_print_quality { PB_QUALITY_DRAFT, PB_QUALITY_NORMAL, PB_QUALITY_HIGH };
+enum pb_print_scaling { PB_SCALING_FILL, PB_SCALING_FIT }; /* fill: crop to the page */
+
 struct pb_print_config {
 	const char *printer; /* CUPS queue; "" for CUPS' default */
 	const char *media;   /* PWG media name, e.g. na_index-4x6_4x6in */
-	int quality;	     /* IPP print-quality: 3 draft, 4 normal, 5 high */
-	int fill;	     /* 1: fill the page (crop), 0: fit it whole */
+	int quality;	     /* enum pb_print_quality (IPP print-quality 3, 4, 5) */
+	int scaling;	     /* enum pb_print_scaling */
 	int borderless;
 	const char *options;   /* extra CUPS options, "name=value, name=value" */
 	int seconds_per_print; /* the estimate until a print has been timed */

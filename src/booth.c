@@ -132,7 +132,7 @@ void
 booth_share_link(struct pb_booth *b, const char *token, char *out, size_t n)
 {
 	if (b->deliver.publish) /* a link that works off the venue network too */
-		pb_publish_link(b->cfg->publish_public_url, b->deliver.prefix, token, out, n);
+		pb_publish_link(b->cfg->publish.public_url, b->deliver.prefix, token, out, n);
 	else
 		snprintf(out, n, "%s/p/%s", b->cfg->public_url, token);
 }

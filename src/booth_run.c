@@ -155,14 +155,7 @@ start_camera(struct pb_booth *b)
 		.liveview_restart_ms = (uint32_t)c->liveview_restart_minutes * 60000u,
 	};
 	if (c->camera_backend == PB_CAMERA_GPHOTO2) {
-		struct pb_camera_gphoto2_config gc = {
-			.model = c->camera_model,
-			.port = c->camera_port,
-			.capture_target = c->capture_target,
-			.viewfinder = c->viewfinder,
-			.settings = c->camera_settings,
-		};
-		void *impl = pb_camera_gphoto2_create(&gc);
+		void *impl = pb_camera_gphoto2_create(&c->gphoto2);
 		if (!impl)
 			return NULL;
 		/* the common DSLR shape until the first photo tells */
@@ -170,22 +163,9 @@ start_camera(struct pb_booth *b)
 		b->capture_size.h = 2;
 		return pb_camera_create(&pb_camera_gphoto2_ops, impl, &co, booth_camera_post, b);
 	}
-	b->capture_size.w = c->sim_width;
-	b->capture_size.h = c->sim_height;
-	struct pb_camera_sim_config sc = {
-		.width = c->sim_width,
-		.height = c->sim_height,
-		.preview_width = c->sim_preview_width,
-		.fps = c->sim_fps,
-		.fail_every = c->sim_fail_every,
-		.corrupt_every = c->sim_corrupt_every,
-		.latency_ms = c->sim_latency_ms,
-		.restart_rows = c->sim_restart_rows,
-		.disconnect_every = c->sim_disconnect_every,
-		.disconnect_ms = c->sim_disconnect_ms,
-		.capture_file = c->sim_capture_file,
-	};
-	void *impl = pb_camera_sim_create(&sc);
+	b->capture_size.w = c->sim.width;
+	b->capture_size.h = c->sim.height;
+	void *impl = pb_camera_sim_create(&c->sim);
 	if (!impl)
 		return NULL;
 	return pb_camera_create(&pb_camera_sim_ops, impl, &co, booth_camera_post, b);

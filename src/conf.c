@@ -89,62 +89,63 @@ static const struct key keys[] = {
 
 	{ "camera", "backend", T_ENUM, OFF(camera_backend), "sim", 0, 0, backend_names,
 	  "Camera backend: gphoto2 (a DSLR over USB) or sim (the built-in simulated camera)." },
-	{ "camera", "model", T_OPTSTR, OFF(camera_model), "", 0, 0, NULL,
+	{ "camera", "model", T_OPTSTR, OFF(gphoto2.model), "", 0, 0, NULL,
 	  "gphoto2: the camera model as libgphoto2 names it (gphoto2 --auto-detect); empty finds it." },
-	{ "camera", "port", T_OPTSTR, OFF(camera_port), "", 0, 0, NULL,
+	{ "camera", "port", T_OPTSTR, OFF(gphoto2.port), "", 0, 0, NULL,
 	  "gphoto2: the port, such as usb:001,004; empty takes the first camera found." },
-	{ "camera", "capture_target", T_ENUM, OFF(capture_target), "ram", 0, 0, target_names,
+	{ "camera", "capture_target", T_ENUM, OFF(gphoto2.capture_target), "ram", 0, 0,
+	  target_names,
 	  "gphoto2: ram (each photo is deleted from the camera once downloaded) or card (kept)." },
-	{ "camera", "viewfinder", T_ENUM, OFF(viewfinder), "auto", 0, 0, viewfinder_names,
+	{ "camera", "viewfinder", T_ENUM, OFF(gphoto2.viewfinder), "auto", 0, 0, viewfinder_names,
 	  "gphoto2: set the camera's viewfinder widget on or off at connect; auto leaves it." },
-	{ "camera", "settings", T_SETTINGS, OFF(camera_settings), "", 0, 0, NULL,
+	{ "camera", "settings", T_SETTINGS, OFF(gphoto2.settings), "", 0, 0, NULL,
 	  "gphoto2: camera settings applied at every connect, e.g. iso=400, whitebalance=Daylight." },
 	{ "camera", "capture_retries", T_INT, OFF(capture_retries), "2", 0, 10, NULL,
 	  "gphoto2: retries when the camera is busy or cannot focus, before the error screen." },
 	{ "camera", "liveview_restart_minutes", T_INT, OFF(liveview_restart_minutes), "25", 1, 29,
 	  NULL, "gphoto2: restart live view this often; cameras stop it after about 30 minutes." },
-	{ "camera", "sim_width", T_INT, OFF(sim_width), "6000", 320, 12000, NULL,
+	{ "camera", "sim_width", T_INT, OFF(sim.width), "6000", 320, 12000, NULL,
 	  "Simulated camera: capture width in pixels." },
-	{ "camera", "sim_height", T_INT, OFF(sim_height), "4000", 240, 12000, NULL,
+	{ "camera", "sim_height", T_INT, OFF(sim.height), "4000", 240, 12000, NULL,
 	  "Simulated camera: capture height in pixels." },
-	{ "camera", "sim_preview_width", T_INT, OFF(sim_preview_width), "1024", 160, 1920, NULL,
+	{ "camera", "sim_preview_width", T_INT, OFF(sim.preview_width), "1024", 160, 1920, NULL,
 	  "Simulated camera: live-view frame width (height follows the capture's aspect)." },
-	{ "camera", "sim_fps", T_INT, OFF(sim_fps), "30", 1, 60, NULL,
+	{ "camera", "sim_fps", T_INT, OFF(sim.fps), "30", 1, 60, NULL,
 	  "Simulated camera: live-view frames per second." },
-	{ "camera", "sim_fail_every", T_INT, OFF(sim_fail_every), "0", 0, 1000000, NULL,
+	{ "camera", "sim_fail_every", T_INT, OFF(sim.fail_every), "0", 0, 1000000, NULL,
 	  "Simulated camera: every Nth capture fails (0: never)." },
-	{ "camera", "sim_corrupt_every", T_INT, OFF(sim_corrupt_every), "0", 0, 1000000, NULL,
+	{ "camera", "sim_corrupt_every", T_INT, OFF(sim.corrupt_every), "0", 0, 1000000, NULL,
 	  "Simulated camera: every Nth capture delivers a truncated, corrupt JPEG (0: never)." },
-	{ "camera", "sim_latency_ms", T_INT, OFF(sim_latency_ms), "0", 0, 60000, NULL,
+	{ "camera", "sim_latency_ms", T_INT, OFF(sim.latency_ms), "0", 0, 60000, NULL,
 	  "Simulated camera: extra milliseconds each capture takes." },
-	{ "camera", "sim_restart_rows", T_INT, OFF(sim_restart_rows), "0", 0, 64, NULL,
+	{ "camera", "sim_restart_rows", T_INT, OFF(sim.restart_rows), "0", 0, 64, NULL,
 	  "Simulated camera: a restart marker every N MCU rows in each capture, as some cameras write (0: none)." },
-	{ "camera", "sim_disconnect_every", T_INT, OFF(sim_disconnect_every), "0", 0, 1000000, NULL,
+	{ "camera", "sim_disconnect_every", T_INT, OFF(sim.disconnect_every), "0", 0, 1000000, NULL,
 	  "Simulated camera: the camera unplugs itself at every Nth capture (0: never)." },
-	{ "camera", "sim_disconnect_ms", T_INT, OFF(sim_disconnect_ms), "3000", 0, 600000, NULL,
+	{ "camera", "sim_disconnect_ms", T_INT, OFF(sim.disconnect_ms), "3000", 0, 600000, NULL,
 	  "Simulated camera: how long it stays unplugged." },
-	{ "camera", "sim_capture_file", T_OPTSTR, OFF(sim_capture_file), "", 0, 0, NULL,
+	{ "camera", "sim_capture_file", T_OPTSTR, OFF(sim.capture_file), "", 0, 0, NULL,
 	  "Simulated camera: each capture is this JPEG file's bytes (tests); empty: a rendered scene." },
 
-	{ "print", "printer", T_OPTSTR, OFF(printer), "", 0, 0, NULL,
+	{ "print", "printer", T_OPTSTR, OFF(print.printer), "", 0, 0, NULL,
 	  "CUPS queue to print to (lpstat -p lists them); empty uses CUPS' default printer." },
 	{ "print", "max_copies", T_INT, OFF(max_copies), "2", 1, 4, NULL,
 	  "Prints a guest may ask for, per session: the Deliver screen offers 1 up to this." },
-	{ "print", "media", T_STR, OFF(media), "na_index-4x6_4x6in", 0, 0, NULL,
+	{ "print", "media", T_STR, OFF(print.media), "na_index-4x6_4x6in", 0, 0, NULL,
 	  "Paper size, as a PWG media name (na_index-4x6_4x6in is 4x6 inch photo paper)." },
-	{ "print", "quality", T_ENUM, OFF(print_quality), "high", 0, 0, quality_names,
+	{ "print", "quality", T_ENUM, OFF(print.quality), "high", 0, 0, quality_names,
 	  "IPP print-quality: draft, normal or high." },
-	{ "print", "scaling", T_ENUM, OFF(print_scaling), "fill", 0, 0, scaling_names,
+	{ "print", "scaling", T_ENUM, OFF(print.scaling), "fill", 0, 0, scaling_names,
 	  "fill: the photo covers the page (edges may be cropped); fit: all of it, maybe with margins." },
-	{ "print", "borderless", T_ENUM, OFF(borderless), "yes", 0, 0, yes_no,
+	{ "print", "borderless", T_ENUM, OFF(print.borderless), "yes", 0, 0, yes_no,
 	  "yes: ask the driver for the borderless version of the paper size." },
-	{ "print", "options", T_SETTINGS, OFF(print_options), "", 0, 0, NULL,
+	{ "print", "options", T_SETTINGS, OFF(print.options), "", 0, 0, NULL,
 	  "More CUPS options for every print, e.g. ColorModel=RGB, StpLaminate=Glossy." },
-	{ "print", "seconds_per_print", T_INT, OFF(seconds_per_print), "15", 1, 600, NULL,
+	{ "print", "seconds_per_print", T_INT, OFF(print.seconds_per_print), "15", 1, 600, NULL,
 	  "Time one print takes, for the queue estimate until the booth has timed a real one." },
-	{ "print", "paper_warn", T_INT, OFF(paper_warn), "20", 0, 10000, NULL,
+	{ "print", "paper_warn", T_INT, OFF(print.paper_warn), "20", 0, 10000, NULL,
 	  "Warn staff when this few prints are left (staff set the count when loading paper)." },
-	{ "print", "refused_retry_s", T_INT, OFF(refused_retry_s), "30", 1, 3600, NULL,
+	{ "print", "refused_retry_s", T_INT, OFF(print.refused_retry_s), "30", 1, 3600, NULL,
 	  "A print the printer refuses goes again after this many seconds, then 3x as long; then staff decide." },
 
 	{ "share", "public_url", T_URL, OFF(public_url), "http://photobooth.local:8080", 0, 0,
@@ -154,70 +155,69 @@ static const struct key keys[] = {
 	{ "share", "retention_hours", T_INT, OFF(retention_hours), "72", 1, 8760, NULL,
 	  "Download links expire after this many hours, and every session's photos (printed ones too) are then deleted." },
 
-	{ "mail", "smtp_url", T_URL, OFF(smtp_url), "", 1, 0, mail_schemes,
+	{ "mail", "smtp_url", T_URL, OFF(mail.server.url), "", 1, 0, mail_schemes,
 	  "SMTP server for emailing photos, smtp://host:587 or smtps://host:465; empty: no email." },
-	{ "mail", "starttls", T_ENUM, OFF(starttls), "yes", 0, 0, yes_no,
+	{ "mail", "starttls", T_ENUM, OFF(mail.server.starttls), "yes", 0, 0, yes_no,
 	  "yes: smtp:// must upgrade to TLS (STARTTLS) before logging in; no: plain (local relay)." },
-	{ "mail", "username", T_OPTSTR, OFF(mail_username), "", 0, 0, NULL,
+	{ "mail", "username", T_OPTSTR, OFF(mail.server.username), "", 0, 0, NULL,
 	  "SMTP login name; empty: no login." },
-	{ "mail", "password_file", T_OPTSTR, OFF(mail_password_file), "", 0, 0, NULL,
+	{ "mail", "password_file", T_OPTSTR, OFF(mail.password_file), "", 0, 0, NULL,
 	  "File holding the SMTP password (first line), readable by the service only." },
-	{ "mail", "from", T_OPTSTR, OFF(mail_from), "", 0, 0, NULL,
+	{ "mail", "from", T_OPTSTR, OFF(mail.server.from), "", 0, 0, NULL,
 	  "Sender address, e.g. photos@example.com (required with smtp_url)." },
-	{ "mail", "helo_name", T_OPTSTR, OFF(mail_helo_name), "", 0, 0, NULL,
+	{ "mail", "helo_name", T_OPTSTR, OFF(mail.server.helo), "", 0, 0, NULL,
 	  "Name the booth gives in EHLO; empty: the host's name if it has a dot, else from's domain." },
-	{ "mail", "subject", T_STR, OFF(mail_subject), "Your photo", 0, 0, NULL,
+	{ "mail", "subject", T_STR, OFF(mail.server.subject), "Your photo", 0, 0, NULL,
 	  "Subject line of the email." },
-	{ "mail", "reply_to", T_OPTSTR, OFF(mail_reply_to), "", 0, 0, NULL,
+	{ "mail", "reply_to", T_OPTSTR, OFF(mail.server.reply_to), "", 0, 0, NULL,
 	  "Reply-To address; empty: none." },
 	{ "mail", "require_consent", T_ENUM, OFF(require_consent), "yes", 0, 0, yes_no,
 	  "yes: the guest must tick \"We'll use your address only to send this photo\" first." },
-	{ "mail", "retry_max_seconds", T_INT, OFF(retry_max_seconds), "300", 1, 3600, NULL,
+	{ "mail", "retry_max_seconds", T_INT, OFF(mail.retry_max_s), "300", 1, 3600, NULL,
 	  "Longest wait between attempts while the SMTP server cannot be reached." },
-	{ "mail", "per_address_per_hour", T_INT, OFF(per_address_per_hour), "3", 0, 1000, NULL,
+	{ "mail", "per_address_per_hour", T_INT, OFF(mail.per_address_per_hour), "3", 0, 1000, NULL,
 	  "Emails one address may be sent in an hour (a guest's own retakes); 0: no limit." },
-	{ "mail", "per_booth_per_hour", T_INT, OFF(per_booth_per_hour), "120", 0, 10000, NULL,
+	{ "mail", "per_booth_per_hour", T_INT, OFF(mail.per_booth_per_hour), "120", 0, 10000, NULL,
 	  "Emails the booth sends in an hour, to anyone; 0: no limit." },
 
-	{ "publish", "endpoint", T_URL, OFF(publish_endpoint), "", 1, 0, web_schemes,
+	{ "publish", "endpoint", T_URL, OFF(publish.store.endpoint), "", 1, 0, web_schemes,
 	  "S3 store the booth publishes photos to, e.g. https://s3.eu-west-1.amazonaws.com; empty: off." },
-	{ "publish", "region", T_STR, OFF(publish_region), "us-east-1", 0, 0, NULL,
+	{ "publish", "region", T_STR, OFF(publish.store.region), "us-east-1", 0, 0, NULL,
 	  "The store's region, for the requests' AWS Signature V4." },
-	{ "publish", "bucket", T_OPTSTR, OFF(publish_bucket), "", 0, 0, NULL,
+	{ "publish", "bucket", T_OPTSTR, OFF(publish.store.bucket), "", 0, 0, NULL,
 	  "Bucket the photos, their pages and the booths' heartbeats go to (required with endpoint)." },
-	{ "publish", "addressing", T_ENUM, OFF(publish_path_style), "virtual-host", 0, 0,
+	{ "publish", "addressing", T_ENUM, OFF(publish.store.path_style), "virtual-host", 0, 0,
 	  addressing_names,
 	  "virtual-host: https://BUCKET.HOST/KEY (AWS); path: https://HOST/BUCKET/KEY (most other stores)." },
-	{ "publish", "access_key", T_OPTSTR, OFF(publish_access_key), "", 0, 0, NULL,
+	{ "publish", "access_key", T_OPTSTR, OFF(publish.store.access_key), "", 0, 0, NULL,
 	  "Access key id of the store's account (required with endpoint)." },
-	{ "publish", "secret_file", T_OPTSTR, OFF(publish_secret_file), "", 0, 0, NULL,
+	{ "publish", "secret_file", T_OPTSTR, OFF(publish.secret_file), "", 0, 0, NULL,
 	  "File holding the secret access key (first line), readable by the service only." },
-	{ "publish", "event", T_STR, OFF(publish_event), "event", 0, 0, NULL,
+	{ "publish", "event", T_STR, OFF(publish.event), "event", 0, 0, NULL,
 	  "The event's name: every booth of one event shares it (letters, digits, - and _)." },
-	{ "publish", "booth", T_OPTSTR, OFF(publish_booth), "", 0, 0, NULL,
+	{ "publish", "booth", T_OPTSTR, OFF(publish.booth), "", 0, 0, NULL,
 	  "This booth's id among the event's booths (letters, digits, - and _); empty: the host name." },
-	{ "publish", "prefix", T_OPTSTR, OFF(publish_prefix), "", 0, 0, NULL,
+	{ "publish", "prefix", T_OPTSTR, OFF(publish.prefix), "", 0, 0, NULL,
 	  "Key prefix of this booth's photos and pages; empty: EVENT/BOOTH/." },
-	{ "publish", "public_base_url", T_URL, OFF(publish_public_url), "", 1, 0, web_schemes,
+	{ "publish", "public_base_url", T_URL, OFF(publish.public_url), "", 1, 0, web_schemes,
 	  "Where phones read the bucket (a CDN or the bucket's public address): links are URL/KEY." },
-	{ "publish", "retry_max_seconds", T_INT, OFF(publish_retry_max_seconds), "300", 1, 3600,
-	  NULL, "Longest wait between attempts while the store cannot be reached." },
-	{ "publish", "heartbeat_seconds", T_INT, OFF(publish_heartbeat_seconds), "30", 1, 600, NULL,
+	{ "publish", "retry_max_seconds", T_INT, OFF(publish.retry_max_s), "300", 1, 3600, NULL,
+	  "Longest wait between attempts while the store cannot be reached." },
+	{ "publish", "heartbeat_seconds", T_INT, OFF(publish.beat_s), "30", 1, 600, NULL,
 	  "How often the booth writes EVENT/_booths/BOOTH.json; silent for 4 times this: flagged." },
-	{ "publish", "request_timeout_seconds", T_INT, OFF(publish_request_timeout_seconds), "30",
-	  2, 600, NULL,
-	  "Longest one store request may take, plus 1 s per 64 kB it uploads; then cut." },
+	{ "publish", "request_timeout_seconds", T_INT, OFF(publish.store.timeout_s), "30", 2, 600,
+	  NULL, "Longest one store request may take, plus 1 s per 64 kB it uploads; then cut." },
 
-	{ "webhook", "url", T_URL, OFF(webhook_url), "", 1, 0, web_schemes,
+	{ "webhook", "url", T_URL, OFF(webhook.url), "", 1, 0, web_schemes,
 	  "Where the booth POSTs each finished session as signed JSON (durable, once); empty: off." },
-	{ "webhook", "secret_file", T_OPTSTR, OFF(webhook_secret_file), "", 0, 0, NULL,
+	{ "webhook", "secret_file", T_OPTSTR, OFF(webhook.secret_file), "", 0, 0, NULL,
 	  "File holding the HMAC-SHA256 key (first line) of X-Photobooth-Signature (required with url)." },
 	{ "webhook", "include_email", T_ENUM, OFF(webhook_include_email), "no", 0, 0, yes_no,
 	  "yes: the guest's address goes in the JSON too, only when they ticked the consent box." },
-	{ "webhook", "timeout_seconds", T_INT, OFF(webhook_timeout_seconds), "10", 1, 120, NULL,
+	{ "webhook", "timeout_seconds", T_INT, OFF(webhook.timeout_s), "10", 1, 120, NULL,
 	  "Longest one POST may take; then it is tried again later." },
-	{ "webhook", "retry_max_seconds", T_INT, OFF(webhook_retry_max_seconds), "300", 1, 3600,
-	  NULL, "Longest wait between attempts while the receiver fails or cannot be reached." },
+	{ "webhook", "retry_max_seconds", T_INT, OFF(webhook.retry_max_s), "300", 1, 3600, NULL,
+	  "Longest wait between attempts while the receiver fails or cannot be reached." },
 
 	{ "storage", "data_dir", T_STR, OFF(data_dir), "/var/lib/photobooth", 0, 0, NULL,
 	  "Where sessions are kept (data_dir/sessions/<id>/) and prints spooled (data_dir/spool/)." },
@@ -467,39 +467,39 @@ static enum pb_status
 publish_check(const struct pb_config *cfg, const char *path, char *err, size_t errlen)
 {
 	const char *missing = NULL;
-	if (!id_valid(cfg->publish_event) ||
-	    (cfg->publish_booth[0] && !id_valid(cfg->publish_booth))) {
+	if (!id_valid(cfg->publish.event) ||
+	    (cfg->publish.booth[0] && !id_valid(cfg->publish.booth))) {
 		snprintf(err, errlen,
 			 "%s: [publish] event and booth: 1 to 64 letters, digits, - or _\n", path);
 		return PB_ERR_CONFIG;
 	}
-	if (cfg->publish_prefix[0] &&
-	    (strlen(cfg->publish_prefix) > 128 || cfg->publish_prefix[0] == '/' ||
-	     strstr(cfg->publish_prefix, "..") ||
-	     strspn(cfg->publish_prefix, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					 "0123456789-_./") != strlen(cfg->publish_prefix))) {
+	if (cfg->publish.prefix[0] &&
+	    (strlen(cfg->publish.prefix) > 128 || cfg->publish.prefix[0] == '/' ||
+	     strstr(cfg->publish.prefix, "..") ||
+	     strspn(cfg->publish.prefix, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "0123456789-_./") != strlen(cfg->publish.prefix))) {
 		snprintf(err, errlen,
 			 "%s: [publish] prefix = %s: up to 128 letters, digits, - _ . and /, not "
 			 "starting with /\n",
-			 path, cfg->publish_prefix);
+			 path, cfg->publish.prefix);
 		return PB_ERR_CONFIG;
 	}
-	if (!cfg->publish_endpoint[0])
+	if (!cfg->publish.store.endpoint[0])
 		return PB_OK;
-	if (!cfg->publish_bucket[0])
+	if (!cfg->publish.store.bucket[0])
 		missing = "bucket";
-	else if (!cfg->publish_access_key[0])
+	else if (!cfg->publish.store.access_key[0])
 		missing = "access_key";
-	else if (!cfg->publish_secret_file[0])
+	else if (!cfg->publish.secret_file[0])
 		missing = "secret_file";
-	else if (!cfg->publish_public_url[0])
+	else if (!cfg->publish.public_url[0])
 		missing = "public_base_url";
 	if (missing) {
 		snprintf(err, errlen, "%s: [publish] %s must be set when endpoint is\n", path,
 			 missing);
 		return PB_ERR_CONFIG;
 	}
-	return secret_mode(path, "[publish] secret_file", cfg->publish_secret_file, err, errlen);
+	return secret_mode(path, "[publish] secret_file", cfg->publish.secret_file, err, errlen);
 }
 
 enum pb_status
@@ -511,16 +511,16 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 
 	snprintf(err, errlen, "%s", st ? ini.msg.data : "");
 	pb_buf_fini(&ini.msg);
-	if (st == PB_OK && cfg->smtp_url[0] && !cfg->mail_from[0]) {
+	if (st == PB_OK && cfg->mail.server.url[0] && !cfg->mail.server.from[0]) {
 		snprintf(err, errlen, "%s: [mail] from must be set when smtp_url is\n", path);
 		st = PB_ERR_CONFIG;
 	}
-	if (st == PB_OK && cfg->mail_helo_name[0] &&
-	    !pb_address_domain_valid(cfg->mail_helo_name)) {
+	if (st == PB_OK && cfg->mail.server.helo[0] &&
+	    !pb_address_domain_valid(cfg->mail.server.helo)) {
 		snprintf(err, errlen,
 			 "%s: [mail] helo_name = %.100s: not a fully-qualified host name "
 			 "(letters, digits, dashes, with a dot)\n",
-			 path, cfg->mail_helo_name);
+			 path, cfg->mail.server.helo);
 		st = PB_ERR_CONFIG;
 	}
 	if (st == PB_OK && cfg->staff_pin[0] && !pb_pin_valid(cfg->staff_pin)) {
@@ -538,19 +538,19 @@ pb_config_load(struct pb_config *cfg, const char *path, char *err, size_t errlen
 		st = PB_ERR_CONFIG;
 	}
 	if (st == PB_OK)
-		st = secret_mode(path, "[mail] password_file", cfg->mail_password_file, err,
+		st = secret_mode(path, "[mail] password_file", cfg->mail.password_file, err,
 				 errlen);
 	if (st == PB_OK)
 		st = publish_check(cfg, path, err, errlen);
-	if (st == PB_OK && cfg->webhook_url[0] && !cfg->webhook_secret_file[0]) {
+	if (st == PB_OK && cfg->webhook.url[0] && !cfg->webhook.secret_file[0]) {
 		snprintf(err, errlen, "%s: [webhook] secret_file must be set when url is\n", path);
 		st = PB_ERR_CONFIG;
 	}
 	if (st == PB_OK)
-		st = secret_mode(path, "[webhook] secret_file", cfg->webhook_secret_file, err,
+		st = secret_mode(path, "[webhook] secret_file", cfg->webhook.secret_file, err,
 				 errlen);
 	for (int i = 0; st == PB_OK && i < 2; i++) {
-		const char *a = i ? cfg->mail_reply_to : cfg->mail_from;
+		const char *a = i ? cfg->mail.server.reply_to : cfg->mail.server.from;
 		enum pb_address_check c = pb_address_check(a);
 		if (*a && c != PB_ADDR_OK) {
 			snprintf(err, errlen, "%s: [mail] %s = %s: %s\n", path,

@@ -14,22 +14,9 @@ static struct pb_print *
 start_print(const struct pb_config *c)
 {
 	char *spool = pb_xasprintf("%s/spool", c->data_dir);
-	static const int quality[] = {
-		[PB_QUALITY_DRAFT] = 3, [PB_QUALITY_NORMAL] = 4, [PB_QUALITY_HIGH] = 5
-	};
-	struct pb_print_config pc = {
-		.printer = c->printer,
-		.media = c->media,
-		.quality = quality[c->print_quality],
-		.fill = c->print_scaling == PB_SCALING_FILL,
-		.borderless = c->borderless,
-		.options = c->print_options,
-		.seconds_per_print = c->seconds_per_print,
-		.paper_warn = c->paper_warn,
-		.refused_retry_s = c->refused_retry_s,
-		.spool_dir = spool,
-		.poll_ms = 1000,
-	};
+	struct pb_print_config pc = c->print;
+	pc.spool_dir = spool;
+	pc.poll_ms = 1000;
 	struct pb_print *p = pb_print_create(&pc);
 	free(spool);
 	return p;
@@ -40,26 +27,12 @@ start_outbox(const struct pb_config *c, const char *title)
 {
 	char *dir = pb_xasprintf("%s/outbox", c->data_dir);
 	char *sessions = pb_xasprintf("%s/sessions", c->data_dir);
-	struct pb_outbox_config oc = {
-		.dir = dir,
-		.sessions_dir = sessions,
-		.server = {
-			.url = c->smtp_url,
-			.starttls = c->starttls,
-			.username = c->mail_username,
-			.from = c->mail_from,
-			.helo = c->mail_helo_name,
-			.reply_to = c->mail_reply_to,
-			.subject = c->mail_subject,
-			.timeout_s = 60,
-		},
-		.password_file = c->mail_password_file,
-		.title = title,
-		.retry_first_s = 2,
-		.retry_max_s = c->retry_max_seconds,
-		.per_address_per_hour = c->per_address_per_hour,
-		.per_booth_per_hour = c->per_booth_per_hour,
-	};
+	struct pb_outbox_config oc = c->mail;
+	oc.dir = dir;
+	oc.sessions_dir = sessions;
+	oc.server.timeout_s = 60;
+	oc.title = title;
+	oc.retry_first_s = 2;
 	struct pb_outbox *o = pb_outbox_create(&oc);
 	free(dir);
 	free(sessions);
@@ -104,7 +77,7 @@ pb_delivery_start_sharing(struct pb_delivery_svc *d, const struct pb_config *cfg
 		snprintf(why, whylen, "[share] %s", err);
 		return -1;
 	}
-	if (cfg->smtp_url[0]) {
+	if (cfg->mail.server.url[0]) {
 		d->outbox = start_outbox(cfg, title);
 		if (!d->outbox) {
 			snprintf(why, whylen, "the email outbox cannot start (see the log)");
@@ -120,8 +93,8 @@ static void
 booth_id(const struct pb_config *cfg, char *out, size_t n)
 {
 	char host[256] = "";
-	if (cfg->publish_booth[0]) {
-		snprintf(out, n, "%s", cfg->publish_booth);
+	if (cfg->publish.booth[0]) {
+		snprintf(out, n, "%s", cfg->publish.booth);
 		return;
 	}
 	if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
@@ -138,37 +111,23 @@ pb_delivery_start_publish(struct pb_delivery_svc *d, const struct pb_config *cfg
 			  char *why, size_t whylen)
 {
 	char err[512];
-	if (!cfg->publish_endpoint[0] || d->publish)
+	if (!cfg->publish.store.endpoint[0] || d->publish)
 		return 0;
 	booth_id(cfg, d->booth_id, sizeof(d->booth_id));
-	if (cfg->publish_prefix[0])
-		snprintf(d->prefix, sizeof(d->prefix), "%s", cfg->publish_prefix);
+	if (cfg->publish.prefix[0])
+		snprintf(d->prefix, sizeof(d->prefix), "%s", cfg->publish.prefix);
 	else
-		snprintf(d->prefix, sizeof(d->prefix), "%s/%s/", cfg->publish_event, d->booth_id);
+		snprintf(d->prefix, sizeof(d->prefix), "%s/%s/", cfg->publish.event, d->booth_id);
 	char *dir = pb_xasprintf("%s/publish", cfg->data_dir);
 	char *sessions = pb_xasprintf("%s/sessions", cfg->data_dir);
-	struct pb_publish_config pc = {
-		.dir = dir,
-		.sessions_dir = sessions,
-		.store = {
-			.endpoint = cfg->publish_endpoint,
-			.region = cfg->publish_region,
-			.bucket = cfg->publish_bucket,
-			.access_key = cfg->publish_access_key,
-			.path_style = cfg->publish_path_style,
-			.timeout_s = cfg->publish_request_timeout_seconds,
-		},
-		.secret_file = cfg->publish_secret_file,
-		.prefix = d->prefix,
-		.event = cfg->publish_event,
-		.booth = d->booth_id,
-		.title = title,
-		.public_url = cfg->publish_public_url,
-		.version = PB_VERSION,
-		.retry_first_s = 2,
-		.retry_max_s = cfg->publish_retry_max_seconds,
-		.beat_s = cfg->publish_heartbeat_seconds,
-	};
+	struct pb_publish_config pc = cfg->publish;
+	pc.dir = dir;
+	pc.sessions_dir = sessions;
+	pc.prefix = d->prefix;
+	pc.booth = d->booth_id;
+	pc.title = title;
+	pc.version = PB_VERSION;
+	pc.retry_first_s = 2;
 	d->publish = pb_publish_create(&pc, err, sizeof(err));
 	free(dir);
 	free(sessions);
@@ -183,19 +142,14 @@ int
 pb_delivery_start_webhook(struct pb_delivery_svc *d, const struct pb_config *cfg, char *why,
 			  size_t whylen)
 {
-	if (!cfg->webhook_url[0] || d->webhook)
+	if (!cfg->webhook.url[0] || d->webhook)
 		return 0;
 	if (!d->booth_id[0])
 		booth_id(cfg, d->booth_id, sizeof(d->booth_id));
 	char *dir = pb_xasprintf("%s/webhook", cfg->data_dir);
-	struct pb_webhook_config wc = {
-		.url = cfg->webhook_url,
-		.secret_file = cfg->webhook_secret_file,
-		.dir = dir,
-		.timeout_s = cfg->webhook_timeout_seconds,
-		.retry_first_s = 2,
-		.retry_max_s = cfg->webhook_retry_max_seconds,
-	};
+	struct pb_webhook_config wc = cfg->webhook;
+	wc.dir = dir;
+	wc.retry_first_s = 2;
 	d->webhook = pb_webhook_create(&wc, why, whylen);
 	free(dir);
 	return d->webhook ? 0 : -1;
@@ -212,7 +166,7 @@ pb_delivery_finished(struct pb_delivery_svc *d, const struct pb_config *cfg,
 	pb_json_open(&b, NULL);
 	pb_json_str(&b, "type", "session.finished");
 	pb_json_str(&b, "session", s->session);
-	pb_json_str(&b, "event", cfg->publish_event);
+	pb_json_str(&b, "event", cfg->publish.event);
 	pb_json_str(&b, "booth", d->booth_id);
 	pb_json_str(&b, "theme", s->theme);
 	pb_json_str(&b, "delivery", s->delivery);

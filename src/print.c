@@ -208,8 +208,10 @@ pb_print_create(const struct pb_print_config *cfg)
 	p->media = pb_xstrdup(cfg->media);
 	p->options = pb_xstrdup(cfg->options ? cfg->options : "");
 	p->spool_dir = pb_xstrdup(cfg->spool_dir);
-	p->quality = cfg->quality;
-	p->fill = cfg->fill;
+	p->quality = 3 + (cfg->quality >= PB_QUALITY_DRAFT && cfg->quality <= PB_QUALITY_HIGH
+				  ? cfg->quality
+				  : PB_QUALITY_HIGH);
+	p->fill = cfg->scaling == PB_SCALING_FILL;
 	p->borderless = cfg->borderless;
 	p->seconds_per_print = cfg->seconds_per_print > 0 ? cfg->seconds_per_print : 15;
 	p->paper_warn = cfg->paper_warn;

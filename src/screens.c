@@ -120,7 +120,7 @@ load_samples(struct pb_render *rd, const struct pb_overlay *ov, const struct pb_
 	size_t len;
 	int rc = -1;
 
-	if (pb_image_create(1024, 1024 * cfg->sim_height / cfg->sim_width, 0xff000000u, &live) ||
+	if (pb_image_create(1024, 1024 * cfg->sim.height / cfg->sim.width, 0xff000000u, &live) ||
 	    sample_photo(ov, &photo)) {
 		fprintf(stderr, "cannot make the sample pictures\n");
 		goto out;
@@ -253,8 +253,8 @@ pb_booth_screens(const struct pb_config *cfg, const char *dir, int w, int h, con
 			.retakes_left = 1,
 			.language = lang,
 			.camera = PB_CAM_CONNECTED,
-			.capture_width = cfg->sim_width,
-			.capture_height = cfg->sim_height,
+			.capture_width = cfg->sim.width,
+			.capture_height = cfg->sim.height,
 			.overlay = ov,
 		};
 		if (i >= PB_STATE_COUNT) {

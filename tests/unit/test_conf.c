@@ -60,8 +60,8 @@ test_defaults(void **state)
 	assert_string_equal(cfg.language, "en");
 	assert_int_equal(cfg.retakes, 1);
 	assert_int_equal(cfg.camera_backend, PB_CAMERA_SIM);
-	assert_int_equal(cfg.sim_width, 6000);
-	assert_int_equal(cfg.sim_height, 4000);
+	assert_int_equal(cfg.sim.width, 6000);
+	assert_int_equal(cfg.sim.height, 4000);
 	assert_string_equal(cfg.data_dir, "/var/lib/photobooth");
 	assert_string_equal(cfg.socket, "/run/photobooth/control.sock");
 	pb_config_fini(&cfg);
@@ -93,7 +93,7 @@ test_good_file(void **state)
 	assert_int_equal(cfg.countdown, 5);
 	assert_string_equal(cfg.language, "ko");
 	assert_int_equal(cfg.retakes, 0);
-	assert_int_equal(cfg.sim_fail_every, 7);
+	assert_int_equal(cfg.sim.fail_every, 7);
 	assert_string_equal(cfg.data_dir, "/srv/booth");
 	assert_string_equal(cfg.socket, "/tmp/x.sock");
 	/* untouched keys keep their defaults */
@@ -154,12 +154,12 @@ test_out_of_range(void **state)
 			      "[print]\nprinter = dnp\nmax_copies = 4\nquality = draft\n"
 			      "scaling = fit\nborderless = no\noptions = StpLaminate=Glossy\n"),
 			 PB_OK);
-	assert_string_equal(cfg.printer, "dnp");
+	assert_string_equal(cfg.print.printer, "dnp");
 	assert_int_equal(cfg.max_copies, 4);
-	assert_int_equal(cfg.print_quality, PB_QUALITY_DRAFT);
-	assert_int_equal(cfg.print_scaling, PB_SCALING_FIT);
-	assert_int_equal(cfg.borderless, 0);
-	assert_string_equal(cfg.print_options, "StpLaminate=Glossy");
+	assert_int_equal(cfg.print.quality, PB_QUALITY_DRAFT);
+	assert_int_equal(cfg.print.scaling, PB_SCALING_FIT);
+	assert_int_equal(cfg.print.borderless, 0);
+	assert_string_equal(cfg.print.options, "StpLaminate=Glossy");
 	pb_config_fini(&cfg);
 }
 
@@ -254,25 +254,25 @@ test_camera_settings(void **state)
 			      "settings = iso=400 ,  whitebalance = Daylight,f-number=f/5.6,\n"),
 			 PB_OK);
 	assert_int_equal(cfg.camera_backend, PB_CAMERA_GPHOTO2);
-	assert_string_equal(cfg.camera_model, "Nikon DSC D750");
-	assert_string_equal(cfg.camera_port, "usb:001,004");
-	assert_int_equal(cfg.capture_target, PB_TARGET_CARD);
-	assert_int_equal(cfg.viewfinder, PB_VIEWFINDER_ON);
-	assert_int_equal(pb_config_each_setting(cfg.camera_settings, collect, &p, why, sizeof(why)),
-			 0);
+	assert_string_equal(cfg.gphoto2.model, "Nikon DSC D750");
+	assert_string_equal(cfg.gphoto2.port, "usb:001,004");
+	assert_int_equal(cfg.gphoto2.capture_target, PB_TARGET_CARD);
+	assert_int_equal(cfg.gphoto2.viewfinder, PB_VIEWFINDER_ON);
+	assert_int_equal(
+		pb_config_each_setting(cfg.gphoto2.settings, collect, &p, why, sizeof(why)), 0);
 	assert_int_equal(p.n, 3);
 	assert_string_equal(p.text, "[iso|400][whitebalance|Daylight][f-number|f/5.6]");
 	pb_config_fini(&cfg);
 	/* the defaults: autodetect, RAM, viewfinder left alone, nothing to set */
 	pb_config_init(&cfg);
-	assert_string_equal(cfg.camera_model, "");
-	assert_string_equal(cfg.camera_port, "");
-	assert_int_equal(cfg.capture_target, PB_TARGET_RAM);
-	assert_int_equal(cfg.viewfinder, PB_VIEWFINDER_AUTO);
+	assert_string_equal(cfg.gphoto2.model, "");
+	assert_string_equal(cfg.gphoto2.port, "");
+	assert_int_equal(cfg.gphoto2.capture_target, PB_TARGET_RAM);
+	assert_int_equal(cfg.gphoto2.viewfinder, PB_VIEWFINDER_AUTO);
 	assert_int_equal(cfg.capture_retries, 2);
 	p.n = 0;
-	assert_int_equal(pb_config_each_setting(cfg.camera_settings, collect, &p, why, sizeof(why)),
-			 0);
+	assert_int_equal(
+		pb_config_each_setting(cfg.gphoto2.settings, collect, &p, why, sizeof(why)), 0);
 	assert_int_equal(p.n, 0);
 	pb_config_fini(&cfg);
 	/* an empty item in the middle is an error, not silently skipped */
@@ -353,8 +353,8 @@ test_booleans(void **state)
 			 "require_consent = %s\n",
 			 no[i], yes[i], no[i]);
 		assert_int_equal(load(&cfg, text), PB_OK);
-		assert_int_equal(cfg.borderless, 0);
-		assert_int_equal(cfg.starttls, 1);
+		assert_int_equal(cfg.print.borderless, 0);
+		assert_int_equal(cfg.mail.server.starttls, 1);
 		assert_int_equal(cfg.require_consent, 0);
 		pb_config_fini(&cfg);
 	}

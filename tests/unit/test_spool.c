@@ -295,8 +295,8 @@ test_no_cups_server(void **state)
 	struct pb_print_config cfg = {
 		.printer = "booth",
 		.media = "na_index-4x6_4x6in",
-		.quality = 5,
-		.fill = 1,
+		.quality = PB_QUALITY_HIGH,
+		.scaling = PB_SCALING_FILL,
 		.borderless = 1,
 		.options = "",
 		.seconds_per_print = 20,
