@@ -42,8 +42,8 @@ FRONT_LIBS = $(shell $(PKG_CONFIG) --libs libturbojpeg libjpeg pixman-1 inih lib
 # The tiers (make layers checks them). Pure: computation only, no I/O, threads or clocks (time
 # comes in as an argument). The core: no SDL, linked into both binaries and the unit tests; its
 # files not pure are the services (threads, files, sockets, devices). The UI is the shell.
-PURE = status num geometry backoff mem buf json json_read address email_form staff kiosk trace layout
-CORE = status log mem num deadline backoff buf json trace geometry layout file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart icc stream compose session offline \
+PURE = status num geometry backoff mem buf json json_read address email_form staff kiosk trace layout command
+CORE = status log mem num deadline backoff buf json trace geometry layout command file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart icc stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print print_cups share gallery qr address mail outbox outbox_store \
 	staff staff_health settings notify email_form disk delivery i18n json_read s3 landing publish publish_beat fleet sendq webhook
 # The one exception: caption.c draws the print's text with SDL_ttf into memory surfaces (no
@@ -118,6 +118,17 @@ states: $(B)/states
 	$(B)/states > docs/states.dot
 	dot -Tsvg -o docs/states.svg docs/states.dot
 
+# The man pages' COMMANDS and OPTIONS sections, written from the command tables
+# (tools/mancommands.c): man/*.commands and man/*.options. make check fails when they are out
+# of date; the pages take them in at @COMMANDS@ and @OPTIONS@.
+MAN_PARTS = photoboothctl.1.commands photobooth.1.commands photobooth.1.options
+$(B)/mancommands: tools/mancommands.c $(B)/libpb.a
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libpb.a $(ALL_LDFLAGS) $(LIBS)
+
+man: $(B)/mancommands
+	for p in $(MAN_PARTS); do $(B)/mancommands $$p > man/$$p; done
+
 # po/photobooth.pot is refreshed from the sources; translators update po/*.po from it.
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o po/photobooth.pot src/*.c
@@ -161,7 +172,7 @@ run:
 
 check:
 	scripts/deps.sh check
-	$(MAKE) all units fuzzers $(B)/vcam_cycles $(B)/states
+	$(MAKE) all units fuzzers $(B)/vcam_cycles $(B)/states $(B)/mancommands
 	$(MAKE) layers format-check
 	tests/run.sh
 
@@ -238,7 +249,11 @@ $(B)/man/photobooth.conf.5: config/photobooth.conf scripts/conf2man.sh VERSION
 $(B)/man/%: man/%
 	@mkdir -p $(@D)
 	$(Q)sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
-		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' $< > $@
+		-e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+		-e '/^@COMMANDS@$$/{r man/$*.commands' -e 'd' -e '}' \
+		-e '/^@OPTIONS@$$/{r man/$*.options' -e 'd' -e '}' $< > $@
+$(B)/man/photoboothctl.1: man/photoboothctl.1.commands
+$(B)/man/photobooth.1: man/photobooth.1.commands man/photobooth.1.options
 
 MANS = photobooth.1 photoboothctl.1 photobooth.conf.5
 DIST = $(B)/systemd/photobooth.service $(MANS:%=$(B)/man/%)
@@ -322,7 +337,7 @@ cross-arm64:
 clean:
 	rm -rf build tests/artifacts
 
-.PHONY: unit format-check states layers all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
+.PHONY: unit format-check states man layers all run check soak crash-test bench install uninstall deb package-check cross-arm64 clean units pot config frames golden fuzz fuzzers FORCE
 FORCE:
 
 -include $(B)/obj/*.d

@@ -1,5 +1,7 @@
 /* booth_control.c - photoboothctl's commands, answered on the main loop (control.h calls
- * booth_on_control), and reload (photoboothctl reload, SIGHUP). The actions themselves are
+ * booth_on_control), and reload (photoboothctl reload, SIGHUP). The commands are a table
+ * (control_commands.h): one handler per name here; a handler that finds its arguments wrong
+ * returns -1 and the usage is said from the table's forms. The actions themselves are
  * booth_actions.c's. Main thread. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,8 @@
 
 #include "booth_priv.h"
 #include "clock.h"
+#include "command.h"
+#include "control_commands.h"
 #include "fleet.h"
 #include "i18n.h"
 #include "json.h"
@@ -18,27 +22,37 @@
 
 /* Staff: a guest says the email never came. The session's live link goes to the address
  * (the guest's own, or a corrected one) through the outbox like any other email. */
-static void
-resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
+/* What a handler answers with: the reply itself, or (left empty) the code it returns, msg and
+ * body. */
+struct call {
+	struct pb_booth *b;
+	struct pb_buf *reply;
+	char msg[480];
+	struct pb_buf body;
+};
+
+static int
+cmd_resend(void *ctx, int argc, char **argv)
 {
+	struct call *call = ctx;
+	struct pb_booth *b = call->b;
+	struct pb_buf *reply = call->reply;
 	char token[PB_TOKEN_LEN + 1], masked[PB_ADDRESS_MAX + 8], link[512];
 	time_t expires;
 	enum pb_address_check c;
 
-	if (argc != 3) {
-		pb_control_reply(reply, 2, "usage: resend SESSION ADDRESS");
-		return;
-	}
+	if (argc != 3)
+		return -1;
 	if (!b->deliver.outbox) {
 		pb_control_reply(reply, 1,
 				 "email is not set up on this booth ([mail] smtp_url, "
 				 "[kiosk] delivery = share or both)");
-		return;
+		return 0;
 	}
 	c = pb_address_check(argv[2]);
 	if (c != PB_ADDR_OK) {
 		pb_control_reply(reply, 1, "resend: the address %s", pb_address_problem(c));
-		return;
+		return 0;
 	}
 	if (strlen(argv[1]) >= 64 || strchr(argv[1], '/') ||
 	    pb_share_link_find(b->cfg->data_dir, argv[1], time(NULL), token, &expires) != PB_OK) {
@@ -46,7 +60,7 @@ resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 				 "resend: session '%.64s' has no live download link (wrong "
 				 "id, or it expired and its photo is deleted)",
 				 argv[1]);
-		return;
+		return 0;
 	}
 	booth_share_link(b, token, link, sizeof(link));
 	pb_address_mask(argv[2], masked, sizeof(masked));
@@ -57,12 +71,16 @@ resend_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 	} else {
 		pb_control_reply(reply, 1, "resend: session %s could not be queued", argv[1]);
 	}
+	return 0;
 }
 
 /* Staff: what the outbox holds (addresses masked), and retry or drop by id. */
-static void
-outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
+static int
+cmd_outbox(void *ctx, int argc, char **argv)
 {
+	struct call *call = ctx;
+	struct pb_booth *b = call->b;
+	struct pb_buf *reply = call->reply;
 	enum { SHOWN = 50 };
 	struct pb_outbox_entry e[SHOWN];
 	const char *which = argc == 3 ? argv[2] : "";
@@ -70,7 +88,7 @@ outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 
 	if (!b->deliver.outbox) {
 		pb_control_reply(reply, 1, "email is not set up on this booth ([mail] smtp_url)");
-		return;
+		return 0;
 	}
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
 		size_t all = pb_outbox_list(b->deliver.outbox, e, SHOWN);
@@ -92,13 +110,13 @@ outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 			pb_buf_printf(reply,
 				      "retry a dead letter once the address is fixed at the "
 				      "server, or drop it: photoboothctl outbox retry|drop ID\n");
-		return;
+		return 0;
 	}
 	if (argc == 3 && (!strcmp(argv[1], "retry") || !strcmp(argv[1], "drop"))) {
 		int retry = !strcmp(argv[1], "retry");
 		if (strlen(which) > 47 || (!retry && !strcmp(which, "all"))) {
 			pb_control_reply(reply, 2, "outbox drop: give an id or 'dead'");
-			return;
+			return 0;
 		}
 		n = retry ? pb_outbox_retry(b->deliver.outbox, which)
 			  : pb_outbox_drop(b->deliver.outbox, which);
@@ -110,24 +128,25 @@ outbox_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 					 "outbox: no message '%.47s' (see photoboothctl "
 					 "outbox)",
 					 which);
-		return;
+		return 0;
 	}
-	pb_control_reply(reply, 2,
-			 "usage: outbox [list] | outbox retry ID|dead|all | outbox "
-			 "drop ID|dead");
+	return -1;
 }
 
 /* Staff: the webhook's deliveries waiting and its dead letters, and retry or drop by id. */
-static void
-webhook_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
+static int
+cmd_webhook(void *ctx, int argc, char **argv)
 {
+	struct call *call = ctx;
+	struct pb_booth *b = call->b;
+	struct pb_buf *reply = call->reply;
 	enum { SHOWN = 50 };
 	struct pb_sendq_entry e[SHOWN];
 	struct pb_sendq *q = b->deliver.webhook ? pb_webhook_queue(b->deliver.webhook) : NULL;
 	int retry = argc == 3 && !strcmp(argv[1], "retry");
 	if (!q) {
 		pb_control_reply(reply, 1, "no webhook on this booth ([webhook] url)");
-		return;
+		return 0;
 	}
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list"))) {
 		size_t all = pb_sendq_list(q, e, SHOWN);
@@ -141,7 +160,7 @@ webhook_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 				pb_buf_printf(reply, ", next in %d s", e[i].retry_in_s);
 			pb_buf_printf(reply, "%s%s\n", e[i].error[0] ? "\n    " : "", e[i].error);
 		}
-		return;
+		return 0;
 	}
 	if (argc == 3 && (retry || !strcmp(argv[1], "drop")) && strlen(argv[2]) < 48 &&
 	    (retry || strcmp(argv[2], "all"))) {
@@ -155,24 +174,18 @@ webhook_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 					 "webhook: no delivery '%s' (see photoboothctl "
 					 "webhook)",
 					 argv[2]);
-		return;
+		return 0;
 	}
-	pb_control_reply(
-		reply, 2,
-		"usage: webhook [list] | webhook retry ID|dead|all | webhook drop ID|dead");
+	return -1;
 }
 
-#define COMMANDS                                                                                    \
-	"status, trigger, reset, overlay [NAME], delivery print|share|both, printer resume, "       \
-	"printer paper N, printer cancel|retry|reprint [JOB], camera reconnect, counters [reset], " \
-	"purge HOURS, resend SESSION ADDRESS, outbox [retry|drop ID], webhook [retry|drop ID], "    \
-	"publish [retry], "                                                                         \
-	"fleet [json], report [json], pin unlock, reload"
-
 /* Staff: the cloud upload queue, the event's booths, the organiser's figures. */
-static void
-cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
+static int
+cmd_cloud(void *ctx, int argc, char **argv)
 {
+	struct call *call = ctx;
+	struct pb_booth *b = call->b;
+	struct pb_buf *reply = call->reply;
 	struct pb_publish *p = b->deliver.publish;
 	int json = argc == 2 && !strcmp(argv[1], "json");
 	struct pb_fleet fleet;
@@ -180,7 +193,7 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 
 	if (!p) {
 		pb_control_reply(reply, 1, "%s: publishing is off ([publish] endpoint)", argv[0]);
-		return;
+		return 0;
 	}
 	if (!strcmp(argv[0], "publish")) {
 		struct pb_publish_stats s;
@@ -188,12 +201,10 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 			int n = pb_publish_retry(p);
 			pb_control_reply(reply, 0, "publish: trying %d job%s now", n,
 					 n == 1 ? "" : "s");
-			return;
+			return 0;
 		}
-		if (argc != 1) {
-			pb_control_reply(reply, 2, "usage: publish [retry]");
-			return;
-		}
+		if (argc != 1)
+			return -1;
 		pb_publish_stats(p, &s);
 		pb_control_reply(reply, s.blocked[0] || s.dead ? 1 : 0,
 				 "publish: %d waiting (oldest %d s), %d refused for good, %u "
@@ -202,12 +213,10 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 				 s.blocked[0] ? "; the store refuses this booth: " : "", s.blocked,
 				 !s.blocked[0] && s.last_error[0] ? "; last error: " : "",
 				 s.blocked[0] ? "" : s.last_error);
-		return;
+		return 0;
 	}
-	if (argc > 2 || (argc == 2 && !json)) {
-		pb_control_reply(reply, 2, "usage: %s [json]", argv[0]);
-		return;
-	}
+	if (argc > 2 || (argc == 2 && !json))
+		return -1;
 	pb_buf_init(&body);
 	char why[320];
 	if (pb_publish_fleet(p, &fleet, why, sizeof(why)) < 0) {
@@ -217,7 +226,7 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 				 "list them: %s",
 				 argv[0], why);
 		pb_buf_fini(&body);
-		return;
+		return 0;
 	}
 	if (!strcmp(argv[0], "fleet")) {
 		int silent = pb_fleet_list(&fleet, time(NULL), json, &body);
@@ -229,7 +238,12 @@ cloud_command(struct pb_booth *b, int argc, char **argv, struct pb_buf *reply)
 	pb_buf_append(reply, body.data, body.len);
 	pb_buf_fini(&body);
 	pb_fleet_free(&fleet);
+	return 0;
 }
+
+#define cmd_publish cmd_cloud
+#define cmd_fleet cmd_cloud
+#define cmd_report cmd_cloud
 
 /* photoboothctl printer: the printer in words and every print waiting or held. */
 static int
@@ -265,8 +279,13 @@ printer_list(struct pb_booth *b, char *msg, size_t n, struct pb_buf *body)
 }
 
 static int
-printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, struct pb_buf *body)
+cmd_printer(void *ctx, int argc, char **argv)
 {
+	struct call *call = ctx;
+	struct pb_booth *b = call->b;
+	char *msg = call->msg;
+	size_t n = sizeof(call->msg);
+	struct pb_buf *body = &call->body;
 	int v;
 	if (argc == 1)
 		return printer_list(b, msg, n, body);
@@ -296,136 +315,173 @@ printer_command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, 
 					 argv[2]);
 		return booth_act_cancel(b, argc == 3 ? v : 0, msg, n);
 	}
-	return booth_say(msg, n, 2,
-			 "usage: printer | printer resume | printer paper N | printer cancel [JOB] "
-			 "| printer retry JOB|all | printer reprint JOB|all");
+	return -1;
+}
+
+#define CALL                                                                                       \
+	struct call *call = ctx;                                                                   \
+	struct pb_booth *b = call->b;                                                              \
+	char *msg = call->msg;                                                                     \
+	size_t n = sizeof(call->msg);                                                              \
+	(void)argv, (void)b, (void)msg, (void)n
+static int
+cmd_reset(void *ctx, int argc, char **argv)
+{
+	CALL;
+	return argc == 1 ? booth_act_reset(b, msg, n) : -1;
 }
 
 static int
-command(struct pb_booth *b, int argc, char **argv, char *msg, size_t n, struct pb_buf *body)
+cmd_overlay(void *ctx, int argc, char **argv)
 {
-	const char *cmd = argv[0];
-	int v;
-
-	if (!strcmp(cmd, "reset") && argc == 1)
-		return booth_act_reset(b, msg, n);
-	if (!strcmp(cmd, "overlay") && argc == 1) {
-		booth_list_themes(b);
-		for (int i = 0; i < b->staff.nthemes; i++)
-			pb_buf_printf(body, "%s%s\n", b->staff.themes[i],
-				      strcmp(b->staff.themes[i], b->overlay->name) ? ""
-										   : " (in use)");
-		return booth_say(msg, n, 0, "theme %s; installed themes:", b->overlay->name);
-	}
-	if (!strcmp(cmd, "overlay") && argc == 2)
+	CALL;
+	if (argc == 2)
 		return booth_act_overlay(b, argv[1], msg, n);
-	if (!strcmp(cmd, "delivery") && argc == 2) {
-		int d = pb_delivery_parse(argv[1]);
-		if (d < 0)
-			return booth_say(msg, n, 2, "usage: delivery print|share|both");
-		return booth_act_delivery(b, d, msg, n);
-	}
-	if (!strcmp(cmd, "printer"))
-		return printer_command(b, argc, argv, msg, n, body);
-	if (!strcmp(cmd, "pin") && argc == 2 && !strcmp(argv[1], "unlock"))
-		return booth_act_pin_unlock(b, msg, n);
-	if (!strcmp(cmd, "camera") && argc == 2 && !strcmp(argv[1], "reconnect"))
-		return booth_act_reconnect(b, msg, n);
-	if (!strcmp(cmd, "counters") && argc == 2 && !strcmp(argv[1], "reset"))
+	if (argc != 1)
+		return -1;
+	booth_list_themes(b);
+	for (int i = 0; i < b->staff.nthemes; i++)
+		pb_buf_printf(&call->body, "%s%s\n", b->staff.themes[i],
+			      strcmp(b->staff.themes[i], b->overlay->name) ? "" : " (in use)");
+	return booth_say(msg, n, 0, "theme %s; installed themes:", b->overlay->name);
+}
+
+static int
+cmd_delivery(void *ctx, int argc, char **argv)
+{
+	CALL;
+	int d = argc == 2 ? pb_delivery_parse(argv[1]) : -1;
+	return d < 0 ? -1 : booth_act_delivery(b, d, msg, n);
+}
+
+static int
+cmd_pin(void *ctx, int argc, char **argv)
+{
+	CALL;
+	return argc == 2 && !strcmp(argv[1], "unlock") ? booth_act_pin_unlock(b, msg, n) : -1;
+}
+
+static int
+cmd_camera(void *ctx, int argc, char **argv)
+{
+	CALL;
+	return argc == 2 && !strcmp(argv[1], "reconnect") ? booth_act_reconnect(b, msg, n) : -1;
+}
+
+static int
+cmd_counters(void *ctx, int argc, char **argv)
+{
+	CALL;
+	if (argc == 2 && !strcmp(argv[1], "reset"))
 		return booth_act_counters_reset(b, msg, n);
-	if (!strcmp(cmd, "counters") && argc == 1) {
-		booth_staff_tick(b, pb_now_ms());
-		pb_json_open(body, NULL);
-		pb_settings_counters_json(&b->store.settings, body);
-		pb_json_close(body);
-		pb_buf_append(body, "\n", 1);
-		return booth_say(msg, n, 0, "counters");
-	}
-	if (!strcmp(cmd, "purge") && argc == 2) {
-		if (pb_parse_int(argv[1], 0, 87600, &v) < 0)
-			return booth_say(msg, n, 2, "purge: '%.32s' is not a number of hours",
-					 argv[1]);
-		return booth_act_purge(b, v, msg, n);
-	}
-	if (!strcmp(cmd, "purge"))
-		return booth_say(msg, n, 2,
-				 "usage: purge HOURS (photos older than that are deleted)");
-	if (!strcmp(cmd, "camera") || !strcmp(cmd, "counters") || !strcmp(cmd, "overlay") ||
-	    !strcmp(cmd, "delivery") || !strcmp(cmd, "reset") || !strcmp(cmd, "pin"))
-		return booth_say(msg, n, 2, "usage: %s",
-				 !strcmp(cmd, "camera")	    ? "camera reconnect"
-				 : !strcmp(cmd, "counters") ? "counters [reset]"
-				 : !strcmp(cmd, "overlay")  ? "overlay [NAME]"
-				 : !strcmp(cmd, "delivery") ? "delivery print|share|both"
-				 : !strcmp(cmd, "pin")	    ? "pin unlock"
-							    : "reset");
-	return -1;
+	if (argc != 1)
+		return -1;
+	booth_staff_tick(b, pb_now_ms());
+	pb_json_open(&call->body, NULL);
+	pb_settings_counters_json(&b->store.settings, &call->body);
+	pb_json_close(&call->body);
+	pb_buf_append(&call->body, "\n", 1);
+	return booth_say(msg, n, 0, "counters");
+}
+
+static int
+cmd_purge(void *ctx, int argc, char **argv)
+{
+	CALL;
+	int v;
+	if (argc != 2)
+		return -1;
+	if (pb_parse_int(argv[1], 0, 87600, &v) < 0)
+		return booth_say(msg, n, 2, "purge: '%.32s' is not a number of hours", argv[1]);
+	return booth_act_purge(b, v, msg, n);
+}
+
+static int
+cmd_status(void *ctx, int argc, char **argv)
+{
+	CALL;
+	if (argc != 1)
+		return -1;
+	pb_control_reply(call->reply, 0, "ok");
+	booth_status_json(b, call->reply);
+	return 0;
+}
+
+static int
+cmd_trigger(void *ctx, int argc, char **argv)
+{
+	CALL;
+	enum pb_state before = b->kiosk.state;
+	int copies = b->kiosk.copies;
+	if (argc != 1)
+		return -1;
+	booth_feed(b, PB_EV_TRIGGER, 0, 0);
+	if (b->kiosk.copies != copies)
+		return booth_say(msg, n, 0, "%s: %d print%s", pb_state_name(before),
+				 b->kiosk.copies, b->kiosk.copies == 1 ? "" : "s");
+	if (b->kiosk.state != before)
+		return booth_say(msg, n, 0, "%s -> %s", pb_state_name(before),
+				 pb_state_name(b->kiosk.state));
+	return booth_say(msg, n, 1, "nothing to trigger in %s", pb_state_name(before));
+}
+
+static int
+cmd_reload(void *ctx, int argc, char **argv)
+{
+	CALL;
+	if (argc != 1)
+		return -1;
+	booth_reload(b, call->reply);
+	return 0;
+}
+
+static int cmd_help(void *ctx, int argc, char **argv);
+
+#define ROW(h, name, args, help) { name, args, help, cmd_##h },
+static const struct pb_command commands[] = { PB_CONTROL_COMMANDS(ROW){ NULL, NULL, NULL, NULL } };
+
+static int
+cmd_help(void *ctx, int argc, char **argv)
+{
+	CALL;
+	struct pb_buf names;
+	(void)argc;
+	(void)b;
+	pb_buf_init(&names);
+	pb_command_names(&names, commands);
+	booth_say(msg, n, 0, "commands: %s", names.data);
+	pb_buf_fini(&names);
+	return 0;
 }
 
 void
 booth_on_control(void *ctx, int argc, char **argv, struct pb_buf *reply)
 {
-	struct pb_booth *b = ctx;
-	enum pb_state before = b->kiosk.state;
-	char msg[480] = "";
-	struct pb_buf body;
+	struct call call = { .b = ctx, .reply = reply };
+	const struct pb_command *cmd = pb_command_find(commands, argv[0]);
+	struct pb_buf words;
 	int code;
 
-	if (!strcmp(argv[0], "status") && argc == 1) {
-		pb_control_reply(reply, 0, "ok");
-		booth_status_json(b, reply);
+	pb_buf_init(&words);
+	if (!cmd) {
+		pb_command_names(&words, commands);
+		pb_control_reply(reply, 2, "unknown command '%.64s' (commands: %s)", argv[0],
+				 words.data);
+		pb_buf_fini(&words);
 		return;
 	}
-	if (!strcmp(argv[0], "trigger") && argc == 1) {
-		int copies = b->kiosk.copies;
-		booth_feed(b, PB_EV_TRIGGER, 0, 0);
-		if (b->kiosk.copies != copies)
-			pb_control_reply(reply, 0, "%s: %d print%s", pb_state_name(before),
-					 b->kiosk.copies, b->kiosk.copies == 1 ? "" : "s");
-		else if (b->kiosk.state != before)
-			pb_control_reply(reply, 0, "%s -> %s", pb_state_name(before),
-					 pb_state_name(b->kiosk.state));
-		else
-			pb_control_reply(reply, 1, "nothing to trigger in %s",
-					 pb_state_name(before));
-		return;
-	}
-	if (!strcmp(argv[0], "resend")) {
-		resend_command(b, argc, argv, reply);
-		return;
-	}
-	if (!strcmp(argv[0], "webhook")) {
-		webhook_command(b, argc, argv, reply);
-		return;
-	}
-	if (!strcmp(argv[0], "outbox")) {
-		outbox_command(b, argc, argv, reply);
-		return;
-	}
-	if (!strcmp(argv[0], "publish") || !strcmp(argv[0], "fleet") ||
-	    !strcmp(argv[0], "report")) {
-		cloud_command(b, argc, argv, reply);
-		return;
-	}
-	if (!strcmp(argv[0], "reload") && argc == 1) {
-		booth_reload(b, reply);
-		return;
-	}
-	if (!strcmp(argv[0], "help")) {
-		pb_control_reply(reply, 0, "commands: " COMMANDS);
-		return;
-	}
-	pb_buf_init(&body);
-	code = command(b, argc, argv, msg, sizeof(msg), &body);
+	pb_buf_init(&call.body);
+	code = cmd->run(&call, argc, argv);
 	if (code < 0) {
-		pb_control_reply(reply, 2, "unknown command '%.64s' (commands: " COMMANDS ")",
-				 argv[0]);
-	} else {
-		pb_control_reply(reply, code, "%s", msg);
-		if (body.len)
-			pb_buf_append(reply, body.data, body.len);
+		pb_command_forms(&words, commands, cmd->name);
+		pb_control_reply(reply, 2, "usage: %s", words.data);
+	} else if (!reply->len) {
+		pb_control_reply(reply, code, "%s", call.msg);
+		if (call.body.len)
+			pb_buf_append(reply, call.body.data, call.body.len);
 	}
-	pb_buf_fini(&body);
+	pb_buf_fini(&call.body);
+	pb_buf_fini(&words);
 }
 
 struct reload {

@@ -1,5 +1,7 @@
 /* photobooth-kiosk: the kiosk's argument parsing, process set-up and wiring only. The
- * photobooth front (front.c) runs `render` itself and execs this for everything else. */
+ * photobooth front (front.c) runs `render` itself and execs this for everything else; the
+ * commands are main_commands.h's rows (this program's: not render). Main thread, before the
+ * booth starts its own. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #ifdef __GLIBC__
@@ -16,11 +18,13 @@
 #include <time.h>
 
 #include "booth.h"
+#include "command.h"
 #include "mail.h"
 #include "conf.h"
 #include "i18n.h"
 #include "landing.h"
 #include "log.h"
+#include "main_commands.h"
 #include "mem.h"
 #include "overlay.h"
 
@@ -58,25 +62,28 @@ kiosk_process(void)
 #endif
 }
 
+static int main_run(void *ctx, int argc, char **argv);
+static int main_screens(void *ctx, int argc, char **argv);
+
+/* This program's rows of photobooth's table: render is the front's alone (front.c). */
+#define ROW_kiosk(h, n, a, t) { n, a, t, main_##h },
+#define ROW_front(h, n, a, t)
+#define ROW(w, h, n, a, t) ROW_##w(h, n, a, t)
+#define OPT(n, a, t) { n, a, t, NULL },
+static const struct pb_command commands[] = { PB_MAIN_COMMANDS(ROW){ NULL, NULL, NULL, NULL } };
+static const struct pb_command options[] = { PB_MAIN_OPTIONS(OPT){ NULL, NULL, NULL, NULL } };
+static const char *program = "photobooth";
+
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-		"usage: photobooth [--config FILE] [--windowed] [--verbose]\n"
-		"       photobooth [--config FILE] --check-config\n"
-		"       photobooth screens [--config FILE] --out DIR [--size WxH] [--lang en|ko]\n"
-		"       photobooth render --overlay NAME [--config FILE] [--date YYYY-MM-DD]\n"
-		"                         -o OUT.jpg IN.jpg [IN.jpg ...]\n"
-		"       photobooth --print-default-config | --version | --help\n"
-		"\n"
-		"  --config FILE          configuration (default " PB_DEFAULT_CONFIG ")\n"
-		"  --windowed             a window instead of fullscreen (desktops)\n"
-		"  --check-config         validate the configuration and the theme, then exit\n"
-		"                         (exit code 78 when they are wrong)\n"
-		"  --print-default-config print every key with its default and help\n"
-		"  screens                render every screen to DIR/<state>.bmp, no display needed\n"
-		"  render                 compose photos into a theme's print file (reprints);\n"
-		"                         the date on the print is today unless --date says\n");
+	struct pb_buf out;
+
+	pb_buf_init(&out);
+	pb_command_help(&out, program, commands, options, 26, 79);
+	pb_buf_printf(&out, "\nthe default config: " PB_DEFAULT_CONFIG "\n");
+	fputs(out.data, f);
+	pb_buf_fini(&out);
 }
 
 /* Loads the config (path NULL: the defaults) and checks what start-up would refuse. Returns 0
@@ -119,12 +126,13 @@ load(struct pb_config *cfg, const char *path)
 }
 
 static int
-screens(int argc, char **argv, const char *config)
+main_screens(void *ctx, int argc, char **argv)
 {
-	const char *out = NULL, *lang = NULL;
+	const char *config = PB_DEFAULT_CONFIG, *out = NULL, *lang = NULL;
 	int w = 1920, h = 1080, rc, config_given = 0;
 	struct pb_config cfg;
 
+	(void)ctx;
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
@@ -159,17 +167,16 @@ screens(int argc, char **argv, const char *config)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The kiosk itself, or --check-config, --version and the like. */
+static int
+main_run(void *ctx, int argc, char **argv)
 {
 	const char *config = PB_DEFAULT_CONFIG;
 	struct pb_booth_options opt = { 0 };
 	int check = 0, rc;
 	struct pb_config cfg;
 
-	pb_i18n_init(argv[0]);
-	if (argc > 1 && !strcmp(argv[1], "screens"))
-		return screens(argc, argv, config);
+	(void)ctx;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config = argv[++i];
@@ -213,4 +220,17 @@ main(int argc, char **argv)
 	}
 	pb_config_fini(&cfg);
 	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct pb_command *cmd = argc > 1 ? pb_command_find(commands, argv[1]) : NULL;
+	const char *slash = strrchr(argv[0], '/');
+
+	program = slash ? slash + 1 : argv[0];
+	pb_i18n_init(argv[0]);
+	if (!cmd || !cmd->name[0])
+		cmd = commands; /* the row named "": options only */
+	return cmd->run(NULL, argc, argv);
 }

@@ -1,62 +1,32 @@
-/* photoboothctl: talks to the running kiosk over its control socket. */
+/* photoboothctl: talks to the running kiosk over its control socket. Its usage is read from
+ * the kiosk's command table (control_commands.h). One thread; blocks on the socket. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "conf.h"
+#include "control_commands.h"
 #include "control.h"
 #include "json.h"
+
+#define ROW(h, n, a, t) { n, a, t, NULL },
+/* every command goes to the kiosk as typed: the table is for the usage */
+static const struct pb_command commands[] = { PB_CONTROL_COMMANDS(ROW){ NULL, NULL, NULL, NULL } };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-		"usage: photoboothctl [--json] [--socket PATH | --config FILE] COMMAND\n"
-		"\n"
-		"commands:\n"
-		"  status    the kiosk's state as one JSON object\n"
-		"  trigger   what the big button does now (start, accept, next)\n"
-		"  reset     abort any session (a finished photo is kept) and go back to the\n"
-		"            attract screen\n"
-		"  overlay [NAME]    list the installed themes, or switch to NAME (after the\n"
-		"                    guest on screen, if any; kept across restarts)\n"
-		"  delivery print|share|both  switch how guests get their photo (kept)\n"
-		"  printer           the printer in words, its prints in CUPS and the prints\n"
-		"                    held for staff (refused, or may not have come out)\n"
-		"  printer resume    after fixing the printer (paper, ribbon, jam): enable the\n"
-		"                    queue and print what waited, in order\n"
-		"  printer paper N   paper loaded: N prints left (counted down per print)\n"
-		"  printer cancel [JOB]  cancel a stuck print: CUPS job JOB (status:\n"
-		"                    printer.jobs), or the first in the queue\n"
-		"  printer retry JOB|all    send again a print the printer refused 3 times\n"
-		"  printer reprint JOB|all  print again one that may not have come out (the\n"
-		"                    printer restarted mid-print and forgot it)\n"
-		"  camera reconnect  close the camera and open it again now\n"
-		"  counters [reset]  sessions, photos, prints, emails, QR downloads and\n"
-		"                    failures since the last reset and all-time; reset zeroes\n"
-		"                    the since-reset ones\n"
-		"  purge HOURS       delete photos (and their download links) older than HOURS\n"
-		"  resend SESSION ADDRESS  email the session's download link (again) to\n"
-		"                    ADDRESS, when a guest says it never came\n"
-		"  outbox            the emails waiting and the dead letters (refused for good\n"
-		"                    by the server), addresses masked\n"
-		"  outbox retry ID|dead|all  try again now (a dead letter goes back in the\n"
-		"                    queue)\n"
-		"  outbox drop ID|dead  delete a message or every dead letter\n"
-		"  webhook [retry|drop ID|dead]  the webhook's deliveries waiting and its dead\n"
-		"                    letters ([webhook] url); retry or drop them as for outbox\n"
-		"  publish [retry]   the cloud upload queue ([publish]): waiting, oldest, the\n"
-		"                    store's last error; retry tries everything now\n"
-		"  fleet             every booth of the event, from their heartbeats in the\n"
-		"                    bucket; a booth silent for 4 heartbeats (2 min) is flagged\n"
-		"  report            sessions, prints, emails and downloads per booth and per\n"
-		"                    hour, with totals, for the organiser\n"
-		"  pin unlock        end the staff keypad's lock after wrong PINs\n"
-		"  reload            read the config file again (as SIGHUP): say what took\n"
-		"                    effect and what needs a restart\n"
-		"\n"
-		"--json prints {\"code\": N, \"message\": \"...\", \"data\": ...} for scripts.\n"
-		"exit codes: 0 done, 1 refused or failed, 2 usage\n");
+	struct pb_buf out;
+
+	pb_buf_init(&out);
+	pb_buf_printf(&out, "usage: photoboothctl [--json] [--socket PATH | --config FILE] "
+			    "COMMAND\n\ncommands:\n");
+	pb_command_usage(&out, commands, 30, 79);
+	pb_buf_printf(&out, "\n--json prints {\"code\": N, \"message\": \"...\", \"data\": ...} "
+			    "for scripts.\nexit codes: 0 done, 1 refused or failed, 2 usage\n");
+	fputs(out.data, f);
+	pb_buf_fini(&out);
 }
 
 /* --json: one object, whatever the command. A JSON body (status, counters) is embedded as

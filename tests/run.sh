@@ -39,6 +39,16 @@ fi
 # config/photobooth.conf documents every key: it must be exactly what the table generates.
 run config-file-agrees diff -u config/photobooth.conf <(build/photobooth --print-default-config)
 
+# The man pages' command and option sections are what the command tables write (make man).
+man_parts_current() {
+	local part rc=0
+	for part in photoboothctl.1.commands photobooth.1.commands photobooth.1.options; do
+		diff -u "man/$part" <(build/mancommands "$part") || rc=1
+	done
+	return $rc
+}
+run man-sections-current man_parts_current
+
 # The harness itself: a test whose set-up fails, or that checks nothing, fails.
 run harness bash tests/harness.sh
 

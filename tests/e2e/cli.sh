@@ -10,6 +10,13 @@ write_config "$conf"
 
 check "--version prints the version" bash -c "'$PB' --version | grep -q '^photobooth $(cat "$TOP/VERSION")$'"
 check "--help exits 0" "$PB" --help
+check "... and lists render (the front's) and screens (the kiosk's)" \
+	bash -c "'$PB' --help | grep -q '^  render ' && '$PB' --help | grep -q '^  screens '"
+KIOSK_BIN="$(dirname "$PB")/photobooth-kiosk"
+check "photobooth-kiosk --help leaves render out: it is not the kiosk's" \
+	bash -c "'$KIOSK_BIN' --help | grep -q '^  screens ' && ! '$KIOSK_BIN' --help | grep -q render"
+"$KIOSK_BIN" render >/dev/null 2>&1
+check "... and refuses it as a usage error (2)" test $? = 2
 "$PB" --no-such-flag >/dev/null 2>&1
 check "an unknown flag exits 2" test $? = 2
 check "--check-config accepts a good file" "$PB" --config "$conf" --check-config

@@ -63,7 +63,8 @@ echo "# photobooth.conf(5) documents $(wc -l <"$WORK/keys.man") of $(wc -l <"$WO
 check "photobooth.conf(5) documents every key of the config table, in its section" \
 	diff -u "$WORK/keys.conf" "$WORK/keys.man"
 check "... and there are many ([kiosk] to [staff])" test "$(wc -l <"$WORK/keys.conf")" -gt 50
-for c in status trigger reset overlay delivery printer camera counters purge resend reload; do
+for c in status trigger reset overlay delivery printer camera counters purge resend outbox webhook \
+	publish fleet report pin reload help; do
 	if ! grep -q "^\.B.* $c\b\|^\.B $c\|^\.BR $c\|^\.BI \"$c" "$R/usr/local/share/man/man1/photoboothctl.1"; then
 		not_ok "photoboothctl(1) has no entry for '$c'"
 		continue

@@ -266,6 +266,16 @@ expect 1 "no such theme" overlay no-such-theme
 check "... says why" grep -q "theme no-such-theme cannot be used" "$WORK/ctl.out"
 expect 1 "a path is not a theme" overlay ../overlays/replay
 expect 2 "usage" overlay a b
+check "... says the forms from the command table" grep -qx "usage: overlay \[NAME\]" "$WORK/ctl.out"
+expect 2 "status takes no arguments" status now
+check "... its usage" grep -qx "usage: status" "$WORK/ctl.out"
+expect 2 "an unknown command" fax
+check "... names the commands" grep -q "unknown command 'fax' (commands: status, trigger, .*, help)" \
+	"$WORK/ctl.out"
+expect 0 "help" help
+check "... names every command once" grep -qx "commands: status, trigger, reset, overlay, \
+delivery, printer, camera, counters, purge, resend, outbox, webhook, publish, fleet, report, \
+pin, reload, help" "$WORK/ctl.out"
 expect 0 "delivery print" delivery print
 expect 2 "delivery fax is usage" delivery fax
 expect 0 "delivery both" delivery both
