@@ -64,6 +64,7 @@ enum pb_action_type {
 	PB_ACT_PRINT,	/* print copies of the session's photo */
 	PB_ACT_EMAIL,	/* queue an email of the session's link to the address the shell holds */
 	PB_ACT_END,	/* the session is over: keep its folder if keep, else delete it */
+	PB_ACT_COUNT
 };
 
 struct pb_action {

@@ -162,108 +162,139 @@ share_begin(struct pb_booth *b)
 }
 
 static void
-perform(struct pb_booth *b, const struct pb_action *a, uint64_t now)
+act_begin(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 {
-	switch (a->type) {
-	case PB_ACT_BEGIN:
-		pb_session_info_init(&b->guest.session, b->cfg->data_dir, time(NULL));
-		snprintf(b->guest.session.overlay, sizeof(b->guest.session.overlay), "%s",
-			 b->overlay->name);
-		snprintf(b->guest.session.delivery, sizeof(b->guest.session.delivery), "%s",
-			 pb_delivery_name(b->deliver.mode));
-		/* the guest's language (the button is on attract): their page speaks it too */
-		snprintf(b->guest.session.language, sizeof(b->guest.session.language), "%s",
-			 b->language);
-		b->guest.on_disk = 0;
-		booth_shots_drop(b);
-		pb_render_set_photo(b->render, NULL);
-		b->guest.share_url[0] = '\0';
-		b->guest.prints = b->guest.emails = 0;
-		pb_email_form_clear(&b->email);
-		pb_info("session %s: started", b->guest.session.id);
-		break;
-	case PB_ACT_CAPTURE:
-		b->guest.capture_ms = now;
-		b->guest.countdown_end_us = pb_now_us();
-		pb_camera_request_capture(b->camera, a->session, a->job, a->slot);
-		break;
-	case PB_ACT_STORE:
-		booth_shot_store(b, a->slot);
-		break;
-	case PB_ACT_COMPOSE:
-		booth_shots_compose(b, a->session, a->job);
-		break;
-	case PB_ACT_DELIVER:
-		snprintf(b->guest.session.status, sizeof(b->guest.session.status), "accepted");
-		snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%s",
-			 pb_delivery_note(&b->deliver, b->kiosk.print_offered));
-		if (pb_delivery_links(&b->deliver))
-			share_begin(b);
-		else
-			queue_write(b, 0);
-		break;
-	case PB_ACT_PRINT: {
-		char *photo = pb_xasprintf("%s/final.jpg", b->guest.session.dir);
-		pb_print_submit(b->deliver.print, b->guest.session.id, photo, a->copies);
-		b->guest.prints += a->copies;
-		free(photo);
-		pb_delivery_printer_stale(
-			&b->deliver); /* the queue position, from the next frame */
-		pb_info("session %s: %d print%s asked for", b->guest.session.id, a->copies,
-			a->copies == 1 ? "" : "s");
-		snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%d print%s spooled",
-			 a->copies, a->copies == 1 ? "" : "s");
-		queue_write(b, 0);
-		break;
-	}
-	case PB_ACT_END:
-		if (a->keep) {
-			struct pb_delivery_done done = {
-				b->guest.session.id,	   b->guest.session.overlay,
-				b->guest.session.delivery, b->guest.share_url,
-				b->guest.prints,	   b->guest.emails,
-				b->guest.webhook_email
-			};
-			snprintf(b->last_session, sizeof(b->last_session), "%s",
-				 b->guest.session.id);
-			pb_info("session %s: finished", b->guest.session.id);
-			pb_delivery_finished(&b->deliver, b->cfg, &done);
-		} else if (b->guest.on_disk) {
-			queue_write(b, 1);
-		} else {
-			pb_info("session %s: abandoned before any photo was kept",
-				b->guest.session.id);
-		}
-		booth_shots_drop(b);
-		b->guest.review_from_us = 0;
-		pb_render_set_photo(b->render, NULL);
-		b->guest.share_url[0] = '\0';
-		explicit_bzero(b->guest.webhook_email, sizeof(b->guest.webhook_email));
-		pb_email_form_clear(&b->email);
-		break;
-	case PB_ACT_EMAIL: {
-		if (b->cfg->webhook_include_email && b->email.consent)
-			snprintf(b->guest.webhook_email, sizeof(b->guest.webhook_email), "%s",
-				 b->email.typed);
-		enum pb_status st =
-			pb_outbox_add(b->deliver.outbox, b->email.typed, b->guest.session.id,
-				      b->guest.share_url, b->guest.share_expires);
-		pb_email_form_sent(&b->email);
-		b->guest.emails += st == PB_OK;
-		if (st == PB_OK)
-			pb_info("session %s: email to %s queued", b->guest.session.id,
-				b->email.sent_to);
-		else
-			pb_err("session %s: email to %s not queued: %s", b->guest.session.id,
-			       b->email.sent_to, pb_status_str(st));
-		snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%s",
-			 b->kiosk.copies ? "prints spooled; download link shown; email queued"
-					 : "download link shown; email queued");
-		queue_write(b, 0);
-		break;
-	}
-	}
+	(void)a, (void)now;
+	pb_session_info_init(&b->guest.session, b->cfg->data_dir, time(NULL));
+	snprintf(b->guest.session.overlay, sizeof(b->guest.session.overlay), "%s",
+		 b->overlay->name);
+	snprintf(b->guest.session.delivery, sizeof(b->guest.session.delivery), "%s",
+		 pb_delivery_name(b->deliver.mode));
+	/* the guest's language (the button is on attract): their page speaks it too */
+	snprintf(b->guest.session.language, sizeof(b->guest.session.language), "%s", b->language);
+	b->guest.on_disk = 0;
+	booth_shots_drop(b);
+	pb_render_set_photo(b->render, NULL);
+	b->guest.share_url[0] = '\0';
+	b->guest.prints = b->guest.emails = 0;
+	pb_email_form_clear(&b->email);
+	pb_info("session %s: started", b->guest.session.id);
 }
+
+static void
+act_capture(struct pb_booth *b, const struct pb_action *a, uint64_t now)
+{
+	b->guest.capture_ms = now;
+	b->guest.countdown_end_us = pb_now_us();
+	pb_camera_request_capture(b->camera, a->session, a->job, a->slot);
+}
+
+static void
+act_store(struct pb_booth *b, const struct pb_action *a, uint64_t now)
+{
+	(void)now;
+	booth_shot_store(b, a->slot);
+}
+
+static void
+act_compose(struct pb_booth *b, const struct pb_action *a, uint64_t now)
+{
+	(void)now;
+	booth_shots_compose(b, a->session, a->job);
+}
+
+static void
+act_deliver(struct pb_booth *b, const struct pb_action *a, uint64_t now)
+{
+	(void)a, (void)now;
+	snprintf(b->guest.session.status, sizeof(b->guest.session.status), "accepted");
+	snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%s",
+		 pb_delivery_note(&b->deliver, b->kiosk.print_offered));
+	if (pb_delivery_links(&b->deliver))
+		share_begin(b);
+	else
+		queue_write(b, 0);
+}
+
+static void
+act_print(struct pb_booth *b, const struct pb_action *a, uint64_t now)
+{
+	(void)now;
+	char *photo = pb_xasprintf("%s/final.jpg", b->guest.session.dir);
+	pb_print_submit(b->deliver.print, b->guest.session.id, photo, a->copies);
+	b->guest.prints += a->copies;
+	free(photo);
+	pb_delivery_printer_stale(&b->deliver); /* the queue position, from the next frame */
+	pb_info("session %s: %d print%s asked for", b->guest.session.id, a->copies,
+		a->copies == 1 ? "" : "s");
+	snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%d print%s spooled",
+		 a->copies, a->copies == 1 ? "" : "s");
+	queue_write(b, 0);
+}
+
+static void
+act_end(struct pb_booth *b, const struct pb_action *a, uint64_t now)
+{
+	(void)now;
+	if (a->keep) {
+		struct pb_delivery_done done = {
+			b->guest.session.id,   b->guest.session.overlay, b->guest.session.delivery,
+			b->guest.share_url,    b->guest.prints,		 b->guest.emails,
+			b->guest.webhook_email
+		};
+		snprintf(b->last_session, sizeof(b->last_session), "%s", b->guest.session.id);
+		pb_info("session %s: finished", b->guest.session.id);
+		pb_delivery_finished(&b->deliver, b->cfg, &done);
+	} else if (b->guest.on_disk) {
+		queue_write(b, 1);
+	} else {
+		pb_info("session %s: abandoned before any photo was kept", b->guest.session.id);
+	}
+	booth_shots_drop(b);
+	b->guest.review_from_us = 0;
+	pb_render_set_photo(b->render, NULL);
+	b->guest.share_url[0] = '\0';
+	explicit_bzero(b->guest.webhook_email, sizeof(b->guest.webhook_email));
+	pb_email_form_clear(&b->email);
+}
+
+static void
+act_email(struct pb_booth *b, const struct pb_action *a, uint64_t now)
+{
+	(void)a, (void)now;
+	if (b->cfg->webhook_include_email && b->email.consent)
+		snprintf(b->guest.webhook_email, sizeof(b->guest.webhook_email), "%s",
+			 b->email.typed);
+	enum pb_status st = pb_outbox_add(b->deliver.outbox, b->email.typed, b->guest.session.id,
+					  b->guest.share_url, b->guest.share_expires);
+	pb_email_form_sent(&b->email);
+	b->guest.emails += st == PB_OK;
+	if (st == PB_OK)
+		pb_info("session %s: email to %s queued", b->guest.session.id, b->email.sent_to);
+	else
+		pb_err("session %s: email to %s not queued: %s", b->guest.session.id,
+		       b->email.sent_to, pb_status_str(st));
+	snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%s",
+		 b->kiosk.copies ? "prints spooled; download link shown; email queued"
+				 : "download link shown; email queued");
+	queue_write(b, 0);
+}
+
+/* One row per kiosk action (kiosk.h), one function each: what the shell does when the state
+ * machine says so. */
+/* clang-format off */
+static void (*const perform[PB_ACT_COUNT])(struct pb_booth *, const struct pb_action *,
+					    uint64_t) = {
+	[PB_ACT_BEGIN] = act_begin,
+	[PB_ACT_CAPTURE] = act_capture,
+	[PB_ACT_STORE] = act_store,
+	[PB_ACT_COMPOSE] = act_compose,
+	[PB_ACT_DELIVER] = act_deliver,
+	[PB_ACT_PRINT] = act_print,
+	[PB_ACT_EMAIL] = act_email,
+	[PB_ACT_END] = act_end,
+};
+/* clang-format on */
 
 void
 booth_feed_arg(struct pb_booth *b, enum pb_event_type type, uint32_t session, uint32_t job, int arg)
@@ -284,7 +315,7 @@ booth_feed_arg(struct pb_booth *b, enum pb_event_type type, uint32_t session, ui
 			pb_state_name(b->kiosk.state),
 			type == PB_EV_TICK ? "timeout" : pb_event_name(type));
 	for (int i = 0; i < n; i++)
-		perform(b, &acts[i], now);
+		perform[acts[i].type](b, &acts[i], now);
 }
 
 void
