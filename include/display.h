@@ -3,7 +3,6 @@
 #ifndef PB_DISPLAY_H
 #define PB_DISPLAY_H
 
-#include <SDL.h>
 #include <stddef.h>
 #include "status.h"
 
@@ -32,20 +31,26 @@ struct pb_input {
 };
 
 struct pb_display;
+/* SDL's, named here so the shell's headers need not include SDL (SDL_Renderer, SDL_Event) */
+struct SDL_Renderer;
+union SDL_Event;
 
 /* PB_ERR_NODEV with a reason in why when there is no display. */
 enum pb_status pb_display_open(const struct pb_display_config *cfg, struct pb_display **out,
 			       char *why, size_t whylen);
 void pb_display_close(struct pb_display *d);
 
-SDL_Renderer *pb_display_renderer(struct pb_display *d);
+struct SDL_Renderer *pb_display_renderer(struct pb_display *d);
 /* Output size in pixels (may change when the window is resized). */
 void pb_display_size(struct pb_display *d, int *w, int *h);
 /* Dots per inch of the screen, or 0 when the display does not say. */
 float pb_display_dpi(struct pb_display *d);
 
 /* Translates one SDL event; staff_key is the key that opens the PIN keypad. */
-struct pb_input pb_display_translate(struct pb_display *d, const SDL_Event *e,
-				     SDL_Keycode staff_key);
+struct pb_input pb_display_translate(struct pb_display *d, const union SDL_Event *e, int staff_key);
+
+/* The key named name in SDL's names ("F12", "Pause", "Scroll Lock"), or 0 when there is no
+ * such key. Any thread (SDL need not be started). */
+int pb_display_key(const char *name);
 
 #endif

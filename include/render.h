@@ -5,7 +5,6 @@
 #ifndef PB_RENDER_H
 #define PB_RENDER_H
 
-#include <SDL.h>
 #include <stdint.h>
 #include "camera.h"
 #include "email_form.h"
@@ -75,9 +74,10 @@ struct pb_view {
 };
 
 struct pb_render;
+struct SDL_Renderer; /* SDL's, named here so the booth's headers need not include SDL */
 
 /* dpi <= 0 when unknown. NULL with a reason in why if the font cannot be loaded. */
-struct pb_render *pb_render_create(SDL_Renderer *r, const char *font, float dpi, char *why,
+struct pb_render *pb_render_create(struct SDL_Renderer *r, const char *font, float dpi, char *why,
 				   size_t whylen);
 void pb_render_destroy(struct pb_render *rd);
 

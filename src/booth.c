@@ -371,7 +371,7 @@ void
 booth_camera_post(void *ctx, struct pb_camera_result *res)
 {
 	struct pb_booth *b = ctx;
-	booth_post(b->ev_base + EV_CAMERA, res, (void (*)(void *))pb_camera_result_destroy);
+	booth_post(b, EV_CAMERA, res, (void (*)(void *))pb_camera_result_destroy);
 }
 
 void
@@ -585,15 +585,12 @@ booth_kiosk_config(struct pb_booth *b)
 }
 
 void
-booth_drain_results(struct pb_booth *b)
+booth_result_free(int kind, void *data)
 {
-	SDL_Event e;
-	while (SDL_PeepEvents(&e, 1, SDL_GETEVENT, b->ev_base, b->ev_base + EV_COUNT - 1) == 1) {
-		if (e.type == b->ev_base + EV_CAMERA)
-			pb_camera_result_destroy(e.user.data1);
-		else
-			booth_compose_result_destroy(e.user.data1);
-	}
+	if (kind == EV_CAMERA)
+		pb_camera_result_destroy(data);
+	else
+		booth_compose_result_destroy(data);
 }
 
 struct overlay_job {
@@ -667,10 +664,10 @@ booth_apply_delivery(struct pb_booth *b, int delivery, char *why, size_t whylen)
 }
 
 void
-booth_on_result(struct pb_booth *b, SDL_Event *e)
+booth_on_result(struct pb_booth *b, int kind, void *data)
 {
-	if (e->type == b->ev_base + EV_CAMERA)
-		on_capture(b, e->user.data1);
-	else if (e->type == b->ev_base + EV_COMPOSED)
-		on_composed(b, e->user.data1);
+	if (kind == EV_CAMERA)
+		on_capture(b, data);
+	else if (kind == EV_COMPOSED)
+		on_composed(b, data);
 }

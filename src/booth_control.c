@@ -536,8 +536,8 @@ booth_reload(struct pb_booth *b, struct pb_buf *reply)
 	if (r.pin)
 		pb_pin_init(&b->staff.pin, b->cfg->staff_pin);
 	if (r.key) {
-		SDL_Keycode k = SDL_GetKeyFromName(b->cfg->staff_key);
-		if (k == SDLK_UNKNOWN)
+		int k = pb_display_key(b->cfg->staff_key);
+		if (!k)
 			pb_err("reload: [staff] key = %s: not a key name; keeping the old one",
 			       b->cfg->staff_key);
 		else

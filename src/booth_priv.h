@@ -15,7 +15,6 @@
 #ifndef PB_BOOTH_PRIV_H
 #define PB_BOOTH_PRIV_H
 
-#include <SDL.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +37,9 @@
 #include "worker.h"
 
 enum { EV_CAMERA, EV_COMPOSED, EV_COUNT };
+/* The main loop's queue for results from other threads: the shell's is an SDL user event
+ * (booth_run.c); a test's may be its own list. Any thread. */
+typedef void (*booth_post_fn)(void *ctx, int kind, void *data, void (*destroy)(void *));
 
 #define MAX_THEMES 32
 
@@ -70,7 +72,7 @@ struct booth_guest {
 struct booth_staff {
 	struct pb_pin pin;
 	int pin_wrong;	 /* the keypad says the last PIN was wrong */
-	SDL_Keycode key; /* [staff] key */
+	int key;	 /* [staff] key (display.h: pb_display_key) */
 	char toast[480]; /* the staff screen's last action, in words */
 	int toast_bad;
 	char themes[MAX_THEMES]
@@ -91,7 +93,8 @@ struct pb_booth {
 	int windowed;
 	uint64_t started_ms;
 	int quit;
-	Uint32 ev_base;
+	booth_post_fn post; /* how results reach the main loop */
+	void *post_ctx;
 	struct pb_kiosk kiosk;
 	struct pb_overlay *overlay; /* the theme in use */
 	char language[8];
@@ -134,12 +137,12 @@ void booth_theme_preview(struct pb_booth *b);
 void booth_set_language(struct pb_booth *b, const char *lang);
 /* Input on a guest screen (attract to thanks, and the email keyboard). */
 void booth_guest_input(struct pb_booth *b, struct pb_input in);
-/* Results from the camera and the worker (SDL user events from ev_base). */
-void booth_on_result(struct pb_booth *b, SDL_Event *e);
+/* A result from the camera (EV_CAMERA) or the worker (EV_COMPOSED), on the main loop. */
+void booth_on_result(struct pb_booth *b, int kind, void *data);
 /* The camera's results, posted to the main loop. Any thread. */
 void booth_camera_post(void *ctx, struct pb_camera_result *res);
-/* Frees results still queued as SDL events after the threads have stopped. */
-void booth_drain_results(struct pb_booth *b);
+/* Frees a result that will never be handled (the loop has stopped). */
+void booth_result_free(int kind, void *data);
 /* Checks data_dir's free space (at most every 2 s unless force) and takes the booth out of
  * service below [storage] min_free_mb, back in above it. */
 void booth_watch_disk(struct pb_booth *b, uint64_t now, int force);
@@ -147,9 +150,13 @@ void booth_watch_disk(struct pb_booth *b, uint64_t now, int force);
  * Every loop turn. */
 void booth_watch_delivery(struct pb_booth *b, uint64_t now);
 void booth_hand_beat(struct pb_booth *b);
-/* Hands data to the main loop as an SDL user event; if the queue refuses it, frees it. Any
- * thread. */
-void booth_post(Uint32 type, void *data, void (*destroy)(void *));
+/* Hands a result to the main loop, which calls booth_on_result with it; if the queue refuses
+ * it, destroy(data). Any thread. */
+static inline void
+booth_post(struct pb_booth *b, int kind, void *data, void (*destroy)(void *))
+{
+	b->post(b->post_ctx, kind, data, destroy);
+}
 
 /* booth_shots.c: the photos on their way to review */
 struct booth_compose_result {

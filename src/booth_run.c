@@ -2,6 +2,7 @@
  * socket), the main loop (SDL events, photoboothctl, timers, drawing), destroy (threads
  * joined, what was handed over written). Input is routed here to the guest screens (booth.c)
  * or the staff screens (booth_staff.c). Main thread, the one that owns SDL. */
+#include <SDL.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,35 @@
 #include "notify.h"
 #include "outbox.h"
 #include "share.h"
+
+/* The first of the SDL user event types results come as (EV_CAMERA, EV_COMPOSED). Written
+ * once at create, before any thread that posts starts. */
+static Uint32 ev_base;
+
+/* The shell's booth_post_fn: a result becomes an SDL user event; the main loop hands it to
+ * booth_on_result. Any thread (SDL_PushEvent is thread-safe). */
+static void
+sdl_post(void *ctx, int kind, void *data, void (*destroy)(void *))
+{
+	SDL_Event e;
+	(void)ctx;
+	SDL_zero(e);
+	e.type = ev_base + (Uint32)kind;
+	e.user.data1 = data;
+	if (SDL_PushEvent(&e) <= 0) {
+		pb_err("event queue refused a result: %s", SDL_GetError());
+		destroy(data);
+	}
+}
+
+/* Frees results still queued after the threads that posted them have stopped. */
+static void
+drain_results(void)
+{
+	SDL_Event e;
+	while (SDL_PeepEvents(&e, 1, SDL_GETEVENT, ev_base, ev_base + EV_COUNT - 1) == 1)
+		booth_result_free((int)(e.type - ev_base), e.user.data1);
+}
 
 #define FRAME_MS 33 /* redraw at most ~30 times a second: the live view's own rate */
 
@@ -87,8 +117,8 @@ watch_press(struct pb_booth *b, uint64_t now)
 static void
 on_event(struct pb_booth *b, SDL_Event *e)
 {
-	if (e->type >= b->ev_base && e->type < b->ev_base + EV_COUNT)
-		booth_on_result(b, e);
+	if (e->type >= ev_base && e->type < ev_base + EV_COUNT)
+		booth_on_result(b, (int)(e->type - ev_base), e->user.data1);
 	else if (b->screen.display)
 		on_input(b, pb_display_translate(b->screen.display, e, b->staff.key));
 	else if (e->type == SDL_QUIT)
@@ -255,9 +285,11 @@ create(struct pb_booth *b)
 		fprintf(stderr, "SDL: %s\n", SDL_GetError());
 		return 1;
 	}
-	b->ev_base = SDL_RegisterEvents(EV_COUNT);
-	b->staff.key = SDL_GetKeyFromName(cfg->staff_key);
-	if (b->staff.key == SDLK_UNKNOWN) {
+	ev_base = SDL_RegisterEvents(EV_COUNT);
+	b->post = sdl_post;
+	b->post_ctx = b;
+	b->staff.key = pb_display_key(cfg->staff_key);
+	if (!b->staff.key) {
 		fprintf(stderr,
 			"[staff] key = %s: not a key name (SDL's names: F12, Pause, "
 			"Scroll Lock, ...)\n",
@@ -422,8 +454,8 @@ pb_booth_destroy(struct pb_booth *b)
 	pb_worker_destroy(b->worker); /* finishes queued writes */
 	b->worker = NULL;
 	pb_delivery_fini(&b->deliver); /* prints spooled, emails written */
-	if (b->ev_base)
-		booth_drain_results(b);
+	if (b->post)
+		drain_results();
 	booth_shots_drop(b); /* the worker is gone: freed at once */
 	free(b->guest.incoming.data);
 	pb_render_destroy(b->render);

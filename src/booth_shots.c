@@ -34,7 +34,8 @@ struct slot_job {
 
 struct compose_job {
 	struct pb_job job;
-	Uint32 ev;
+	booth_post_fn post; /* the booth's, copied: the job never touches the booth */
+	void *post_ctx;
 	struct booth_strip *strip; /* the job's: freed with it */
 	struct pb_session_info info;
 	int preview_w, preview_h;
@@ -45,20 +46,6 @@ struct strip_job {
 	struct pb_job job;
 	struct booth_strip *strip;
 };
-
-/* Hands data to the main loop; if the queue refuses it, frees it. Any thread. */
-void
-booth_post(Uint32 type, void *data, void (*destroy)(void *))
-{
-	SDL_Event e;
-	SDL_zero(e);
-	e.type = type;
-	e.user.data1 = data;
-	if (SDL_PushEvent(&e) <= 0) {
-		pb_err("event queue refused a result: %s", SDL_GetError());
-		destroy(data);
-	}
-}
 
 static void
 strip_free(struct booth_strip *s)
@@ -223,7 +210,7 @@ compose_run(struct pb_job *job)
 			(unsigned long long)(pb_now_ms() - t0));
 	else
 		pb_err("session %s: %s", cj->info.id, r->err);
-	booth_post(cj->ev, r, booth_compose_result_destroy);
+	cj->post(cj->post_ctx, EV_COMPOSED, r, booth_compose_result_destroy);
 }
 
 static void
@@ -243,7 +230,8 @@ booth_shots_compose(struct pb_booth *b, uint32_t session, uint32_t id)
 		pb_display_size(b->screen.display, &w, &h);
 	cj->job.run = compose_run;
 	cj->job.destroy = compose_destroy;
-	cj->ev = b->ev_base + EV_COMPOSED;
+	cj->post = b->post;
+	cj->post_ctx = b->post_ctx;
 	b->guest.session.nslots = b->overlay->nslots;
 	cj->info = b->guest.session;
 	cj->strip = b->guest.strip; /* the job owns the filled slots now */

@@ -1,5 +1,6 @@
 /* display_sdl.c - the display (display.h) through SDL2: the window or the KMS/DRM screen, its
  * renderer, and SDL's events turned into the kiosk's input. Main thread, the one that owns SDL. */
+#include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -116,8 +117,15 @@ to_output(struct pb_display *d, int *x, int *y)
 	}
 }
 
+int
+pb_display_key(const char *name)
+{
+	SDL_Keycode k = SDL_GetKeyFromName(name);
+	return k == SDLK_UNKNOWN ? 0 : (int)k;
+}
+
 struct pb_input
-pb_display_translate(struct pb_display *d, const SDL_Event *e, SDL_Keycode staff_key)
+pb_display_translate(struct pb_display *d, const SDL_Event *e, int staff_key)
 {
 	struct pb_input in = { PB_IN_NONE, 0, 0, "" };
 	int ow, oh;

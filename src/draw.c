@@ -1,4 +1,5 @@
 /* draw.c - see draw.h. */
+#include <SDL.h>
 #include <math.h>
 
 #include "draw.h"

@@ -1,3 +1,4 @@
+#include <SDL.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* render_staff.c - draws the PIN keypad and the staff screen (health panel, theme preview,
  * action buttons) from the view the shell gathers; render.c calls it for those two states.
  * Main thread, with the renderer's SDL_Renderer. */
+#include <SDL.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

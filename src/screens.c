@@ -1,5 +1,6 @@
 /* Offline screenshots of every screen: the real renderer on a software surface, fed with the
  * simulated camera's scene. No display needed. */
+#include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

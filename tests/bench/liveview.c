@@ -1,6 +1,7 @@
 /* Live-view cost per frame: decode a 1024x680 preview JPEG into the streaming texture and
  * upload it, through the kiosk's own renderer and display code. Baseline in the same
  * process: TurboJPEG decoding the same frames into plain memory. Prints medians in ms. */
+#include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
