@@ -45,7 +45,7 @@ FRONT_LIBS = $(shell $(PKG_CONFIG) --libs libturbojpeg libjpeg pixman-1 inih lib
 PURE = status num geometry backoff mem buf json json_read address email_form staff kiosk trace layout command
 CORE = status log mem num deadline backoff buf json trace geometry layout command file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart icc stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print print_cups share gallery qr address mail outbox outbox_store \
-	staff staff_health settings notify email_form disk delivery i18n json_read s3 landing publish publish_beat fleet sendq webhook
+	staff staff_health settings notify email_form disk delivery delivery_status delivery_printer delivery_queues delivery_session i18n json_read s3 landing publish publish_beat fleet sendq webhook
 # The one exception: caption.c draws the print's text with SDL_ttf into memory surfaces (no
 # window, no renderer, no video subsystem).
 LAYER_ALLOW = caption.c:SDL_ttf.h

@@ -31,14 +31,9 @@ static void
 write_run(struct pb_job *job)
 {
 	struct write_job *wj = (struct write_job *)job;
-	if (wj->token[0] && pb_share_link_write(wj->data_dir, wj->token, wj->info.id, wj->expires,
-						wj->info.language) == PB_OK) {
-		pb_info("session %s: download link %.4s… valid until %lld", wj->info.id, wj->token,
-			(long long)wj->expires);
-		/* the cloud copy's promise, before the guest can use the link */
-		pb_publish_promise(wj->publish, wj->token, wj->info.id, wj->expires,
-				   wj->info.language);
-	}
+	if (wj->token[0])
+		pb_delivery_record_link(wj->publish, wj->data_dir, wj->token, wj->info.id,
+					wj->expires, wj->info.language);
 	if (wj->discard) {
 		if (pb_session_discard(&wj->info) == PB_OK)
 			pb_info("session %s: discarded", wj->info.id);
@@ -63,13 +58,6 @@ struct purge_job {
 	int staff; /* asked for by staff; else the retention purge */
 };
 
-/* A link gone at the booth: its published copies go too. */
-static void
-unpublish(void *ctx, const char *token)
-{
-	pb_publish_forget(ctx, token);
-}
-
 static void
 purge_run(struct pb_job *job)
 {
@@ -79,12 +67,12 @@ purge_run(struct pb_job *job)
 	if (pj->staff) {
 		n = pb_session_purge(pj->data_dir, pj->before, keep);
 		/* their download links go with them, and the links' published copies */
-		pb_share_purge(pj->data_dir, time(NULL), unpublish, pj->publish);
+		pb_delivery_purge_links(pj->publish, pj->data_dir, time(NULL));
 		pb_notice("staff: purge: %d session%s older than %d h deleted", n < 0 ? 0 : n,
 			  n == 1 ? "" : "s", pj->hours);
 		return;
 	}
-	n = pb_share_purge(pj->data_dir, time(NULL), unpublish, pj->publish);
+	n = pb_delivery_purge_links(pj->publish, pj->data_dir, time(NULL));
 	if (n)
 		pb_info("purge: %d expired download link%s and their photos deleted", n,
 			n == 1 ? "" : "s");
@@ -128,15 +116,6 @@ queue_write(struct pb_booth *b, int discard)
 	pb_worker_submit(b->worker, &wj->job);
 }
 
-void
-booth_share_link(struct pb_booth *b, const char *token, char *out, size_t n)
-{
-	if (b->deliver.publish) /* a link that works off the venue network too */
-		pb_publish_link(b->cfg->publish.public_url, b->deliver.prefix, token, out, n);
-	else
-		snprintf(out, n, "%s/p/%s", b->cfg->public_url, token);
-}
-
 /* A download link for the session: the token, the link recorded (worker), the QR on screen. */
 static void
 share_begin(struct pb_booth *b)
@@ -147,14 +126,13 @@ share_begin(struct pb_booth *b)
 	wj->job.run = write_run;
 	wj->job.destroy = write_destroy;
 	wj->info = b->guest.session;
-	b->guest.share_url[0] = '\0';
-	if (pb_share_token(wj->token) == PB_OK) {
+	if (pb_delivery_new_link(&b->deliver, b->cfg, wj->token, b->guest.share_url,
+				 sizeof(b->guest.share_url), &qr) == PB_OK) {
 		snprintf(wj->data_dir, sizeof(wj->data_dir), "%s", b->cfg->data_dir);
 		wj->expires = time(NULL) + (time_t)b->cfg->retention_hours * 3600;
 		b->guest.share_expires = wj->expires;
 		wj->publish = b->deliver.publish;
-		booth_share_link(b, wj->token, b->guest.share_url, sizeof(b->guest.share_url));
-		if (pb_qr_encode(b->guest.share_url, &qr) == PB_OK)
+		if (qr)
 			pb_render_set_qr(b->render, qr);
 		pb_image_destroy(qr);
 	}
@@ -221,10 +199,9 @@ act_print(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 {
 	(void)now;
 	char *photo = pb_xasprintf("%s/final.jpg", b->guest.session.dir);
-	pb_print_submit(b->deliver.print, b->guest.session.id, photo, a->copies);
+	pb_delivery_print(&b->deliver, b->guest.session.id, photo, a->copies);
 	b->guest.prints += a->copies;
 	free(photo);
-	pb_delivery_printer_stale(&b->deliver); /* the queue position, from the next frame */
 	pb_info("session %s: %d print%s asked for", b->guest.session.id, a->copies,
 		a->copies == 1 ? "" : "s");
 	snprintf(b->guest.session.note, sizeof(b->guest.session.note), "%d print%s spooled",
@@ -265,8 +242,8 @@ act_email(struct pb_booth *b, const struct pb_action *a, uint64_t now)
 	if (b->cfg->webhook_include_email && b->email.consent)
 		snprintf(b->guest.webhook_email, sizeof(b->guest.webhook_email), "%s",
 			 b->email.typed);
-	enum pb_status st = pb_outbox_add(b->deliver.outbox, b->email.typed, b->guest.session.id,
-					  b->guest.share_url, b->guest.share_expires);
+	enum pb_status st = pb_delivery_email(&b->deliver, b->email.typed, b->guest.session.id,
+					      b->guest.share_url, b->guest.share_expires);
 	pb_email_form_sent(&b->email);
 	b->guest.emails += st == PB_OK;
 	if (st == PB_OK)
@@ -400,9 +377,7 @@ static void
 email_submit(struct pb_booth *b)
 {
 	if (pb_email_form_ready(&b->email, b->cfg->require_consent)) {
-		enum pb_outbox_limit l =
-			b->deliver.outbox ? pb_outbox_limit(b->deliver.outbox, b->email.typed)
-					  : PB_LIMIT_NONE;
+		enum pb_outbox_limit l = pb_delivery_email_limit(&b->deliver, b->email.typed);
 		if (l == PB_LIMIT_NONE) {
 			booth_feed(b, PB_EV_EMAIL_SEND, 0, 0);
 			return;
@@ -548,12 +523,12 @@ booth_hand_beat(struct pb_booth *b)
 	struct pb_buf st;
 	const struct pb_kiosk_counters *c = &b->kiosk.counters;
 	struct pb_publish_counts n = { c->sessions, c->prints, c->emails,
-				       pb_gallery_opened(b->deliver.gallery) };
+				       pb_delivery_downloads(&b->deliver) };
 	if (!b->deliver.publish)
 		return;
 	pb_buf_init(&st);
 	booth_status_json(b, &st);
-	pb_publish_beat(b->deliver.publish, st.data, &n);
+	pb_delivery_beat(&b->deliver, st.data, &n);
 	pb_buf_fini(&st);
 }
 

@@ -140,91 +140,6 @@ booth_act_delivery(struct pb_booth *b, int delivery, char *msg, size_t n)
 	return booth_say(msg, n, 0, "delivery %s", name);
 }
 
-static int
-no_printer(struct pb_booth *b, char *msg, size_t n)
-{
-	return booth_say(msg, n, 1,
-			 "this booth has not printed since start-up (delivery %s): switch "
-			 "delivery to print or both first",
-			 pb_delivery_name(b->deliver.mode));
-}
-
-int
-booth_act_resume(struct pb_booth *b, char *msg, size_t n)
-{
-	if (!b->deliver.print)
-		return no_printer(b, msg, n);
-	pb_print_resume(b->deliver.print);
-	pb_info("staff: printer resume");
-	return booth_say(msg, n, 0,
-			 "resuming %s: enabling the queue and releasing %d waiting print%s",
-			 b->deliver.printer.queue[0] ? b->deliver.printer.queue : "the printer",
-			 b->deliver.printer.pending, b->deliver.printer.pending == 1 ? "" : "s");
-}
-
-int
-booth_act_held(struct pb_booth *b, int reprint, int job, char *msg, size_t n)
-{
-	const struct pb_printer_health *h = &b->deliver.printer;
-	int found = 0;
-
-	if (!b->deliver.print)
-		return no_printer(b, msg, n);
-	pb_print_health(b->deliver.print, &b->deliver.printer);
-	for (int i = 0; i < h->nheld_prints; i++)
-		found += h->held_prints[i].unconfirmed == reprint &&
-			 (!job || h->held_prints[i].job == job);
-	if (!found)
-		return booth_say(msg, n, 1, "%s: %s", reprint ? "reprint" : "retry",
-				 job	   ? "no such held print (photoboothctl printer lists them)"
-				 : reprint ? "no print is unconfirmed"
-					   : "no print was refused");
-	if (reprint)
-		pb_print_reprint(b->deliver.print, job);
-	else
-		pb_print_retry(b->deliver.print, job);
-	pb_info("staff: printer %s %d", reprint ? "reprint" : "retry", job);
-	return booth_say(msg, n, 0, "%s %d print%s", reprint ? "reprinting" : "sending again",
-			 job ? 1 : found, (job ? 1 : found) == 1 ? "" : "s");
-}
-
-int
-booth_act_paper(struct pb_booth *b, int prints, char *msg, size_t n)
-{
-	if (!b->deliver.print)
-		return no_printer(b, msg, n);
-	pb_print_set_paper(b->deliver.print, prints);
-	b->deliver.printer.prints_remaining = prints; /* shown at once; the thread confirms */
-	pb_info("staff: printer paper %d", prints);
-	return booth_say(msg, n, 0, "paper loaded: %d prints left", prints);
-}
-
-int
-booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n)
-{
-	int known = 0;
-	if (!b->deliver.print)
-		return no_printer(b, msg, n);
-	pb_print_health(b->deliver.print, &b->deliver.printer);
-	for (int i = 0; i < b->deliver.printer.njobs; i++)
-		known |= b->deliver.printer.jobs[i] == job;
-	for (int i = 0; i < b->deliver.printer.nheld_prints; i++)
-		known |= b->deliver.printer.held_prints[i].job == job;
-	if (job && !known)
-		return booth_say(msg, n, 1,
-				 "CUPS job %d is not one of the booth's prints (photoboothctl "
-				 "printer lists them)",
-				 job);
-	if (!job && b->deliver.printer.pending == 0 && b->deliver.printer.nheld_prints == 0)
-		return booth_say(msg, n, 1, "no print is waiting");
-	pb_print_cancel(b->deliver.print, job);
-	pb_info("staff: cancel print %d", job);
-	if (job)
-		return booth_say(msg, n, 0, "canceling CUPS job %d", job);
-	return booth_say(msg, n, 0, "canceling the first print in the queue%s",
-			 b->deliver.printer.njobs ? "" : " (not yet sent to CUPS)");
-}
-
 int
 booth_act_reconnect(struct pb_booth *b, char *msg, size_t n)
 {
@@ -308,8 +223,7 @@ booth_staff_tick(struct pb_booth *b, uint64_t now)
 {
 	char msg[400];
 
-	pb_settings_store_count(&b->store, &b->kiosk.counters,
-				pb_gallery_opened(b->deliver.gallery));
+	pb_settings_store_count(&b->store, &b->kiosk.counters, pb_delivery_downloads(&b->deliver));
 	if (!in_session(b) && b->store.pending_overlay[0]) {
 		char name[64];
 		snprintf(name, sizeof(name), "%s", b->store.pending_overlay);

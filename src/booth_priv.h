@@ -194,11 +194,6 @@ int booth_act_reset(struct pb_booth *b, char *msg, size_t n);
 int booth_act_overlay(struct pb_booth *b, const char *name, char *msg, size_t n);
 int booth_act_overlay_step(struct pb_booth *b, int dir, char *msg, size_t n);
 int booth_act_delivery(struct pb_booth *b, int delivery, char *msg, size_t n);
-int booth_act_resume(struct pb_booth *b, char *msg, size_t n);
-int booth_act_paper(struct pb_booth *b, int prints, char *msg, size_t n);
-int booth_act_cancel(struct pb_booth *b, int job, char *msg, size_t n);
-/* held prints sent again: reprint 1 takes unconfirmed ones, 0 refused ones; job 0: all */
-int booth_act_held(struct pb_booth *b, int reprint, int job, char *msg, size_t n);
 int booth_act_reconnect(struct pb_booth *b, char *msg, size_t n);
 int booth_act_counters_reset(struct pb_booth *b, char *msg, size_t n);
 int booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n);
@@ -207,7 +202,6 @@ int booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n);
  * purge (staff 0) at info. */
 void booth_queue_purge(struct pb_booth *b, int hours, int staff);
 /* The guest's link for token: the cloud page with [publish], else the booth's gallery. */
-void booth_share_link(struct pb_booth *b, const char *token, char *out, size_t n);
 int booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n);
 /* Reads the installed themes into b->staff.themes. */
 void booth_list_themes(struct pb_booth *b);

@@ -318,10 +318,7 @@ create(struct pb_booth *b)
 	}
 	/* restarted in print mode (staff switched, then a power cut): the links and emails of
 	 * the guests before still work; a problem with them must not stop the prints */
-	char *outbox_dir = pb_xasprintf("%s/outbox", cfg->data_dir);
-	int owed = pb_share_any_link(cfg->data_dir) || pb_outbox_waiting(outbox_dir);
-	free(outbox_dir);
-	if (!b->deliver.gallery && owed) {
+	if (!b->deliver.gallery && pb_delivery_owed(cfg->data_dir)) {
 		if (pb_delivery_start_sharing(&b->deliver, cfg, b->overlay->title, err,
 					      sizeof(err)) < 0)
 			pb_err("earlier guests' download links and emails: %s", err);

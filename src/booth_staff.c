@@ -197,17 +197,17 @@ staff_touch(struct pb_booth *b, enum pb_button btn)
 	case PB_BTN_S_PAPER_3:
 	case PB_BTN_S_PAPER_4:
 		if ((int)(btn - PB_BTN_S_PAPER_1) < npresets)
-			code = booth_act_paper(b, presets[btn - PB_BTN_S_PAPER_1], msg,
-					       sizeof(msg));
+			code = pb_delivery_printer_paper(
+				&b->deliver, presets[btn - PB_BTN_S_PAPER_1], msg, sizeof(msg));
 		break;
 	case PB_BTN_S_RESUME:
-		code = booth_act_resume(b, msg, sizeof(msg));
+		code = pb_delivery_printer_resume(&b->deliver, msg, sizeof(msg));
 		break;
 	case PB_BTN_S_CANCEL_JOB:
-		code = booth_act_cancel(b, 0, msg, sizeof(msg));
+		code = pb_delivery_printer_cancel(&b->deliver, 0, msg, sizeof(msg));
 		break;
 	case PB_BTN_S_REPRINT:
-		code = booth_act_held(b, 1, 0, msg, sizeof(msg));
+		code = pb_delivery_printer_held(&b->deliver, 1, 0, msg, sizeof(msg));
 		break;
 	case PB_BTN_S_RECONNECT:
 		code = booth_act_reconnect(b, msg, sizeof(msg));
@@ -252,10 +252,6 @@ booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t 
 {
 	struct pb_staff_facts f = {
 		.uptime_s = (pb_now_ms() - b->started_ms) / 1000,
-		.printing = b->deliver.print != NULL,
-		.printer = b->deliver.printer,
-		.sharing = b->deliver.gallery != NULL,
-		.email = b->deliver.outbox != NULL,
 		.since_reset = b->store.settings.since_reset,
 		.total = b->store.settings.total,
 	};
@@ -264,36 +260,7 @@ booth_staff_view(struct pb_booth *b, struct pb_view_staff *v, char *buf, size_t 
 
 	char fleet[PB_STAFF_FLEET][200], fleet_why[320];
 	pb_camera_health(b->camera, &f.camera);
-	if (b->deliver.outbox)
-		pb_outbox_stats(b->deliver.outbox, &f.outbox);
-	if (b->deliver.publish) {
-		struct pb_fleet fl;
-		f.publishing = 1;
-		pb_publish_stats(b->deliver.publish, &f.publish);
-		if (pb_publish_fleet(b->deliver.publish, &fl, fleet_why, sizeof(fleet_why)) < 0)
-			f.fleet_unknown = fleet_why;
-		for (int i = 0; f.nfleet < PB_STAFF_FLEET && i < fl.n; i++) {
-			const struct pb_fleet_booth *fb = &fl.booths[i];
-			if (!strcmp(fb->booth, b->deliver.booth_id))
-				continue;
-			pb_fleet_line(fb, time(NULL), fleet[f.nfleet], sizeof(fleet[0]));
-			f.fleet_silent[f.nfleet] = pb_fleet_silent(fb, time(NULL));
-			f.fleet[f.nfleet] = fleet[f.nfleet];
-			f.nfleet++;
-		}
-		/* a beat nobody can read is a booth staff cannot see: say so */
-		if (f.nfleet < PB_STAFF_FLEET && fl.nunreadable + fl.unreadable_more) {
-			snprintf(fleet[f.nfleet], sizeof(fleet[0]),
-				 "%d unreadable heartbeat%s (%.100s): photoboothctl fleet",
-				 fl.nunreadable + fl.unreadable_more,
-				 fl.nunreadable + fl.unreadable_more == 1 ? "" : "s",
-				 fl.unreadable[0].key);
-			f.fleet_silent[f.nfleet] = 1;
-			f.fleet[f.nfleet] = fleet[f.nfleet];
-			f.nfleet++;
-		}
-		pb_fleet_free(&fl);
-	}
+	pb_delivery_staff_facts(&b->deliver, &f, fleet, fleet_why, sizeof(fleet_why));
 	f.disk_free_mb = d.ok ? d.free_mb : -1;
 	f.disk_total_mb = d.total_mb;
 	f.disk_low = b->disk.low;

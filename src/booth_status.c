@@ -41,80 +41,6 @@ camera_json(struct pb_booth *b, struct pb_buf *out)
 	pb_json_close(out);
 }
 
-/* The publisher's queue and heartbeat; null when [publish] is off. */
-static void
-publish_json(struct pb_booth *b, struct pb_buf *out)
-{
-	struct pb_publish_stats ps;
-	if (!b->deliver.publish) {
-		pb_json_str(out, "publish", NULL);
-		return;
-	}
-	pb_publish_stats(b->deliver.publish, &ps);
-	pb_json_open(out, "publish");
-	pb_json_str(out, "booth", b->deliver.booth_id);
-	pb_json_str(out, "prefix", b->deliver.prefix);
-	pb_json_int(out, "depth", ps.depth);
-	pb_json_int(out, "oldest_age_s", ps.oldest_age_s);
-	pb_json_int(out, "retry_in_s", ps.retry_in_s);
-	pb_json_int(out, "uploaded", ps.uploaded);
-	pb_json_int(out, "deleted", ps.deleted);
-	pb_json_int(out, "failures", ps.failures);
-	pb_json_int(out, "dead", ps.dead);
-	pb_json_str(out, "last_error", ps.last_error[0] ? ps.last_error : NULL);
-	pb_json_str(out, "blocked", ps.blocked[0] ? ps.blocked : NULL);
-	pb_json_int(out, "heartbeat_age_s", ps.beat_age_s);
-	pb_json_int(out, "booths", ps.booths);
-	pb_json_str(out, "fleet_error", ps.fleet_error[0] ? ps.fleet_error : NULL);
-	pb_json_close(out);
-}
-
-/* The printer (with the current guest's prints, as the deliver screen shows them) and the
- * outbox; null for a service not running. */
-static void
-delivery_json(struct pb_booth *b, struct pb_buf *out)
-{
-	if (b->deliver.print) {
-		struct pb_printer_health ph;
-		pb_print_health(b->deliver.print, &ph);
-		pb_printer_health_json(&ph, out);
-		pb_json_open(out, "print_position");
-		pb_json_int(out, "ahead", b->deliver.position.ahead);
-		pb_json_int(out, "mine", b->deliver.position.mine);
-		pb_json_int(out, "eta_s", b->deliver.position.eta_s);
-		pb_json_bool(out, "failed", b->deliver.position.failed);
-		pb_json_close(out);
-	} else {
-		pb_json_str(out, "printer", NULL);
-	}
-	if (b->deliver.outbox) {
-		struct pb_outbox_stats os;
-		pb_outbox_stats(b->deliver.outbox, &os);
-		pb_json_open(out, "outbox");
-		pb_json_int(out, "depth", os.depth);
-		pb_json_int(out, "oldest_age_s", os.oldest_age_s);
-		pb_json_int(out, "retry_in_s", os.retry_in_s);
-		pb_json_int(out, "sent", os.sent);
-		pb_json_int(out, "failures", os.failures);
-		pb_json_int(out, "expired", os.expired);
-		pb_json_int(out, "unsaved", os.unsaved);
-		pb_json_int(out, "limited_booth", os.limited_booth);
-		pb_json_int(out, "limited_address", os.limited_address);
-		pb_json_str(out, "last_error", os.last_error[0] ? os.last_error : NULL);
-		pb_json_int(out, "dead", os.dead);
-		pb_json_int(out, "refused", os.refused);
-		pb_json_str(out, "last_dead", os.last_dead[0] ? os.last_dead : NULL);
-		pb_json_close(out);
-	} else {
-		pb_json_str(out, "outbox", NULL);
-	}
-	if (b->deliver.webhook)
-		pb_sendq_json(pb_webhook_queue(b->deliver.webhook), "webhook", out);
-	else
-		pb_json_str(out, "webhook", NULL);
-	publish_json(b, out);
-}
-
 static void
 counters_json(const struct pb_kiosk_counters *c, struct pb_buf *out)
 {
@@ -209,7 +135,7 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 						   : NULL);
 	pb_json_str(out, "language", b->language);
 	camera_json(b, out);
-	delivery_json(b, out);
+	pb_delivery_status_json(&b->deliver, out);
 	if (b->kiosk.state == PB_EMAIL) {
 		/* what the email screen shows, without the address itself */
 		pb_json_open(out, "email");
@@ -220,8 +146,7 @@ booth_status_json(struct pb_booth *b, struct pb_buf *out)
 	}
 	counters_json(&b->kiosk.counters, out);
 	pb_settings_counters_json(&b->store.settings, out);
-	pb_json_int(out, "downloads", pb_gallery_opened(b->deliver.gallery));
-	pb_json_int(out, "slow_clients_cut", pb_gallery_cut(b->deliver.gallery));
+	pb_delivery_gallery_json(&b->deliver, out);
 	disk_json(b, out);
 	staff_json(b, out);
 	pb_json_str(out, "last_session", b->last_session[0] ? b->last_session : NULL);
@@ -245,37 +170,7 @@ booth_service_status(struct pb_booth *b, char *out, size_t n)
 	size_t len =
 		(size_t)snprintf(out, n, "camera: %s",
 				 pb_camera_state_name(pb_camera_state(b->camera, NULL, 0, NULL)));
-	if (b->deliver.print && len < n) {
-		char reason[sizeof(b->deliver.printer.reasons)];
-		memcpy(reason, b->deliver.printer.reasons, sizeof(reason));
-		reason[strcspn(reason, ",")] = '\0';
-		len += (size_t)snprintf(
-			out + len, n - len, " · printer: %s",
-			reason[0] ? reason : pb_printer_state_name(b->deliver.printer.state));
-	}
-	if (b->deliver.outbox && len < n) {
-		struct pb_outbox_stats os;
-		pb_outbox_stats(b->deliver.outbox, &os);
-		if (os.depth)
-			len += (size_t)snprintf(out + len, n - len, " · email: %d waiting",
-						os.depth);
-		else
-			len += (size_t)snprintf(out + len, n - len, " · email: ok");
-		if (os.dead && len < n)
-			len += (size_t)snprintf(out + len, n - len,
-						", %d refused for good (photoboothctl outbox)",
-						os.dead);
-	}
-	if (b->deliver.publish && len < n) {
-		struct pb_publish_stats ps;
-		pb_publish_stats(b->deliver.publish, &ps);
-		if (ps.blocked[0])
-			len += (size_t)snprintf(out + len, n - len, " · uploads: refused (%.80s)",
-						ps.blocked);
-		else
-			len += (size_t)snprintf(out + len, n - len, " · uploads: %d waiting",
-						ps.depth);
-	}
+	len = pb_delivery_service_status(&b->deliver, out, n, len);
 	if (b->disk.low && len < n)
 		len += (size_t)snprintf(out + len, n - len, " · disk: full, no new sessions");
 	if (len < n)

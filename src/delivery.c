@@ -269,3 +269,13 @@ pb_delivery_note(const struct pb_delivery_svc *d, int print_offered)
 		return "download link shown";
 	return "printer not ready; photo kept on the booth";
 }
+
+void
+pb_delivery_link(const struct pb_delivery_svc *d, const struct pb_config *cfg, const char *token,
+		 char *out, size_t n)
+{
+	if (d->publish) /* a link that works off the venue network too */
+		pb_publish_link(cfg->publish.public_url, d->prefix, token, out, n);
+	else
+		snprintf(out, n, "%s/p/%s", cfg->public_url, token);
+}
