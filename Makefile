@@ -184,7 +184,7 @@ $(B)/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) $(B)/l
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = fuzz_jpeg fuzz_png fuzz_overlay fuzz_conf fuzz_address fuzz_http fuzz_control fuzz_fleet
-FUZZ_CORE = $(filter-out camera camera_sim delivery staff_health kiosk spool printer print print_cups qr mail outbox outbox_store s3 publish publish_beat sendq webhook,$(CORE))
+FUZZ_CORE = $(filter-out camera camera_sim delivery delivery_status delivery_printer delivery_queues delivery_session staff_health kiosk spool printer print print_cups qr mail outbox outbox_store s3 publish publish_beat sendq webhook,$(CORE))
 FUZZ_OBJ = $(FUZZ_CORE:%=$(B)/fuzz/obj/%.o)
 
 $(B)/fuzz/obj/%.o: src/%.c $(B)/flags
