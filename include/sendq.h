@@ -2,8 +2,9 @@
  * letters, retry and drop, stats, and a thread, written once. A channel (a webhook; email and
  * publish next) is a backend: one send() that says what happened.
  *
- * Every job is a body of bytes under an id that names it for good: dir/<id>.job, written
- * atomically (write, fsync, rename) before it is first sent. Ids sort in the order jobs were
+ * Every job is a body of bytes under an id that names it for good: dir/<id>.job (the
+ * channel may name the extension), written atomically (write, fsync, rename), mode 0600,
+ * before it is first sent. Ids sort in the order jobs were
  * added, and jobs are tried oldest first. What a send() returns decides what follows:
  *  - PB_SEND_OK: dir/<id>.sent is written, then <id>.job deleted, then <id>.sent; a crash
  *    between the first two never sends it again (recovery deletes a job that has a .sent);
@@ -14,8 +15,11 @@
  *  - PB_SEND_BLOCKED: the whole channel is refused or away (a wrong secret, the server down):
  *    every job waits, with the channel's backoff, and none is counted against or made dead.
  * A crash after the receiver took a job and before <id>.sent is written sends it once more,
- * under the same id: a receiver de-duplicates by it. A job file that cannot be read (too
- * large, unreadable) is moved aside as <id>.bad and logged.
+ * under the same id: a receiver de-duplicates by it. A backend that knows the moment the
+ * receiver took it (SMTP's 250) calls pb_sendq_accepted then, and closes that window.
+ * A job whose channel gave it an end (pb_send_facts.expires) is dropped unsent once that
+ * time has passed, counted as expired; a dead letter is deleted then too. A job file that cannot be
+ * read (too large, unreadable) is moved aside as <id>.bad and logged.
  *
  * Threads: pb_sendq_open starts the queue's thread unless cfg.manual is set; then the caller
  * drives it with pb_sendq_step (unit tests, with their own clock). send() runs on that thread,
@@ -45,10 +49,24 @@ enum pb_send_result {
 typedef enum pb_send_result (*pb_send_fn)(void *ctx, const char *id, const char *body, size_t len,
 					  char *why, size_t n);
 
+/* What a channel says about one of its jobs, once, when it is added or found on disk. */
+struct pb_send_facts {
+	char label[128];   /* who it is for: the listing, last_dead and the log; "" for none */
+	char about[64];	   /* what it is about (a session), for the listing and the log */
+	long long created; /* wall seconds it was made; 0: when it was added */
+	long long expires; /* wall seconds after which it is dropped unsent; 0: never */
+};
+
+/* 1 and out filled when body is a job of the channel; 0 refuses it (pb_sendq_add's
+ * PB_ERR_INPUT; a file on disk is moved aside as .bad). */
+typedef int (*pb_describe_fn)(void *ctx, const char *body, size_t len, struct pb_send_facts *out);
+
 struct pb_sendq_config {
 	const char *name; /* the channel, for the log: "webhook" */
 	const char *dir;  /* created if missing; dead letters in dir/dead */
+	const char *ext;  /* the job files' extension; NULL: "job" */
 	pb_send_fn send;
+	pb_describe_fn describe; /* NULL: every body is fine, no label, no end */
 	void *ctx;
 	int retry_first_s;	  /* the first wait after a failure (2) */
 	int retry_max_s;	  /* the longest (300) */
@@ -61,12 +79,14 @@ struct pb_sendq_stats {
 	int dead;	      /* dead letters held */
 	int oldest_age_s;     /* the oldest waiting job's age; 0 when none */
 	int retry_in_s;	      /* until the next try, while every due job waits */
+	int blocked_in_s;     /* until the channel's next try while it is blocked; 0 otherwise */
 	unsigned sent;	      /* since start */
 	unsigned failures;    /* failed tries since start (blocked ones too) */
 	unsigned refused;     /* jobs made dead letters since start */
 	unsigned unsaved;     /* jobs that could not be written to disk (kept, retried) */
+	unsigned expired;     /* jobs dropped unsent when their time ran out, since start */
 	char last_error[256]; /* the last failure; "" once a job goes through */
-	char last_dead[256];  /* the last dead letter: id and the words */
+	char last_dead[256];  /* the last dead letter: its label (else id) and the words */
 	char blocked[256];    /* the channel's fault while it is blocked; "" otherwise */
 };
 
@@ -77,6 +97,8 @@ struct pb_sendq_entry {
 	unsigned attempts;
 	int retry_in_s;	 /* until its next try; 0: due (or dead) */
 	char error[256]; /* its last failure */
+	char label[128]; /* pb_send_facts.label */
+	char about[64];	 /* pb_send_facts.about */
 };
 
 struct pb_sendq;
@@ -89,10 +111,15 @@ struct pb_sendq *pb_sendq_open(const struct pb_sendq_config *cfg, char *why, siz
  * every job handed over, frees the queue. NULL ok. */
 void pb_sendq_close(struct pb_sendq *q);
 
-/* Queues a copy of body (at most PB_SENDQ_BODY_MAX bytes, else PB_ERR_INPUT); id, when not
+/* Queues a copy of body (at most PB_SENDQ_BODY_MAX bytes and one the channel's describe
+ * accepts, else PB_ERR_INPUT); id, when not
  * NULL, gets the job's id. Wakes the thread. */
 enum pb_status pb_sendq_add(struct pb_sendq *q, const void *body, size_t len,
 			    char id[PB_SENDQ_ID_MAX]);
+
+/* From inside send(), on the queue's thread: the receiver has taken the job being sent;
+ * its sent marker is written now, before the rest of the exchange. */
+void pb_sendq_accepted(struct pb_sendq *q);
 
 /* Manual queues: writes one job not yet on disk, else tries the oldest due one. Returns 1
  * when it did something, 0 when nothing was due. */

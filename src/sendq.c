@@ -4,6 +4,7 @@
  * while it is marks it and the thread finishes the drop). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@ struct job {
 	char *body;
 	size_t len;
 	long long added_ms; /* real time, from the id */
+	long long expires;  /* wall seconds; 0: never */
+	char label[128], about[64];
 	unsigned attempts;
 	struct pb_backoff bo;
 	char error[256];
@@ -35,6 +38,7 @@ struct job {
 	int busy;    /* the thread works on it outside the lock */
 	int dropped; /* dropped while busy: the thread deletes it */
 	int memory;  /* could not be written: kept in memory */
+	int marked;  /* its sent marker is written (pb_sendq_accepted) */
 };
 
 struct pb_sendq {
@@ -42,9 +46,11 @@ struct pb_sendq {
 	pthread_cond_t cond;
 	pthread_t thread;
 	int started, stop;
-	char *name, *dir, *dead_dir;
+	char *name, *dir, *dead_dir, *ext;
 	pb_send_fn send;
+	pb_describe_fn describe;
 	void *ctx;
+	struct job *sending; /* the job inside send(), for pb_sendq_accepted */
 	uint64_t (*now_ms)(void);
 	uint32_t first_ms, max_ms;
 	struct pb_backoff channel;
@@ -67,10 +73,26 @@ wall_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* dir/<id>.<ext>; ext NULL: the job file's */
 static char *
 job_path(const struct pb_sendq *q, const struct job *j, int dead, const char *ext)
 {
-	return pb_xasprintf("%s/%s.%s", dead ? q->dead_dir : q->dir, j->id, ext);
+	return pb_xasprintf("%s/%s.%s", dead ? q->dead_dir : q->dir, j->id, ext ? ext : q->ext);
+}
+
+/* Whether the channel takes body; f gets what it says (zeroed when it has no describe). */
+static int
+describe(const struct pb_sendq *q, const char *body, size_t len, struct pb_send_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	return !q->describe || q->describe(q->ctx, body, len, f);
+}
+
+/* What staff call a job: its label, else its id. */
+static const char *
+job_name(const struct job *j)
+{
+	return j->label[0] ? j->label : j->id;
 }
 
 static void
@@ -84,6 +106,8 @@ unlink_path(char *path)
 static void
 job_free(struct job *j)
 {
+	if (j->body)
+		explicit_bzero(j->body, j->len); /* a body may hold an address */
 	free(j->body);
 	free(j);
 }
@@ -115,20 +139,47 @@ unlink_job(struct job **list, struct job *j)
 static int
 save(struct pb_sendq *q, struct job *j, int dead, const char *error)
 {
-	char *path = job_path(q, j, dead, "job");
-	int ok = pb_file_write_atomic(path, j->body ? j->body : "", j->len, 0640) == PB_OK;
+	char *path = job_path(q, j, dead, NULL);
+	int ok = pb_file_write_atomic(path, j->body ? j->body : "", j->len, 0600) == PB_OK;
 	free(path);
 	if (ok && dead) {
 		path = job_path(q, j, 1, "why");
-		ok = pb_file_write_atomic(path, error, strlen(error), 0640) == PB_OK;
+		ok = pb_file_write_atomic(path, error, strlen(error), 0600) == PB_OK;
 		free(path);
 	}
 	if (!ok)
 		return -1;
-	unlink_path(job_path(q, j, !dead, "job"));
+	unlink_path(job_path(q, j, !dead, NULL));
 	if (!dead)
 		unlink_path(job_path(q, j, 1, "why"));
 	return 0;
+}
+
+/* The sent marker: an empty file needs no write and no rename, so its creation is one
+ * system call; the folder's fsync makes it survive a power cut too. 0 or -1. */
+static int
+mark(struct pb_sendq *q, struct job *j)
+{
+	char *sent = job_path(q, j, 0, "sent");
+	int fd = open(sent, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		pb_file_fsync_dir(q->dir);
+		j->marked = 1;
+	} else {
+		pb_err("sendq %s: cannot mark %s sent (%s): it may go twice after a crash", q->name,
+		       j->id, strerror(errno));
+	}
+	free(sent);
+	return fd >= 0 ? 0 : -1;
+}
+
+void
+pb_sendq_accepted(struct pb_sendq *q)
+{
+	struct job *j = q->sending;
+	if (j && !j->memory && !j->marked)
+		mark(q, j);
 }
 
 /* Sent: the marker first, so a crash before the job's file is gone never sends it again. */
@@ -136,10 +187,9 @@ static void
 forget_sent(struct pb_sendq *q, struct job *j)
 {
 	char *sent = job_path(q, j, 0, "sent");
-	if (!j->memory && pb_file_write_atomic(sent, "", 0, 0640) != PB_OK)
-		pb_err("sendq %s: cannot mark %s sent (it may go twice after a crash)", q->name,
-		       j->id);
-	unlink_path(job_path(q, j, 0, "job"));
+	if (!j->memory && !j->marked)
+		mark(q, j);
+	unlink_path(job_path(q, j, 0, NULL));
 	pb_file_fsync_dir(q->dir);
 	unlink_path(sent);
 }
@@ -147,8 +197,8 @@ forget_sent(struct pb_sendq *q, struct job *j)
 static void
 delete_files(struct pb_sendq *q, struct job *j)
 {
-	unlink_path(job_path(q, j, 0, "job"));
-	unlink_path(job_path(q, j, 1, "job"));
+	unlink_path(job_path(q, j, 0, NULL));
+	unlink_path(job_path(q, j, 1, NULL));
 	unlink_path(job_path(q, j, 1, "why"));
 }
 
@@ -201,6 +251,34 @@ step_files(struct pb_sendq *q)
 	return 0;
 }
 
+/* Under the lock: jobs whose time ran out go to the trash. 1 when one did. */
+static int
+expire(struct pb_sendq *q)
+{
+	long long wall = wall_ms() / 1000;
+	int did = 0;
+	for (int dead = 0; dead < 2; dead++)
+		for (struct job **p = dead ? &q->dead : &q->jobs; *p;) {
+			struct job *j = *p;
+			if (!j->expires || j->expires > wall || j->busy || j->dropped) {
+				p = &j->next;
+				continue;
+			}
+			*p = j->next;
+			append(&q->trash, j);
+			did = 1;
+			if (dead) {
+				pb_info("sendq %s: dead letter %s deleted: its time ran out",
+					q->name, job_name(j));
+			} else {
+				q->stats.expired++;
+				pb_warn("sendq %s: %s dropped: its time ran out before it could go",
+					q->name, job_name(j));
+			}
+		}
+	return did;
+}
+
 static void
 note_failure(struct pb_sendq *q, struct job *j, const char *why)
 {
@@ -217,7 +295,7 @@ pb_sendq_step(struct pb_sendq *q)
 	uint64_t now;
 
 	pthread_mutex_lock(&q->lock);
-	if (step_files(q)) {
+	if (expire(q) || step_files(q)) {
 		pthread_mutex_unlock(&q->lock);
 		return 1;
 	}
@@ -234,9 +312,11 @@ pb_sendq_step(struct pb_sendq *q)
 	}
 	j->busy = 1;
 	j->attempts++;
+	q->sending = j;
 	pthread_mutex_unlock(&q->lock);
 
 	enum pb_send_result r = q->send(q->ctx, j->id, j->body, j->len, why, sizeof(why));
+	q->sending = NULL;
 	if (r != PB_SEND_OK && !why[0])
 		snprintf(why, sizeof(why), "refused, without a reason");
 	if (r == PB_SEND_OK)
@@ -271,9 +351,10 @@ pb_sendq_step(struct pb_sendq *q)
 		j->dead = 1;
 		append(&q->dead, j);
 		q->stats.refused++;
-		snprintf(q->stats.last_dead, sizeof(q->stats.last_dead), "%s: %s", j->id, why);
-		pb_err("sendq %s: %s refused for good, kept as a dead letter: %s", q->name, j->id,
-		       why);
+		snprintf(q->stats.last_dead, sizeof(q->stats.last_dead), "%.60s: %.190s",
+			 job_name(j), why);
+		pb_err("sendq %s: %s refused for good, kept as a dead letter: %s", q->name,
+		       job_name(j), why);
 		break;
 	case PB_SEND_BLOCKED:
 		j->attempts--; /* the channel's fault, not this job's */
@@ -344,11 +425,16 @@ id_ok(const char *id, size_t n)
 static struct job *
 load(struct pb_sendq *q, const char *dir, const char *id, int dead)
 {
-	char *path = pb_xasprintf("%s/%s.job", dir, id);
+	char *path = pb_xasprintf("%s/%s.%s", dir, id, q->ext);
 	unsigned char *data = NULL;
 	size_t len = 0;
 	struct job *j = NULL;
-	if (pb_file_read(path, PB_SENDQ_BODY_MAX, &data, &len) != PB_OK) {
+	struct pb_send_facts f;
+	if (pb_file_read(path, PB_SENDQ_BODY_MAX, &data, &len) != PB_OK ||
+	    !describe(q, (char *)data, len, &f)) {
+		if (data)
+			explicit_bzero(data, len);
+		free(data);
 		char *bad = pb_xasprintf("%s/%s.bad", dir, id);
 		pb_err("sendq %s: cannot read %s (too large or damaged): moved aside as %s",
 		       q->name, path, bad);
@@ -361,7 +447,10 @@ load(struct pb_sendq *q, const char *dir, const char *id, int dead)
 		snprintf(j->id, sizeof(j->id), "%s", id);
 		j->body = (char *)data;
 		j->len = len;
-		j->added_ms = strtoll(id, NULL, 16);
+		j->added_ms = f.created ? f.created * 1000 : strtoll(id, NULL, 16);
+		j->expires = f.expires;
+		memcpy(j->label, f.label, sizeof(j->label));
+		memcpy(j->about, f.about, sizeof(j->about));
 		j->dead = dead;
 		j->saved = 1;
 		pb_backoff_init(&j->bo, q->first_ms, q->max_ms);
@@ -385,7 +474,21 @@ by_id(const void *a, const void *b)
 	return strcmp((*(struct job *const *)a)->id, (*(struct job *const *)b)->id);
 }
 
-/* Every <id>.job of dir, oldest first; a job with a <id>.sent was sent before a crash. */
+/* The id of a file named <id>.<ext> into id; 0 when it is not one. */
+static int
+file_id(const char *name, const char *ext, char id[PB_SENDQ_ID_MAX])
+{
+	size_t l = strlen(name), e = strlen(ext);
+	if (l <= e + 1 || name[l - e - 1] != '.' || strcmp(name + l - e, ext) ||
+	    !id_ok(name, l - e - 1))
+		return 0;
+	snprintf(id, PB_SENDQ_ID_MAX, "%.*s", (int)(l - e - 1), name);
+	return 1;
+}
+
+/* Every <id>.<ext> of dir, oldest first. A job with a <id>.sent was sent before a crash; one
+ * that is a dead letter too was being buried (the dead letter is kept); a write cut short
+ * (pb_file_write_atomic's .tmp.) was never handed over. */
 static struct job *
 recover(struct pb_sendq *q, const char *dir, int dead)
 {
@@ -393,26 +496,28 @@ recover(struct pb_sendq *q, const char *dir, int dead)
 	struct job **v = NULL, *list = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
+	char id[PB_SENDQ_ID_MAX];
 	if (!d)
 		return NULL;
 	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		char id[PB_SENDQ_ID_MAX];
-		if (!dead && l > 5 && !strcmp(e->d_name + l - 5, ".sent") &&
-		    id_ok(e->d_name, l - 5)) {
-			snprintf(id, sizeof(id), "%.*s", (int)(l - 5), e->d_name);
-			unlink_path(pb_xasprintf("%s/%s.job", dir, id));
+		if (strstr(e->d_name, ".tmp.")) {
+			unlink_path(pb_xasprintf("%s/%s", dir, e->d_name));
+		} else if (!dead && file_id(e->d_name, "sent", id)) {
+			unlink_path(pb_xasprintf("%s/%s.%s", dir, id, q->ext));
 			unlink_path(pb_xasprintf("%s/%s.sent", dir, id));
 			pb_info("sendq %s: %s was sent before a stop: not sent again", q->name, id);
+		} else if (!dead && file_id(e->d_name, q->ext, id)) {
+			char *buried = pb_xasprintf("%s/%s.%s", q->dead_dir, id, q->ext);
+			if (access(buried, F_OK) == 0)
+				unlink_path(pb_xasprintf("%s/%s", dir, e->d_name));
+			free(buried);
 		}
 	}
+	pb_file_fsync_dir(dir);
 	rewinddir(d);
 	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (l <= 4 || strcmp(e->d_name + l - 4, ".job") || !id_ok(e->d_name, l - 4))
+		if (!file_id(e->d_name, q->ext, id))
 			continue;
-		char id[PB_SENDQ_ID_MAX];
-		snprintf(id, sizeof(id), "%.*s", (int)(l - 4), e->d_name);
 		struct job *j = load(q, dir, id, dead);
 		if (!j)
 			continue;
@@ -438,7 +543,9 @@ pb_sendq_open(const struct pb_sendq_config *cfg, char *why, size_t n)
 	q->name = pb_xstrdup(cfg->name ? cfg->name : "queue");
 	q->dir = pb_xstrdup(cfg->dir);
 	q->dead_dir = pb_xasprintf("%s/dead", cfg->dir);
+	q->ext = pb_xstrdup(cfg->ext ? cfg->ext : "job");
 	q->send = cfg->send;
+	q->describe = cfg->describe;
 	q->ctx = cfg->ctx;
 	q->now_ms = cfg->now_ms ? cfg->now_ms : real_now_ms;
 	q->first_ms = (uint32_t)(cfg->retry_first_s > 0 ? cfg->retry_first_s : 2) * 1000u;
@@ -446,7 +553,7 @@ pb_sendq_open(const struct pb_sendq_config *cfg, char *why, size_t n)
 	pb_backoff_init(&q->channel, q->first_ms, q->max_ms);
 	pthread_mutex_init(&q->lock, NULL);
 	pb_cond_init_monotonic(&q->cond);
-	if (pb_file_mkdirs(q->dead_dir, 0750) != PB_OK) {
+	if (pb_file_mkdirs(q->dead_dir, 0700) != PB_OK) {
 		snprintf(why, n, "cannot create %s: %s", q->dead_dir, strerror(errno));
 		pb_sendq_close(q);
 		return NULL;
@@ -498,6 +605,7 @@ pb_sendq_close(struct pb_sendq *q)
 	free(q->name);
 	free(q->dir);
 	free(q->dead_dir);
+	free(q->ext);
 	free(q);
 }
 
@@ -505,7 +613,8 @@ enum pb_status
 pb_sendq_add(struct pb_sendq *q, const void *body, size_t len, char id[PB_SENDQ_ID_MAX])
 {
 	uint32_t rnd = 0;
-	if (len > PB_SENDQ_BODY_MAX)
+	struct pb_send_facts f;
+	if (len > PB_SENDQ_BODY_MAX || !describe(q, body, len, &f))
 		return PB_ERR_INPUT;
 	struct job *j = pb_xcalloc(1, sizeof(*j));
 	j->body = pb_xmalloc(len + 1);
@@ -513,6 +622,9 @@ pb_sendq_add(struct pb_sendq *q, const void *body, size_t len, char id[PB_SENDQ_
 	j->body[len] = '\0';
 	j->len = len;
 	j->added_ms = wall_ms();
+	j->expires = f.expires;
+	memcpy(j->label, f.label, sizeof(j->label));
+	memcpy(j->about, f.about, sizeof(j->about));
 	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
 		rnd = (uint32_t)j->added_ms ^ (uint32_t)getpid();
 	pthread_mutex_lock(&q->lock);
@@ -555,6 +667,7 @@ pb_sendq_stats(struct pb_sendq *q, struct pb_sendq_stats *out)
 	if (out->depth)
 		soonest = soonest > ch ? soonest : ch;
 	out->retry_in_s = out->depth && soonest ? (int)((soonest + 999) / 1000) : 0;
+	out->blocked_in_s = out->depth && ch ? (int)((ch + 999) / 1000) : 0;
 	pthread_mutex_unlock(&q->lock);
 }
 
@@ -570,6 +683,7 @@ pb_sendq_json(struct pb_sendq *q, const char *key, struct pb_buf *out)
 	pb_json_int(out, "sent", st.sent);
 	pb_json_int(out, "failures", st.failures);
 	pb_json_int(out, "unsaved", st.unsaved);
+	pb_json_int(out, "expired", st.expired);
 	pb_json_str(out, "last_error", st.last_error[0] ? st.last_error : NULL);
 	pb_json_str(out, "blocked", st.blocked[0] ? st.blocked : NULL);
 	pb_json_int(out, "dead", st.dead);
@@ -597,6 +711,8 @@ pb_sendq_list(struct pb_sendq *q, struct pb_sendq_entry *out, size_t max)
 			w = w > ch ? w : ch; /* a blocked channel holds every job */
 			e->retry_in_s = dead ? 0 : (int)((w + 999) / 1000);
 			snprintf(e->error, sizeof(e->error), "%s", j->error);
+			memcpy(e->label, j->label, sizeof(e->label));
+			memcpy(e->about, j->about, sizeof(e->about));
 		}
 	pthread_mutex_unlock(&q->lock);
 	return n;

@@ -2,7 +2,9 @@
  * manual mode (the test drives each step), and once with its own thread.
  * Bad input tried: a body over 1 MB, a job file over 1 MB and an unreadable one at start, a
  * crash (the folder copied) after every step, one inside send(), one between the .sent marker
- * and the job's deletion. */
+ * and the job's deletion, one right after the receiver's acceptance (pb_sendq_accepted), a
+ * write cut short (.tmp.), a job both queued and dead, a body the channel refuses, jobs whose
+ * time ran out (queued and dead). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +35,8 @@ struct backend {
 	const char *snapshot_to; /* copy the folder inside the send() that says OK */
 	const char *dir;
 	uint64_t takes_ms; /* each send() takes this long on the fake clock */
+	struct pb_sendq *q;
+	int accept; /* say pb_sendq_accepted before the snapshot */
 };
 
 static void copy_dir(const char *from, const char *to);
@@ -48,6 +52,8 @@ fake_send(void *ctx, const char *id, const char *body, size_t len, char *why, si
 		snprintf(b->sent[b->nsent], PB_SENDQ_ID_MAX, "%s", id);
 		snprintf(b->bodies[b->nsent], 32, "%.*s", (int)len, body);
 		b->nsent++;
+		if (b->accept)
+			pb_sendq_accepted(b->q);
 		if (b->snapshot_to) { /* the receiver has it; the booth dies before it knows */
 			copy_dir(b->dir, b->snapshot_to);
 			b->snapshot_to = NULL;
@@ -76,6 +82,42 @@ open_q(const char *dir, struct backend *b)
 	b->dir = dir;
 	struct pb_sendq *q = pb_sendq_open(&cfg, why, sizeof(why));
 	assert_non_null(q);
+	b->q = q;
+	return q;
+}
+
+/* A channel's describe: bodies "until=<wall seconds>;<label>" only. */
+static int
+fake_describe(void *ctx, const char *body, size_t len, struct pb_send_facts *f)
+{
+	(void)ctx;
+	(void)len;
+	char label[64] = "";
+	long long until = 0;
+	if (sscanf(body, "until=%lld;%63s", &until, label) != 2)
+		return 0;
+	f->expires = until;
+	snprintf(f->label, sizeof(f->label), "%s", label);
+	snprintf(f->about, sizeof(f->about), "about-%s", label);
+	return 1;
+}
+
+static struct pb_sendq *
+open_described(const char *dir, struct backend *b)
+{
+	char why[256] = "";
+	struct pb_sendq_config cfg = { .name = "test",
+				       .dir = dir,
+				       .ext = "msg",
+				       .send = fake_send,
+				       .describe = fake_describe,
+				       .ctx = b,
+				       .now_ms = fake_now,
+				       .manual = 1 };
+	b->dir = dir;
+	struct pb_sendq *q = pb_sendq_open(&cfg, why, sizeof(why));
+	assert_non_null(q);
+	b->q = q;
 	return q;
 }
 
@@ -91,7 +133,7 @@ run_all(struct pb_sendq *q)
 static int
 exists(const char *dir, const char *sub, const char *id, const char *ext)
 {
-	char path[512];
+	char path[1024];
 	struct stat st;
 	snprintf(path, sizeof(path), "%s%s/%s.%s", dir, sub, id, ext);
 	return stat(path, &st) == 0;
@@ -375,6 +417,114 @@ test_crash_in_send(void **state)
 	free(dir);
 }
 
+/* The receiver's acceptance marks the job at once: a crash right after never sends it again,
+ * even before send() returns. */
+static void
+test_accepted_marks_at_once(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), copy[600], id[PB_SENDQ_ID_MAX];
+	snprintf(copy, sizeof(copy), "%s.crash", dir);
+	struct backend b = { .snapshot_to = copy, .accept = 1 };
+	struct pb_sendq *q = open_q(dir, &b);
+	add(q, "taken", id);
+	run_all(q);
+	pb_sendq_close(q);
+	assert_int_equal(b.nsent, 1);
+	assert_true(exists(copy, "", id, "sent")); /* the crash found the marker */
+	struct backend b2 = { 0 };
+	q = open_q(copy, &b2);
+	run_all(q);
+	assert_int_equal(b2.calls, 0);
+	assert_int_equal(count_files(copy), 0);
+	pb_sendq_close(q);
+	rm_tree(copy);
+	rm_tree(dir);
+	free(dir);
+}
+
+/* A channel's describe: what it refuses is never queued (nor loaded: moved aside), its labels
+ * are what staff see, and jobs whose time ran out go unsent, queued or dead. */
+static void
+test_describe_and_expiry(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), body[128], id[PB_SENDQ_ID_MAX], late[PB_SENDQ_ID_MAX];
+	struct backend b = { .script = { PB_SEND_DEAD } };
+	struct pb_sendq_stats st;
+	struct pb_sendq_entry e[4];
+	struct pb_sendq *q = open_described(dir, &b);
+	assert_int_equal(pb_sendq_add(q, "no facts", 8, NULL), PB_ERR_INPUT);
+	snprintf(body, sizeof(body), "until=%lld;g***@x", (long long)time(NULL) + 3600);
+	add(q, body, id);
+	run_all(q); /* refused for good */
+	pb_sendq_stats(q, &st);
+	assert_int_equal(st.dead, 1);
+	assert_string_equal(st.last_dead, "g***@x: 400 bad request");
+	assert_true(exists(dir, "/dead", id, "msg"));
+	snprintf(body, sizeof(body), "until=%lld;w***@x", (long long)time(NULL) + 3600);
+	add(q, body, late);
+	assert_int_equal(pb_sendq_list(q, e, 4), 2);
+	assert_string_equal(e[0].label, "w***@x");
+	assert_string_equal(e[0].about, "about-w***@x");
+	assert_string_equal(e[1].label, "g***@x");
+	pb_sendq_close(q); /* the second written, not sent */
+	assert_true(exists(dir, "", late, "msg"));
+
+	/* both ran out while the booth was off */
+	snprintf(body, sizeof(body), "until=%lld;w***@x", (long long)time(NULL) - 1);
+	char path[700];
+	snprintf(path, sizeof(path), "%s/%s.msg", dir, late);
+	write_text(path, body);
+	snprintf(path, sizeof(path), "%s/dead/%s.msg", dir, id);
+	write_text(path, body);
+	snprintf(path, sizeof(path), "%s/00000000001-0000-00000000.msg", dir);
+	write_text(path, "not a job of this channel");
+	struct backend b2 = { 0 };
+	q = open_described(dir, &b2);
+	run_all(q);
+	pb_sendq_stats(q, &st);
+	assert_int_equal(b2.calls, 0);
+	assert_int_equal(st.depth, 0);
+	assert_int_equal(st.dead, 0);
+	assert_int_equal(st.expired, 1); /* the queued one; a dead letter is not counted */
+	assert_false(exists(dir, "", late, "msg"));
+	assert_false(exists(dir, "/dead", id, "msg"));
+	assert_true(exists(dir, "", "00000000001-0000-00000000", "bad"));
+	pb_sendq_close(q);
+	rm_tree(dir);
+	free(dir);
+}
+
+/* What a crash leaves mid-write: a .tmp. goes; a job both queued and dead (cut off while
+ * being buried) is one dead letter, never sent. */
+static void
+test_recover_leftovers(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), path[700];
+	struct backend b = { 0 };
+	struct pb_sendq *q = open_q(dir, &b); /* creates dir/dead */
+	pb_sendq_close(q);
+	snprintf(path, sizeof(path), "%s/00000000001-0000-00000000.job.tmp.123", dir);
+	write_text(path, "half");
+	snprintf(path, sizeof(path), "%s/00000000002-0000-00000000.job", dir);
+	write_text(path, "buried");
+	snprintf(path, sizeof(path), "%s/dead/00000000002-0000-00000000.job", dir);
+	write_text(path, "buried");
+	q = open_q(dir, &b);
+	run_all(q);
+	struct pb_sendq_stats st;
+	pb_sendq_stats(q, &st);
+	assert_int_equal(b.calls, 0);
+	assert_int_equal(st.depth, 0);
+	assert_int_equal(st.dead, 1);
+	assert_int_equal(count_files(dir), 0);
+	pb_sendq_close(q);
+	rm_tree(dir);
+	free(dir);
+}
+
 /* Jobs written but not sent come back in the same order; bad files are moved aside. */
 static void
 test_restart_order_and_bad_files(void **state)
@@ -476,6 +626,9 @@ main(void)
 		cmocka_unit_test(test_blocked),
 		cmocka_unit_test(test_crash_every_step),
 		cmocka_unit_test(test_crash_in_send),
+		cmocka_unit_test(test_accepted_marks_at_once),
+		cmocka_unit_test(test_describe_and_expiry),
+		cmocka_unit_test(test_recover_leftovers),
 		cmocka_unit_test(test_restart_order_and_bad_files),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_thread),
