@@ -1,20 +1,22 @@
-/* outbox.h - the durable email outbox and its sender thread, with a mail queue's rules.
+/* outbox.h - the email channel: a durable send queue (sendq.h) of messages, with a mail
+ * queue's rules.
  *
  * Every email is first written to data_dir/outbox/<id>.msg (write, fsync, rename; one file
- * per message, holding the address, the session and the link), then sent by a background
- * thread. Messages are tried round-robin (of those due, the one tried longest ago), so none
- * blocks another. What a failure means comes from the SMTP step that failed (mail.h):
+ * per message, mode 0600, holding the address, the session and the link), then sent by the
+ * queue's thread, oldest first, each message with its own backoff, so none blocks another.
+ * What a failure means comes from the SMTP step that failed (mail.h):
  *  - the server away (no connection, login or sender refused): every message waits, with
  *    exponential backoff from retry_first_s up to retry_max_s;
  *  - a 4xx for one recipient or message, or a connection dropped mid-message: that message
  *    waits with its own backoff, the others go on;
  *  - a 5xx for one recipient or message: it would bounce every time, so it moves to
- *    data_dir/outbox/dead/<id>.msg with the server's words, counted and logged, until staff
- *    retry or drop it or its link expires.
- * A new message wakes the thread at once. After the server accepts a message, <id>.sent is
- * written before <id>.msg is deleted, so a crash between the two never sends it twice; the
- * address is gone with the file. A message whose link has expired is dropped (its photo is
- * deleted by then).
+ *    data_dir/outbox/dead/<id>.msg (the server's words in <id>.why), counted and logged,
+ *    until staff retry or drop it or its link expires.
+ * A new message wakes the thread at once. The moment the server accepts a message (its
+ * "250"), <id>.sent is created, before QUIT and before <id>.msg is deleted, so a crash
+ * after it never sends it twice; the address is gone with the file. The Message-ID is the
+ * job's id, the same on every try. A message whose link has expired is dropped (its photo
+ * is deleted by then).
  *
  * Functions are for the main thread unless noted; none waits on the network. */
 #ifndef PB_OUTBOX_H
