@@ -45,7 +45,7 @@ FRONT_LIBS = $(shell $(PKG_CONFIG) --libs libturbojpeg libjpeg pixman-1 inih lib
 PURE = status num geometry backoff mem buf json json_read address email_form staff kiosk trace layout command
 CORE = status log mem num deadline backoff buf json trace geometry layout command file inifile conf kiosk image jpeg jpeg_error pngfile overlay caption restart icc stream compose session offline \
 	camera camera_sim camera_gphoto2 worker control spool printer print print_cups share gallery qr address mail outbox \
-	staff staff_health settings notify email_form disk delivery delivery_status delivery_printer delivery_queues delivery_session i18n json_read s3 landing publish publish_beat fleet sendq webhook
+	staff staff_health settings notify email_form disk delivery delivery_status delivery_printer delivery_queues delivery_session i18n json_read s3 landing publish publish_beat fleet sendq sendq_store webhook
 # The one exception: caption.c draws the print's text with SDL_ttf into memory surfaces (no
 # window, no renderer, no video subsystem).
 LAYER_ALLOW = caption.c:SDL_ttf.h
@@ -184,7 +184,7 @@ $(B)/bench/liveview: tests/bench/liveview.c tests/bench/bench.h $(UI_OBJ) $(B)/l
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = fuzz_jpeg fuzz_png fuzz_overlay fuzz_conf fuzz_address fuzz_http fuzz_control fuzz_fleet
-FUZZ_CORE = $(filter-out camera camera_sim delivery delivery_status delivery_printer delivery_queues delivery_session staff_health kiosk spool printer print print_cups qr mail outbox s3 publish publish_beat sendq webhook,$(CORE))
+FUZZ_CORE = $(filter-out camera camera_sim delivery delivery_status delivery_printer delivery_queues delivery_session staff_health kiosk spool printer print print_cups qr mail outbox s3 publish publish_beat sendq sendq_store webhook,$(CORE))
 FUZZ_OBJ = $(FUZZ_CORE:%=$(B)/fuzz/obj/%.o)
 
 $(B)/fuzz/obj/%.o: src/%.c $(B)/flags

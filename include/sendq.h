@@ -117,6 +117,12 @@ void pb_sendq_close(struct pb_sendq *q);
 enum pb_status pb_sendq_add(struct pb_sendq *q, const void *body, size_t len,
 			    char id[PB_SENDQ_ID_MAX]);
 
+/* pb_sendq_add, the job's file written before it returns, on the caller's thread (blocking
+ * file I/O): for a promise that must be on disk before anyone acts on it. PB_ERR_IO (nothing
+ * queued) when it cannot be written. */
+enum pb_status pb_sendq_add_now(struct pb_sendq *q, const void *body, size_t len,
+				char id[PB_SENDQ_ID_MAX]);
+
 /* From inside send(), on the queue's thread: the receiver has taken the job being sent;
  * its sent marker is written now, before the rest of the exchange. */
 void pb_sendq_accepted(struct pb_sendq *q);
@@ -139,5 +145,9 @@ size_t pb_sendq_list(struct pb_sendq *q, struct pb_sendq_entry *out, size_t max)
  * and dead letters. Return how many they applied to. */
 int pb_sendq_retry(struct pb_sendq *q, const char *which);
 int pb_sendq_drop(struct pb_sendq *q, const char *which);
+
+/* Drops every job and dead letter whose label is label (a channel's own key: the publisher's
+ * token). Returns how many. */
+int pb_sendq_drop_label(struct pb_sendq *q, const char *label);
 
 #endif

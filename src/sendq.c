@@ -1,7 +1,7 @@
-/* sendq.c - the durable send queue (sendq.h). Owns its folder, its jobs and its thread. The
- * lock guards the lists and the stats; the files are written and the backend called outside
- * it, on the queue's thread, with the job marked busy (a job busy is never freed: a drop
- * while it is marks it and the thread finishes the drop). */
+/* sendq.c - the durable send queue (sendq.h): its lists, its thread and its API; the files
+ * are sendq_store.c's. The lock guards the lists and the stats; the files are written and
+ * the backend called outside it, on the queue's thread, with the job marked busy (a job busy
+ * is never freed: a drop while it is marks it and the thread finishes the drop). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,44 +20,7 @@
 #include "json.h"
 #include "log.h"
 #include "mem.h"
-#include "sendq.h"
-
-struct job {
-	struct job *next;
-	char id[PB_SENDQ_ID_MAX];
-	char *body;
-	size_t len;
-	long long added_ms; /* real time, from the id */
-	long long expires;  /* wall seconds; 0: never */
-	char label[128], about[64];
-	unsigned attempts;
-	struct pb_backoff bo;
-	char error[256];
-	int dead;    /* in the dead list */
-	int saved;   /* its file is where its state says (dir/ or dir/dead/) */
-	int busy;    /* the thread works on it outside the lock */
-	int dropped; /* dropped while busy: the thread deletes it */
-	int memory;  /* could not be written: kept in memory */
-	int marked;  /* its sent marker is written (pb_sendq_accepted) */
-};
-
-struct pb_sendq {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	pthread_t thread;
-	int started, stop;
-	char *name, *dir, *dead_dir, *ext;
-	pb_send_fn send;
-	pb_describe_fn describe;
-	void *ctx;
-	struct job *sending; /* the job inside send(), for pb_sendq_accepted */
-	uint64_t (*now_ms)(void);
-	uint32_t first_ms, max_ms;
-	struct pb_backoff channel;
-	struct job *jobs, *dead, *trash; /* the queue (oldest first), dead letters, to delete */
-	struct pb_sendq_stats stats;
-	unsigned seq;
-};
+#include "sendq_priv.h"
 
 static uint64_t
 real_now_ms(void)
@@ -65,51 +28,11 @@ real_now_ms(void)
 	return pb_now_ms();
 }
 
-static long long
-wall_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* dir/<id>.<ext>; ext NULL: the job file's */
-static char *
-job_path(const struct pb_sendq *q, const struct job *j, int dead, const char *ext)
-{
-	return pb_xasprintf("%s/%s.%s", dead ? q->dead_dir : q->dir, j->id, ext ? ext : q->ext);
-}
-
-/* Whether the channel takes body; f gets what it says (zeroed when it has no describe). */
-static int
-describe(const struct pb_sendq *q, const char *body, size_t len, struct pb_send_facts *f)
-{
-	memset(f, 0, sizeof(*f));
-	return !q->describe || q->describe(q->ctx, body, len, f);
-}
-
 /* What staff call a job: its label, else its id. */
 static const char *
 job_name(const struct job *j)
 {
 	return j->label[0] ? j->label : j->id;
-}
-
-static void
-unlink_path(char *path)
-{
-	if (unlink(path) < 0 && errno != ENOENT)
-		pb_warn("sendq: cannot delete %s: %s", path, strerror(errno));
-	free(path);
-}
-
-static void
-job_free(struct job *j)
-{
-	if (j->body)
-		explicit_bzero(j->body, j->len); /* a body may hold an address */
-	free(j->body);
-	free(j);
 }
 
 /* List helpers, under the lock */
@@ -135,71 +58,12 @@ unlink_job(struct job **list, struct job *j)
 
 /* Files, outside the lock (the job busy, or before the thread runs) */
 
-/* The job's file where its state says, the other place's removed. 0 or -1. */
-static int
-save(struct pb_sendq *q, struct job *j, int dead, const char *error)
-{
-	char *path = job_path(q, j, dead, NULL);
-	int ok = pb_file_write_atomic(path, j->body ? j->body : "", j->len, 0600) == PB_OK;
-	free(path);
-	if (ok && dead) {
-		path = job_path(q, j, 1, "why");
-		ok = pb_file_write_atomic(path, error, strlen(error), 0600) == PB_OK;
-		free(path);
-	}
-	if (!ok)
-		return -1;
-	unlink_path(job_path(q, j, !dead, NULL));
-	if (!dead)
-		unlink_path(job_path(q, j, 1, "why"));
-	return 0;
-}
-
-/* The sent marker: an empty file needs no write and no rename, so its creation is one
- * system call; the folder's fsync makes it survive a power cut too. 0 or -1. */
-static int
-mark(struct pb_sendq *q, struct job *j)
-{
-	char *sent = job_path(q, j, 0, "sent");
-	int fd = open(sent, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		close(fd);
-		pb_file_fsync_dir(q->dir);
-		j->marked = 1;
-	} else {
-		pb_err("sendq %s: cannot mark %s sent (%s): it may go twice after a crash", q->name,
-		       j->id, strerror(errno));
-	}
-	free(sent);
-	return fd >= 0 ? 0 : -1;
-}
-
 void
 pb_sendq_accepted(struct pb_sendq *q)
 {
 	struct job *j = q->sending;
 	if (j && !j->memory && !j->marked)
-		mark(q, j);
-}
-
-/* Sent: the marker first, so a crash before the job's file is gone never sends it again. */
-static void
-forget_sent(struct pb_sendq *q, struct job *j)
-{
-	char *sent = job_path(q, j, 0, "sent");
-	if (!j->memory && !j->marked)
-		mark(q, j);
-	unlink_path(job_path(q, j, 0, NULL));
-	pb_file_fsync_dir(q->dir);
-	unlink_path(sent);
-}
-
-static void
-delete_files(struct pb_sendq *q, struct job *j)
-{
-	unlink_path(job_path(q, j, 0, NULL));
-	unlink_path(job_path(q, j, 1, NULL));
-	unlink_path(job_path(q, j, 1, "why"));
+		sendq_mark(q, j);
 }
 
 /* One step */
@@ -220,8 +84,8 @@ step_files(struct pb_sendq *q)
 	if (j) {
 		q->trash = j->next;
 		pthread_mutex_unlock(&q->lock);
-		delete_files(q, j);
-		job_free(j);
+		sendq_delete_files(q, j);
+		sendq_job_free(j);
 		pthread_mutex_lock(&q->lock);
 		return 1;
 	}
@@ -233,7 +97,7 @@ step_files(struct pb_sendq *q)
 			snprintf(error, sizeof(error), "%s", j->error);
 			j->busy = 1;
 			pthread_mutex_unlock(&q->lock);
-			int r = save(q, j, dead, error);
+			int r = sendq_save(q, j, dead, error);
 			pthread_mutex_lock(&q->lock);
 			j->busy = 0;
 			j->saved = 1;
@@ -255,7 +119,7 @@ step_files(struct pb_sendq *q)
 static int
 expire(struct pb_sendq *q)
 {
-	long long wall = wall_ms() / 1000;
+	long long wall = sendq_wall_ms() / 1000;
 	int did = 0;
 	for (int dead = 0; dead < 2; dead++)
 		for (struct job **p = dead ? &q->dead : &q->jobs; *p;) {
@@ -320,8 +184,8 @@ pb_sendq_step(struct pb_sendq *q)
 	if (r != PB_SEND_OK && !why[0])
 		snprintf(why, sizeof(why), "refused, without a reason");
 	if (r == PB_SEND_OK)
-		forget_sent(q, j);
-	else if (r == PB_SEND_DEAD && save(q, j, 1, why) < 0)
+		sendq_forget_sent(q, j);
+	else if (r == PB_SEND_DEAD && sendq_save(q, j, 1, why) < 0)
 		j->memory = 1;
 
 	pthread_mutex_lock(&q->lock);
@@ -334,7 +198,7 @@ pb_sendq_step(struct pb_sendq *q)
 		pb_backoff_reset(&q->channel);
 		unlink_job(&q->jobs, j);
 		pb_info("sendq %s: %s sent (try %u)", q->name, j->id, j->attempts);
-		job_free(j);
+		sendq_job_free(j);
 		j = NULL;
 		break;
 	case PB_SEND_RETRY:
@@ -416,126 +280,6 @@ run(void *arg)
 
 /* Recovery */
 
-static int
-id_ok(const char *id, size_t n)
-{
-	return n > 0 && n < PB_SENDQ_ID_MAX && strspn(id, "0123456789abcdef-") == n && id[0] != '-';
-}
-
-static struct job *
-load(struct pb_sendq *q, const char *dir, const char *id, int dead)
-{
-	char *path = pb_xasprintf("%s/%s.%s", dir, id, q->ext);
-	unsigned char *data = NULL;
-	size_t len = 0;
-	struct job *j = NULL;
-	struct pb_send_facts f;
-	if (pb_file_read(path, PB_SENDQ_BODY_MAX, &data, &len) != PB_OK ||
-	    !describe(q, (char *)data, len, &f)) {
-		if (data)
-			explicit_bzero(data, len);
-		free(data);
-		char *bad = pb_xasprintf("%s/%s.bad", dir, id);
-		pb_err("sendq %s: cannot read %s (too large or damaged): moved aside as %s",
-		       q->name, path, bad);
-		if (rename(path, bad) < 0)
-			pb_err("sendq %s: cannot move %s aside: %s", q->name, path,
-			       strerror(errno));
-		free(bad);
-	} else {
-		j = pb_xcalloc(1, sizeof(*j));
-		snprintf(j->id, sizeof(j->id), "%s", id);
-		j->body = (char *)data;
-		j->len = len;
-		j->added_ms = f.created ? f.created * 1000 : strtoll(id, NULL, 16);
-		j->expires = f.expires;
-		memcpy(j->label, f.label, sizeof(j->label));
-		memcpy(j->about, f.about, sizeof(j->about));
-		j->dead = dead;
-		j->saved = 1;
-		pb_backoff_init(&j->bo, q->first_ms, q->max_ms);
-		if (dead) {
-			char *why = pb_xasprintf("%s/%s.why", dir, id);
-			unsigned char *w = NULL;
-			size_t wl = 0;
-			if (pb_file_read(why, sizeof(j->error) - 1, &w, &wl) == PB_OK)
-				snprintf(j->error, sizeof(j->error), "%.*s", (int)wl, (char *)w);
-			free(w);
-			free(why);
-		}
-	}
-	free(path);
-	return j;
-}
-
-static int
-by_id(const void *a, const void *b)
-{
-	return strcmp((*(struct job *const *)a)->id, (*(struct job *const *)b)->id);
-}
-
-/* The id of a file named <id>.<ext> into id; 0 when it is not one. */
-static int
-file_id(const char *name, const char *ext, char id[PB_SENDQ_ID_MAX])
-{
-	size_t l = strlen(name), e = strlen(ext);
-	if (l <= e + 1 || name[l - e - 1] != '.' || strcmp(name + l - e, ext) ||
-	    !id_ok(name, l - e - 1))
-		return 0;
-	snprintf(id, PB_SENDQ_ID_MAX, "%.*s", (int)(l - e - 1), name);
-	return 1;
-}
-
-/* Every <id>.<ext> of dir, oldest first. A job with a <id>.sent was sent before a crash; one
- * that is a dead letter too was being buried (the dead letter is kept); a write cut short
- * (pb_file_write_atomic's .tmp.) was never handed over. */
-static struct job *
-recover(struct pb_sendq *q, const char *dir, int dead)
-{
-	DIR *d = opendir(dir);
-	struct job **v = NULL, *list = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	char id[PB_SENDQ_ID_MAX];
-	if (!d)
-		return NULL;
-	while ((e = readdir(d))) {
-		if (strstr(e->d_name, ".tmp.")) {
-			unlink_path(pb_xasprintf("%s/%s", dir, e->d_name));
-		} else if (!dead && file_id(e->d_name, "sent", id)) {
-			unlink_path(pb_xasprintf("%s/%s.%s", dir, id, q->ext));
-			unlink_path(pb_xasprintf("%s/%s.sent", dir, id));
-			pb_info("sendq %s: %s was sent before a stop: not sent again", q->name, id);
-		} else if (!dead && file_id(e->d_name, q->ext, id)) {
-			char *buried = pb_xasprintf("%s/%s.%s", q->dead_dir, id, q->ext);
-			if (access(buried, F_OK) == 0)
-				unlink_path(pb_xasprintf("%s/%s", dir, e->d_name));
-			free(buried);
-		}
-	}
-	pb_file_fsync_dir(dir);
-	rewinddir(d);
-	while ((e = readdir(d))) {
-		if (!file_id(e->d_name, q->ext, id))
-			continue;
-		struct job *j = load(q, dir, id, dead);
-		if (!j)
-			continue;
-		if (n == cap)
-			v = pb_xrealloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
-		v[n++] = j;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), by_id);
-	for (size_t i = n; i-- > 0;) {
-		v[i]->next = list;
-		list = v[i];
-	}
-	free(v);
-	return list;
-}
-
 struct pb_sendq *
 pb_sendq_open(const struct pb_sendq_config *cfg, char *why, size_t n)
 {
@@ -558,8 +302,8 @@ pb_sendq_open(const struct pb_sendq_config *cfg, char *why, size_t n)
 		pb_sendq_close(q);
 		return NULL;
 	}
-	q->jobs = recover(q, q->dir, 0);
-	q->dead = recover(q, q->dead_dir, 1);
+	q->jobs = sendq_recover(q, q->dir, 0);
+	q->dead = sendq_recover(q, q->dead_dir, 1);
 	if (!cfg->manual) {
 		if (pthread_create(&q->thread, NULL, run, q) != 0) {
 			snprintf(why, n, "cannot start the %s thread", q->name);
@@ -576,7 +320,7 @@ free_list(struct job *j)
 {
 	while (j) {
 		struct job *next = j->next;
-		job_free(j);
+		sendq_job_free(j);
 		j = next;
 	}
 }
@@ -609,19 +353,20 @@ pb_sendq_close(struct pb_sendq *q)
 	free(q);
 }
 
-enum pb_status
-pb_sendq_add(struct pb_sendq *q, const void *body, size_t len, char id[PB_SENDQ_ID_MAX])
+/* A new job (not queued yet); NULL when the channel refuses the body. */
+static struct job *
+job_new(struct pb_sendq *q, const void *body, size_t len)
 {
 	uint32_t rnd = 0;
 	struct pb_send_facts f;
-	if (len > PB_SENDQ_BODY_MAX || !describe(q, body, len, &f))
-		return PB_ERR_INPUT;
+	if (len > PB_SENDQ_BODY_MAX || !sendq_describe(q, body, len, &f))
+		return NULL;
 	struct job *j = pb_xcalloc(1, sizeof(*j));
 	j->body = pb_xmalloc(len + 1);
 	memcpy(j->body, body, len);
 	j->body[len] = '\0';
 	j->len = len;
-	j->added_ms = wall_ms();
+	j->added_ms = sendq_wall_ms();
 	j->expires = f.expires;
 	memcpy(j->label, f.label, sizeof(j->label));
 	memcpy(j->about, f.about, sizeof(j->about));
@@ -631,18 +376,51 @@ pb_sendq_add(struct pb_sendq *q, const void *body, size_t len, char id[PB_SENDQ_
 	pb_backoff_init(&j->bo, q->first_ms, q->max_ms);
 	/* the time, then a count: ids sort in the order added */
 	snprintf(j->id, sizeof(j->id), "%011llx-%04x-%08x", j->added_ms, q->seq++ & 0xffffu, rnd);
+	pthread_mutex_unlock(&q->lock);
+	return j;
+}
+
+static void
+enqueue(struct pb_sendq *q, struct job *j, char id[PB_SENDQ_ID_MAX])
+{
+	pthread_mutex_lock(&q->lock);
 	append(&q->jobs, j);
 	if (id)
 		snprintf(id, PB_SENDQ_ID_MAX, "%s", j->id);
 	pthread_cond_signal(&q->cond);
 	pthread_mutex_unlock(&q->lock);
+}
+
+enum pb_status
+pb_sendq_add(struct pb_sendq *q, const void *body, size_t len, char id[PB_SENDQ_ID_MAX])
+{
+	struct job *j = job_new(q, body, len);
+	if (!j)
+		return PB_ERR_INPUT;
+	enqueue(q, j, id);
+	return PB_OK;
+}
+
+enum pb_status
+pb_sendq_add_now(struct pb_sendq *q, const void *body, size_t len, char id[PB_SENDQ_ID_MAX])
+{
+	struct job *j = job_new(q, body, len);
+	if (!j)
+		return PB_ERR_INPUT;
+	if (sendq_save(q, j, 0, "") < 0) {
+		pb_err("sendq %s: cannot write job %s to %s", q->name, j->id, q->dir);
+		sendq_job_free(j);
+		return PB_ERR_IO;
+	}
+	j->saved = 1;
+	enqueue(q, j, id);
 	return PB_OK;
 }
 
 static int
 age_s(const struct job *j)
 {
-	long long a = (wall_ms() - j->added_ms) / 1000;
+	long long a = (sendq_wall_ms() - j->added_ms) / 1000;
 	return a < 0 ? 0 : a > 1000000000 ? 1000000000 : (int)a;
 }
 
@@ -724,6 +502,35 @@ matches(const struct job *j, const char *which, int dead)
 	return !strcmp(which, "all") || (dead && !strcmp(which, "dead")) || !strcmp(which, j->id);
 }
 
+/* Drops the jobs which (or, by_label, whose label is which) names. */
+static int
+drop(struct pb_sendq *q, const char *which, int by_label)
+{
+	int n = 0;
+	pthread_mutex_lock(&q->lock);
+	for (int dead = 0; dead < 2; dead++)
+		for (struct job **p = dead ? &q->dead : &q->jobs; *p;) {
+			struct job *j = *p;
+			int hit = by_label ? !strcmp(j->label, which) : matches(j, which, dead);
+			if (!hit || j->dropped) {
+				p = &j->next;
+				continue;
+			}
+			n++;
+			if (j->busy) { /* the thread finishes the drop */
+				j->dropped = 1;
+				p = &j->next;
+				continue;
+			}
+			*p = j->next;
+			append(&q->trash, j);
+		}
+	if (n)
+		pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
 int
 pb_sendq_retry(struct pb_sendq *q, const char *which)
 {
@@ -759,26 +566,11 @@ pb_sendq_retry(struct pb_sendq *q, const char *which)
 int
 pb_sendq_drop(struct pb_sendq *q, const char *which)
 {
-	int n = 0;
-	pthread_mutex_lock(&q->lock);
-	for (int dead = 0; dead < 2; dead++)
-		for (struct job **p = dead ? &q->dead : &q->jobs; *p;) {
-			struct job *j = *p;
-			if (!matches(j, which, dead) || j->dropped) {
-				p = &j->next;
-				continue;
-			}
-			n++;
-			if (j->busy) { /* the thread finishes the drop */
-				j->dropped = 1;
-				p = &j->next;
-				continue;
-			}
-			*p = j->next;
-			append(&q->trash, j);
-		}
-	if (n)
-		pthread_cond_signal(&q->cond);
-	pthread_mutex_unlock(&q->lock);
-	return n;
+	return drop(q, which, 0);
+}
+
+int
+pb_sendq_drop_label(struct pb_sendq *q, const char *label)
+{
+	return *label ? drop(q, label, 1) : 0;
 }

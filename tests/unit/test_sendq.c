@@ -496,6 +496,42 @@ test_describe_and_expiry(void **state)
 	free(dir);
 }
 
+/* add_now: the file is on disk when it returns; drop_label drops that label's jobs only. */
+static void
+test_add_now_and_drop_label(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), body[128], a[PB_SENDQ_ID_MAX], b2[PB_SENDQ_ID_MAX];
+	struct backend b = { 0 };
+	struct pb_sendq_stats st;
+	struct pb_sendq *q = open_described(dir, &b);
+	snprintf(body, sizeof(body), "until=%lld;tokenA", (long long)time(NULL) + 3600);
+	assert_int_equal(pb_sendq_add_now(q, body, strlen(body), a), PB_OK);
+	assert_true(exists(dir, "", a, "msg")); /* before any step */
+	assert_int_equal(pb_sendq_add_now(q, "refused", 7, NULL), PB_ERR_INPUT);
+	snprintf(body, sizeof(body), "until=%lld;tokenB", (long long)time(NULL) + 3600);
+	assert_int_equal(pb_sendq_add_now(q, body, strlen(body), b2), PB_OK);
+	assert_int_equal(pb_sendq_drop_label(q, "tokenA"), 1);
+	assert_int_equal(pb_sendq_drop_label(q, "tokenC"), 0);
+	assert_int_equal(pb_sendq_drop_label(q, ""), 0);
+	run_all(q);
+	pb_sendq_stats(q, &st);
+	assert_int_equal(b.nsent, 1);
+	assert_string_equal(b.sent[0], b2);
+	assert_int_equal(st.depth, 0);
+	assert_false(exists(dir, "", a, "msg"));
+	pb_sendq_close(q);
+	/* the folder gone (even root cannot write there): PB_ERR_IO, nothing queued */
+	q = open_described(dir, &b);
+	rm_tree(dir);
+	assert_int_equal(pb_sendq_add_now(q, body, strlen(body), NULL), PB_ERR_IO);
+	pb_sendq_stats(q, &st);
+	assert_int_equal(st.depth, 0);
+	pb_sendq_close(q);
+	rm_tree(dir);
+	free(dir);
+}
+
 /* What a crash leaves mid-write: a .tmp. goes; a job both queued and dead (cut off while
  * being buried) is one dead letter, never sent. */
 static void
@@ -629,6 +665,7 @@ main(void)
 		cmocka_unit_test(test_accepted_marks_at_once),
 		cmocka_unit_test(test_describe_and_expiry),
 		cmocka_unit_test(test_recover_leftovers),
+		cmocka_unit_test(test_add_now_and_drop_label),
 		cmocka_unit_test(test_restart_order_and_bad_files),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_thread),
