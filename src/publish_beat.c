@@ -1,5 +1,5 @@
 /* publish_beat.c - the publisher's heartbeat (publish.h): the per-hour counts (dir/hours),
- * what a store's answer means for every job (shared with publish.c's queue),
+ * what a store's answer means for staff (shared with publish.c's channel),
  * this booth's beat PUT to EVENT/_booths/BOOTH.json, the other booths' read back for the
  * fleet, each parsed once into fleet.h's bounded struct. The round runs on the heartbeat's
  * own thread (publish_beat_main), the accessors on any. */
@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backoff.h"
 #include "clock.h"
 #include "deadline.h"
 #include "file.h"
@@ -19,12 +18,9 @@
 #include "publish_priv.h"
 
 void
-publish_store_answer(struct pb_publish *p, enum pb_s3_outcome o, const struct pb_s3_result *r,
-		     uint64_t now)
+publish_store_answer(struct pb_publish *p, enum pb_s3_outcome o, const struct pb_s3_result *r)
 {
 	if (o == PB_S3_OK || o == PB_S3_OBJECT) { /* the store is there and takes this booth */
-		p->store_failures = 0;
-		p->store_due_ms = 0;
 		p->stats.blocked[0] = '\0';
 		if (o == PB_S3_OK)
 			p->stats.last_error[0] = '\0';
@@ -33,19 +29,13 @@ publish_store_answer(struct pb_publish *p, enum pb_s3_outcome o, const struct pb
 		return;
 	p->stats.failures++;
 	snprintf(p->stats.last_error, sizeof(p->stats.last_error), "%s", r->error);
-	if (o == PB_S3_AWAY) {
-		p->store_failures++;
-		p->store_due_ms =
-			now + pb_backoff_delay((uint64_t)p->retry_first_s * 1000u,
-					       (uint64_t)p->retry_max_s * 1000u, p->store_failures);
-	} else if (o == PB_S3_STORE) {
+	if (o == PB_S3_STORE) {
 		if (!p->stats.blocked[0])
 			pb_err("publish: the store refuses this booth: %s%s", r->error,
 			       !strcmp(r->code, "RequestTimeTooSkewed")
 				       ? ""
 				       : " (check [publish] bucket, access_key and secret_file)");
 		snprintf(p->stats.blocked, sizeof(p->stats.blocked), "%s", r->error);
-		p->store_due_ms = now + (uint64_t)p->retry_max_s * 1000u;
 	}
 }
 
@@ -133,9 +123,9 @@ pb_publish_beat(struct pb_publish *p, const char *status_json,
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* The beat: who, when, the status handed over, the queue, the hours. Under lock. */
+/* The beat: who, when, the status handed over, the queue (qs), the hours. Under lock. */
 static void
-beat_json(struct pb_publish *p, time_t now, struct pb_buf *b)
+beat_json(struct pb_publish *p, time_t now, const struct pb_sendq_stats *qs, struct pb_buf *b)
 {
 	pb_json_open(b, NULL);
 	pb_json_str(b, "booth", p->booth);
@@ -144,10 +134,9 @@ beat_json(struct pb_publish *p, time_t now, struct pb_buf *b)
 	pb_json_int(b, "time", (int64_t)now);
 	pb_json_int(b, "every_s", p->beat_s);
 	pb_json_open(b, "publish");
-	pb_json_int(b, "depth", p->stats.depth);
-	pb_json_int(b, "oldest_age_s",
-		    p->oldest_ms ? (int64_t)((pb_now_ms() - p->oldest_ms) / 1000u) : 0);
-	pb_json_int(b, "dead", p->stats.dead);
+	pb_json_int(b, "depth", qs->depth);
+	pb_json_int(b, "oldest_age_s", qs->oldest_age_s);
+	pb_json_int(b, "dead", qs->dead);
 	pb_json_str(b, "blocked", p->stats.blocked[0] ? p->stats.blocked : NULL);
 	pb_json_close(b);
 	pb_json_array(b, "hours"); /* [start, sessions, prints, emails, downloads] */
@@ -231,22 +220,24 @@ beat_round(struct pb_publish *p)
 	time_t now = time(NULL);
 	int changed, nh;
 
+	struct pb_sendq_stats qs;
 	pb_buf_init(&b);
+	pb_sendq_stats(p->q, &qs);
 	pthread_mutex_lock(&p->lock);
 	changed = tally(p, now);
 	nh = p->nhours;
 	memcpy(hours, p->hours, sizeof(hours[0]) * (size_t)nh);
-	beat_json(p, now, &b);
+	beat_json(p, now, &qs, &b);
 	pthread_mutex_unlock(&p->lock);
 	if (changed)
 		hours_save(p, hours, nh);
 
 	o = pb_s3_put(&p->s3, own, b.data, b.len, "application/json", "no-cache", &r);
 	pthread_mutex_lock(&p->lock);
-	/* a refusal of this booth holds its uploads too; the store merely away does not: the
-	 * uploads find that out for themselves */
+	/* staff see a refusal of this booth at once; the store merely away is the uploads' to
+	 * find out for themselves */
 	if (o != PB_S3_AWAY)
-		publish_store_answer(p, o, &r, pb_now_ms());
+		publish_store_answer(p, o, &r);
 	if (o == PB_S3_OK)
 		p->beat_ok_ms = pb_now_ms();
 	pthread_mutex_unlock(&p->lock);
