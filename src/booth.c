@@ -278,7 +278,7 @@ booth_feed_arg(struct pb_booth *b, enum pb_event_type type, uint32_t session, ui
 {
 	struct pb_event ev = { type, session, job, arg };
 	struct pb_action acts[PB_MAX_ACTIONS];
-	uint64_t now = pb_now_ms();
+	uint64_t now = booth_now(b);
 	enum pb_state before = b->kiosk.state;
 	int starts = type == PB_EV_TRIGGER && (before == PB_ATTRACT || before == PB_THANKS);
 	if (starts)
@@ -334,7 +334,7 @@ on_composed(struct pb_booth *b, struct booth_compose_result *r)
 	if (fresh && r->status == PB_OK) {
 		pb_render_set_photo(b->render, r->preview);
 		snprintf(b->guest.session.status, sizeof(b->guest.session.status), "composed");
-		b->last_capture_to_review_ms = (int64_t)(pb_now_ms() - b->guest.capture_ms);
+		b->last_capture_to_review_ms = (int64_t)(booth_now(b) - b->guest.capture_ms);
 		booth_shots_composed(b, r);
 		pb_info("session %s: capture to review %lld ms", b->guest.session.id,
 			(long long)b->last_capture_to_review_ms);

@@ -207,13 +207,13 @@ booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n)
 static void
 save_settings(struct pb_booth *b)
 {
-	pb_settings_store_save(&b->store, b->worker, pb_now_ms());
+	pb_settings_store_save(&b->store, b->worker, booth_now(b));
 }
 
 void
 booth_settings_flush(struct pb_booth *b)
 {
-	booth_staff_tick(b, pb_now_ms());
+	booth_staff_tick(b, booth_now(b));
 	if (b->store.dirty)
 		save_settings(b);
 }

@@ -23,6 +23,7 @@
 #include "blob.h"
 #include "booth.h"
 #include "camera.h"
+#include "clock.h"
 #include "control.h"
 #include "delivery.h"
 #include "disk.h"
@@ -95,6 +96,7 @@ struct pb_booth {
 	int quit;
 	booth_post_fn post; /* how results reach the main loop */
 	void *post_ctx;
+	uint64_t (*now_ms)(void); /* the flow's clock (monotonic); NULL: clock.h's (a test's own) */
 	struct pb_kiosk kiosk;
 	struct pb_overlay *overlay; /* the theme in use */
 	char language[8];
@@ -119,6 +121,13 @@ struct pb_booth {
 	struct booth_press press;
 	struct pb_settings_store store;
 };
+
+/* The time the guests' flow runs on. */
+static inline uint64_t
+booth_now(const struct pb_booth *b)
+{
+	return b->now_ms ? b->now_ms() : pb_now_ms();
+}
 
 /* booth.c: the guests' flow */
 void booth_feed(struct pb_booth *b, enum pb_event_type type, uint32_t session, uint32_t job);
