@@ -108,6 +108,14 @@ $(B)/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/jpeg_fixture.h $(B)
 	$(Q)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< \
 		$(B)/libpb.a $(ALL_LDFLAGS) $(LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
+# The guests' flow, linked with fakes of the services it calls (the test defines them).
+BOOTH_FLOW_OBJ = $(B)/obj/booth.o $(B)/obj/booth_shots.o $(B)/obj/booth_actions.o
+$(B)/tests/test_booth: tests/unit/test_booth.c tests/unit/helpers.h $(BOOTH_FLOW_OBJ) $(B)/libpb.a
+	@mkdir -p $(B)/tests
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $$($(PKG_CONFIG) --cflags cmocka) -o $@ $< \
+		$(BOOTH_FLOW_OBJ) $(B)/libpb.a $(ALL_LDFLAGS) $(LIBS) $$($(PKG_CONFIG) --libs cmocka)
+
 # The state machine drawn from the transition table (tools/states.c): docs/states.dot, and
 # docs/states.svg from it with Graphviz. make check fails when docs/states.dot is out of date.
 $(B)/states: tools/states.c $(B)/libpb.a
