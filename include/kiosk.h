@@ -50,7 +50,7 @@ enum pb_event_type {
 
 struct pb_event {
 	enum pb_event_type type;
-	uint32_t session; /* results only: the session they belong to */
+	uint32_t session; /* results only: the session they belong to (pb_kiosk.session) */
 	uint32_t job;	  /* results only: the request they answer */
 	int arg;	  /* PB_EV_PRINT: copies */
 };
@@ -104,7 +104,10 @@ struct pb_kiosk {
 	enum pb_state state;
 	uint64_t entered_ms;  /* when the current state was entered */
 	uint64_t deadline_ms; /* when it times out; UINT64_MAX for never */
-	uint32_t session;     /* current session id, 0 in attract */
+	uint32_t session;     /* the kiosk's count of sessions, 0 in attract: it matches results
+			       * to the session that asked, and never leaves the process; the
+			       * session's one id, in files, logs, status and messages, is
+			       * session.h's */
 	uint32_t job;	      /* the outstanding request's id */
 	uint32_t next_id;
 	int slot; /* the slot being shot (0-based) */

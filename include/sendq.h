@@ -53,6 +53,7 @@ typedef enum pb_send_result (*pb_send_fn)(void *ctx, const char *id, const char 
 struct pb_send_facts {
 	char label[128];   /* who it is for: the listing, last_dead and the log; "" for none */
 	char about[64];	   /* what it is about (a session), for the listing and the log */
+	char key[64];	   /* the channel's own name for it (pb_sendq_drop_key); never shown */
 	long long created; /* wall seconds it was made; 0: when it was added */
 	long long expires; /* wall seconds after which it is dropped unsent; 0: never */
 };
@@ -146,8 +147,8 @@ size_t pb_sendq_list(struct pb_sendq *q, struct pb_sendq_entry *out, size_t max)
 int pb_sendq_retry(struct pb_sendq *q, const char *which);
 int pb_sendq_drop(struct pb_sendq *q, const char *which);
 
-/* Drops every job and dead letter whose label is label (a channel's own key: the publisher's
- * token). Returns how many. */
-int pb_sendq_drop_label(struct pb_sendq *q, const char *label);
+/* Drops every job and dead letter whose key (pb_send_facts.key: the publisher's token) is
+ * key. Returns how many. */
+int pb_sendq_drop_key(struct pb_sendq *q, const char *key);
 
 #endif

@@ -20,7 +20,8 @@
 #define PHOTO_MAX (64u << 20)
 #define JOB_MAX 256 /* "upload TOKEN SESSION EXPIRES LANG\n" */
 
-/* One job: what its body says. */
+/* One job: what its body says. The log names it by its session (the id staff see everywhere)
+ * and the first characters of its link, never the whole token: the link is the guest's. */
 struct job {
 	int upload; /* else a deletion */
 	char token[PB_TOKEN_LEN + 1];
@@ -64,7 +65,8 @@ job_body(const struct job *j, char *out, size_t n)
 	return w > 0 && (size_t)w < n ? w : -1;
 }
 
-/* The token is the job's label: pb_publish_forget finds a token's jobs by it. */
+/* The token is the job's key (pb_publish_forget finds a token's jobs by it, and it is never
+ * shown); staff see the session. */
 static int
 describe(void *ctx, const char *body, size_t len, struct pb_send_facts *f)
 {
@@ -72,7 +74,8 @@ describe(void *ctx, const char *body, size_t len, struct pb_send_facts *f)
 	struct job j;
 	if (!job_parse(body, len, &j))
 		return 0;
-	snprintf(f->label, sizeof(f->label), "%s", j.token);
+	snprintf(f->key, sizeof(f->key), "%s", j.token);
+	snprintf(f->label, sizeof(f->label), "session %s (link %.4s…)", j.session, j.token);
 	snprintf(f->about, sizeof(f->about), "%s", j.session);
 	return 1;
 }
@@ -98,7 +101,8 @@ answer(struct pb_publish *p, const struct job *j, enum pb_s3_outcome o,
 		return PB_SEND_OK;
 	snprintf(why, n, "%s", r->error);
 	if (o == PB_S3_OBJECT) {
-		pb_err("publish: %s refused for good: %s", j->token, r->error);
+		pb_err("publish: session %s (link %.4s…) refused for good: %s", j->session,
+		       j->token, r->error);
 		return PB_SEND_DEAD;
 	}
 	return PB_SEND_BLOCKED; /* away, or refusing this booth: every job waits */
@@ -119,7 +123,8 @@ delete_both(struct pb_publish *p, const struct job *j, struct pb_s3_result *r)
 		char *key = key_of(p, j, photo ? "jpg" : "html");
 		o = pb_s3_delete(&p->s3, key, r);
 		if (o == PB_S3_OK)
-			pb_info("publish: deleted %s", key);
+			pb_info("publish: deleted the %s of session %s (link %.4s…)",
+				photo ? "photo (.jpg)" : "page (.html)", j->session, j->token);
 		free(key);
 	}
 	return o;
@@ -144,7 +149,8 @@ put_page(struct pb_publish *p, const struct job *j, struct pb_s3_result *r)
 	enum pb_s3_outcome o = pb_s3_put(&p->s3, key, page.data, page.len,
 					 "text/html; charset=utf-8", "no-cache", r);
 	if (o == PB_S3_OK)
-		pb_info("publish: uploaded %s", key);
+		pb_info("publish: uploaded the page (.html) of session %s (link %.4s…)", j->session,
+			j->token);
 	free(key);
 	free(page_url);
 	free(photo_url);
@@ -167,14 +173,15 @@ upload(struct pb_publish *p, const struct job *j, char *why, size_t n)
 		st = pb_file_read(path, PHOTO_MAX, &data, &len);
 	if (o == PB_S3_OK && st != PB_OK) {
 		/* the session's photo is gone (discarded or purged): its page goes too */
-		pb_warn("publish: %s: %s: %s; deleting its page", j->token, path,
+		pb_warn("publish: session %s: %s: %s; deleting its page", j->session, path,
 			pb_status_str(st));
 		o = delete_both(p, j, &r);
 	} else if (o == PB_S3_OK) {
 		char *key = key_of(p, j, "jpg");
 		o = pb_s3_put(&p->s3, key, data, len, "image/jpeg", "max-age=3600", &r);
 		if (o == PB_S3_OK)
-			pb_info("publish: uploaded %s", key);
+			pb_info("publish: uploaded the photo (.jpg) of session %s (link %.4s…)",
+				j->session, j->token);
 		free(key);
 	}
 	if (o == PB_S3_OK && st == PB_OK) {
@@ -201,7 +208,8 @@ send_job(void *ctx, const char *id, const char *body, size_t len, char *why, siz
 	if (j.upload && j.expires > time(NULL))
 		return upload(p, &j, why, n);
 	if (j.upload) /* too late for the guest: nothing stays */
-		pb_info("publish: %s expired before it went up; deleting what is there", j.token);
+		pb_info("publish: session %s expired before it went up; deleting what is there",
+			j.session);
 	enum pb_send_result res = answer(p, &j, delete_both(p, &j, &r), &r, why, n);
 	if (res == PB_SEND_OK) {
 		pthread_mutex_lock(&p->lock);
@@ -383,10 +391,10 @@ pb_publish_forget(struct pb_publish *p, const char *token)
 	snprintf(j.session, sizeof(j.session), "-");
 	snprintf(j.lang, sizeof(j.lang), "en");
 	/* an upload waiting (or in flight: it finishes first) goes; the deletion comes after */
-	pb_sendq_drop_label(p->q, token);
+	pb_sendq_drop_key(p->q, token);
 	if (job_body(&j, body, sizeof(body)) < 0 ||
 	    pb_sendq_add_now(p->q, body, strlen(body), NULL) != PB_OK)
-		pb_err("publish: %s: its deletion could not be queued", token);
+		pb_err("publish: link %.4s…: its deletion could not be queued", token);
 }
 
 void

@@ -370,6 +370,7 @@ job_new(struct pb_sendq *q, const void *body, size_t len)
 	j->expires = f.expires;
 	memcpy(j->label, f.label, sizeof(j->label));
 	memcpy(j->about, f.about, sizeof(j->about));
+	memcpy(j->key, f.key, sizeof(j->key));
 	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
 		rnd = (uint32_t)j->added_ms ^ (uint32_t)getpid();
 	pthread_mutex_lock(&q->lock);
@@ -502,16 +503,16 @@ matches(const struct job *j, const char *which, int dead)
 	return !strcmp(which, "all") || (dead && !strcmp(which, "dead")) || !strcmp(which, j->id);
 }
 
-/* Drops the jobs which (or, by_label, whose label is which) names. */
+/* Drops the jobs which (or, by_key, whose key is which) names. */
 static int
-drop(struct pb_sendq *q, const char *which, int by_label)
+drop(struct pb_sendq *q, const char *which, int by_key)
 {
 	int n = 0;
 	pthread_mutex_lock(&q->lock);
 	for (int dead = 0; dead < 2; dead++)
 		for (struct job **p = dead ? &q->dead : &q->jobs; *p;) {
 			struct job *j = *p;
-			int hit = by_label ? !strcmp(j->label, which) : matches(j, which, dead);
+			int hit = by_key ? !strcmp(j->key, which) : matches(j, which, dead);
 			if (!hit || j->dropped) {
 				p = &j->next;
 				continue;
@@ -570,7 +571,7 @@ pb_sendq_drop(struct pb_sendq *q, const char *which)
 }
 
 int
-pb_sendq_drop_label(struct pb_sendq *q, const char *label)
+pb_sendq_drop_key(struct pb_sendq *q, const char *key)
 {
-	return *label ? drop(q, label, 1) : 0;
+	return *key ? drop(q, key, 1) : 0;
 }

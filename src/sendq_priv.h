@@ -19,7 +19,7 @@ struct job {
 	size_t len;
 	long long added_ms; /* real time, from the id */
 	long long expires;  /* wall seconds; 0: never */
-	char label[128], about[64];
+	char label[128], about[64], key[64];
 	unsigned attempts;
 	struct pb_backoff bo;
 	char error[256];

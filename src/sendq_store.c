@@ -143,6 +143,7 @@ load(struct pb_sendq *q, const char *dir, const char *id, int dead)
 		j->expires = f.expires;
 		memcpy(j->label, f.label, sizeof(j->label));
 		memcpy(j->about, f.about, sizeof(j->about));
+		memcpy(j->key, f.key, sizeof(j->key));
 		j->dead = dead;
 		j->saved = 1;
 		pb_backoff_init(&j->bo, q->first_ms, q->max_ms);

@@ -99,6 +99,7 @@ fake_describe(void *ctx, const char *body, size_t len, struct pb_send_facts *f)
 	f->expires = until;
 	snprintf(f->label, sizeof(f->label), "%s", label);
 	snprintf(f->about, sizeof(f->about), "about-%s", label);
+	snprintf(f->key, sizeof(f->key), "key-%s", label);
 	return 1;
 }
 
@@ -496,9 +497,9 @@ test_describe_and_expiry(void **state)
 	free(dir);
 }
 
-/* add_now: the file is on disk when it returns; drop_label drops that label's jobs only. */
+/* add_now: the file is on disk when it returns; drop_key drops that key's jobs only. */
 static void
-test_add_now_and_drop_label(void **state)
+test_add_now_and_drop_key(void **state)
 {
 	(void)state;
 	char *dir = make_tmpdir(), body[128], a[PB_SENDQ_ID_MAX], b2[PB_SENDQ_ID_MAX];
@@ -511,9 +512,10 @@ test_add_now_and_drop_label(void **state)
 	assert_int_equal(pb_sendq_add_now(q, "refused", 7, NULL), PB_ERR_INPUT);
 	snprintf(body, sizeof(body), "until=%lld;tokenB", (long long)time(NULL) + 3600);
 	assert_int_equal(pb_sendq_add_now(q, body, strlen(body), b2), PB_OK);
-	assert_int_equal(pb_sendq_drop_label(q, "tokenA"), 1);
-	assert_int_equal(pb_sendq_drop_label(q, "tokenC"), 0);
-	assert_int_equal(pb_sendq_drop_label(q, ""), 0);
+	assert_int_equal(pb_sendq_drop_key(q, "tokenA"), 0); /* a label is not a key */
+	assert_int_equal(pb_sendq_drop_key(q, "key-tokenA"), 1);
+	assert_int_equal(pb_sendq_drop_key(q, "key-tokenC"), 0);
+	assert_int_equal(pb_sendq_drop_key(q, ""), 0);
 	run_all(q);
 	pb_sendq_stats(q, &st);
 	assert_int_equal(b.nsent, 1);
@@ -665,7 +667,7 @@ main(void)
 		cmocka_unit_test(test_accepted_marks_at_once),
 		cmocka_unit_test(test_describe_and_expiry),
 		cmocka_unit_test(test_recover_leftovers),
-		cmocka_unit_test(test_add_now_and_drop_label),
+		cmocka_unit_test(test_add_now_and_drop_key),
 		cmocka_unit_test(test_restart_order_and_bad_files),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_thread),
