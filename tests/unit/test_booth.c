@@ -2,7 +2,8 @@
  * sessions without a screen, a camera, a printer or a mail server: the shell's services are
  * fakes defined here (the camera, the worker run in place, the screen's hit test, delivery),
  * the clock is the test's, and results come back through the booth's posting function. The
- * photos are real JPEGs, composed for real into the session's folder.
+ * photos are real JPEGs, composed for real (a 900x600 theme of its own, written by the test)
+ * into the session's folder; nothing is read from the tree, so it runs from any folder.
  * Sessions played: print, share with an email, a failed capture, a retake, staff's reset in
  * the middle of one. Bad input tried: a capture answering a session already reset (stale),
  * an address the form refuses, the outbox refusing the email. */
@@ -16,10 +17,12 @@
 
 #include "booth_priv.h"
 #include "conf.h"
+#include "file.h"
 #include "helpers.h"
 #include "image.h"
 #include "jpeg.h"
 #include "mem.h"
+#include "pngfile.h"
 
 /* The fakes' record of what the flow asked for */
 static struct {
@@ -298,10 +301,27 @@ start(int delivery)
 	pb_config_init(&w->cfg);
 	free(w->cfg.data_dir);
 	w->cfg.data_dir = pb_xstrdup(w->dir);
+	/* a small theme of its own: one photo on a 900x600 print */
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/themes/test", w->dir);
+	assert_int_equal(pb_file_mkdirs(path, 0700), PB_OK);
+	snprintf(path, sizeof(path), "%s/themes/test/overlay.ini", w->dir);
+	write_text(path, "[overlay]\ntitle = Test\n[output]\nwidth = 900\nheight = 600\n"
+			 "dpi = 150\npaper = 6x4\n[frame]\nfile = frame.png\n[slot.1]\nx = 30\n"
+			 "y = 30\nwidth = 840\nheight = 540\n");
+	struct pb_image *frame = NULL; /* transparent: the photo shows through */
+	unsigned char *png = NULL;
+	size_t png_len = 0;
+	assert_int_equal(pb_image_create(900, 600, 0x00000000u, &frame), PB_OK);
+	assert_int_equal(pb_png_encode(frame, &png, &png_len), PB_OK);
+	snprintf(path, sizeof(path), "%s/themes/test/frame.png", w->dir);
+	assert_int_equal(pb_file_write_atomic(path, png, png_len, 0600), PB_OK);
+	free(png);
+	pb_image_destroy(frame);
 	free(w->cfg.overlays_dir);
-	w->cfg.overlays_dir = pb_xstrdup("overlays");
+	w->cfg.overlays_dir = pb_xasprintf("%s/themes", w->dir);
 	free(w->cfg.overlay);
-	w->cfg.overlay = pb_xstrdup("certification-lounge");
+	w->cfg.overlay = pb_xstrdup("test");
 	w->cfg.countdown = 3;
 	w->cfg.require_consent = 1;
 	struct pb_booth *b = &w->b;
