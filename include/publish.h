@@ -1,23 +1,26 @@
 /* publish.h - the event cloud: every shared session's photo and landing page published to an
  * S3-compatible store (s3.h), and this booth's heartbeat beside the other booths'.
  *
- * The queue is durable, with the outbox's guarantees. pb_publish_promise() writes
- * dir/<token>.job (write, fsync, rename) when the session's download link is recorded, before
- * the guest can use the link; the thread then PUTs PREFIX<token>.html (a few kB: the link
- * works at once and says "on its way") and PREFIX<token>.jpg, rewriting the job after the page
- * and deleting it after the photo. A PUT is whole or absent in the store, so a kill mid-upload
- * leaves no torn object: the next start redoes that PUT, and each key ends up written once,
- * whole. Jobs are tried round-robin (the one tried longest ago first):
- *  - the store away (no answer, 5xx, throttled): every job waits, exponential backoff from
- *    retry_first_s to retry_max_s;
+ * The uploads and deletions are a channel of the durable send queue (sendq.h) in dir, with
+ * its guarantees. pb_publish_promise() writes the upload's job (write, fsync, rename) when
+ * the session's download link is recorded, before the guest can use the link; the queue's
+ * thread then PUTs PREFIX<token>.html (a few kB: the link works at once and says "on its
+ * way") and PREFIX<token>.jpg. A PUT is whole or absent in the store, so a kill mid-upload
+ * leaves no torn object: the next start redoes the job, and each key ends up whole. Jobs go
+ * oldest first, each with its own backoff:
+ *  - the store away (no answer, 5xx, throttled, 307): every job waits, exponential backoff
+ *    from retry_first_s to retry_max_s;
  *  - the store refusing this booth (wrong key or secret, no such bucket, access denied):
- *    "blocked", with the store's own words for staff; retried at retry_max_s, or at once on
- *    pb_publish_retry();
- *  - another 4xx for one object: that job becomes a dead letter (dir/<token>.dead) with the
- *    store's words, until staff retry it or it expires.
- * Deletion is queued the same way (dir/<token>.del: both objects deleted, a missing one is
- * fine): pb_publish_forget() when a link expires or its session is purged, and a job whose
- * link expired before it went up turns into one.
+ *    "blocked", with the store's own words for staff; every job waits the same way, or is
+ *    tried at once on pb_publish_retry();
+ *  - another 4xx for one object: that job becomes a dead letter (dir/dead/) with the store's
+ *    words, until staff retry it.
+ * Deletion is queued the same way (both objects deleted, a missing one is fine):
+ * pb_publish_forget() when a link expires or its session is purged drops the token's upload
+ * and queues its deletion; an upload whose link expired before it went up, or whose photo is
+ * gone, deletes what is there instead. Jobs written by a booth before the send queue
+ * (dir/<token>.job, .del, .dead) are queued again at start. The log and staff name a job by
+ * its session and the link's first four characters, never the whole token.
  *
  * The heartbeat: the main thread hands over its status every few seconds (pb_publish_beat);
  * every beat_s a thread of its own (so a slow store's listing never holds a guest's upload)

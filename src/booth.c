@@ -600,7 +600,7 @@ booth_apply_overlay(struct pb_booth *b, const char *name, char *why, size_t whyl
 		snprintf(why, whylen, "a session is running");
 		return -1;
 	}
-	if (!*name || strchr(name, '/') || name[0] == '.') {
+	if (!pb_overlay_name_ok(name)) { /* the one rule (overlay.h) */
 		snprintf(why, whylen, "'%.64s' is not a theme name", name);
 		return -1;
 	}
