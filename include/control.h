@@ -44,6 +44,11 @@ void pb_control_close(struct pb_control *ctl);
 void pb_control_reply(struct pb_buf *reply, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* An answer's words into msg (n bytes), for whoever replies later (the staff screen or
+ * pb_control_reply): code is 0 done, 1 refused or failed, 2 usage. Returns code. */
+int pb_control_say(char *msg, size_t n, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Client: sends line, reads the whole answer into reply (NUL-terminated). PB_ERR_NODEV when
  * nothing listens at path, PB_ERR_TIMEOUT after timeout_ms. Blocking. */
 enum pb_status pb_control_request(const char *path, const char *line, struct pb_buf *reply,

@@ -31,7 +31,7 @@ booth_act_reset(struct pb_booth *b, char *msg, size_t n)
 	enum pb_state before = b->kiosk.state;
 	booth_feed(b, PB_EV_RESET, 0, 0);
 	pb_info("staff: reset from %s", pb_state_name(before));
-	return booth_say(msg, n, 0, "%s -> attract", pb_state_name(before));
+	return pb_control_say(msg, n, 0, "%s -> attract", pb_state_name(before));
 }
 
 void
@@ -72,24 +72,25 @@ booth_act_overlay(struct pb_booth *b, const char *name, char *msg, size_t n)
 			char *nl = strchr(err, '\n');
 			if (nl)
 				*nl = '\0';
-			return booth_say(msg, n, 1, "theme %.64s cannot be used: %s", name, err);
+			return pb_control_say(msg, n, 1, "theme %.64s cannot be used: %s", name,
+					      err);
 		}
 		pb_overlay_destroy(ov);
 		snprintf(b->store.pending_overlay, sizeof(b->store.pending_overlay), "%s", name);
 		pb_info("staff: theme %s once the session ends", name);
-		return booth_say(msg, n, 0,
-				 "theme %s: switching when the guest on screen is done (%s)", name,
-				 pb_state_name(b->kiosk.state));
+		return pb_control_say(msg, n, 0,
+				      "theme %s: switching when the guest on screen is done (%s)",
+				      name, pb_state_name(b->kiosk.state));
 	}
 	if (booth_apply_overlay(b, name, why, sizeof(why)) < 0)
-		return booth_say(msg, n, 1, "%s", why);
+		return pb_control_say(msg, n, 1, "%s", why);
 	b->store.pending_overlay[0] = '\0';
 	snprintf(b->store.settings.overlay, sizeof(b->store.settings.overlay), "%s", name);
 	save_settings(b);
 	pb_notice("staff: theme %s (%d photo%s)", name, b->overlay->nslots,
 		  b->overlay->nslots == 1 ? "" : "s");
-	return booth_say(msg, n, 0, "theme %s (%d photo%s)", name, b->overlay->nslots,
-			 b->overlay->nslots == 1 ? "" : "s");
+	return pb_control_say(msg, n, 0, "theme %s (%d photo%s)", name, b->overlay->nslots,
+			      b->overlay->nslots == 1 ? "" : "s");
 }
 
 /* The staff screen's arrows: the next installed theme that loads, either way round. */
@@ -99,7 +100,7 @@ booth_act_overlay_step(struct pb_booth *b, int dir, char *msg, size_t n)
 	int cur = -1;
 	booth_list_themes(b);
 	if (b->staff.nthemes == 0)
-		return booth_say(msg, n, 1, "no themes in %s", b->cfg->overlays_dir);
+		return pb_control_say(msg, n, 1, "no themes in %s", b->cfg->overlays_dir);
 	for (int i = 0; i < b->staff.nthemes; i++)
 		if (!strcmp(b->staff.themes[i], b->overlay->name))
 			cur = i;
@@ -112,7 +113,7 @@ booth_act_overlay_step(struct pb_booth *b, int dir, char *msg, size_t n)
 			return 0;
 		pb_warn("staff: %s", msg);
 	}
-	return booth_say(msg, n, 1, "no other theme can be used (see the log)");
+	return pb_control_say(msg, n, 1, "no other theme can be used (see the log)");
 }
 
 int
@@ -124,20 +125,20 @@ booth_act_delivery(struct pb_booth *b, int delivery, char *msg, size_t n)
 	if (in_session(b)) {
 		b->store.pending_delivery = delivery;
 		pb_info("staff: delivery %s once the session ends", name);
-		return booth_say(msg, n, 0,
-				 "delivery %s: switching when the guest on screen is done (%s)",
-				 name, pb_state_name(b->kiosk.state));
+		return pb_control_say(
+			msg, n, 0, "delivery %s: switching when the guest on screen is done (%s)",
+			name, pb_state_name(b->kiosk.state));
 	}
 	if (booth_apply_delivery(b, delivery, why, sizeof(why)) < 0)
-		return booth_say(msg, n, 1, "delivery %s: %s", name, why);
+		return pb_control_say(msg, n, 1, "delivery %s: %s", name, why);
 	b->store.pending_delivery = -1;
 	b->store.settings.delivery = delivery;
 	save_settings(b);
 	pb_notice("staff: delivery %s", name);
 	if (delivery != PB_DELIVERY_PRINT && !b->deliver.outbox)
-		return booth_say(msg, n, 0,
-				 "delivery %s (QR link only: [mail] smtp_url is not set)", name);
-	return booth_say(msg, n, 0, "delivery %s", name);
+		return pb_control_say(
+			msg, n, 0, "delivery %s (QR link only: [mail] smtp_url is not set)", name);
+	return pb_control_say(msg, n, 0, "delivery %s", name);
 }
 
 int
@@ -145,7 +146,7 @@ booth_act_reconnect(struct pb_booth *b, char *msg, size_t n)
 {
 	pb_camera_reconnect(b->camera);
 	pb_info("staff: camera reconnect");
-	return booth_say(msg, n, 0, "camera: reconnecting");
+	return pb_control_say(msg, n, 0, "camera: reconnecting");
 }
 
 int
@@ -160,15 +161,15 @@ booth_act_counters_reset(struct pb_booth *b, char *msg, size_t n)
 		  (unsigned long long)c[PB_COUNT_FAILURES]);
 	pb_settings_reset_counters(&b->store.settings, time(NULL));
 	save_settings(b);
-	return booth_say(msg, n, 0, "counters reset (all-time totals kept)");
+	return pb_control_say(msg, n, 0, "counters reset (all-time totals kept)");
 }
 
 int
 booth_act_purge(struct pb_booth *b, int hours, char *msg, size_t n)
 {
 	booth_queue_purge(b, hours, 1);
-	return booth_say(msg, n, 0, "deleting photos older than %d h (the log says how many)",
-			 hours);
+	return pb_control_say(msg, n, 0, "deleting photos older than %d h (the log says how many)",
+			      hours);
 }
 
 /* Shut down or restart: the configured command, run by /bin/sh without waiting for it. A child
@@ -179,8 +180,8 @@ booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n)
 {
 	const char *cmd = reboot ? b->cfg->reboot_command : b->cfg->shutdown_command;
 	if (!cmd[0])
-		return booth_say(msg, n, 1, "no [staff] %s_command is set",
-				 reboot ? "reboot" : "shutdown");
+		return pb_control_say(msg, n, 1, "no [staff] %s_command is set",
+				      reboot ? "reboot" : "shutdown");
 	pb_notice("staff: %s: %s", reboot ? "restart" : "shut down", cmd);
 	booth_settings_flush(b);
 	pid_t pid = fork();
@@ -193,13 +194,13 @@ booth_act_power(struct pb_booth *b, int reboot, char *msg, size_t n)
 		_exit(sh < 0 ? 1 : 0);
 	}
 	if (pid < 0)
-		return booth_say(msg, n, 1, "cannot run %s: %s", cmd, strerror(errno));
+		return pb_control_say(msg, n, 1, "cannot run %s: %s", cmd, strerror(errno));
 	int child;
 	while (waitpid(pid, &child, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(child) || WEXITSTATUS(child))
-		return booth_say(msg, n, 1, "cannot run %s: fork failed", cmd);
-	return booth_say(msg, n, 0, "%s: %s", reboot ? "restarting" : "shutting down", cmd);
+		return pb_control_say(msg, n, 1, "cannot run %s: fork failed", cmd);
+	return pb_control_say(msg, n, 0, "%s: %s", reboot ? "restarting" : "shutting down", cmd);
 }
 
 /* Staff's choices are saved at once (by the worker, in order with the counters' saves), not

@@ -78,9 +78,9 @@ cmd_printer(void *ctx, int argc, char **argv)
 		v = 0;
 		if (argc == 3 && strcmp(argv[2], "all") &&
 		    pb_parse_int(argv[2], 1, 1 << 30, &v) < 0)
-			return booth_say(msg, n, 2,
-					 "printer %s: '%.32s' is not a CUPS job id or all", argv[1],
-					 argv[2]);
+			return pb_control_say(msg, n, 2,
+					      "printer %s: '%.32s' is not a CUPS job id or all",
+					      argv[1], argv[2]);
 		return pb_delivery_printer_held(&b->deliver, !strcmp(argv[1], "reprint"), v, msg,
 						n);
 	}
@@ -88,16 +88,16 @@ cmd_printer(void *ctx, int argc, char **argv)
 		return pb_delivery_printer_resume(&b->deliver, msg, n);
 	if (argc == 3 && !strcmp(argv[1], "paper")) {
 		if (pb_parse_int(argv[2], 0, 100000, &v) < 0)
-			return booth_say(msg, n, 2,
-					 "printer paper: '%.32s' is not a count of prints "
-					 "(0..100000)",
-					 argv[2]);
+			return pb_control_say(msg, n, 2,
+					      "printer paper: '%.32s' is not a count of prints "
+					      "(0..100000)",
+					      argv[2]);
 		return pb_delivery_printer_paper(&b->deliver, v, msg, n);
 	}
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "cancel")) {
 		if (argc == 3 && pb_parse_int(argv[2], 1, 1 << 30, &v) < 0)
-			return booth_say(msg, n, 2, "printer cancel: '%.32s' is not a CUPS job id",
-					 argv[2]);
+			return pb_control_say(
+				msg, n, 2, "printer cancel: '%.32s' is not a CUPS job id", argv[2]);
 		return pb_delivery_printer_cancel(&b->deliver, argc == 3 ? v : 0, msg, n);
 	}
 	return -1;
@@ -128,7 +128,7 @@ cmd_overlay(void *ctx, int argc, char **argv)
 	for (int i = 0; i < b->staff.nthemes; i++)
 		pb_buf_printf(&call->body, "%s%s\n", b->staff.themes[i],
 			      strcmp(b->staff.themes[i], b->overlay->name) ? "" : " (in use)");
-	return booth_say(msg, n, 0, "theme %s; installed themes:", b->overlay->name);
+	return pb_control_say(msg, n, 0, "theme %s; installed themes:", b->overlay->name);
 }
 
 static int
@@ -166,7 +166,7 @@ cmd_counters(void *ctx, int argc, char **argv)
 	pb_settings_counters_json(&b->store.settings, &call->body);
 	pb_json_close(&call->body);
 	pb_buf_append(&call->body, "\n", 1);
-	return booth_say(msg, n, 0, "counters");
+	return pb_control_say(msg, n, 0, "counters");
 }
 
 static int
@@ -177,7 +177,8 @@ cmd_purge(void *ctx, int argc, char **argv)
 	if (argc != 2)
 		return -1;
 	if (pb_parse_int(argv[1], 0, 87600, &v) < 0)
-		return booth_say(msg, n, 2, "purge: '%.32s' is not a number of hours", argv[1]);
+		return pb_control_say(msg, n, 2, "purge: '%.32s' is not a number of hours",
+				      argv[1]);
 	return booth_act_purge(b, v, msg, n);
 }
 
@@ -202,12 +203,12 @@ cmd_trigger(void *ctx, int argc, char **argv)
 		return -1;
 	booth_feed(b, PB_EV_TRIGGER, 0, 0);
 	if (b->kiosk.copies != copies)
-		return booth_say(msg, n, 0, "%s: %d print%s", pb_state_name(before),
-				 b->kiosk.copies, b->kiosk.copies == 1 ? "" : "s");
+		return pb_control_say(msg, n, 0, "%s: %d print%s", pb_state_name(before),
+				      b->kiosk.copies, b->kiosk.copies == 1 ? "" : "s");
 	if (b->kiosk.state != before)
-		return booth_say(msg, n, 0, "%s -> %s", pb_state_name(before),
-				 pb_state_name(b->kiosk.state));
-	return booth_say(msg, n, 1, "nothing to trigger in %s", pb_state_name(before));
+		return pb_control_say(msg, n, 0, "%s -> %s", pb_state_name(before),
+				      pb_state_name(b->kiosk.state));
+	return pb_control_say(msg, n, 1, "nothing to trigger in %s", pb_state_name(before));
 }
 
 static int
@@ -234,7 +235,7 @@ cmd_help(void *ctx, int argc, char **argv)
 	(void)b;
 	pb_buf_init(&names);
 	pb_command_names(&names, commands);
-	booth_say(msg, n, 0, "commands: %s", names.data);
+	pb_control_say(msg, n, 0, "commands: %s", names.data);
 	pb_buf_fini(&names);
 	return 0;
 }

@@ -16,7 +16,6 @@
 #define PB_BOOTH_PRIV_H
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -186,17 +185,6 @@ void booth_shots_drop(struct pb_booth *b);
 void booth_shots_composed(struct pb_booth *b, const struct booth_compose_result *r);
 /* A frame was presented: the first one on review ends the trace. */
 void booth_shots_frame_shown(struct pb_booth *b);
-
-/* Writes the answer of an action: 0 done, 1 refused or failed, 2 usage. Returns code. */
-static inline int __attribute__((format(printf, 4, 5)))
-booth_say(char *msg, size_t n, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, n, fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 /* booth_actions.c: staff's actions (0 done, 1 refused or failed; msg says what happened) */
 int booth_act_reset(struct pb_booth *b, char *msg, size_t n);

@@ -66,15 +66,15 @@ booth_act_pin_unlock(struct pb_booth *b, char *msg, size_t n)
 	uint64_t now = pb_now_ms();
 	uint64_t left = pb_pin_locked_ms(&b->staff.pin, now);
 	if (!pb_pin_enabled(&b->staff.pin))
-		return booth_say(msg, n, 1,
-				 "pin unlock: the staff screen has no PIN ([staff] pin)");
+		return pb_control_say(msg, n, 1,
+				      "pin unlock: the staff screen has no PIN ([staff] pin)");
 	b->staff.pin.locked_until = 0;
 	b->staff.pin.wrong = 0;
 	b->staff.pin.streak = 0;
 	pin_persist(b, now);
 	pb_notice("staff: keypad unlocked from photoboothctl (%llu s of lock left)",
 		  (unsigned long long)(left / 1000));
-	return booth_say(msg, n, 0, "keypad unlocked%s", left ? "" : " (it was not locked)");
+	return pb_control_say(msg, n, 0, "keypad unlocked%s", left ? "" : " (it was not locked)");
 }
 
 void

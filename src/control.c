@@ -134,6 +134,16 @@ pb_control_reply(struct pb_buf *reply, int code, const char *fmt, ...)
 }
 
 int
+pb_control_say(char *msg, size_t n, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, n, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
 pb_control_split(char *line, char **argv, int max)
 {
 	int argc = 0;
