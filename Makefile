@@ -224,7 +224,7 @@ fuzz:
 # CRASH_KILLS SIGKILLs (50) at random moments, each followed by a restart and checks.
 soak:
 	scripts/deps.sh check
-	$(MAKE) all
+	$(MAKE) all $(B)/vcam_cycles
 	tests/reliability/soak.sh
 	tests/reliability/load.sh
 	tests/reliability/valgrind.sh
