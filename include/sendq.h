@@ -24,7 +24,8 @@
  * Threads: pb_sendq_open starts the queue's thread unless cfg.manual is set; then the caller
  * drives it with pb_sendq_step (unit tests, with their own clock). send() runs on that thread,
  * never under the queue's lock. Every other function is for any thread and waits on no
- * network; add, retry and drop never wait on the disk either (the thread writes the files). */
+ * network; add and retry never wait on the disk either (the thread writes the files), while
+ * add_now writes its job and drop deletes its files before they return. */
 #ifndef PB_SENDQ_H
 #define PB_SENDQ_H
 
@@ -143,7 +144,8 @@ size_t pb_sendq_list(struct pb_sendq *q, struct pb_sendq_entry *out, size_t max)
 
 /* Staff: which is an id, "dead" (every dead letter) or "all". Retry makes queued jobs due at
  * once (the channel's wait too) and puts dead letters back in the queue; drop deletes jobs
- * and dead letters. Return how many they applied to. */
+ * and dead letters, their files before it returns (a few unlinks; a job being sent goes
+ * when its send ends). Return how many they applied to. */
 int pb_sendq_retry(struct pb_sendq *q, const char *which);
 int pb_sendq_drop(struct pb_sendq *q, const char *which);
 

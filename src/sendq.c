@@ -508,6 +508,7 @@ static int
 drop(struct pb_sendq *q, const char *which, int by_key)
 {
 	int n = 0;
+	struct job *gone = NULL;
 	pthread_mutex_lock(&q->lock);
 	for (int dead = 0; dead < 2; dead++)
 		for (struct job **p = dead ? &q->dead : &q->jobs; *p;) {
@@ -524,11 +525,20 @@ drop(struct pb_sendq *q, const char *which, int by_key)
 				continue;
 			}
 			*p = j->next;
-			append(&q->trash, j);
+			j->next = gone;
+			gone = j;
 		}
 	if (n)
 		pthread_cond_signal(&q->cond);
 	pthread_mutex_unlock(&q->lock);
+	/* out of the lists, so the thread no longer sees them: their files go now, and staff's
+	 * next look finds them gone */
+	while (gone) {
+		struct job *j = gone;
+		gone = j->next;
+		sendq_delete_files(q, j);
+		sendq_job_free(j);
+	}
 	return n;
 }
 

@@ -618,6 +618,10 @@ test_drop(void **state)
 	assert_int_equal(pb_sendq_drop(q, c), 1);
 	assert_int_equal(pb_sendq_drop(q, "dead"), 1);
 	assert_int_equal(pb_sendq_drop(q, "no-such-id"), 0);
+	/* the files are gone when drop returns: staff's next look finds nothing */
+	assert_int_equal(count_files(dir), 0);
+	assert_false(exists(dir, "/dead", a, "job"));
+	assert_false(exists(dir, "/dead", a, "why"));
 	run_all(q);
 	pb_sendq_stats(q, &st);
 	assert_int_equal(st.depth + st.dead, 0);
